@@ -1,0 +1,1 @@
+"""Plugins shipped with the terminal: feeds, brokers and strategies."""

@@ -1,0 +1,1 @@
+"""Shipped brokers plugins; each module names its class in PLUGIN."""

@@ -1,0 +1,1 @@
+"""Shipped feeds plugins; each module names its class in PLUGIN."""

@@ -1,0 +1,291 @@
+"""The simulated feed: realistic ticks for stocks, futures, crypto and FX, with no network.
+
+Prices walk on each instrument's tick grid with a pull back towards where they started;
+bid/ask carry five levels; volume and turnover are cumulative for the day; futures carry
+open interest. In ``sessions`` mode an instrument ticks only while its exchange is open; in
+``demo`` mode (the default) everything trades around the clock so the terminal always moves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import tomllib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+import numpy as np
+
+from terminal.domain.enums import AssetClass, ConnectionStatus
+from terminal.domain.instrument import Instrument
+from terminal.domain.market import Bar, Tick
+from terminal.engine.feed import Feed, FeedContext
+from terminal.engine.paths import RESOURCES
+
+MINUTE_NS = 60_000_000_000
+SECONDS_PER_DAY = 86_400.0
+
+
+class SimulatedFeedOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    rate: float = 200.0
+    """Ticks per second, across all instruments."""
+    interval_ms: int = 50
+    """How often a batch of ticks is produced."""
+    mode: Literal["demo", "sessions"] = "demo"
+    seed: int | None = None
+    instruments_file: str = ""
+    history_bars: int = 600
+
+
+class SimInstrument(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    symbol: str
+    name: str
+    exchange: str
+    asset_class: AssetClass
+    tick_size: float
+    lot_size: float = 1.0
+    multiplier: float = 1.0
+    currency: str = "USD"
+    sessions: str = "always"
+    price: float
+    volatility: float = 0.02
+    day_volume: float = 1_000_000.0
+    open_interest: float = 0.0
+
+    def instrument(self) -> Instrument:
+        return Instrument(
+            symbol=self.symbol,
+            name=self.name,
+            exchange=self.exchange,
+            asset_class=self.asset_class,
+            tick_size=self.tick_size,
+            lot_size=self.lot_size,
+            multiplier=self.multiplier,
+            currency=self.currency,
+            sessions=self.sessions,
+        )
+
+
+def load_sim_instruments(path: Path) -> list[SimInstrument]:
+    with path.open("rb") as handle:
+        raw = tomllib.load(handle)
+    return msgspec.convert(raw.get("instrument", []), list[SimInstrument])
+
+
+class SimulatedFeed(Feed):
+    """Seedable random-walk quotes; up to tens of thousands of ticks a second."""
+
+    plugin_name = "simulated"
+    Options = SimulatedFeedOptions
+
+    def __init__(self, name: str, context: FeedContext, options: SimulatedFeedOptions) -> None:
+        super().__init__(name, context, options)
+        path = (
+            Path(options.instruments_file)
+            if options.instruments_file
+            else (RESOURCES / "sim_instruments.toml")
+        )
+        self._specs = load_sim_instruments(path)
+        self._instruments = [spec.instrument() for spec in self._specs]
+        self._rng = np.random.default_rng(options.seed)
+        count = len(self._specs)
+        self._tick = np.array([s.tick_size for s in self._specs])
+        self._anchor = np.array([s.price for s in self._specs])
+        self._price = self._anchor.copy()
+        self._open = self._anchor.copy()
+        self._high = self._anchor.copy()
+        self._low = self._anchor.copy()
+        self._prev_close = self._anchor.copy()
+        self._volume = np.zeros(count)
+        self._turnover = np.zeros(count)
+        self._oi = np.array([s.open_interest for s in self._specs])
+        # Typical step per tick, in ticks: daily volatility spread over ~5,000 ticks a day.
+        step = np.array([s.volatility * s.price / np.sqrt(5000.0) for s in self._specs])
+        self._step_ticks = np.maximum(1.0, np.round(step / self._tick))
+        self._trade_size = np.array([max(s.lot_size, s.day_volume / 5000.0) for s in self._specs])
+        self._lot = np.array([s.lot_size for s in self._specs])
+        self._decimals = [i.price_decimals for i in self._instruments]
+        self._task: asyncio.Future[None] | None = None
+        self._carry = 0.0
+        self.ticks_sent = 0
+        self._history_done = False
+
+    def instruments(self) -> list[Instrument]:
+        return list(self._instruments)
+
+    def history(self, symbol: str, timeframe: str, count: int) -> list[Bar]:
+        """Synthetic 1-minute history ending at the current minute; sets the starting price."""
+        if timeframe != "1m":
+            return []
+        index = next((i for i, s in enumerate(self._specs) if s.symbol == symbol), None)
+        if index is None:
+            return []
+        count = min(count, self.options.history_bars)
+        if count <= 0:
+            return []
+        bars = self._make_history(index, count)
+        self._price[index] = bars[-1].close
+        self._open[index] = self._high[index] = self._low[index] = bars[-1].close
+        self._prev_close[index] = bars[0].open
+        return bars
+
+    def _make_history(self, index: int, count: int) -> list[Bar]:
+        spec = self._specs[index]
+        tick = spec.tick_size
+        minute_vol = spec.volatility / np.sqrt(SECONDS_PER_DAY / 60.0) * 2.0
+        returns = self._rng.normal(0.0, minute_vol, count)
+        returns -= returns.mean()  # end near the anchor so live prices continue smoothly
+        closes = spec.price * np.exp(np.cumsum(returns[::-1]))[::-1]
+        closes = np.round(closes / tick) * tick
+        opens = np.concatenate(([closes[0]], closes[:-1]))
+        wiggle = np.abs(self._rng.normal(0.0, minute_vol * 0.6, (2, count))) * closes
+        highs = np.round((np.maximum(opens, closes) + wiggle[0]) / tick) * tick
+        lows = np.round((np.minimum(opens, closes) - wiggle[1]) / tick) * tick
+        volumes = (
+            np.round(self._rng.gamma(2.0, spec.day_volume / 1440.0 / 2.0, count) / spec.lot_size)
+            * spec.lot_size
+        )
+        now = self.context.clock.now_ns()
+        first = now - now % MINUTE_NS - count * MINUTE_NS
+        return [
+            Bar(
+                symbol=spec.symbol,
+                timeframe="1m",
+                start=first + i * MINUTE_NS,
+                open=float(opens[i]),
+                high=float(highs[i]),
+                low=float(lows[i]),
+                close=float(closes[i]),
+                volume=float(volumes[i]),
+                turnover=float(volumes[i] * closes[i] * spec.multiplier),
+                open_interest=spec.open_interest,
+            )
+            for i in range(count)
+        ]
+
+    async def start(self) -> None:
+        self.context.set_status(ConnectionStatus.CONNECTING, "starting simulation")
+        self._task = self.context.spawn(self._run(), "tick generator")
+        self.context.set_status(ConnectionStatus.LIVE, f"simulated, {self.options.rate:g} ticks/s")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self.context.set_status(ConnectionStatus.DISCONNECTED, "stopped")
+
+    async def _run(self) -> None:
+        interval = self.options.interval_ms / 1000.0
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            self.emit_batch(now - last)
+            last = now
+
+    def open_indices(self) -> np.ndarray:
+        if self.options.mode == "demo":
+            return np.arange(len(self._specs))
+        when = datetime.fromtimestamp(self.context.clock.now_ns() / 1e9, tz=UTC)
+        return np.array(
+            [
+                i
+                for i, s in enumerate(self._specs)
+                if self.context.sessions(s.sessions).is_open(when)
+            ],
+            dtype=np.int64,
+        )
+
+    def emit_batch(self, elapsed_s: float) -> int:
+        """Publish the ticks due for ``elapsed_s`` seconds of simulated trading."""
+        wanted = self.options.rate * elapsed_s + self._carry
+        count = int(wanted)
+        self._carry = wanted - count
+        open_now = self.open_indices()
+        if count <= 0 or len(open_now) == 0:
+            return 0
+        rng = self._rng
+        which = open_now[rng.integers(0, len(open_now), count)]
+        moves = rng.choice(np.array([-1.0, 0.0, 0.0, 1.0]), count)
+        sizes = (
+            np.maximum(
+                1.0,
+                np.round(rng.exponential(1.0, count) * self._trade_size[which] / self._lot[which]),
+            )
+            * self._lot[which]
+        )
+        spreads = rng.integers(1, 3, count)
+        depth = rng.integers(1, 40, (count, 10)) * self._lot[which][:, None]
+        oi_moves = rng.integers(-3, 4, count)
+        now = self.context.clock.now_ns()
+        publish = self.context.publish_tick
+        for n in range(count):
+            self._publish_one(
+                int(which[n]),
+                float(moves[n]),
+                float(sizes[n]),
+                int(spreads[n]),
+                depth[n],
+                float(oi_moves[n]),
+                now + n,
+                publish,
+            )
+        self.ticks_sent += count
+        return count
+
+    def _publish_one(
+        self,
+        i: int,
+        move: float,
+        size: float,
+        spread: int,
+        depth: np.ndarray,
+        oi_move: float,
+        ts: int,
+        publish: Callable[[Tick], None],
+    ) -> None:
+        tick_size = float(self._tick[i])
+        price = float(self._price[i])
+        # Mean reversion: step away from the anchor less often than towards it.
+        if move != 0.0 and (price - self._anchor[i]) * move > 0 and self._rng.random() < 0.1:
+            move = -move
+        digits = self._decimals[i]
+        price = round(price + move * float(self._step_ticks[i]) * tick_size, digits)
+        if price <= tick_size:
+            price = tick_size
+        self._price[i] = price
+        self._high[i] = max(self._high[i], price)
+        self._low[i] = min(self._low[i], price)
+        self._volume[i] += size
+        self._turnover[i] += size * price * self._specs[i].multiplier
+        if self._oi[i]:
+            self._oi[i] = max(0.0, self._oi[i] + oi_move)
+        bid = round(price - tick_size * (spread // 2), digits)
+        ask = round(bid + tick_size * spread, digits)
+        levels = range(5)
+        tick = Tick(
+            symbol=self._specs[i].symbol,
+            ts=ts,
+            last=price,
+            volume=float(self._volume[i]),
+            turnover=float(self._turnover[i]),
+            open_interest=float(self._oi[i]),
+            bid_prices=tuple(round(bid - k * tick_size, digits) for k in levels),
+            bid_sizes=tuple(float(v) for v in depth[:5]),
+            ask_prices=tuple(round(ask + k * tick_size, digits) for k in levels),
+            ask_sizes=tuple(float(v) for v in depth[5:]),
+            open=float(self._open[i]),
+            high=float(self._high[i]),
+            low=float(self._low[i]),
+            prev_close=float(self._prev_close[i]),
+        )
+        publish(tick)
+
+
+PLUGIN = SimulatedFeed

@@ -1,0 +1,1 @@
+"""Shipped strategies plugins; each module names its class in PLUGIN."""

@@ -1,0 +1,46 @@
+"""Moving-average crossover: long when the fast average of closes is above the slow one."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import msgspec
+
+from terminal.domain.market import Bar
+from terminal.engine.strategy import Strategy
+
+
+class SmaCrossParams(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    fast: int = 5
+    slow: int = 20
+    quantity: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.fast < self.slow:
+            raise ValueError(f"need 0 < fast < slow, got fast={self.fast}, slow={self.slow}")
+
+
+class SmaCross(Strategy):
+    """Goes long ``quantity`` on a golden cross and flat on a death cross (1-minute bars)."""
+
+    plugin_name = "sma_cross"
+    Params = SmaCrossParams
+
+    def on_start(self) -> None:
+        self._closes: deque[float] = deque(maxlen=self.params.slow)
+        self.log(f"started on {self.symbol} with fast={self.params.fast} slow={self.params.slow}")
+
+    def on_bar(self, bar: Bar) -> None:
+        self._closes.append(bar.close)
+        if len(self._closes) < self.params.slow:
+            return
+        closes = list(self._closes)
+        fast = sum(closes[-self.params.fast :]) / self.params.fast
+        slow = sum(closes) / self.params.slow
+        if fast > slow and self.position <= 0:
+            self.buy(self.params.quantity)
+        elif fast < slow and self.position > 0:
+            self.sell(self.position)
+
+
+PLUGIN = SmaCross

@@ -1,0 +1,110 @@
+"""The command line: ``terminal`` (GUI), ``serve``, ``screenshot``, ``plugins``.
+
+Qt is imported only by the subcommands that show a window, so ``serve`` and ``plugins`` run
+on machines without a display or without Qt at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from terminal.engine import logs
+from terminal.engine.config import Config, ConfigError, default_user_file, load_config
+
+log = logging.getLogger("terminal")
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1600x1000, got '{text}'") from None
+    if width < 200 or height < 200:
+        raise argparse.ArgumentTypeError(f"size {text} is too small (at least 200x200)")
+    return width, height
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="terminal",
+        description="A desktop trading terminal. With no command, opens the GUI.",
+        epilog=f"User config file: {default_user_file()}",
+    )
+    parser.add_argument("--config", type=Path, help="config file (instead of the user file)")
+    parser.add_argument(
+        "--exit-after",
+        type=float,
+        metavar="SECONDS",
+        help="close the window after SECONDS (smoke tests)",
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("gui", help="open the GUI (the default)")
+    serve = sub.add_parser("serve", help="run the engine headless")
+    serve.add_argument("--seconds", type=float, help="stop after SECONDS (default: run until ^C)")
+    shot = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
+    shot.add_argument("--out", type=Path, required=True, help="PNG file to write")
+    shot.add_argument("--seconds", type=float, default=3.0, help="seconds of live data first")
+    shot.add_argument("--size", type=_size, default=(1600, 1000), help="window size, WxH")
+    sub.add_parser("plugins", help="list discovered plugins: loaded and failed, with reasons")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"terminal: {exc}", file=sys.stderr)
+        return 2
+    logs.configure_console(config.engine.log_level)
+    command = args.command or "gui"
+    if command == "plugins":
+        return print_plugins()
+    if command == "serve":
+        return asyncio.run(serve(config, args.seconds))
+    from terminal.ui.app import run_gui  # Qt only from here on
+
+    if command == "screenshot":
+        return run_gui(config, exit_after=args.seconds, screenshot=args.out, size=args.size)
+    return run_gui(config, exit_after=args.exit_after)
+
+
+def print_plugins() -> int:
+    from terminal.engine.plugins import PluginRegistry
+
+    registry = PluginRegistry()
+    registry.discover()
+    for report in registry.reports:
+        line = f"{report.state.value:<7} {report.kind.value:<8} {report.name:<16} {report.source}"
+        print(line + (f"\n        reason: {report.reason}" if report.reason else ""))
+    failed = len(registry.failed())
+    print(f"{len(registry.reports) - failed} loaded, {failed} failed")
+    return 0
+
+
+async def serve(config: Config, seconds: float | None) -> int:
+    from terminal.engine.engine import Engine
+
+    engine = Engine(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await engine.start()
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass
+    finally:
+        await engine.stop()
+        log.info("served %d ticks", engine.tick_count)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Enumerations of the domain. Values are stable identifiers, never display text."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AssetClass(StrEnum):
+    STOCK = "stock"
+    FUTURE = "future"
+    CRYPTO = "crypto"
+    FX = "fx"
+
+
+class Side(StrEnum):
+    BUY = "buy"
+    SELL = "sell"
+
+    @property
+    def sign(self) -> int:
+        return 1 if self is Side.BUY else -1
+
+    @property
+    def opposite(self) -> Side:
+        return Side.SELL if self is Side.BUY else Side.BUY
+
+
+class OrderType(StrEnum):
+    MARKET = "market"
+    LIMIT = "limit"
+
+
+class TimeInForce(StrEnum):
+    DAY = "day"
+    GTC = "gtc"
+    IOC = "ioc"
+    FOK = "fok"
+
+
+class OrderStatus(StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    PARTIALLY_FILLED = "partially_filled"
+    FILLED = "filled"
+    PENDING_CANCEL = "pending_cancel"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+    @property
+    def is_working(self) -> bool:
+        return self in _WORKING
+
+    @property
+    def is_final(self) -> bool:
+        return self in _FINAL
+
+
+_WORKING = frozenset(
+    {
+        OrderStatus.SUBMITTED,
+        OrderStatus.ACCEPTED,
+        OrderStatus.PARTIALLY_FILLED,
+        OrderStatus.PENDING_CANCEL,
+    }
+)
+_FINAL = frozenset(
+    {OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.EXPIRED}
+)
+
+
+class ConnectionStatus(StrEnum):
+    """State of a feed or broker connection, as shown in the status bar."""
+
+    CONNECTING = "connecting"
+    LIVE = "live"
+    STALE = "stale"
+    DISCONNECTED = "disconnected"
+    ERROR = "error"
+
+
+class PluginKind(StrEnum):
+    FEED = "feed"
+    BROKER = "broker"
+    STRATEGY = "strategy"
+
+
+class PluginState(StrEnum):
+    LOADED = "loaded"
+    FAILED = "failed"

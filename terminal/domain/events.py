@@ -1,0 +1,116 @@
+"""Events published on the engine's bus and commands sent to it.
+
+The bus routes on the Python type, so every event kind is its own class.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from terminal.domain.enums import PluginKind, PluginState
+from terminal.domain.market import Bar, FeedStatus, Tick
+from terminal.domain.orders import Account, Fill, Order, OrderRequest, Position
+
+__all__ = [
+    "AccountEvent",
+    "Bar",
+    "BarEvent",
+    "CancelOrder",
+    "FeedStatus",
+    "FillEvent",
+    "LogEvent",
+    "OrderEvent",
+    "PluginReport",
+    "PositionEvent",
+    "StrategyStateEvent",
+    "SubmitOrder",
+    "Tick",
+]
+
+
+class BarEvent(msgspec.Struct, frozen=True, gc=False):
+    """A bar changed. ``closed`` is False while the bar is still forming."""
+
+    bar: Bar
+    closed: bool
+
+
+class OrderEvent(msgspec.Struct, frozen=True):
+    order: Order
+
+
+class FillEvent(msgspec.Struct, frozen=True):
+    fill: Fill
+
+
+class PositionEvent(msgspec.Struct, frozen=True):
+    position: Position
+
+
+class AccountEvent(msgspec.Struct, frozen=True):
+    account: Account
+
+
+class LogEvent(msgspec.Struct, frozen=True):
+    ts: float
+    level: str
+    component: str
+    message: str
+
+
+class PluginReport(msgspec.Struct, frozen=True):
+    """What discovery found for one plugin: where from, and whether it loaded."""
+
+    kind: PluginKind
+    name: str
+    source: str
+    state: PluginState
+    reason: str = ""
+
+
+class StrategyStateEvent(msgspec.Struct, frozen=True):
+    instance: str
+    strategy: str
+    symbol: str
+    state: str
+    detail: str = ""
+
+
+class SubmitOrder(msgspec.Struct, frozen=True):
+    """Command: place an order. ``order_id`` is chosen by the sender to track it."""
+
+    order_id: str
+    request: OrderRequest
+
+
+class CancelOrder(msgspec.Struct, frozen=True):
+    order_id: str
+
+
+class AddStrategy(msgspec.Struct, frozen=True):
+    """Command: create a strategy instance (stopped)."""
+
+    instance: str
+    strategy: str
+    symbol: str
+    broker: str
+    params: dict[str, object] = {}
+
+
+class StartStrategy(msgspec.Struct, frozen=True):
+    instance: str
+
+
+class StopStrategy(msgspec.Struct, frozen=True):
+    instance: str
+
+
+class RemoveStrategy(msgspec.Struct, frozen=True):
+    instance: str
+
+
+class CommandRejected(msgspec.Struct, frozen=True):
+    """A command the engine could not carry out, and why (shown where it was sent from)."""
+
+    command: str
+    reason: str

@@ -1,0 +1,62 @@
+"""Market data: ticks and bars."""
+
+from __future__ import annotations
+
+import msgspec
+
+from terminal.domain.enums import ConnectionStatus
+
+
+class Tick(msgspec.Struct, frozen=True, gc=False):
+    """One quote snapshot. ``ts`` is exchange time in UTC nanoseconds.
+
+    ``volume`` and ``turnover`` are cumulative for the trading day, as feeds report them.
+    Depth is five levels (best first); missing levels are absent from the tuples.
+    """
+
+    symbol: str
+    ts: int
+    last: float
+    volume: float
+    turnover: float = 0.0
+    open_interest: float = 0.0
+    bid_prices: tuple[float, ...] = ()
+    bid_sizes: tuple[float, ...] = ()
+    ask_prices: tuple[float, ...] = ()
+    ask_sizes: tuple[float, ...] = ()
+    open: float = 0.0
+    high: float = 0.0
+    low: float = 0.0
+    prev_close: float = 0.0
+
+    @property
+    def bid(self) -> float:
+        return self.bid_prices[0] if self.bid_prices else float("nan")
+
+    @property
+    def ask(self) -> float:
+        return self.ask_prices[0] if self.ask_prices else float("nan")
+
+
+class Bar(msgspec.Struct, frozen=True, gc=False):
+    """An OHLCV bar labelled by its start time (UTC nanoseconds)."""
+
+    symbol: str
+    timeframe: str
+    start: int
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float
+    turnover: float = 0.0
+    open_interest: float = 0.0
+    ticks: int = 0
+
+
+class FeedStatus(msgspec.Struct, frozen=True):
+    """Connection state of one feed, with a human-readable reason."""
+
+    feed: str
+    status: ConnectionStatus
+    reason: str = ""

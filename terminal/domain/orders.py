@@ -1,0 +1,129 @@
+"""Orders, fills, positions and accounts."""
+
+from __future__ import annotations
+
+import msgspec
+
+from terminal.domain.enums import OrderStatus, OrderType, Side, TimeInForce
+
+LEGAL_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.SUBMITTED: frozenset(
+        {
+            OrderStatus.ACCEPTED,
+            OrderStatus.REJECTED,
+            OrderStatus.PARTIALLY_FILLED,
+            OrderStatus.FILLED,
+            OrderStatus.PENDING_CANCEL,
+            OrderStatus.CANCELLED,
+        }
+    ),
+    OrderStatus.ACCEPTED: frozenset(
+        {
+            OrderStatus.PARTIALLY_FILLED,
+            OrderStatus.FILLED,
+            OrderStatus.PENDING_CANCEL,
+            OrderStatus.CANCELLED,
+            OrderStatus.EXPIRED,
+        }
+    ),
+    OrderStatus.PARTIALLY_FILLED: frozenset(
+        {
+            OrderStatus.PARTIALLY_FILLED,
+            OrderStatus.FILLED,
+            OrderStatus.PENDING_CANCEL,
+            OrderStatus.CANCELLED,
+            OrderStatus.EXPIRED,
+        }
+    ),
+    OrderStatus.PENDING_CANCEL: frozenset(
+        {
+            OrderStatus.CANCELLED,
+            OrderStatus.PARTIALLY_FILLED,
+            OrderStatus.FILLED,
+            OrderStatus.ACCEPTED,
+        }
+    ),
+    OrderStatus.FILLED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.REJECTED: frozenset(),
+    OrderStatus.EXPIRED: frozenset(),
+}
+
+
+def is_legal_transition(current: OrderStatus, new: OrderStatus) -> bool:
+    return new in LEGAL_TRANSITIONS[current]
+
+
+class OrderRequest(msgspec.Struct, frozen=True):
+    """What a user or strategy asks for. The engine turns it into an :class:`Order`."""
+
+    broker: str
+    symbol: str
+    side: Side
+    quantity: float
+    order_type: OrderType = OrderType.MARKET
+    price: float = 0.0
+    time_in_force: TimeInForce = TimeInForce.DAY
+    origin: str = "manual"
+
+
+class Order(msgspec.Struct, frozen=True):
+    """An order's full state at one moment. Updates replace it with a new value."""
+
+    order_id: str
+    broker: str
+    symbol: str
+    side: Side
+    quantity: float
+    order_type: OrderType
+    price: float
+    time_in_force: TimeInForce
+    origin: str
+    status: OrderStatus
+    created_ns: int
+    updated_ns: int
+    filled_quantity: float = 0.0
+    average_price: float = 0.0
+    reason: str = ""
+
+    @property
+    def remaining(self) -> float:
+        return self.quantity - self.filled_quantity
+
+
+class Fill(msgspec.Struct, frozen=True):
+    """One execution of (part of) an order."""
+
+    fill_id: str
+    order_id: str
+    broker: str
+    symbol: str
+    side: Side
+    quantity: float
+    price: float
+    ts: int
+    commission: float = 0.0
+
+
+class Position(msgspec.Struct, frozen=True):
+    """Net position in one symbol at one broker, marked to the last price."""
+
+    broker: str
+    symbol: str
+    quantity: float
+    average_price: float
+    realized_pnl: float
+    unrealized_pnl: float
+    last_price: float
+
+
+class Account(msgspec.Struct, frozen=True):
+    """Cash and equity of one broker account."""
+
+    broker: str
+    currency: str
+    cash: float
+    equity: float
+    realized_pnl: float
+    unrealized_pnl: float
+    commission: float

@@ -1,0 +1,1 @@
+"""The engine: asyncio, Qt-free. Feeds → bars → strategies → brokers → order book."""

@@ -1,0 +1,342 @@
+"""The engine: owns the bus, the market state, the order book, the portfolio, bars,
+strategies, and the configured feeds and brokers; starts and stops them cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import msgspec
+
+from terminal.domain.enums import ConnectionStatus, OrderStatus, OrderType, PluginKind
+from terminal.domain.events import (
+    AddStrategy,
+    CancelOrder,
+    CommandRejected,
+    FeedStatus,
+    RemoveStrategy,
+    StartStrategy,
+    StopStrategy,
+    SubmitOrder,
+    Tick,
+)
+from terminal.domain.instrument import Instrument, TradingSessions
+from terminal.domain.orders import Fill, OrderRequest
+from terminal.engine.broker import Broker
+from terminal.engine.bus import EventBus
+from terminal.engine.candles import MinuteBars
+from terminal.engine.clock import Clock, LiveClock
+from terminal.engine.config import Config, PluginInstance, describe_validation_error
+from terminal.engine.feed import Feed
+from terminal.engine.orders import OrderBook
+from terminal.engine.plugins import PluginRegistry
+from terminal.engine.portfolio import Portfolio
+from terminal.engine.sessions import ALWAYS, load_sessions
+from terminal.engine.strategies import StrategyRunner
+
+log = logging.getLogger("terminal.engine")
+
+STOP_TIMEOUT_S = 5.0
+
+
+class Engine:
+    """Everything behind the widgets. Runs on whatever asyncio loop is current (qasync or not)."""
+
+    def __init__(
+        self, config: Config, registry: PluginRegistry | None = None, clock: Clock | None = None
+    ) -> None:
+        self.config = config
+        self.clock: Clock = clock or LiveClock()
+        self.bus = EventBus()
+        if registry is None:
+            registry = PluginRegistry()
+            registry.discover()
+        self.registry = registry
+        self.sessions = load_sessions()
+        self.instruments: dict[str, Instrument] = {}
+        self.latest: dict[str, Tick] = {}
+        self.feeds: dict[str, Feed] = {}
+        self.brokers: dict[str, Broker] = {}
+        self.feed_status: dict[str, FeedStatus] = {}
+        self.broker_status: dict[str, FeedStatus] = {}
+        self.tick_count = 0
+        self.running = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.order_book = OrderBook(self.bus, self.clock)
+        self.portfolio = Portfolio(self.bus, self.instruments.get, self.last_price)
+        self.bars = MinuteBars(self.bus, config.engine.bar_history)
+        self.strategies = StrategyRunner(self)
+        self.bus.subscribe(Tick, self._remember_tick)
+        self.bus.subscribe(Tick, self.bars.on_tick)
+        self.bus.subscribe(SubmitOrder, self._guarded(lambda c: self.submit(c.request, c.order_id)))
+        self.bus.subscribe(CancelOrder, lambda cmd: self.cancel(cmd.order_id))
+        self.bus.subscribe(
+            AddStrategy,
+            self._guarded(
+                lambda c: self.strategies.add(c.instance, c.strategy, c.symbol, c.broker, c.params)
+            ),
+        )
+        self.bus.subscribe(
+            StartStrategy, self._guarded(lambda c: self.strategies.start(c.instance))
+        )
+        self.bus.subscribe(StopStrategy, self._guarded(lambda c: self.strategies.stop(c.instance)))
+        self.bus.subscribe(
+            RemoveStrategy, self._guarded(lambda c: self.strategies.remove(c.instance))
+        )
+
+    def _guarded(self, action: Callable[[Any], object]) -> Callable[[Any], None]:
+        """Run a command; a refusal (ValueError/KeyError) is published, not raised."""
+
+        def run(command: Any) -> None:
+            try:
+                action(command)
+            except (ValueError, KeyError) as exc:
+                reason = exc.args[0] if exc.args else str(exc)
+                log.warning("%s refused: %s", type(command).__name__, reason)
+                self.bus.publish(CommandRejected(type(command).__name__, str(reason)))
+
+        return run
+
+    # ---- lifecycle -------------------------------------------------------------------
+    async def start(self) -> None:
+        for spec in self.config.brokers:
+            if spec.enabled:
+                await self._start_plugin(PluginKind.BROKER, spec)
+        for spec in self.config.feeds:
+            if spec.enabled:
+                await self._start_plugin(PluginKind.FEED, spec)
+        self.running = True
+        log.info(
+            "engine started: feeds %s, brokers %s, %d instruments",
+            sorted(self.feeds),
+            sorted(self.brokers),
+            len(self.instruments),
+        )
+
+    async def stop(self) -> None:
+        """Stop strategies, feeds and brokers, then cancel every task still tracked."""
+        self.running = False
+        self.strategies.stop_all()
+        for name, feed in list(self.feeds.items()):
+            await self._stop_plugin(PluginKind.FEED, name, feed)
+        for name, broker in list(self.brokers.items()):
+            await self._stop_plugin(PluginKind.BROKER, name, broker)
+        tasks = [task for task in self._tasks if not task.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.clear()
+        log.info("engine stopped")
+
+    async def _stop_plugin(self, kind: PluginKind, name: str, plugin: Feed | Broker) -> None:
+        try:
+            await asyncio.wait_for(plugin.stop(), STOP_TIMEOUT_S)
+        except Exception as exc:
+            log.error(
+                "%s %s did not stop cleanly: %s: %s", kind.value, name, type(exc).__name__, exc
+            )
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        """Run ``coro`` as a task the engine tracks, logs if it fails, and cancels on stop."""
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error(
+                "task %s failed: %s: %s", task.get_name(), type(exc).__name__, exc, exc_info=exc
+            )
+
+    @property
+    def tasks(self) -> set[asyncio.Task[Any]]:
+        return set(self._tasks)
+
+    async def _start_plugin(self, kind: PluginKind, spec: PluginInstance) -> None:
+        cls = self.registry.get(kind, spec.plugin)
+        source = f"config ({self.config.describe_sources()})"
+        if cls is None:
+            reason = f"no {kind.value} plugin named '{spec.plugin}' was loaded"
+            self.registry.report_failure(kind, spec.name, source, reason)
+            return
+        try:
+            options = msgspec.convert(spec.options, cls.Options)
+        except msgspec.ValidationError as exc:
+            where = f"options of {kind.value} '{spec.name}'"
+            self.registry.report_failure(
+                kind, spec.plugin, source, describe_validation_error(exc, spec.options, where)
+            )
+            return
+        try:
+            if kind is PluginKind.FEED:
+                feed = cls(spec.name, _FeedContext(self, spec.name), options)
+                for instrument in feed.instruments():
+                    self.instruments.setdefault(instrument.symbol, instrument)
+                self.feeds[spec.name] = feed
+                self._seed_history(feed)
+                await feed.start()
+            else:
+                broker = cls(spec.name, _BrokerContext(self, spec.name), options)
+                self.brokers[spec.name] = broker
+                await broker.start()
+        except Exception as exc:
+            (self.feeds if kind is PluginKind.FEED else self.brokers).pop(spec.name, None)
+            log.exception("%s '%s' failed to start", kind.value, spec.name)
+            self.registry.report_failure(
+                kind, spec.plugin, source, f"failed to start: {type(exc).__name__}: {exc}"
+            )
+
+    def _seed_history(self, feed: Feed) -> None:
+        for instrument in feed.instruments():
+            bars = feed.history(
+                instrument.symbol, self.bars.timeframe, self.config.engine.bar_history
+            )
+            if bars:
+                self.bars.seed(instrument.symbol, bars)
+
+    # ---- market state ------------------------------------------------------------------
+    def _remember_tick(self, tick: Tick) -> None:
+        self.latest[tick.symbol] = tick
+        self.tick_count += 1
+
+    def last_price(self, symbol: str) -> float | None:
+        tick = self.latest.get(symbol)
+        return tick.last if tick else None
+
+    def session_of(self, symbol: str) -> TradingSessions:
+        instrument = self.instruments.get(symbol)
+        return self.sessions.get(instrument.sessions, ALWAYS) if instrument else ALWAYS
+
+    # ---- orders --------------------------------------------------------------------------
+    def submit(self, request: OrderRequest, order_id: str | None = None) -> str:
+        """Check ``request``, record it, and hand it to its broker. Returns the order id."""
+        order_id = order_id or self.order_book.next_order_id()
+        if self.order_book.get(order_id) is not None:
+            raise ValueError(f"order id {order_id} is already in use")
+        problem = self._check(request)
+        if problem:
+            log.warning("order %s refused: %s", order_id, problem)
+            self.order_book.reject_request(order_id, request, problem)
+            return order_id
+        order = self.order_book.create(order_id, request)
+        broker = self.brokers[request.broker]
+        try:
+            broker.submit(order)
+        except Exception as exc:
+            log.exception("broker %s raised on submit of %s", request.broker, order_id)
+            self.order_book.update_status(
+                order_id, OrderStatus.REJECTED, f"broker {request.broker} raised: {exc}"
+            )
+        return order_id
+
+    def cancel(self, order_id: str) -> None:
+        order = self.order_book.get(order_id)
+        if order is None or not order.status.is_working:
+            log.warning("cancel of %s ignored: not a working order", order_id)
+            return
+        broker = self.brokers.get(order.broker)
+        if broker is None:
+            return
+        try:
+            broker.cancel(order)
+        except Exception:
+            log.exception("broker %s raised on cancel of %s", order.broker, order_id)
+
+    def _check(self, request: OrderRequest) -> str:
+        if request.broker not in self.brokers:
+            return f"unknown broker '{request.broker}'"
+        instrument = self.instruments.get(request.symbol)
+        if instrument is None:
+            return f"unknown symbol '{request.symbol}'"
+        if not (request.quantity > 0 and math.isfinite(request.quantity)):
+            return f"quantity must be positive, got {request.quantity}"
+        steps = request.quantity / instrument.lot_size
+        if abs(steps - round(steps)) > 1e-9:
+            return (
+                f"quantity {request.quantity:g} is not a multiple of "
+                f"the lot size {instrument.lot_size:g}"
+            )
+        if request.order_type is OrderType.LIMIT and not (
+            request.price > 0 and math.isfinite(request.price)
+        ):
+            return f"limit price must be positive, got {request.price}"
+        return ""
+
+
+class _FeedContext:
+    def __init__(self, engine: Engine, name: str) -> None:
+        self._engine = engine
+        self._name = name
+        self.clock = engine.clock
+        self.publish_tick: Callable[[Tick], None] = engine.bus.publish
+
+    def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
+        state = FeedStatus(self._name, status, reason)
+        self._engine.feed_status[self._name] = state
+        self._engine.bus.publish(state)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        return self._engine.spawn(coro, f"feed {self._name}: {name}")
+
+    def sessions(self, name: str) -> TradingSessions:
+        return self._engine.sessions.get(name, ALWAYS)
+
+
+class _BrokerContext:
+    def __init__(self, engine: Engine, name: str) -> None:
+        self._engine = engine
+        self._name = name
+        self.clock = engine.clock
+        self._fills = 0
+
+    def latest_tick(self, symbol: str) -> Tick | None:
+        return self._engine.latest.get(symbol)
+
+    def instrument(self, symbol: str) -> Instrument | None:
+        return self._engine.instruments.get(symbol)
+
+    def on_tick(self, handler: Callable[[Tick], None]) -> Callable[[], None]:
+        return self._engine.bus.subscribe(Tick, handler)
+
+    def update_order(self, order_id: str, status: OrderStatus, reason: str = "") -> None:
+        self._engine.order_book.update_status(order_id, status, reason)
+
+    def add_fill(
+        self, order_id: str, fill_id: str, quantity: float, price: float, commission: float
+    ) -> None:
+        order = self._engine.order_book.get(order_id)
+        if order is None:
+            log.error(
+                "broker %s reported fill %s for unknown order %s", self._name, fill_id, order_id
+            )
+            return
+        fill = Fill(
+            fill_id=fill_id,
+            order_id=order_id,
+            broker=self._name,
+            symbol=order.symbol,
+            side=order.side,
+            quantity=quantity,
+            price=price,
+            ts=self.clock.now_ns(),
+            commission=commission,
+        )
+        self._engine.order_book.apply_fill(fill)
+
+    def open_account(self, cash: float, currency: str) -> None:
+        self._engine.portfolio.open_account(self._name, cash, currency)
+
+    def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
+        state = FeedStatus(self._name, status, reason)
+        self._engine.broker_status[self._name] = state
+        self._engine.bus.publish(state)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        return self._engine.spawn(coro, f"broker {self._name}: {name}")

@@ -1,0 +1,62 @@
+"""Base class of feed plugins.
+
+Required: ``instruments``, ``start``, ``stop``. Optional: ``history`` (bars to seed charts).
+A feed publishes through its :class:`FeedContext` and never touches the bus directly.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Coroutine
+from typing import Any, ClassVar, Protocol
+
+import msgspec
+
+from terminal.domain.enums import ConnectionStatus
+from terminal.domain.instrument import Instrument, TradingSessions
+from terminal.domain.market import Bar, Tick
+from terminal.engine.clock import Clock
+
+
+class NoOptions(msgspec.Struct, forbid_unknown_fields=True):
+    """Options of a plugin that takes none."""
+
+
+class FeedContext(Protocol):
+    clock: Clock
+
+    def publish_tick(self, tick: Tick) -> None: ...
+
+    def set_status(self, status: ConnectionStatus, reason: str = "") -> None: ...
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> Any: ...
+
+    def sessions(self, name: str) -> TradingSessions: ...
+
+
+class Feed(ABC):
+    """A source of ticks. Subclasses set ``plugin_name`` and, if they take options, ``Options``."""
+
+    plugin_name: ClassVar[str]
+    Options: ClassVar[type[msgspec.Struct]] = NoOptions
+
+    def __init__(self, name: str, context: FeedContext, options: Any) -> None:
+        self.name = name
+        self.context = context
+        self.options = options
+
+    @abstractmethod
+    def instruments(self) -> list[Instrument]:
+        """Every instrument this feed can quote."""
+
+    @abstractmethod
+    async def start(self) -> None:
+        """Connect and begin publishing ticks. Return once running (spawn long work)."""
+
+    @abstractmethod
+    async def stop(self) -> None:
+        """Stop publishing and release connections."""
+
+    def history(self, symbol: str, timeframe: str, count: int) -> list[Bar]:
+        """Recent closed bars, oldest first. Feeds without history return none."""
+        return []

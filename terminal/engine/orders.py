@@ -1,0 +1,121 @@
+"""The order book: every order's current state, changed only through legal transitions."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+
+from msgspec.structs import replace as _replace
+
+from terminal.domain.enums import OrderStatus
+from terminal.domain.events import FillEvent, OrderEvent
+from terminal.domain.orders import Fill, Order, OrderRequest, is_legal_transition
+from terminal.engine.bus import EventBus
+from terminal.engine.clock import Clock
+
+log = logging.getLogger("terminal.orders")
+
+
+class OrderBook:
+    """Holds orders by id, applies broker reports, and publishes every change on the bus."""
+
+    def __init__(self, bus: EventBus, clock: Clock) -> None:
+        self._bus = bus
+        self._clock = clock
+        self._orders: dict[str, Order] = {}
+        self._fill_ids: set[str] = set()
+        self._ids = itertools.count(1)
+        self._prefix = f"{clock.now_ns() // 1_000_000_000 % 1_000_000:06d}"
+
+    def next_order_id(self) -> str:
+        return f"O{self._prefix}-{next(self._ids)}"
+
+    def get(self, order_id: str) -> Order | None:
+        return self._orders.get(order_id)
+
+    def all(self) -> list[Order]:
+        return list(self._orders.values())
+
+    def working(self) -> list[Order]:
+        return [o for o in self._orders.values() if o.status.is_working]
+
+    def create(self, order_id: str, request: OrderRequest) -> Order:
+        if order_id in self._orders:
+            raise ValueError(f"order id {order_id} is already in use")
+        now = self._clock.now_ns()
+        order = Order(
+            order_id=order_id,
+            broker=request.broker,
+            symbol=request.symbol,
+            side=request.side,
+            quantity=request.quantity,
+            order_type=request.order_type,
+            price=request.price,
+            time_in_force=request.time_in_force,
+            origin=request.origin,
+            status=OrderStatus.SUBMITTED,
+            created_ns=now,
+            updated_ns=now,
+        )
+        self._store(order)
+        return order
+
+    def reject_request(self, order_id: str, request: OrderRequest, reason: str) -> Order:
+        """Record a request refused before it reached a broker."""
+        self.create(order_id, request)
+        self.update_status(order_id, OrderStatus.REJECTED, reason)
+        return self._orders[order_id]
+
+    def update_status(self, order_id: str, status: OrderStatus, reason: str = "") -> bool:
+        order = self._orders.get(order_id)
+        if order is None:
+            log.error("status %s for unknown order %s ignored", status.value, order_id)
+            return False
+        if not is_legal_transition(order.status, status):
+            log.error(
+                "illegal transition %s → %s for order %s ignored",
+                order.status.value,
+                status.value,
+                order_id,
+            )
+            return False
+        self._store(
+            _replace(
+                order, status=status, reason=reason or order.reason, updated_ns=self._clock.now_ns()
+            )
+        )
+        return True
+
+    def apply_fill(self, fill: Fill) -> bool:
+        """Apply a fill once; a repeated fill id is ignored. Fills after a cancel still count."""
+        if fill.fill_id in self._fill_ids:
+            log.warning("duplicate fill %s for order %s ignored", fill.fill_id, fill.order_id)
+            return False
+        order = self._orders.get(fill.order_id)
+        if order is None:
+            log.error("fill %s for unknown order %s ignored", fill.fill_id, fill.order_id)
+            return False
+        self._fill_ids.add(fill.fill_id)
+        filled = order.filled_quantity + fill.quantity
+        average = (
+            order.average_price * order.filled_quantity + fill.price * fill.quantity
+        ) / filled
+        status = order.status
+        if not status.is_final:
+            done = filled >= order.quantity - 1e-9
+            status = OrderStatus.FILLED if done else OrderStatus.PARTIALLY_FILLED
+        self._store(
+            _replace(
+                order,
+                filled_quantity=filled,
+                average_price=average,
+                status=status,
+                updated_ns=fill.ts,
+            )
+        )
+        self._bus.publish(FillEvent(fill))
+        return True
+
+    def _store(self, order: Order) -> None:
+        self._orders[order.order_id] = order
+        self._bus.publish(OrderEvent(order))

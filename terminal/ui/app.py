@@ -1,0 +1,113 @@
+"""Starting the GUI: one QApplication, one qasync loop shared by Qt and the engine."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+import qasync
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from terminal.engine import logs
+from terminal.engine.config import Config
+from terminal.engine.engine import Engine
+from terminal.engine.paths import user_config_dir
+from terminal.ui.bridge import EngineBridge
+from terminal.ui.main_window import MainWindow
+from terminal.ui.theme import apply_theme
+
+log = logging.getLogger("terminal.ui")
+
+
+def layout_settings(path: Path | None = None) -> QSettings:
+    path = path or user_config_dir() / "layout.ini"
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def make_application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("terminal")
+    app.setOrganizationName("pyterminal")
+    app.setQuitOnLastWindowClosed(False)
+    return app
+
+
+async def run_window(
+    config: Config,
+    settings: QSettings,
+    exit_after: float | None = None,
+    screenshot: Path | None = None,
+    size: tuple[int, int] | None = None,
+) -> int:
+    """Start the engine, show the window, run until it closes; stop everything cleanly."""
+    app = make_application()
+    theme = str(settings.value("theme", config.ui.theme))
+    apply_theme(app, theme)
+    engine = Engine(config)
+    log_handler = logs.attach_bus(engine.bus)
+    bridge = EngineBridge(engine, config.ui.refresh_hz)
+    closed = asyncio.Event()
+    window: MainWindow | None = None
+    try:
+        await engine.start()
+        window = MainWindow(engine, bridge, settings, theme)
+        window.closed.connect(closed.set)
+        if size is not None:
+            window.resize(*size)
+        window.show()
+        if screenshot is not None:
+            await asyncio.sleep(exit_after or 0)
+            bridge.flush()
+            app.processEvents()
+            if not window.grab().save(str(screenshot)):
+                log.error("could not write screenshot to %s", screenshot)
+                return 1
+            log.info("screenshot written to %s", screenshot)
+            window.close()
+        elif exit_after is not None:
+            QTimer.singleShot(int(exit_after * 1000), window.close)
+        await closed.wait()
+    finally:
+        bridge.close()
+        await engine.stop()
+        logs.detach(log_handler)
+        if window is not None:
+            window.deleteLater()
+    return 0
+
+
+def run_gui(
+    config: Config,
+    exit_after: float | None = None,
+    screenshot: Path | None = None,
+    size: tuple[int, int] | None = None,
+    settings_path: Path | None = None,
+) -> int:
+    if screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = make_application()
+    with tempfile.TemporaryDirectory() as scratch:
+        if screenshot is not None and settings_path is None:
+            settings_path = Path(scratch) / "layout.ini"  # documents show the default layout
+        settings = layout_settings(settings_path)
+        return _run_loop(app, run_window(config, settings, exit_after, screenshot, size))
+
+
+def _run_loop(app: QApplication, main: Coroutine[Any, Any, int]) -> int:
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        return loop.run_until_complete(main)

@@ -1,0 +1,268 @@
+"""The main window: dockable panels bound to the engine, menus, status bar, saved layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+)
+
+import terminal
+from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
+from terminal.domain.events import CancelOrder, FeedStatus
+from terminal.domain.orders import Account, Order, Position
+from terminal.engine.engine import Engine
+from terminal.ui.bridge import EngineBridge
+from terminal.ui.chart import CandleChart
+from terminal.ui.log_panel import LogPanel
+from terminal.ui.market_watch import MarketWatch
+from terminal.ui.monitors import account_monitor, orders_monitor, positions_monitor, trades_monitor
+from terminal.ui.order_ticket import OrderTicket
+from terminal.ui.strategy_manager import StrategyManager
+from terminal.ui.theme import THEMES, Theme, apply_theme
+
+STATUS_COLORS = {
+    ConnectionStatus.LIVE: "#26a69a",
+    ConnectionStatus.CONNECTING: "#f0b90b",
+    ConnectionStatus.STALE: "#f0b90b",
+    ConnectionStatus.DISCONNECTED: "#9aa3b2",
+    ConnectionStatus.ERROR: "#ef5350",
+}
+
+
+class MainWindow(QMainWindow):
+    """Hosts every panel as a dock; remembers geometry, dock layout and theme in QSettings."""
+
+    closed = Signal()
+
+    def __init__(
+        self, engine: Engine, bridge: EngineBridge, settings: QSettings, theme_name: str = "dark"
+    ) -> None:
+        super().__init__()
+        self.engine = engine
+        self.bridge = bridge
+        self.settings = settings
+        self.setWindowTitle("Terminal")
+        self.setObjectName("mainWindow")
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        self.theme: Theme = THEMES.get(str(settings.value("theme", theme_name)), THEMES["dark"])
+        self.docks: dict[str, QDockWidget] = {}
+        self._shown_once = False
+        self._status_labels: dict[str, QLabel] = {}
+        self.resize(1600, 950)
+        self._build_panels()
+        self._arrange_docks()
+        self._default_state = self.saveState()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self.restore_layout()
+
+    # ---- panels ----------------------------------------------------------------------------
+    def _build_panels(self) -> None:
+        engine, bridge, theme = self.engine, self.bridge, self.theme
+        brokers = sorted(engine.brokers)
+        self.market_watch = MarketWatch(engine.instruments, engine.config.watchlist, theme)
+        self.chart = CandleChart(bridge, engine.instruments, theme, engine.config.ui.chart_symbol)
+        self.ticket = OrderTicket(bridge, engine.instruments, brokers)
+        self.strategy_manager = StrategyManager(
+            bridge, engine.registry.names(PluginKind.STRATEGY), sorted(engine.instruments), brokers
+        )
+        self.orders = orders_monitor(theme)
+        self.trades = trades_monitor(theme)
+        self.positions = positions_monitor(theme)
+        self.account = account_monitor(theme)
+        self.log_panel = LogPanel()
+        for key, title, widget in (
+            ("market_watch", "Market watch", self.market_watch),
+            ("chart", "Chart", self.chart),
+            ("ticket", "Order ticket", self.ticket),
+            ("strategies", "Strategies", self.strategy_manager),
+            ("orders", "Orders", self.orders),
+            ("trades", "Trades", self.trades),
+            ("positions", "Positions", self.positions),
+            ("account", "Account", self.account),
+            ("log", "Log", self.log_panel),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock_{key}")
+            dock.setWidget(widget)
+            self.docks[key] = dock
+
+    def _arrange_docks(self) -> None:
+        d = self.docks
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.addDockWidget(left, d["market_watch"])
+        self.addDockWidget(right, d["chart"])
+        self.splitDockWidget(d["chart"], d["ticket"], Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(d["ticket"], d["strategies"])
+        d["ticket"].raise_()
+        self.addDockWidget(bottom, d["orders"])
+        for key in ("trades", "positions", "account", "log"):
+            self.tabifyDockWidget(d["orders"], d[key])
+        d["orders"].raise_()
+        self._size_docks()
+
+    def _size_docks(self) -> None:
+        d = self.docks
+        width, height = self.width(), self.height()
+        self.resizeDocks(
+            [d["market_watch"], d["chart"], d["ticket"]],
+            [int(width * 0.38), int(width * 0.42), int(width * 0.2)],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks(
+            [d["chart"], d["orders"]],
+            [int(height * 0.7), int(height * 0.3)],
+            Qt.Orientation.Vertical,
+        )
+
+    # ---- menus and status bar ---------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        view = bar.addMenu("&View")
+        self.view_menu = view
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        themes = view.addMenu("&Theme")
+        group = QActionGroup(self)
+        for name in THEMES:
+            action = QAction(name.capitalize(), self, checkable=True)
+            action.setChecked(name == self.theme.name)
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            group.addAction(action)
+            themes.addAction(action)
+        self.reset_action = view.addAction("&Reset layout")
+        self.reset_action.triggered.connect(self.reset_layout)
+        tools = bar.addMenu("&Tools")
+        tools.addAction("&Plugins…").triggered.connect(self.show_plugins)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("&About").triggered.connect(
+            lambda: QMessageBox.about(self, "About", f"Terminal {terminal.__version__}")
+        )
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.rate_label = QLabel("0 ticks/s")
+        self.plugin_label = QLabel()
+        failed = self.engine.registry.failed()
+        if failed:
+            names = ", ".join(f"{r.kind.value} {r.name}" for r in failed)
+            self.plugin_label.setText(
+                f"⚠ {len(failed)} plugin(s) failed: {names} (Tools ▸ Plugins)"
+            )
+            self.plugin_label.setStyleSheet("color: #ef5350")
+        status.addWidget(self.plugin_label)
+        for state in [*self.engine.feed_status.values(), *self.engine.broker_status.values()]:
+            self.show_status(state)
+        status.addPermanentWidget(self.rate_label)
+
+    def show_status(self, state: FeedStatus) -> None:
+        label = self._status_labels.get(state.feed)
+        if label is None:
+            label = self._status_labels[state.feed] = QLabel()
+            self.statusBar().addPermanentWidget(label)
+        color = STATUS_COLORS.get(state.status, "#9aa3b2")
+        label.setText(f"<span style='color:{color}'>●</span> {state.feed}: {state.status.value}")
+        label.setToolTip(state.reason)
+
+    def status_text(self) -> str:
+        return " | ".join(label.text() for label in self._status_labels.values())
+
+    def show_plugins(self) -> None:
+        lines = [
+            f"{'✔' if r.state is PluginState.LOADED else '✘'} {r.kind.value} {r.name} — {r.source}"
+            + (f"\n      {r.reason}" if r.reason else "")
+            for r in self.engine.registry.reports
+        ]
+        box = QMessageBox(QMessageBox.Icon.Information, "Plugins", "\n".join(lines), parent=self)
+        box.open()
+
+    # ---- wiring --------------------------------------------------------------------------------
+    def _connect(self) -> None:
+        bridge = self.bridge
+        bridge.ticks_changed.connect(self.market_watch.update_ticks)
+        bridge.orders_changed.connect(self.orders.model.upsert)
+        bridge.fills_added.connect(self.trades.model.upsert)
+        bridge.portfolio_changed.connect(self._on_portfolio)
+        bridge.logs_added.connect(self.log_panel.add)
+        bridge.status_changed.connect(self.show_status)
+        bridge.tick_rate_changed.connect(
+            lambda rate: self.rate_label.setText(f"{rate:,.0f} ticks/s")
+        )
+        self.market_watch.symbol_activated.connect(self.chart.set_symbol)
+        self.market_watch.order_requested.connect(self._fill_ticket)
+        self.ticket.symbol_box.setCurrentText(self.chart.symbol)
+        self.orders.record_activated.connect(self._cancel_order)
+
+    def _on_portfolio(self, positions: list[Position], accounts: list[Account]) -> None:
+        self.positions.model.upsert(positions)
+        self.account.model.upsert(accounts)
+
+    def _fill_ticket(self, symbol: str, side: Any) -> None:
+        self.docks["ticket"].show()
+        self.docks["ticket"].raise_()
+        self.ticket.fill_from_watch(symbol, side)
+
+    def _cancel_order(self, order: Order) -> None:
+        if order.status.is_working:
+            self.bridge.send(CancelOrder(order.order_id))
+
+    # ---- layout and theme ------------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        geometry = self.settings.value("geometry")
+        state = self.settings.value("windowState")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state))
+
+    def save_layout(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState())
+        self.settings.setValue("theme", self.theme.name)
+        self.settings.sync()
+
+    def reset_layout(self) -> None:
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            dock.show()
+        self.restoreState(self._default_state)
+        self._size_docks()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if self.settings.value("windowState") is None:
+                QTimer.singleShot(0, self._size_docks)
+
+    def set_theme(self, name: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.theme = apply_theme(app, name)
+        self.market_watch.model.set_theme(self.theme)
+        self.chart.set_theme(self.theme)
+        self.settings.setValue("theme", self.theme.name)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
+        self.closed.emit()

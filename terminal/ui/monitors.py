@@ -1,0 +1,171 @@
+"""Orders, trades, positions and account monitors: record tables bound to the bridge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+
+from terminal.domain.orders import Account, Fill, Order, Position
+from terminal.ui import formatting as fmt
+from terminal.ui.record_table import Column, RecordTableModel
+from terminal.ui.theme import Theme
+
+
+def _signed_color(theme: Theme, value: Callable[[Any], float]) -> Callable[[Any], QColor | None]:
+    up, down = theme.color("up"), theme.color("down")
+    return lambda r: up if value(r) > 0 else (down if value(r) < 0 else None)
+
+
+def order_columns(theme: Theme) -> list[Column]:
+    return [
+        Column("Order id", lambda o: o.order_id),
+        Column("Time", lambda o: fmt.clock_time(o.created_ns)),
+        Column("Symbol", lambda o: o.symbol),
+        Column(
+            "Side",
+            lambda o: o.side.value.upper(),
+            color=_signed_color(theme, lambda o: o.side.sign),
+        ),
+        Column("Type", lambda o: o.order_type.value),
+        Column("Price", lambda o: f"{o.price:g}" if o.price else "", numeric=True),
+        Column("Quantity", lambda o: fmt.quantity(o.quantity), numeric=True),
+        Column("Filled", lambda o: fmt.quantity(o.filled_quantity), numeric=True),
+        Column(
+            "Avg price", lambda o: f"{o.average_price:g}" if o.filled_quantity else "", numeric=True
+        ),
+        Column("Status", lambda o: o.status.value.replace("_", " ")),
+        Column("Broker", lambda o: o.broker),
+        Column("Origin", lambda o: o.origin),
+        Column("Reason", lambda o: o.reason),
+    ]
+
+
+def trade_columns(theme: Theme) -> list[Column]:
+    return [
+        Column("Fill id", lambda f: f.fill_id),
+        Column("Time", lambda f: fmt.clock_time(f.ts)),
+        Column("Order id", lambda f: f.order_id),
+        Column("Symbol", lambda f: f.symbol),
+        Column(
+            "Side",
+            lambda f: f.side.value.upper(),
+            color=_signed_color(theme, lambda f: f.side.sign),
+        ),
+        Column("Price", lambda f: f"{f.price:g}", numeric=True),
+        Column("Quantity", lambda f: fmt.quantity(f.quantity), numeric=True),
+        Column("Commission", lambda f: fmt.money(f.commission), numeric=True),
+        Column("Broker", lambda f: f.broker),
+    ]
+
+
+def position_columns(theme: Theme) -> list[Column]:
+    return [
+        Column("Symbol", lambda p: p.symbol),
+        Column("Broker", lambda p: p.broker),
+        Column(
+            "Quantity",
+            lambda p: fmt.quantity(p.quantity),
+            numeric=True,
+            color=_signed_color(theme, lambda p: p.quantity),
+        ),
+        Column("Avg price", lambda p: f"{p.average_price:.6g}" if p.quantity else "", numeric=True),
+        Column("Last", lambda p: f"{p.last_price:.6g}", numeric=True),
+        Column(
+            "Unrealized P&L",
+            lambda p: fmt.money(p.unrealized_pnl),
+            numeric=True,
+            color=_signed_color(theme, lambda p: p.unrealized_pnl),
+        ),
+        Column(
+            "Realized P&L",
+            lambda p: fmt.money(p.realized_pnl),
+            numeric=True,
+            color=_signed_color(theme, lambda p: p.realized_pnl),
+        ),
+    ]
+
+
+def account_columns(theme: Theme) -> list[Column]:
+    return [
+        Column("Broker", lambda a: a.broker),
+        Column("Currency", lambda a: a.currency),
+        Column("Cash", lambda a: fmt.money(a.cash), numeric=True),
+        Column("Equity", lambda a: fmt.money(a.equity), numeric=True),
+        Column(
+            "Unrealized P&L",
+            lambda a: fmt.money(a.unrealized_pnl),
+            numeric=True,
+            color=_signed_color(theme, lambda a: a.unrealized_pnl),
+        ),
+        Column(
+            "Realized P&L",
+            lambda a: fmt.money(a.realized_pnl),
+            numeric=True,
+            color=_signed_color(theme, lambda a: a.realized_pnl),
+        ),
+        Column("Commission", lambda a: fmt.money(a.commission), numeric=True),
+    ]
+
+
+class Monitor(QWidget):
+    """A read-only blotter over a :class:`RecordTableModel`; double-click emits the record."""
+
+    record_activated = Signal(object)
+
+    def __init__(
+        self,
+        columns: list[Column],
+        key: Callable[[Any], Any],
+        max_rows: int = 0,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = RecordTableModel(columns, key, max_rows, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(
+            lambda index: self.record_activated.emit(self.model.record(index.row()))
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+
+
+def orders_monitor(theme: Theme) -> Monitor:
+    return Monitor(order_columns(theme), key=lambda o: o.order_id, max_rows=5000)
+
+
+def trades_monitor(theme: Theme) -> Monitor:
+    return Monitor(trade_columns(theme), key=lambda f: f.fill_id, max_rows=5000)
+
+
+def positions_monitor(theme: Theme) -> Monitor:
+    return Monitor(position_columns(theme), key=lambda p: (p.broker, p.symbol))
+
+
+def account_monitor(theme: Theme) -> Monitor:
+    return Monitor(account_columns(theme), key=lambda a: a.broker)
+
+
+__all__ = [
+    "Account",
+    "Fill",
+    "Monitor",
+    "Order",
+    "Position",
+    "account_monitor",
+    "orders_monitor",
+    "positions_monitor",
+    "trades_monitor",
+]
