@@ -154,7 +154,7 @@ class OrderTicket(QWidget):
                 self.quantity,
                 f"Quantity: {quantity:g} is not a multiple of the lot size {instrument.lot_size:g}",
             )
-        order_type = self.type_box.currentData()
+        order_type = OrderType(self.type_box.currentData())
         price = self.price.value()
         if order_type is OrderType.LIMIT:
             if price <= 0:
@@ -202,7 +202,7 @@ class OrderTicket(QWidget):
             self._show_quote(tick)
 
     def _on_type(self) -> None:
-        self.price.setEnabled(self.type_box.currentData() is OrderType.LIMIT)
+        self.price.setEnabled(self.type_box.currentData() == OrderType.LIMIT.value)
 
     def _on_ticks(self, ticks: dict[str, Tick]) -> None:
         tick = ticks.get(self.symbol_box.currentText())

@@ -1,0 +1,20 @@
+"""Test set-up shared by every test: offscreen Qt, private config and data folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Must happen before any QApplication exists: without a display Qt would abort the process.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def private_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Keep every test away from the real user's config and data folders."""
+    monkeypatch.setenv("TERMINAL_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("TERMINAL_DATA_DIR", str(tmp_path / "data"))
+    yield tmp_path
