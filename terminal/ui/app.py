@@ -71,7 +71,7 @@ async def run_window(
         if screenshot is not None:
             await asyncio.sleep(exit_after or 0)
             bridge.flush()
-            app.processEvents()
+            await asyncio.sleep(0.1)  # let Qt lay out and paint what the flush changed
             if not window.grab().save(str(screenshot)):
                 log.error("could not write screenshot to %s", screenshot)
                 return 1
