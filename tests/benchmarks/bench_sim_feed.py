@@ -15,9 +15,17 @@ from terminal.engine.engine import Engine
 
 
 async def measure(batch_seconds: float, rounds: int) -> tuple[float, float]:
-    config = load_config(overrides={"feeds": [
-        {"name": "sim", "plugin": "simulated", "options": {"rate": 1_000_000.0, "seed": 1,
-                                                          "interval_ms": 3_600_000}}]})
+    config = load_config(
+        overrides={
+            "feeds": [
+                {
+                    "name": "sim",
+                    "plugin": "simulated",
+                    "options": {"rate": 1_000_000.0, "seed": 1, "interval_ms": 3_600_000},
+                }
+            ]
+        }
+    )
     engine = Engine(config)
     await engine.start()
     feed = engine.feeds["sim"]
@@ -47,8 +55,10 @@ def main() -> None:
     args = parser.parse_args()
     generate, delivered = asyncio.run(measure(args.batch, args.rounds))
     print(f"RESULT sim.generate_ticks_per_s = {generate:,.0f} ticks/s  # feed alone, median")
-    print(f"RESULT sim.engine_ticks_per_s = {delivered:,.0f} ticks/s  "
-          f"# feed + bus + state + bars + paper broker, median; target >= 20,000")
+    print(
+        f"RESULT sim.engine_ticks_per_s = {delivered:,.0f} ticks/s  "
+        f"# feed + bus + state + bars + paper broker, median; target >= 20,000"
+    )
 
 
 if __name__ == "__main__":

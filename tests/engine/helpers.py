@@ -18,16 +18,37 @@ from terminal.engine.plugins import PluginRegistry
 TEST_SYMBOL = "TEST.X"
 
 
-def quote(last: float, bid: float, ask: float, symbol: str = TEST_SYMBOL, ts: int = 1) -> Tick:
+def quote(
+    last: float, bid: float, ask: float, symbol: str = TEST_SYMBOL, ts: int = 1, size: float = 1e6
+) -> Tick:
     return Tick(
         symbol=symbol,
         ts=ts,
         last=last,
         volume=0.0,
         bid_prices=(bid,),
-        bid_sizes=(10.0,),
+        bid_sizes=(size,),
         ask_prices=(ask,),
-        ask_sizes=(10.0,),
+        ask_sizes=(size,),
+    )
+
+
+def book(
+    last: float,
+    bids: list[tuple[float, float]],
+    asks: list[tuple[float, float]],
+    symbol: str = TEST_SYMBOL,
+) -> Tick:
+    """A quote with depth: (price, size) levels, best first."""
+    return Tick(
+        symbol=symbol,
+        ts=1,
+        last=last,
+        volume=0.0,
+        bid_prices=tuple(p for p, _ in bids),
+        bid_sizes=tuple(s for _, s in bids),
+        ask_prices=tuple(p for p, _ in asks),
+        ask_sizes=tuple(s for _, s in asks),
     )
 
 
