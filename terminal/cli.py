@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--seconds", type=float, default=3.0, help="seconds of live data first")
     shot.add_argument("--size", type=_size, default=(1600, 1000), help="window size, WxH")
     sub.add_parser("plugins", help="list discovered plugins: loaded and failed, with reasons")
+    quotes = sub.add_parser("quotes", help="tools for vendor quote answers")
+    quotes_sub = quotes.add_subparsers(dest="quotes_command", required=True)
+    parse = quotes_sub.add_parser("parse", help="print a saved Sina/QQ answer as JSON lines")
+    parse.add_argument("--format", choices=["sina", "qq"], required=True, dest="vendor")
+    parse.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -65,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "gui"
     if command == "plugins":
         return print_plugins()
+    if command == "quotes":
+        from terminal.engine.quotes.tool import parse_file
+
+        return parse_file(args.vendor, args.file)
     if command == "serve":
         return asyncio.run(serve(config, args.seconds))
     from terminal.ui.app import run_gui  # Qt only from here on
