@@ -22,6 +22,8 @@ REQ/REP requests and replies are single msgpack maps::
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 from terminal.domain.instrument import Instrument
@@ -118,23 +120,23 @@ def decode_payload(topic: str, frame: bytes) -> list[Tick] | list[Bar] | None:
     raise SchemaError(f"topic '{topic}' is not tick/…, bar/… or hb/")
 
 
-def decode_request(frame: bytes) -> Request:
+def _versioned(decoder: msgspec.msgpack.Decoder[Any], frame: bytes, what: str) -> Any:
     try:
-        request: Request = _request.decode(frame)
+        message = decoder.decode(frame)
     except msgspec.DecodeError as exc:
-        raise SchemaError(f"request: {exc}") from None
-    if request.v != VERSION:
-        raise SchemaError(f"request: version {request.v} is not the supported {VERSION}")
+        raise SchemaError(f"{what}: {exc}") from None
+    if message.v != VERSION:
+        raise SchemaError(f"{what}: version {message.v} is not the supported {VERSION}")
+    return message
+
+
+def decode_request(frame: bytes) -> Request:
+    request: Request = _versioned(_request, frame, "request")
     return request
 
 
 def decode_reply(frame: bytes) -> Reply:
-    try:
-        reply = _reply.decode(frame)
-    except msgspec.DecodeError as exc:
-        raise SchemaError(f"reply: {exc}") from None
-    if reply.v != VERSION:
-        raise SchemaError(f"reply: version {reply.v} is not the supported {VERSION}")
+    reply: Reply = _versioned(_reply, frame, "reply")
     return reply
 
 
