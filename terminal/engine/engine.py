@@ -45,6 +45,7 @@ from terminal.engine.strategies import StrategyRunner
 log = logging.getLogger("terminal.engine")
 
 STOP_TIMEOUT_S = 5.0
+ACCOUNT_SNAPSHOT_NS = 1_000_000_000
 
 
 class Engine:
@@ -71,6 +72,7 @@ class Engine:
         self.running = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self.live_since_ns = 0
+        self._last_snapshot: dict[str, int] = {}
         self.store = (
             TradingStore(user_data_dir() / "trading.sqlite") if config.engine.persist else None
         )
@@ -275,6 +277,11 @@ class Engine:
             )
         return order_id
 
+    def commit(self) -> None:
+        """Make everything recorded so far durable now (before showing or acknowledging it)."""
+        if self.store is not None:
+            self.store.commit()
+
     def kill_switch(self, reason: str = "kill switch") -> int:
         """Stop every strategy and cancel every working order. Returns the orders cancelled."""
         self.strategies.stop_all()
@@ -290,8 +297,14 @@ class Engine:
         self.kill_switch(command.reason)
 
     def _record_account(self, event: AccountEvent) -> None:
-        if self.store is not None:
-            self.store.record_account(event.account, self.clock.now_ns())
+        """Snapshot accounts at most once a second per broker: they are history, not truth
+        (a restart recomputes them from the fills)."""
+        now = self.clock.now_ns()
+        if self.store is not None and now - self._last_snapshot.get(event.account.broker, 0) > (
+            ACCOUNT_SNAPSHOT_NS
+        ):
+            self._last_snapshot[event.account.broker] = now
+            self.store.record_account(event.account, now)
 
     def _account_or_none(self, broker: str) -> Account | None:
         try:

@@ -71,7 +71,7 @@ class OrderBook:
             created_ns=now,
             updated_ns=now,
         )
-        self._save(order)
+        self._save(order, created=True)
         return order
 
     def reject_request(self, order_id: str, request: OrderRequest, reason: str) -> Order:
@@ -128,10 +128,10 @@ class OrderBook:
         self._bus.publish(FillEvent(fill))
         return True
 
-    def _save(self, order: Order) -> None:
+    def _save(self, order: Order, created: bool = False) -> None:
         self._orders[order.order_id] = order
         if self._store is not None:
-            self._store.record_order(order)
+            self._store.record_order(order, created)
         self._bus.publish(OrderEvent(order))
 
 

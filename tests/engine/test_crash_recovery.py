@@ -34,12 +34,16 @@ BURST = textwrap.dedent(
         await engine.start()
         while "BTCUSDT.BINANCE" not in engine.latest:
             await asyncio.sleep(0.01)
+        placed = []
         for n in itertools.count():
             side = Side.BUY if n % 3 else Side.SELL
-            order_id = engine.submit(OrderRequest("paper", "BTCUSDT.BINANCE", side, 0.01))
-            order = engine.order_book.get(order_id)
-            print("ACK", order_id, order.status.value, order.filled_quantity, flush=True)
-            if n % 20 == 0:
+            placed.append(engine.submit(OrderRequest("paper", "BTCUSDT.BINANCE", side, 0.01)))
+            if n % 20 == 19:
+                engine.commit()  # acknowledge only what is recorded, as the GUI does
+                for order_id in placed:
+                    order = engine.order_book.get(order_id)
+                    print("ACK", order_id, order.status.value, order.filled_quantity, flush=True)
+                placed = []
                 await asyncio.sleep(0)  # let ticks in: the burst runs while the feed runs
 
     asyncio.run(main())

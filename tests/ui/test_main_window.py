@@ -63,7 +63,8 @@ def test_order_from_ticket_shows_in_orders_and_trades(window: MainWindow, qtbot:
     # The paper broker takes the displayed depth level by level: one or more fills.
     qtbot.waitUntil(
         lambda: sum(trades.record(r).quantity for r in range(trades.rowCount())) == 0.5,
-        timeout=5000)
+        timeout=5000,
+    )
     positions = window.positions.model
     qtbot.waitUntil(lambda: positions.rowCount() == 1, timeout=5000)
     assert positions.record(0).quantity == 0.5
