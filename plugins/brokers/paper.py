@@ -53,6 +53,7 @@ class PaperBroker(Broker):
 
     plugin_name = "paper"
     Options = PaperBrokerOptions
+    simulated = True
 
     def __init__(self, name: str, context: BrokerContext, options: PaperBrokerOptions) -> None:
         super().__init__(name, context, options)
@@ -195,6 +196,13 @@ class PaperBroker(Broker):
             price,
             commission,
         )
+
+    def estimate_commission(self, symbol: str, quantity: float, price: float) -> float:
+        instrument = self.context.instrument(symbol)
+        if instrument is None:
+            return 0.0
+        rule = self._commission_rule(symbol, instrument.exchange)
+        return rule.charge(quantity, quantity * price * instrument.multiplier, instrument.lot_size)
 
     def _commission_rule(self, symbol: str, exchange: str) -> CommissionRule:
         rules = self.options.commissions

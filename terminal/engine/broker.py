@@ -51,6 +51,8 @@ class Broker(ABC):
 
     plugin_name: ClassVar[str]
     Options: ClassVar[type[msgspec.Struct]] = NoOptions
+    simulated: ClassVar[bool] = False
+    """True for brokers where no real money moves (the ticket then skips its confirmation)."""
 
     def __init__(self, name: str, context: BrokerContext, options: Any) -> None:
         self.name = name
@@ -72,6 +74,10 @@ class Broker(ABC):
     @abstractmethod
     def cancel(self, order: Order) -> None:
         """Ask to cancel a working order."""
+
+    def estimate_commission(self, symbol: str, quantity: float, price: float) -> float:
+        """Commission this broker would charge; brokers that cannot tell return 0."""
+        return 0.0
 
 
 def options_type(plugin: type[Any]) -> type[msgspec.Struct]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -33,6 +32,7 @@ from terminal.engine.candles import MinuteBars
 from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.config import Config, PluginInstance, describe_validation_error
 from terminal.engine.feed import Feed
+from terminal.engine.order_validation import FieldProblem, validate_request
 from terminal.engine.orders import OrderBook
 from terminal.engine.paths import user_data_dir
 from terminal.engine.plugins import PluginRegistry
@@ -43,6 +43,13 @@ from terminal.engine.store import TradingStore
 from terminal.engine.strategies import StrategyRunner
 
 log = logging.getLogger("terminal.engine")
+
+
+class OrderEstimate(NamedTuple):
+    notional: float
+    commission: float
+    margin: float
+
 
 STOP_TIMEOUT_S = 5.0
 ACCOUNT_SNAPSHOT_NS = 1_000_000_000
@@ -277,6 +284,25 @@ class Engine:
             )
         return order_id
 
+    def estimate(self, request: OrderRequest) -> OrderEstimate:
+        """Notional, commission and margin of a request, before it is sent."""
+        instrument = self.instruments.get(request.symbol)
+        if instrument is None:
+            return OrderEstimate(0.0, 0.0, 0.0)
+        price = request.price or self.last_price(request.symbol) or 0.0
+        notional = request.quantity * price * instrument.multiplier
+        broker = self.brokers.get(request.broker)
+        commission = (
+            broker.estimate_commission(request.symbol, request.quantity, price)
+            if (broker is not None)
+            else 0.0
+        )
+        return OrderEstimate(notional, commission, notional * instrument.margin_rate)
+
+    def is_simulated(self, broker: str) -> bool:
+        plugin = self.brokers.get(broker)
+        return plugin is not None and plugin.simulated
+
     def commit(self) -> None:
         """Make everything recorded so far durable now (before showing or acknowledging it)."""
         if self.store is not None:
@@ -334,25 +360,10 @@ class Engine:
             ConnectionStatus.ERROR,
         ):
             return f"broker {request.broker} is {status.status.value}: {status.reason}"
-        instrument = self.instruments.get(request.symbol)
-        if instrument is None:
-            return f"unknown symbol '{request.symbol}'"
-        if not (request.quantity > 0 and math.isfinite(request.quantity)):
-            return f"quantity must be positive, got {request.quantity}"
-        steps = request.quantity / instrument.lot_size
-        if abs(steps - round(steps)) > 1e-9:
-            return (
-                f"quantity {request.quantity:g} is not a multiple of "
-                f"the lot size {instrument.lot_size:g}"
-            )
-        if request.order_type.has_limit_price and not (
-            request.price > 0 and math.isfinite(request.price)
-        ):
-            return f"limit price must be positive, got {request.price}"
-        if request.order_type.has_trigger and not (
-            request.trigger_price > 0 and math.isfinite(request.trigger_price)
-        ):
-            return f"trigger price must be positive, got {request.trigger_price}"
+        try:
+            validate_request(request, self.instruments.get(request.symbol))
+        except FieldProblem as problem:
+            return problem.message
         if request.ts and request.ts < self.live_since_ns:
             return (
                 f"live guard: order stamped {request.ts} ns is older than the engine's live "

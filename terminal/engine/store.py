@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ CREATE TABLE IF NOT EXISTS accounts (
     data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 class TradingStore:
@@ -49,6 +50,7 @@ class TradingStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        _set_aside_other_schema(path)
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -176,6 +178,31 @@ class TradingStore:
             "SELECT data FROM accounts WHERE seq IN (SELECT MAX(seq) FROM accounts GROUP BY broker)"
         )
         return [self._account_decoder.decode(data) for (data,) in rows]
+
+
+def _set_aside_other_schema(path: Path) -> None:
+    """A file of another schema version is renamed (never overwritten), and the rename logged."""
+    if not path.exists():
+        return
+    with sqlite3.connect(str(path)) as db:
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+    if row is not None and row[0] == SCHEMA_VERSION:
+        return
+    aside = path.with_name(f"{path.name}.schema-{row[0] if row else 'unknown'}.bak")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            source.rename(Path(f"{aside}{suffix}"))
+    logging.getLogger("terminal.store").warning(
+        "%s has another schema version (%s, this is %s); kept as %s and started a new record",
+        path,
+        row[0] if row else "unknown",
+        SCHEMA_VERSION,
+        aside,
+    )
 
 
 def records_frame(records: list[Any]) -> Any:

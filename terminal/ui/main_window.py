@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -11,20 +12,21 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
 )
 
 import terminal
 from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
-from terminal.domain.events import CancelOrder, FeedStatus
+from terminal.domain.events import CancelOrder, FeedStatus, KillSwitch
 from terminal.domain.orders import Account, Order, Position
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import CandleChart
+from terminal.ui.dialogs import ask, inform
 from terminal.ui.log_panel import LogPanel
 from terminal.ui.market_watch import MarketWatch
-from terminal.ui.monitors import account_monitor, orders_monitor, positions_monitor, trades_monitor
+from terminal.ui.monitors import account_monitor, positions_monitor, trades_monitor
 from terminal.ui.order_ticket import OrderTicket
+from terminal.ui.orders_panel import OrdersPanel
 from terminal.ui.strategy_manager import StrategyManager
 from terminal.ui.theme import THEMES, Theme, apply_theme
 
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self._arrange_docks()
         self._default_state = self.saveState()
         self._build_menus()
+        self._build_toolbar()
         self._build_status_bar()
         self._connect()
         self.restore_layout()
@@ -72,14 +75,14 @@ class MainWindow(QMainWindow):
     # ---- panels ----------------------------------------------------------------------------
     def _build_panels(self) -> None:
         engine, bridge, theme = self.engine, self.bridge, self.theme
-        brokers = sorted(engine.brokers)
+        brokers = list(engine.brokers)  # config order: the first configured is the default
         self.market_watch = MarketWatch(engine.instruments, engine.config.watchlist, theme)
         self.chart = CandleChart(bridge, engine.instruments, theme, engine.config.ui.chart_symbol)
         self.ticket = OrderTicket(bridge, engine.instruments, brokers)
         self.strategy_manager = StrategyManager(
             bridge, engine.registry.names(PluginKind.STRATEGY), sorted(engine.instruments), brokers
         )
-        self.orders = orders_monitor(theme)
+        self.orders = OrdersPanel(theme, lambda text, on_yes: self.confirm(text, on_yes))
         self.trades = trades_monitor(theme)
         self.positions = positions_monitor(theme)
         self.account = account_monitor(theme)
@@ -155,8 +158,22 @@ class MainWindow(QMainWindow):
         tools.addAction("&Plugins…").triggered.connect(self.show_plugins)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("&About").triggered.connect(
-            lambda: QMessageBox.about(self, "About", f"Terminal {terminal.__version__}")
+            lambda: inform(self, "About", f"Terminal {terminal.__version__}")
         )
+
+    def _build_toolbar(self) -> None:
+        toolbar = self.addToolBar("Trading")
+        toolbar.setObjectName("tradingToolbar")
+        toolbar.setMovable(False)
+        self.kill_action = QAction("■ Kill switch", self)
+        self.kill_action.setShortcut(QKeySequence("Ctrl+Alt+K"))
+        self.kill_action.setToolTip(
+            "Cancel all working orders and stop all strategies (Ctrl+Alt+K)"
+        )
+        self.kill_action.triggered.connect(self.kill_switch)
+        toolbar.addAction(self.kill_action)
+        button = toolbar.widgetForAction(self.kill_action)
+        button.setObjectName("killSwitch")
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -192,8 +209,7 @@ class MainWindow(QMainWindow):
             + (f"\n      {r.reason}" if r.reason else "")
             for r in self.engine.registry.reports
         ]
-        box = QMessageBox(QMessageBox.Icon.Information, "Plugins", "\n".join(lines), parent=self)
-        box.open()
+        inform(self, "Plugins", "\n".join(lines))
 
     # ---- wiring --------------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -210,7 +226,8 @@ class MainWindow(QMainWindow):
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
         self.market_watch.order_requested.connect(self._fill_ticket)
         self.ticket.symbol_box.setCurrentText(self.chart.symbol)
-        self.orders.record_activated.connect(self._cancel_order)
+        self.orders.cancel_requested.connect(self._cancel_orders)
+        self.positions.actions_for_record.append(("Close position", self._close_position))
 
     def _on_portfolio(self, positions: list[Position], accounts: list[Account]) -> None:
         self.positions.model.upsert(positions)
@@ -221,9 +238,33 @@ class MainWindow(QMainWindow):
         self.docks["ticket"].raise_()
         self.ticket.fill_from_watch(symbol, side)
 
-    def _cancel_order(self, order: Order) -> None:
-        if order.status.is_working:
+    def _cancel_orders(self, orders: list[Order]) -> None:
+        for order in orders:
             self.bridge.send(CancelOrder(order.order_id))
+
+    def _close_position(self, position: Position) -> None:
+        if position.quantity:
+            self.docks["ticket"].show()
+            self.docks["ticket"].raise_()
+            self.ticket.fill_close(position.symbol, position.broker, position.quantity)
+
+    def kill_switch(self) -> None:
+        """Cancel every working order and stop every strategy, after one confirmation."""
+        working = len(self.engine.order_book.working())
+        running = sum(1 for i in self.engine.strategies.instances() if i.state == "running")
+
+        def kill() -> None:
+            self.bridge.send(KillSwitch("kill switch (GUI)"))
+            self.statusBar().showMessage("Kill switch: cancels sent, strategies stopped", 10_000)
+
+        self.confirm(
+            f"Kill switch: cancel {working} working orders and stop {running} running strategies?",
+            kill,
+        )
+
+    def confirm(self, text: str, on_yes: Callable[[], None]) -> None:
+        """Ask without a nested event loop (see dialogs.py); tests replace this with a stub."""
+        ask(self, "Confirm", text, on_yes)
 
     # ---- layout and theme ------------------------------------------------------------------------
     def restore_layout(self) -> None:

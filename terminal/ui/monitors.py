@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from terminal.domain.orders import Account, Fill, Order, Position
 from terminal.ui import formatting as fmt
-from terminal.ui.record_table import Column, RecordTableModel
+from terminal.ui.monitor import Monitor
+from terminal.ui.record_table import Column
 from terminal.ui.theme import Theme
 
 
@@ -111,35 +110,8 @@ def account_columns(theme: Theme) -> list[Column]:
     ]
 
 
-class Monitor(QWidget):
-    """A read-only blotter over a :class:`RecordTableModel`; double-click emits the record."""
-
-    record_activated = Signal(object)
-
-    def __init__(
-        self,
-        columns: list[Column],
-        key: Callable[[Any], Any],
-        max_rows: int = 0,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.model = RecordTableModel(columns, key, max_rows, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(
-            lambda index: self.record_activated.emit(self.model.record(index.row()))
-        )
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
+def working_only(order: Order) -> bool:
+    return order.status.is_working
 
 
 def orders_monitor(theme: Theme) -> Monitor:
@@ -168,4 +140,5 @@ __all__ = [
     "orders_monitor",
     "positions_monitor",
     "trades_monitor",
+    "working_only",
 ]

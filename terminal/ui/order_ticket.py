@@ -1,12 +1,15 @@
-"""The order ticket: pick a symbol, side, type and size; invalid input is refused at the field."""
+"""The order ticket: symbol, side, type, time in force, size and prices; invalid input is
+refused at the field before anything is sent; optional confirmation for real brokers."""
 
 from __future__ import annotations
 
 import itertools
 import math
 import os
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -20,19 +23,59 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from terminal.domain.enums import OrderType, Side
+from terminal.domain.enums import AssetClass, Offset, OrderType, Side, TimeInForce
 from terminal.domain.events import SubmitOrder
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.domain.orders import OrderRequest
+from terminal.engine.order_validation import FieldProblem, validate_request
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.dialogs import Confirm, ask
 
 DEPTH_LEVELS = 5
+TYPES = [
+    ("Market", OrderType.MARKET),
+    ("Limit", OrderType.LIMIT),
+    ("Stop", OrderType.STOP),
+    ("Stop-limit", OrderType.STOP_LIMIT),
+]
+TIFS = [
+    ("Day", TimeInForce.DAY),
+    ("GTC", TimeInForce.GTC),
+    ("IOC", TimeInForce.IOC),
+    ("FOK", TimeInForce.FOK),
+]
+OFFSETS = [
+    ("Open", Offset.OPEN),
+    ("Close", Offset.CLOSE),
+    ("Close today", Offset.CLOSE_TODAY),
+    ("Close yesterday", Offset.CLOSE_YESTERDAY),
+]
+FOLLOW = ["Manual", "Last", "Bid", "Ask"]
+
+
+class PriceLabel(QLabel):
+    """A depth price: clicking it puts the price in the ticket."""
+
+    clicked = Signal(float)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.value = math.nan
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not math.isnan(self.value):
+            self.clicked.emit(self.value)
+        super().mousePressEvent(event)
 
 
 class OrderTicket(QWidget):
-    """Sends :class:`SubmitOrder` commands; shows the quote and 5-level depth of its symbol."""
+    """Sends :class:`SubmitOrder` commands; shows the quote and 5-level depth of its symbol.
+
+    Hotkeys (while the window is active): F1 buy, F2 sell, Esc clear.
+    """
 
     def __init__(
         self,
@@ -46,41 +89,63 @@ class OrderTicket(QWidget):
         self._instruments = instruments
         self._ids = itertools.count(1)
         self._prefix = f"T{os.getpid() % 10000:04d}"
+        self.confirm: Confirm = self._ask
+        self._build(brokers)
+        self._layout()
+        self.symbol_box.currentTextChanged.connect(self._on_symbol)
+        self.type_box.currentIndexChanged.connect(self._on_type)
+        for box in (self.quantity, self.price, self.trigger):
+            box.valueChanged.connect(self._update_estimate)
+        self.buy_button.clicked.connect(lambda: self.submit(Side.BUY))
+        self.sell_button.clicked.connect(lambda: self.submit(Side.SELL))
+        for key, action in (
+            ("F1", lambda: self.submit(Side.BUY)),
+            ("F2", lambda: self.submit(Side.SELL)),
+            ("Esc", self.clear),
+        ):
+            QShortcut(QKeySequence(key), self, action, context=Qt.ShortcutContext.WindowShortcut)
+        bridge.ticks_changed.connect(self._on_ticks)
+        self._on_symbol(self.symbol_box.currentText())
+        self._on_type()
+
+    def _build(self, brokers: list[str]) -> None:
         self.symbol_box = QComboBox()
-        self.symbol_box.setObjectName("ticketSymbol")
         self.symbol_box.setEditable(True)
-        self.symbol_box.addItems(sorted(instruments))
-        completer = QCompleter(sorted(instruments), self.symbol_box)
+        self.symbol_box.addItems(sorted(self._instruments))
+        completer = QCompleter(sorted(self._instruments), self.symbol_box)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.symbol_box.setCompleter(completer)
         self.broker_box = QComboBox()
         self.broker_box.addItems(brokers)
-        self.type_box = QComboBox()
-        for order_type in (OrderType.MARKET, OrderType.LIMIT):
-            self.type_box.addItem(order_type.value.capitalize(), order_type)
-        self.quantity = QDoubleSpinBox()
-        self.quantity.setObjectName("ticketQuantity")
-        self.quantity.setRange(0, 1e9)
-        self.price = QDoubleSpinBox()
-        self.price.setObjectName("ticketPrice")
-        self.price.setRange(0, 1e9)
-        self.buy_button = QPushButton("Buy")
+        self.broker_box.currentTextChanged.connect(self._update_estimate)
+        self.type_box = _choices(TYPES)
+        self.tif_box = _choices(TIFS)
+        self.offset_box = _choices(OFFSETS)
+        self.offset_label = QLabel("Offset")
+        self.quantity = _spin()
+        self.price = _spin()
+        self.trigger = _spin()
+        self.follow_box = QComboBox()
+        self.follow_box.addItems(FOLLOW)
+        self.buy_button = QPushButton("Buy  F1")
         self.buy_button.setObjectName("buyButton")
-        self.sell_button = QPushButton("Sell")
+        self.sell_button = QPushButton("Sell  F2")
         self.sell_button.setObjectName("sellButton")
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.estimate = QLabel()
+        self.estimate.setWordWrap(True)
         self.quote = QLabel()
-        self.depth_labels: list[tuple[QLabel, QLabel, QLabel, QLabel]] = []
-        self._layout()
-        self.symbol_box.currentTextChanged.connect(self._on_symbol)
-        self.type_box.currentIndexChanged.connect(self._on_type)
-        self.buy_button.clicked.connect(lambda: self.submit(Side.BUY))
-        self.sell_button.clicked.connect(lambda: self.submit(Side.SELL))
-        bridge.ticks_changed.connect(self._on_ticks)
-        self._on_symbol(self.symbol_box.currentText())
-        self._on_type()
+        self.depth_labels: list[tuple[QLabel, PriceLabel, PriceLabel, QLabel]] = []
+        self.fields: dict[str, QWidget] = {
+            "symbol": self.symbol_box,
+            "quantity": self.quantity,
+            "price": self.price,
+            "trigger": self.trigger,
+            "offset": self.offset_box,
+            "broker": self.broker_box,
+        }
 
     def _layout(self) -> None:
         form = QFormLayout()
@@ -88,8 +153,14 @@ class OrderTicket(QWidget):
         form.addRow("Symbol", self.symbol_box)
         form.addRow("Broker", self.broker_box)
         form.addRow("Type", self.type_box)
+        form.addRow("Time in force", self.tif_box)
+        form.addRow(self.offset_label, self.offset_box)
         form.addRow("Quantity", self.quantity)
-        form.addRow("Price", self.price)
+        price_row = QHBoxLayout()
+        price_row.addWidget(self.price, 1)
+        price_row.addWidget(self.follow_box)
+        form.addRow("Price", price_row)
+        form.addRow("Trigger", self.trigger)
         buttons = QHBoxLayout()
         buttons.addWidget(self.buy_button)
         buttons.addWidget(self.sell_button)
@@ -100,15 +171,19 @@ class OrderTicket(QWidget):
             header.setAlignment(Qt.AlignmentFlag.AlignRight)
             depth.addWidget(header, 0, column)
         for level in range(DEPTH_LEVELS):
-            labels = tuple(QLabel() for _ in range(4))
-            for column, label in enumerate(labels):
+            bid, ask = PriceLabel(), PriceLabel()
+            bid.clicked.connect(self._take_price)
+            ask.clicked.connect(self._take_price)
+            row = (QLabel(), bid, ask, QLabel())
+            for column, label in enumerate(row):
                 label.setAlignment(Qt.AlignmentFlag.AlignRight)
                 depth.addWidget(label, level + 1, column)
-            self.depth_labels.append(labels)  # type: ignore[arg-type]
+            self.depth_labels.append(row)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
+        layout.addWidget(self.estimate)
         layout.addWidget(self.quote)
         layout.addLayout(depth)
         layout.addStretch(1)
@@ -119,66 +194,74 @@ class OrderTicket(QWidget):
         self.symbol_box.setCurrentText(symbol)
         tick = self._bridge.latest(symbol)
         if tick is not None:
-            self.type_box.setCurrentIndex(self.type_box.findData(OrderType.LIMIT))
+            self._select(self.type_box, OrderType.LIMIT)
             self.price.setValue(tick.ask if side is Side.BUY else tick.bid)
         self.quantity.setFocus()
 
+    def fill_close(self, symbol: str, broker: str, quantity: float) -> None:
+        """Prefill an order closing a position of ``quantity`` (signed)."""
+        self.symbol_box.setCurrentText(symbol)
+        self.broker_box.setCurrentText(broker)
+        self._select(self.type_box, OrderType.MARKET)
+        self._select(self.offset_box, Offset.CLOSE)
+        self.quantity.setValue(abs(quantity))
+        self._show(
+            f"Close {symbol}: {'Sell' if quantity > 0 else 'Buy'} {abs(quantity):g}", ok=True
+        )
+
+    def clear(self) -> None:
+        self._select(self.type_box, OrderType.MARKET)
+        self._select(self.tif_box, TimeInForce.DAY)
+        self.follow_box.setCurrentText("Manual")
+        self.trigger.setValue(0)
+        self.message.setText("")
+        self._on_symbol(self.symbol_box.currentText())
+
     def submit(self, side: Side) -> str | None:
-        """Validate and send; returns the order id, or None when input was refused."""
-        request = self._request(side)
-        if request is None:
+        """Validate and send (after confirmation for real brokers); returns the order id, or
+        None when input was refused."""
+        request = self.request(side)
+        try:
+            validate_request(request, self._instruments.get(request.symbol))
+            if not request.broker:
+                raise FieldProblem("broker", "no broker is connected")
+        except FieldProblem as problem:
+            self._show(problem.message[0].upper() + problem.message[1:], ok=False)
+            self.fields[problem.field].setFocus()
             return None
         order_id = f"{self._prefix}-{next(self._ids)}"
-        self._bridge.send(SubmitOrder(order_id, request))
-        price = "" if request.order_type is OrderType.MARKET else f" @ {request.price:g}"
-        self._show(
-            f"Sent {side.value.upper()} {request.quantity:g} {request.symbol}{price} "
-            f"{request.order_type.value.upper()} ({order_id})",
-            ok=True,
-        )
+        text = describe(request)
+
+        def send() -> None:
+            self._bridge.send(SubmitOrder(order_id, request))
+            self._show(f"Sent {text} ({order_id})", ok=True)
+
+        if self._bridge.engine.is_simulated(request.broker):
+            send()
+        else:
+            self._show(f"Waiting for confirmation: {text}", ok=False)
+            self.confirm(text, send)
         return order_id
 
-    def _request(self, side: Side) -> OrderRequest | None:
+    def request(self, side: Side) -> OrderRequest:
         symbol = self.symbol_box.currentText().strip()
         instrument = self._instruments.get(symbol)
-        if instrument is None:
-            return self._refuse(self.symbol_box, f"Symbol: unknown symbol '{symbol}'")
-        if not self.broker_box.currentText():
-            return self._refuse(self.broker_box, "Broker: no broker is connected")
-        quantity = self.quantity.value()
-        if quantity <= 0:
-            return self._refuse(self.quantity, f"Quantity: must be positive, got {quantity:g}")
-        steps = quantity / instrument.lot_size
-        if not math.isclose(steps, round(steps), abs_tol=1e-9):
-            return self._refuse(
-                self.quantity,
-                f"Quantity: {quantity:g} is not a multiple of the lot size {instrument.lot_size:g}",
-            )
         order_type = OrderType(self.type_box.currentData())
-        price = self.price.value()
-        if order_type is OrderType.LIMIT:
-            if price <= 0:
-                return self._refuse(
-                    self.price, f"Price: a limit order needs a price, got {price:g}"
-                )
-            ticks = price / instrument.tick_size
-            if not math.isclose(ticks, round(ticks), abs_tol=1e-6):
-                return self._refuse(
-                    self.price, f"Price: {price:g} is not on the tick size {instrument.tick_size:g}"
-                )
+        futures = instrument is not None and instrument.asset_class is AssetClass.FUTURE
         return OrderRequest(
             broker=self.broker_box.currentText(),
             symbol=symbol,
             side=side,
-            quantity=quantity,
+            quantity=self.quantity.value(),
             order_type=order_type,
-            price=price if order_type is OrderType.LIMIT else 0.0,
+            price=self.price.value() if order_type.has_limit_price else 0.0,
+            trigger_price=self.trigger.value() if order_type.has_trigger else 0.0,
+            time_in_force=TimeInForce(self.tif_box.currentData()),
+            offset=Offset(self.offset_box.currentData()) if futures else Offset.NONE,
         )
 
-    def _refuse(self, field: QWidget, text: str) -> OrderRequest | None:
-        self._show(text, ok=False)
-        field.setFocus()
-        return None
+    def _ask(self, text: str, on_yes: Callable[[], None]) -> None:
+        ask(self, "Confirm order", f"Send {text}?", on_yes)
 
     def _show(self, text: str, ok: bool) -> None:
         self.message.setObjectName("okLabel" if ok else "errorLabel")
@@ -194,20 +277,53 @@ class OrderTicket(QWidget):
         self.quantity.setDecimals(max(0, -math.floor(math.log10(instrument.lot_size))))
         self.quantity.setSingleStep(instrument.lot_size)
         self.quantity.setValue(instrument.lot_size)
-        self.price.setDecimals(instrument.price_decimals)
-        self.price.setSingleStep(instrument.tick_size)
+        for box in (self.price, self.trigger):
+            box.setDecimals(instrument.price_decimals)
+            box.setSingleStep(instrument.tick_size)
+        futures = instrument.asset_class is AssetClass.FUTURE
+        self.offset_box.setVisible(futures)
+        self.offset_label.setVisible(futures)
         tick = self._bridge.latest(symbol)
         if tick is not None:
             self.price.setValue(tick.last)
             self._show_quote(tick)
+        self._update_estimate()
 
     def _on_type(self) -> None:
-        self.price.setEnabled(self.type_box.currentData() == OrderType.LIMIT.value)
+        order_type = OrderType(self.type_box.currentData())
+        self.price.setEnabled(order_type.has_limit_price)
+        self.follow_box.setEnabled(order_type.has_limit_price)
+        self.trigger.setEnabled(order_type.has_trigger)
+        self._update_estimate()
 
     def _on_ticks(self, ticks: dict[str, Tick]) -> None:
         tick = ticks.get(self.symbol_box.currentText())
-        if tick is not None:
-            self._show_quote(tick)
+        if tick is None:
+            return
+        follow = self.follow_box.currentText()
+        if follow != "Manual" and self.price.isEnabled():
+            self.price.setValue({"Last": tick.last, "Bid": tick.bid, "Ask": tick.ask}[follow])
+        self._show_quote(tick)
+
+    def _take_price(self, value: float) -> None:
+        self.follow_box.setCurrentText("Manual")
+        if not OrderType(self.type_box.currentData()).has_limit_price:
+            self._select(self.type_box, OrderType.LIMIT)
+        self.price.setValue(value)
+
+    def _update_estimate(self) -> None:
+        request = self.request(Side.BUY)
+        if request.symbol not in self._instruments:
+            self.estimate.setText("")
+            return
+        estimate = self._bridge.engine.estimate(request)
+        parts = [
+            f"Est. notional {fmt.money(estimate.notional)}",
+            f"commission {fmt.money(estimate.commission)}",
+        ]
+        if estimate.margin:
+            parts.append(f"margin {fmt.money(estimate.margin)}")
+        self.estimate.setText(" · ".join(parts))
 
     def _show_quote(self, tick: Tick) -> None:
         decimals = self._instruments[tick.symbol].price_decimals
@@ -216,12 +332,56 @@ class OrderTicket(QWidget):
             f"Bid {fmt.price(tick.bid, decimals)}   "
             f"Ask {fmt.price(tick.ask, decimals)}"
         )
-        for level, labels in enumerate(self.depth_labels):
-            values = (
-                fmt.quantity(tick.bid_sizes[level]) if level < len(tick.bid_sizes) else "",
-                fmt.price(tick.bid_prices[level], decimals) if level < len(tick.bid_prices) else "",
-                fmt.price(tick.ask_prices[level], decimals) if level < len(tick.ask_prices) else "",
-                fmt.quantity(tick.ask_sizes[level]) if level < len(tick.ask_sizes) else "",
-            )
-            for label, value in zip(labels, values, strict=True):
-                label.setText(value)
+        for level, (bid_size, bid, ask_price, ask_size) in enumerate(self.depth_labels):
+            _level(bid_size, bid, tick.bid_sizes, tick.bid_prices, level, decimals)
+            _level(ask_size, ask_price, tick.ask_sizes, tick.ask_prices, level, decimals)
+
+    @staticmethod
+    def _select(box: QComboBox, value: object) -> None:
+        box.setCurrentIndex(box.findData(value))
+
+
+def describe(request: OrderRequest) -> str:
+    """What a person reads to act on an order, e.g. ``BUY 100 600000.SSE @ 10.5 LIMIT``."""
+    text = f"{request.side.value.upper()} {request.quantity:g} {request.symbol}"
+    if request.order_type.has_limit_price:
+        text += f" @ {request.price:g}"
+    if request.order_type.has_trigger:
+        text += f" trigger {request.trigger_price:g}"
+    text += f" {request.order_type.value.upper().replace('_', '-')}"
+    if request.offset is not Offset.NONE:
+        text += f" {request.offset.value.upper().replace('_', ' ')}"
+    if request.time_in_force is not TimeInForce.DAY:
+        text += f" {request.time_in_force.value.upper()}"
+    return text
+
+
+def _choices(items: Sequence[tuple[str, object]]) -> QComboBox:
+    box = QComboBox()
+    for text, value in items:
+        box.addItem(text, value)
+    return box
+
+
+def _spin() -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(0, 1e12)
+    return box
+
+
+def _level(
+    size_label: QLabel,
+    price_label: PriceLabel,
+    sizes: tuple[float, ...],
+    prices: tuple[float, ...],
+    level: int,
+    decimals: int,
+) -> None:
+    if level < len(prices):
+        price_label.value = prices[level]
+        price_label.setText(fmt.price(prices[level], decimals))
+        size_label.setText(fmt.quantity(sizes[level]) if level < len(sizes) else "")
+    else:
+        price_label.value = math.nan
+        price_label.setText("")
+        size_label.setText("")

@@ -156,7 +156,7 @@ class StrategyManager(QWidget):
         index = self.instances.table.currentIndex()
         if not index.isValid():
             return None
-        state: StrategyStateEvent = self.instances.model.record(index.row())
+        state: StrategyStateEvent = self.instances.record_at(index.row())
         return state.instance
 
     def _on_states(self, states: list[StrategyStateEvent]) -> None:

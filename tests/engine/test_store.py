@@ -7,6 +7,8 @@ import csv
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from terminal.domain.enums import OrderStatus, Side
 from terminal.domain.orders import Fill, OrderRequest
 from terminal.engine.bus import EventBus
@@ -80,3 +82,18 @@ def test_restore_gives_the_latest_state_and_exports(tmp_path: Path) -> None:
     assert list(frame["order_id"]) == ["o1", "o2"]
     assert frame.loc[0, "filled_quantity"] == 4
     again.close()
+
+
+def test_a_file_of_another_schema_is_kept_aside(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "t.sqlite"
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        old.execute("INSERT INTO meta VALUES ('schema', '1')")
+        old.execute("CREATE TABLE transitions (seq INTEGER PRIMARY KEY, order_id TEXT)")
+    store = TradingStore(path)
+    assert store.orders() == []
+    store.close()
+    assert (tmp_path / "t.sqlite.schema-1.bak").exists()
+    assert "has another schema version (1, this is 2)" in caplog.text

@@ -177,7 +177,7 @@ def test_stop_and_stop_limit_wait_for_their_trigger() -> None:
         assert order_of(engine, stop_limit).status is OrderStatus.FILLED
         assert order_of(engine, stop_limit).average_price == 10.58
         missing = engine.submit(OrderRequest("paper", TEST_SYMBOL, Side.BUY, 1, OrderType.STOP))
-        assert order_of(engine, missing).reason == "trigger price must be positive, got 0.0"
+        assert order_of(engine, missing).reason == "trigger price must be positive, got 0"
 
     run(scenario)
 

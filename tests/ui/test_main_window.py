@@ -111,15 +111,15 @@ def test_ticket_refuses_bad_input_at_the_field(window: MainWindow, qtbot: QtBot)
     ticket.quantity.clear()
     qtbot.keyClicks(ticket.quantity, "150")
     qtbot.mouseClick(ticket.buy_button, Qt.MouseButton.LeftButton)
-    assert ticket.message.text() == "Quantity: 150 is not a multiple of the lot size 100"
+    assert ticket.message.text() == "Quantity 150 is not a multiple of the lot size 100"
     ticket.symbol_box.setCurrentText("NOPE.X")
     qtbot.mouseClick(ticket.sell_button, Qt.MouseButton.LeftButton)
-    assert ticket.message.text() == "Symbol: unknown symbol 'NOPE.X'"
+    assert ticket.message.text() == "Unknown symbol 'NOPE.X'"
     ticket.symbol_box.setCurrentText("600000.SSE")
     ticket.type_box.setCurrentText("Limit")
     ticket.price.setValue(0)
     qtbot.mouseClick(ticket.buy_button, Qt.MouseButton.LeftButton)
-    assert ticket.message.text() == "Price: a limit order needs a price, got 0"
+    assert ticket.message.text() == "Limit price must be positive, got 0"
     assert window.orders.model.rowCount() == 0  # nothing was sent
 
 
@@ -136,7 +136,7 @@ def test_double_click_cancels_a_working_order(window: MainWindow, qtbot: QtBot) 
         timeout=5000,
     )
     table = window.orders.table
-    rect = table.visualRect(orders.index(0, 0))
+    rect = table.visualRect(window.orders.proxy.index(0, 0))
     double_click(qtbot, table, rect.center())
     qtbot.waitUntil(lambda: orders.record(0).status is OrderStatus.CANCELLED, timeout=5000)
 
@@ -168,9 +168,9 @@ def test_layout_persists_and_resets(
     qtbot.addWidget(first)
     first.show()
     first.docks["log"].hide()
-    first.resize(700, 600)
+    first.resize(720, 740)
     size = first.size()
-    assert size.width() == 700  # differs from the 800-wide default, so the restore is visible
+    assert size.width() == 720  # differs from the 800-wide default, so the restore is visible
     first.set_theme("light")
     first.close()
     second = MainWindow(engine, bridge, settings)
