@@ -12,11 +12,15 @@ import logging
 import tomllib
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from terminal.domain.instrument import TradingSessions
 from terminal.engine.paths import RESOURCES
+
+if TYPE_CHECKING:
+    from terminal.engine.bars.calendar import SessionCalendar
 
 log = logging.getLogger("terminal.sessions")
 
@@ -74,3 +78,16 @@ def _exchange_calendar_holidays(code: str) -> frozenset[date]:
     missing = weekdays[~np.isin(weekdays.values, sessions.values)]
     log.debug("calendar %s: %d holidays until %s", code, len(missing), calendar.last_session)
     return frozenset(day.date() for day in missing)
+
+
+@functools.cache
+def session_calendar(sessions: TradingSessions) -> SessionCalendar:
+    """The (shared) calendar of ``sessions``; an unusable holiday calendar is logged, not fatal."""
+    from terminal.engine.bars.calendar import SessionCalendar
+
+    try:
+        holidays = load_holidays(sessions.calendar)
+    except SessionsError as exc:
+        log.error("sessions '%s': %s; trading on every weekday", sessions.name, exc)
+        holidays = frozenset()
+    return SessionCalendar(sessions, holidays)

@@ -110,6 +110,7 @@ class StreamingBars:
         base: str = "1m",
         volume: VolumeMode = "cumulative",
         late_tolerance_ns: int = 500_000_000,
+        default_timeframes: tuple[str, ...] = (),
     ) -> None:
         self.base = parse_timeframe(base)
         if not self.base.intraday or self.base.length_ns > MINUTE_NS:
@@ -118,11 +119,18 @@ class StreamingBars:
         self.sink = sink
         self.volume_mode = volume
         self.late_tolerance_ns = late_tolerance_ns
-        self.stats = BarStats()
+        self._stats = BarStats()
+        self.default_timeframes = default_timeframes
         self._hot: dict[str, list] = {}
         self._symbols: dict[str, _Symbol] = {}
         self._dropped_by_symbol: dict[str, int] = {}
         self.on_tick = self._on_tick_cumulative if volume == "cumulative" else self._on_tick_delta
+
+    @property
+    def stats(self) -> BarStats:
+        """Counts so far; ``used`` includes the ticks of bars still forming."""
+        forming = sum(sym.hot[COUNT] for sym in self._symbols.values() if sym.bar_open and sym.hot)
+        return msgspec.structs.replace(self._stats, used=self._stats.used + forming)
 
     # ---- subscriptions -------------------------------------------------------------------
     def subscribe(self, symbol: str, timeframe: str) -> None:
@@ -146,6 +154,8 @@ class StreamingBars:
         sym = self._symbols.get(symbol)
         if sym is None:
             sym = self._symbols[symbol] = _Symbol(self.calendar_of(symbol))
+            for timeframe in self.default_timeframes:
+                self.subscribe(symbol, timeframe)
         return sym
 
     # ---- the hot paths -------------------------------------------------------------------
@@ -199,7 +209,7 @@ class StreamingBars:
                 self._close_base(tick.symbol, sym)
         segment = sym.calendar.locate(ts)
         if segment < 0:
-            self.stats.outside_sessions += 1
+            self._stats.outside_sessions += 1
             self._note_drop(tick, "outside sessions")
             return
         self._open_base(tick, sym, s, segment)
@@ -208,7 +218,7 @@ class StreamingBars:
         last: Tick = s[LAST]
         if self.volume_mode == "cumulative" and tick.volume < last.volume:
             # The feed restarted its day count: keep what the bar had, re-base on this tick.
-            self.stats.volume_resets += 1
+            self._stats.volume_resets += 1
             sym.vol_carry += last.volume - sym.vol_base
             sym.to_carry += last.turnover - sym.to_base
             sym.vol_base, sym.to_base = tick.volume, tick.turnover
@@ -223,7 +233,7 @@ class StreamingBars:
 
     def _late(self, tick: Tick, sym: _Symbol, s: list) -> None:
         if tick.ts == s[LAST_TS]:
-            self.stats.duplicates += 1
+            self._stats.duplicates += 1
             return
         if sym.bar_open and tick.ts >= sym.start and s[LAST_TS] - tick.ts <= self.late_tolerance_ns:
             s[HIGH] = max(s[HIGH], tick.last)
@@ -233,7 +243,7 @@ class StreamingBars:
                 s[VOL] += tick.volume
                 s[TURN] += tick.turnover
             return
-        self.stats.late += 1
+        self._stats.late += 1
         self._note_drop(tick, "late")
 
     def _open_base(self, tick: Tick, sym: _Symbol, s: list | None, segment: int) -> None:
@@ -252,7 +262,7 @@ class StreamingBars:
         else:
             ref_vol, ref_to = last.volume, last.turnover
         if tick.volume < ref_vol:
-            self.stats.volume_resets += 1
+            self._stats.volume_resets += 1
             ref_vol, ref_to = tick.volume, tick.turnover
         sym.vol_base, sym.to_base, sym.vol_carry, sym.to_carry = ref_vol, ref_to, 0.0, 0.0
         sym.bar_open, sym.start, sym.bar_end, sym.segment = True, start, end, segment
@@ -284,7 +294,7 @@ class StreamingBars:
         sym.bar_open = False
         assert sym.hot is not None
         sym.hot[END] = -1  # every tick takes the slow path until a new bar opens
-        self.stats.used += bar.ticks
+        self._stats.used += bar.ticks
         if self.base.name in sym.timeframes:
             self.sink(bar, True)
         for name, agg in sym.aggs.items():
