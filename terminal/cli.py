@@ -1,4 +1,4 @@
-"""The command line: ``terminal`` (GUI), ``serve``, ``screenshot``, ``plugins``.
+"""The command line: ``terminal`` (GUI), ``serve``, ``screenshot``, ``plugins``, ``bars``.
 
 Qt is imported only by the subcommands that show a window, so ``serve`` and ``plugins`` run
 on machines without a display or without Qt at all.
@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from terminal.engine import logs
+from terminal.engine.bars import command as bars_command
 from terminal.engine.config import Config, ConfigError, default_user_file, load_config
 
 log = logging.getLogger("terminal")
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--seconds", type=float, default=3.0, help="seconds of live data first")
     shot.add_argument("--size", type=_size, default=(1600, 1000), help="window size, WxH")
     sub.add_parser("plugins", help="list discovered plugins: loaded and failed, with reasons")
+    bars_command.add_arguments(
+        sub.add_parser("bars", help="build session-aware bars from a ticks file (CSV/Parquet)")
+    )
     return parser
 
 
@@ -65,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "gui"
     if command == "plugins":
         return print_plugins()
+    if command == "bars":
+        return bars_command.run(args)
     if command == "serve":
         return asyncio.run(serve(config, args.seconds))
     from terminal.ui.app import run_gui  # Qt only from here on
