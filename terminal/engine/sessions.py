@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import tomllib
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,14 +68,18 @@ def _exchange_calendar_holidays(code: str) -> frozenset[date]:
     import numpy as np
     import pandas as pd
 
-    try:
-        calendar = exchange_calendars.get_calendar(code)
-    except exchange_calendars.errors.InvalidCalendarName:
-        raise SessionsError(
-            f"calendar '{code}' is neither an exchange_calendars code nor a file in {HOLIDAYS_DIR}"
-        ) from None
-    weekdays = pd.bdate_range(calendar.first_session, calendar.last_session)
-    sessions = calendar.sessions
+    # exchange_calendars trips pandas deprecation warnings of its own; they are not ours.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            calendar = exchange_calendars.get_calendar(code)
+        except exchange_calendars.errors.InvalidCalendarName:
+            raise SessionsError(
+                f"calendar '{code}' is neither an exchange_calendars code "
+                f"nor a file in {HOLIDAYS_DIR}"
+            ) from None
+        weekdays = pd.bdate_range(calendar.first_session, calendar.last_session)
+        sessions = calendar.sessions
     missing = weekdays[~np.isin(weekdays.values, sessions.values)]
     log.debug("calendar %s: %d holidays until %s", code, len(missing), calendar.last_session)
     return frozenset(day.date() for day in missing)

@@ -101,6 +101,8 @@ def build_bars(
         )
         new_group = _group_starts(codes)
     stats.used = len(ts)
+    if not stats.used:
+        return {tf.name: empty_bars() for tf in tfs}, stats
     if volume == "cumulative":
         d_vol, d_to, stats.volume_resets = _volume_deltas(
             calendar, new_group, ts, segment, cum_vol, cum_to

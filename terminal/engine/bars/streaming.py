@@ -208,6 +208,8 @@ class StreamingBars:
             if sym.bar_open:
                 self._close_base(tick.symbol, sym)
         segment = sym.calendar.locate(ts)
+        if s is not None:
+            self._close_aggs(tick.symbol, sym, ts, segment)
         if segment < 0:
             self._stats.outside_sessions += 1
             self._note_drop(tick, "outside sessions")
@@ -320,13 +322,22 @@ class StreamingBars:
             if sym.bar_open and sym.bar_end <= cutoff:
                 self._close_base(symbol, sym)
                 closed += 1
-            for name, agg in sym.aggs.items():
-                if agg is not None and agg.end <= cutoff and not (
-                    sym.bar_open and sym.start < agg.end
-                ):
-                    self.sink(agg.bar(symbol, name), True)
-                    sym.aggs[name] = None
-                    closed += 1
+            if not sym.bar_open:
+                closed += self._close_aggs(symbol, sym, cutoff)
+        return closed
+
+    def _close_aggs(self, symbol: str, sym: _Symbol, now_ns: int, segment: int = -1) -> int:
+        """Close higher-timeframe bars whose period ended by ``now_ns`` — unless a tick at
+        ``now_ns`` in ``segment`` still belongs to it (a session's closing tick)."""
+        closed = 0
+        for name, agg in sym.aggs.items():
+            if agg is None or agg.end > now_ns:
+                continue
+            tf = sym.timeframes[name]
+            if segment < 0 or sym.calendar.bar_bounds(tf, segment, now_ns)[0] != agg.start:
+                self.sink(agg.bar(symbol, name), True)
+                sym.aggs[name] = None
+                closed += 1
         return closed
 
     def flush(self) -> None:
