@@ -34,7 +34,8 @@ class SessionCalendar:
     """Sessions of one definition plus its holidays, looked up by UTC nanoseconds.
 
     Segment ``i`` is open on ``[opens[i], closes[i]]`` — closed at the right end, so a tick
-    stamped exactly at a session's close belongs to that session's last bar.
+    stamped exactly at a session's close belongs to that session's last bar (unless the next
+    session opens at that very instant: then the tick opens it).
     """
 
     def __init__(self, sessions: TradingSessions, holidays: frozenset[date] = frozenset()):
@@ -52,6 +53,7 @@ class SessionCalendar:
         self.week_end = np.empty(0, I64)
         self.month_start = np.empty(0, I64)
         self.month_end = np.empty(0, I64)
+        self.joined = np.empty(0, bool)
         self._closes_list: list[int] = []
 
     @property
@@ -125,6 +127,10 @@ class SessionCalendar:
         self.week_end = np.array([week_end[weeks[d]] for d in days], I64)
         self.month_start = np.array([self._midnight(months[d]) for d in days], I64)
         self.month_end = np.array([month_end[months[d]] for d in days], I64)
+        # Where the next session opens the instant this one closes (around the clock, FX),
+        # the boundary tick opens the next session rather than closing this one.
+        self.joined = np.zeros(len(rows), bool)
+        self.joined[:-1] = self.opens[1:] == self.closes[:-1]
         self._closes_list = self.closes.tolist()
         self._first, self._last = first, last
 
@@ -139,6 +145,8 @@ class SessionCalendar:
         closes = self._closes_list
         index = bisect.bisect_left(closes, ts)
         if index < len(closes) and self.opens[index] <= ts:
+            if closes[index] == ts and self.joined[index]:
+                return index + 1
             return index
         return -1
 
@@ -151,6 +159,7 @@ class SessionCalendar:
         inside = index < len(self.closes)
         index[~inside] = 0
         inside &= self.opens[index] <= ts
+        index += inside & self.joined[index] & (self.closes[index] == ts)
         return np.where(inside, index, -1)
 
     def bar_bounds(self, tf: Timeframe, segment: int, ts: int) -> tuple[int, int]:

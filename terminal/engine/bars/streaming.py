@@ -269,7 +269,8 @@ class StreamingBars:
         sym.vol_base, sym.to_base, sym.vol_carry, sym.to_carry = ref_vol, ref_to, 0.0, 0.0
         sym.bar_open, sym.start, sym.bar_end, sym.segment = True, start, end, segment
         sym.open = tick.last
-        end_excl = end if end < close else close + 1  # a session's closing tick is its own
+        # A session's closing tick is its own, unless the next session starts right there.
+        end_excl = end if end < close or cal.joined[segment] else close + 1
         px = tick.last
         hot = [ts, end_excl, px, px, tick, 1, 0.0, 0.0]
         if self.volume_mode == "delta":

@@ -17,6 +17,8 @@ SPAN_S = 4 * 86_400
 # Session edges, where the rules bite: ticks land exactly on them often.
 EDGES = [ns(f"2024-01-0{d} {t}") - START for d in (4, 5, 8) for t in
          ("21:00:00", "23:00:00", "09:00:00", "10:15:00", "10:30:00", "11:30:00", "15:00:00")]
+EDGES += [ns(f"2024-01-0{d} 17:00:00", "America/New_York") - START for d in (4, 5, 7)]
+SESSIONS = ("cn_future_night", "fx")  # with breaks and night sessions; around the clock
 
 tick_times = st.lists(
     st.one_of(
@@ -29,7 +31,7 @@ tick_times = st.lists(
 
 
 @st.composite
-def streams(draw: st.DrawFn) -> TickArrays:
+def streams(draw: st.DrawFn) -> tuple[str, TickArrays]:
     per_symbol = draw(st.lists(tick_times, min_size=1, max_size=3))
     rows = []
     for code, offsets in enumerate(per_symbol):
@@ -44,7 +46,7 @@ def streams(draw: st.DrawFn) -> TickArrays:
             rows.append((code, START + offset, price, volume))
     rows.sort(key=lambda r: r[1])  # interleave symbols in time, as a feed would
     codes, ts, price, vol = (np.array(col) for col in zip(*rows, strict=True))
-    return TickArrays(
+    return draw(st.sampled_from(SESSIONS)), TickArrays(
         symbols=[f"S{i}" for i in range(len(per_symbol))],
         codes=codes.astype(np.int32),
         ts=ts.astype(np.int64),
@@ -55,9 +57,9 @@ def streams(draw: st.DrawFn) -> TickArrays:
     )
 
 
-def streamed(ticks: TickArrays, volume: VolumeMode) -> pd.DataFrame:
+def streamed(sessions: str, ticks: TickArrays, volume: VolumeMode) -> pd.DataFrame:
     bars = []
-    cal = calendar("cn_future_night")
+    cal = calendar(sessions)
     builder = StreamingBars(
         lambda _s: cal, lambda bar, _c: bars.append(bar), volume=volume,
         default_timeframes=TIMEFRAMES,
@@ -68,9 +70,10 @@ def streamed(ticks: TickArrays, volume: VolumeMode) -> pd.DataFrame:
     return bars_frame(bars)
 
 
-def assert_same(ticks: TickArrays, volume: VolumeMode) -> None:
-    live = streamed(ticks, volume)
-    batch, _stats = build_bars(ticks, calendar("cn_future_night"), TIMEFRAMES, volume=volume)
+def assert_same(stream: tuple[str, TickArrays], volume: VolumeMode) -> None:
+    sessions, ticks = stream
+    live = streamed(sessions, ticks, volume)
+    batch, _stats = build_bars(ticks, calendar(sessions), TIMEFRAMES, volume=volume)
     for tf in TIMEFRAMES:
         one = live[live["timeframe"] == tf].reset_index(drop=True)
         other = batch[tf].reset_index(drop=True)
@@ -86,14 +89,14 @@ def assert_same(ticks: TickArrays, volume: VolumeMode) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(streams())
-def test_streaming_equals_batch_with_cumulative_volume(ticks: TickArrays) -> None:
-    assert_same(ticks, "cumulative")
+def test_streaming_equals_batch_with_cumulative_volume(stream: tuple[str, TickArrays]) -> None:
+    assert_same(stream, "cumulative")
 
 
 @settings(max_examples=30, deadline=None)
 @given(streams())
-def test_streaming_equals_batch_with_per_trade_volume(ticks: TickArrays) -> None:
-    assert_same(ticks, "delta")
+def test_streaming_equals_batch_with_per_trade_volume(stream: tuple[str, TickArrays]) -> None:
+    assert_same(stream, "delta")
 
 
 def test_batch_counts_match_streaming_counts() -> None:

@@ -153,3 +153,13 @@ def test_cme_globex_monday_opens_sunday_evening_in_chicago() -> None:
 def test_is_open_for_the_simulated_feed(sessions: str, when: str, expected: bool) -> None:
     moment = datetime.fromisoformat(when).replace(tzinfo=UTC)
     assert SESSIONS[sessions].is_open(moment) is expected
+
+
+def test_midnight_tick_opens_the_new_day_when_sessions_run_around_the_clock() -> None:
+    c = Collector("crypto", ("1m", "1d")).feed(
+        tick("2024-01-01 23:59:30", tz="UTC"), tick("2024-01-02 00:00:00", tz="UTC"),
+        tick("2024-01-02 00:00:30", tz="UTC"),
+    )
+    c.builder.flush()
+    assert c.of("1m", "UTC") == ["2024-01-01 23:59:00", "2024-01-02 00:00:00"]
+    assert c.bar("1d", "2024-01-02 00:00:00", "UTC").ticks == 2
