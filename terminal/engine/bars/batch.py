@@ -65,7 +65,8 @@ def build_bars(
     if len(ticks) == 0:
         return {tf.name: empty_bars() for tf in tfs}, BarStats()
     order = None if _is_sorted(ticks.codes) else _stable_order(ticks.codes, len(ticks.symbols))
-    take = (lambda a: a) if order is None else (lambda a: a[order])
+    # np.take gathers about twice as fast as fancy indexing here.
+    take = (lambda a: a) if order is None else (lambda a: np.take(a, order))
     if order is None:
         codes = ticks.codes
     else:  # sorted codes are runs of each code: cheaper to rebuild than to gather
@@ -73,7 +74,9 @@ def build_bars(
         codes = np.repeat(np.arange(len(counts), dtype=ticks.codes.dtype), counts)
     ts = take(ticks.ts)
     new_group = _group_starts(codes)
-    if np.any((ts[1:] < ts[:-1]) & ~new_group[1:]):
+    # A stream in time order is in order for every symbol: skip the per-symbol check.
+    in_time_order = bool(np.all(ticks.ts[1:] >= ticks.ts[:-1]))
+    if not in_time_order and np.any((ts[1:] < ts[:-1]) & ~new_group[1:]):
         return _replay(ticks, calendar, tfs, volume, late_tolerance_ns)
     stats = BarStats()
     segment = calendar.classify(ts)

@@ -54,6 +54,7 @@ class SessionCalendar:
         self.month_start = np.empty(0, I64)
         self.month_end = np.empty(0, I64)
         self.joined = np.empty(0, bool)
+        self._any_joined = False
         self._closes_list: list[int] = []
 
     @property
@@ -131,6 +132,7 @@ class SessionCalendar:
         # the boundary tick opens the next session rather than closing this one.
         self.joined = np.zeros(len(rows), bool)
         self.joined[:-1] = self.opens[1:] == self.closes[:-1]
+        self._any_joined = bool(self.joined.any())
         self._closes_list = self.closes.tolist()
         self._first, self._last = first, last
 
@@ -155,12 +157,15 @@ class SessionCalendar:
         if len(ts) == 0:
             return np.empty(0, I64)
         self.ensure(int(ts.min()), int(ts.max()))
+        if len(self.closes) == 0:
+            return np.full(len(ts), -1, I64)
         index = np.searchsorted(self.closes, ts, side="left")
-        inside = index < len(self.closes)
-        index[~inside] = 0
-        inside &= self.opens[index] <= ts
-        index += inside & self.joined[index] & (self.closes[index] == ts)
-        return np.where(inside, index, -1)
+        # The table reaches past the last tick (ensure), so every index is a real session.
+        inside = self.opens[index] <= ts
+        if self._any_joined:
+            index += inside & self.joined[index] & (self.closes[index] == ts)
+        index[~inside] = -1
+        return index
 
     def bar_bounds(self, tf: Timeframe, segment: int, ts: int) -> tuple[int, int]:
         """Start label and end of the ``tf`` bar holding ``ts`` in session ``segment``."""
@@ -179,9 +184,9 @@ class SessionCalendar:
     def bar_starts(self, tf: Timeframe, segment: np.ndarray, ts: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`bar_bounds` start labels (``segment`` all valid)."""
         if tf.intraday:
-            opens = self.opens[segment]
+            opens = np.take(self.opens, segment)
             length = tf.length_ns
-            last = (self.closes[segment] - opens - 1) // length
+            last = (np.take(self.closes, segment) - opens - 1) // length
             return opens + np.minimum((ts - opens) // length, last) * length
         table = {"day": self.day_start, "week": self.week_start, "month": self.month_start}
         return table[tf.kind][segment]
