@@ -112,13 +112,15 @@ def build_bars(
         )
     else:
         d_vol, d_to = cum_vol, cum_to
-    out = {}
-    for tf in tfs:
-        starts = calendar.bar_starts(tf, segment, ts)
-        out[tf.name] = _aggregate(
-            ticks.symbols, tf.name, codes, starts, new_group, price, d_vol, d_to,
-            ticks.open_interest, rows,
-        )
+    # Ticks go into the finest timeframe only; the others are folded from its bars.
+    finest = min((tf for tf in tfs if tf.intraday), key=lambda tf: tf.length_ns,
+                 default=parse_timeframe("1m"))
+    starts = calendar.bar_starts(finest, segment, ts)
+    base = _aggregate(
+        ticks.symbols, finest.name, codes, starts, new_group, price, d_vol, d_to,
+        ticks.open_interest, rows,
+    )
+    out = {tf.name: base if tf == finest else resample_bars(base, calendar, tf) for tf in tfs}
     return out, stats
 
 
@@ -251,3 +253,40 @@ def frame_to_bars(frame: pd.DataFrame) -> list[Bar]:
         Bar(str(s), str(tf), int(st), o, h, lo, c, v, to, oi, int(n))
         for s, tf, st, o, h, lo, c, v, to, oi, n in zip(*columns, strict=True)
     ]
+
+
+def resample_bars(
+    frame: pd.DataFrame, calendar: SessionCalendar, timeframe: str | Timeframe
+) -> pd.DataFrame:
+    """Bars of a higher timeframe from lower ones (one symbol or many), in one pass."""
+    tf = timeframe if isinstance(timeframe, Timeframe) else parse_timeframe(timeframe)
+    if frame.empty:
+        return frame.iloc[0:0].assign(timeframe=tf.name)
+    frame = frame.sort_values(["symbol", "start"], kind="stable")
+    starts = frame["start"].to_numpy(np.int64)
+    segment = calendar.classify(starts)
+    if np.any(segment < 0):
+        outside = int(np.sum(segment < 0))
+        raise ValueError(f"{outside} bars start outside sessions '{calendar.name}'")
+    label = calendar.bar_starts(tf, segment, starts)
+    codes, symbols = pd.factorize(frame["symbol"])
+    boundary = np.ones(len(label), bool)
+    boundary[1:] = (label[1:] != label[:-1]) | (codes[1:] != codes[:-1])
+    first = np.flatnonzero(boundary)
+    last = np.r_[first[1:], len(label)] - 1
+    column = {c: frame[c].to_numpy() for c in ("open", "high", "low", "close", "open_interest")}
+    return pd.DataFrame(
+        {
+            "symbol": np.asarray(symbols)[codes[first]],
+            "timeframe": tf.name,
+            "start": label[first],
+            "open": column["open"][first],
+            "high": np.maximum.reduceat(column["high"], first),
+            "low": np.minimum.reduceat(column["low"], first),
+            "close": column["close"][last],
+            "volume": np.add.reduceat(frame["volume"].to_numpy(np.float64), first),
+            "turnover": np.add.reduceat(frame["turnover"].to_numpy(np.float64), first),
+            "open_interest": column["open_interest"][last],
+            "ticks": np.add.reduceat(frame["ticks"].to_numpy(np.int64), first),
+        }
+    )

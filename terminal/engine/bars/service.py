@@ -15,8 +15,9 @@ from pathlib import Path
 
 from terminal.domain.events import BarEvent
 from terminal.domain.market import Bar, Tick
+from terminal.engine.bars.batch import resample_bars
 from terminal.engine.bars.calendar import SessionCalendar
-from terminal.engine.bars.store import BarStore, resample_bars
+from terminal.engine.bars.store import BarStore
 from terminal.engine.bars.streaming import BarStats, StreamingBars, VolumeMode
 from terminal.engine.bars.timeframes import parse_timeframe
 from terminal.engine.bus import EventBus

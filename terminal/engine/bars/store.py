@@ -18,8 +18,6 @@ import pandas as pd
 
 from terminal.domain.market import Bar
 from terminal.engine.bars.batch import BAR_COLUMNS, bars_frame, frame_to_bars
-from terminal.engine.bars.calendar import SessionCalendar
-from terminal.engine.bars.timeframes import Timeframe, parse_timeframe
 
 log = logging.getLogger("terminal.bars")
 
@@ -175,40 +173,3 @@ def read_bar_file(path: Path) -> pd.DataFrame:
         stamps = pd.to_datetime(start, utc=True, format="ISO8601").dt.as_unit("ns")
         frame["start"] = stamps.astype("int64")
     return frame[list(BAR_COLUMNS)]
-
-
-def resample_bars(
-    frame: pd.DataFrame, calendar: SessionCalendar, timeframe: str | Timeframe
-) -> pd.DataFrame:
-    """Bars of a higher timeframe from lower ones (one symbol or many), in one pass."""
-    tf = timeframe if isinstance(timeframe, Timeframe) else parse_timeframe(timeframe)
-    if frame.empty:
-        return frame.iloc[0:0].assign(timeframe=tf.name)
-    frame = frame.sort_values(["symbol", "start"], kind="stable")
-    starts = frame["start"].to_numpy(np.int64)
-    segment = calendar.classify(starts)
-    if np.any(segment < 0):
-        outside = int(np.sum(segment < 0))
-        raise ValueError(f"{outside} bars start outside sessions '{calendar.name}'")
-    label = calendar.bar_starts(tf, segment, starts)
-    codes, symbols = pd.factorize(frame["symbol"])
-    boundary = np.ones(len(label), bool)
-    boundary[1:] = (label[1:] != label[:-1]) | (codes[1:] != codes[:-1])
-    first = np.flatnonzero(boundary)
-    last = np.r_[first[1:], len(label)] - 1
-    column = {c: frame[c].to_numpy() for c in ("open", "high", "low", "close", "open_interest")}
-    return pd.DataFrame(
-        {
-            "symbol": np.asarray(symbols)[codes[first]],
-            "timeframe": tf.name,
-            "start": label[first],
-            "open": column["open"][first],
-            "high": np.maximum.reduceat(column["high"], first),
-            "low": np.minimum.reduceat(column["low"], first),
-            "close": column["close"][last],
-            "volume": np.add.reduceat(frame["volume"].to_numpy(np.float64), first),
-            "turnover": np.add.reduceat(frame["turnover"].to_numpy(np.float64), first),
-            "open_interest": column["open_interest"][last],
-            "ticks": np.add.reduceat(frame["ticks"].to_numpy(np.int64), first),
-        }
-    )

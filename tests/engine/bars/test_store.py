@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from terminal.domain.market import Bar
-from terminal.engine.bars.batch import TickArrays, bars_frame, build_bars
-from terminal.engine.bars.store import BarStore, read_bar_file, resample_bars
+from terminal.engine.bars.batch import TickArrays, bars_frame, build_bars, resample_bars
+from terminal.engine.bars.store import BarStore, read_bar_file
 from tests.engine.bars.helpers import calendar, ns
 
 MINUTE = 60_000_000_000
@@ -70,10 +70,10 @@ def test_higher_timeframes_derive_from_lower_ones_like_building_from_ticks() -> 
                        rng.integers(900, 1100, n) / 100, np.cumsum(rng.integers(1, 9, n)) * 1.0,
                        np.zeros(n), np.zeros(n))
     cal = calendar("cn_stock")
-    frames, _ = build_bars(ticks, cal, ["1m", "30m", "1h", "1d"])
+    minute = build_bars(ticks, cal, ["1m"])[0]["1m"]
     for timeframe in ("30m", "1h", "1d"):
-        derived = resample_bars(frames["1m"], cal, timeframe)
-        direct = frames[timeframe]
+        derived = resample_bars(minute, cal, timeframe)
+        direct = build_bars(ticks, cal, [timeframe])[0][timeframe]  # straight from the ticks
         assert derived["start"].tolist() == direct["start"].tolist()
         for column in ("open", "high", "low", "close", "volume", "ticks"):
             assert np.allclose(derived[column].to_numpy(float), direct[column].to_numpy(float))
