@@ -176,6 +176,7 @@ class StreamingBars:
         self._slow(tick, s)
 
     def _on_tick_delta(self, tick: Tick) -> None:
+        # A second copy of the hot path rather than a mode test on every tick.
         s = self._hot.get(tick.symbol)
         if s is not None:
             ts = tick.ts
