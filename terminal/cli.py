@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("gui", help="open the GUI (the default)")
     serve = sub.add_parser("serve", help="run the engine headless")
     serve.add_argument("--seconds", type=float, help="stop after SECONDS (default: run until ^C)")
+    serve.add_argument(
+        "--pub", default="tcp://127.0.0.1:5555", help="ZeroMQ PUB endpoint (ticks, bars)"
+    )
+    serve.add_argument(
+        "--rep", default="tcp://127.0.0.1:5556", help="ZeroMQ REP endpoint (requests)"
+    )
     shot = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
     shot.add_argument("--out", type=Path, required=True, help="PNG file to write")
     shot.add_argument("--seconds", type=float, default=3.0, help="seconds of live data first")
@@ -55,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     bars_command.add_arguments(
         sub.add_parser("bars", help="build session-aware bars from a ticks file (CSV/Parquet)")
     )
+    quotes = sub.add_parser("quotes", help="tools for vendor quote answers")
+    quotes_sub = quotes.add_subparsers(dest="quotes_command", required=True)
+    parse = quotes_sub.add_parser("parse", help="print a saved Sina/QQ answer as JSON lines")
+    parse.add_argument("--format", choices=["sina", "qq"], required=True, dest="vendor")
+    parse.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -71,8 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         return print_plugins()
     if command == "bars":
         return bars_command.run(args)
+    if command == "quotes":
+        from terminal.engine.quotes.tool import parse_file
+
+        return parse_file(args.vendor, args.file)
     if command == "serve":
-        return asyncio.run(serve(config, args.seconds))
+        return asyncio.run(serve(config, args.seconds, args))
     from terminal.ui.app import run_gui  # Qt only from here on
 
     if command == "screenshot":
@@ -93,20 +108,29 @@ def print_plugins() -> int:
     return 0
 
 
-async def serve(config: Config, seconds: float | None) -> int:
+async def serve(config: Config, seconds: float | None, spot: argparse.Namespace) -> int:
     from terminal.engine.engine import Engine
+    from terminal.engine.spot.server import EngineMarket, SpotServer
 
     engine = Engine(config)
+    try:
+        server = SpotServer(EngineMarket(engine), spot.pub, spot.rep)
+    except ValueError as exc:
+        print(f"terminal: {exc}", file=sys.stderr)
+        return 2
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await engine.start()
+    await server.start()
+    print(f"serving: pub {server.pub_endpoint} rep {server.rep_endpoint}", flush=True)
     try:
         await asyncio.wait_for(stop.wait(), seconds)
     except TimeoutError:
         pass
     finally:
+        await server.stop()
         await engine.stop()
         log.info("served %d ticks", engine.tick_count)
     return 0

@@ -1,8 +1,11 @@
 """The paper broker: fills orders against the live quotes, with no money at risk.
 
-Market orders fill at the opposite best price; limit orders fill at once when they cross
-and otherwise rest until a quote crosses them. IOC and FOK orders that cannot fill at once
-are cancelled. Optional latency delays acceptance and fills.
+Market orders take the displayed depth level by level (partial fills when the book is thin,
+the rest fills on later quotes); limit orders take what crosses and rest for the rest; stop
+and stop-limit orders wait for their trigger, then act as market and limit orders. IOC
+cancels what does not fill at once; FOK fills all at once or nothing. Optional latency and
+adverse slippage. Commission per instrument, exchange or default. Account state persists
+through the engine's store: restarted, the broker takes its working orders back.
 """
 
 from __future__ import annotations
@@ -10,14 +13,26 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
+import time
 from collections.abc import Callable
 
 import msgspec
 
-from terminal.domain.enums import ConnectionStatus, OrderStatus, OrderType, Side, TimeInForce
+from terminal.domain.enums import ConnectionStatus, OrderStatus, Side, TimeInForce
 from terminal.domain.market import Tick
 from terminal.domain.orders import Order
 from terminal.engine.broker import Broker, BrokerContext
+
+
+class CommissionRule(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    rate: float = 0.0
+    """Fraction of notional."""
+    minimum: float = 0.0
+    per_lot: float = 0.0
+    """Fixed amount per unit of quantity divided by the lot size (e.g. per futures contract)."""
+
+    def charge(self, quantity: float, notional: float, lot_size: float) -> float:
+        return max(self.minimum, notional * self.rate + self.per_lot * quantity / lot_size)
 
 
 class PaperBrokerOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -25,7 +40,12 @@ class PaperBrokerOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
     currency: str = "USD"
     commission_rate: float = 0.0003
     min_commission: float = 0.0
+    commissions: dict[str, CommissionRule] = msgspec.field(default_factory=dict)
+    """Rules by symbol or exchange (symbol wins), e.g. {"SHFE": {per_lot = 3.0}}."""
     latency_ms: float = 0.0
+    slippage_ticks: float = 0.0
+    depth_fills: bool = True
+    """Fill against the displayed depth (partial fills); off: fill everything at the best."""
 
 
 class PaperBroker(Broker):
@@ -36,13 +56,18 @@ class PaperBroker(Broker):
 
     def __init__(self, name: str, context: BrokerContext, options: PaperBrokerOptions) -> None:
         super().__init__(name, context, options)
-        self._resting: dict[str, dict[str, Order]] = {}
+        self._working: dict[str, dict[str, Order]] = {}  # symbol → order id → order
+        self._triggered: set[str] = set()
+        self._filled: dict[str, float] = {}  # what we filled so far, ahead of the order book
         self._fill_ids = itertools.count(1)
+        self._run = f"{time.time_ns() // 1_000_000:x}"
         self._unsubscribe: Callable[[], None] | None = None
 
     async def start(self) -> None:
         self._unsubscribe = self.context.on_tick(self._on_tick)
         self.context.open_account(self.options.initial_cash, self.options.currency)
+        for order in self.context.working_orders():
+            self._working.setdefault(order.symbol, {})[order.order_id] = order
         self.context.set_status(ConnectionStatus.LIVE, "paper trading")
 
     async def stop(self) -> None:
@@ -58,8 +83,9 @@ class PaperBroker(Broker):
             self._accept(order)
 
     def cancel(self, order: Order) -> None:
-        book = self._resting.get(order.symbol, {})
+        book = self._working.get(order.symbol, {})
         if book.pop(order.order_id, None) is not None:
+            self._triggered.discard(order.order_id)
             self.context.update_order(order.order_id, OrderStatus.CANCELLED, "cancelled by user")
 
     async def _later(self, order: Order) -> None:
@@ -74,55 +100,117 @@ class PaperBroker(Broker):
             )
             return
         self.context.update_order(order.order_id, OrderStatus.ACCEPTED)
-        price = self._execution_price(order, tick)
-        if price is not None:
-            self._fill(order, price)
-        elif order.time_in_force in (TimeInForce.IOC, TimeInForce.FOK):
+        if order.order_type.has_trigger and not _triggered(order, tick):
+            self._working.setdefault(order.symbol, {})[order.order_id] = order
+            return
+        self._execute(order, tick, first=True)
+
+    def _on_tick(self, tick: Tick) -> None:
+        book = self._working.get(tick.symbol)
+        if not book:
+            return
+        for order in list(book.values()):
+            if order.order_type.has_trigger and order.order_id not in self._triggered:
+                if not _triggered(order, tick):
+                    continue
+                self._triggered.add(order.order_id)
+            self._execute(order, tick, first=False)
+
+    def _execute(self, order: Order, tick: Tick, first: bool) -> None:
+        """Fill what the quote allows; keep, cancel or refuse the rest by time in force."""
+        remaining = self._remaining(order)
+        fills = self._match(order, tick, remaining)
+        filled = sum(quantity for quantity, _ in fills)
+        tif = order.time_in_force
+        if first and tif is TimeInForce.FOK and filled < remaining - 1e-12:
+            self._drop(order)
             self.context.update_order(
                 order.order_id,
                 OrderStatus.CANCELLED,
-                f"{order.time_in_force.value.upper()} limit {order.price:g} did not cross",
+                f"FOK: only {filled:g} of {remaining:g} available at once",
+            )
+            return
+        for quantity, price in fills:
+            self._fill(order, quantity, price)
+        left = remaining - filled
+        if left <= 1e-12:
+            self._drop(order)
+        elif first and tif is TimeInForce.IOC:
+            self._drop(order)
+            limit = f" limit {order.price:g}" if order.order_type.has_limit_price else ""
+            self.context.update_order(
+                order.order_id,
+                OrderStatus.CANCELLED,
+                f"IOC{limit}: {left:g} of {order.quantity:g} not filled at once",
             )
         else:
-            self._resting.setdefault(order.symbol, {})[order.order_id] = order
+            self._working.setdefault(order.symbol, {})[order.order_id] = order
 
-    def _on_tick(self, tick: Tick) -> None:
-        book = self._resting.get(tick.symbol)
-        if not book:
-            return
-        for order_id, order in list(book.items()):
-            price = self._execution_price(order, tick)
-            if price is not None:
-                del book[order_id]
-                self._fill(order, price)
+    def _match(self, order: Order, tick: Tick, remaining: float) -> list[tuple[float, float]]:
+        """(quantity, price) fills against the opposite side, best level first."""
+        buy = order.side is Side.BUY
+        prices = tick.ask_prices if buy else tick.bid_prices
+        sizes = tick.ask_sizes if buy else tick.bid_sizes
+        if not prices:
+            prices, sizes = (tick.last,), (math.inf,)
+        if not self.options.depth_fills:
+            sizes = (math.inf, *sizes[1:])
+        limit = order.price if order.order_type.has_limit_price else None
+        instrument = self.context.instrument(order.symbol)
+        slip = self.options.slippage_ticks * (instrument.tick_size if instrument else 0.0)
+        fills: list[tuple[float, float]] = []
+        for price, size in zip(prices, sizes, strict=False):
+            if remaining <= 1e-12:
+                break
+            if limit is not None and (price > limit if buy else price < limit):
+                break
+            if limit is None and slip:
+                price = price + slip if buy else price - slip
+            quantity = min(remaining, size)
+            fills.append((quantity, price))
+            remaining -= quantity
+        return fills
 
-    @staticmethod
-    def _execution_price(order: Order, tick: Tick) -> float | None:
-        opposite = tick.ask if order.side is Side.BUY else tick.bid
-        if math.isnan(opposite):
-            opposite = tick.last
-        if order.order_type is OrderType.MARKET:
-            return opposite
-        if order.side is Side.BUY and opposite <= order.price:
-            return opposite
-        if order.side is Side.SELL and opposite >= order.price:
-            return opposite
-        return None
+    def _remaining(self, order: Order) -> float:
+        filled = self._filled.get(order.order_id, order.filled_quantity)
+        return order.quantity - filled
 
-    def _fill(self, order: Order, price: float) -> None:
+    def _drop(self, order: Order) -> None:
+        self._working.get(order.symbol, {}).pop(order.order_id, None)
+        self._triggered.discard(order.order_id)
+        self._filled.pop(order.order_id, None)
+
+    def _fill(self, order: Order, quantity: float, price: float) -> None:
         instrument = self.context.instrument(order.symbol)
         multiplier = instrument.multiplier if instrument else 1.0
-        commission = max(
-            self.options.min_commission,
-            order.remaining * price * multiplier * self.options.commission_rate,
-        )
+        lot_size = instrument.lot_size if instrument else 1.0
+        rule = self._commission_rule(order.symbol, instrument.exchange if instrument else "")
+        commission = rule.charge(quantity, quantity * price * multiplier, lot_size)
+        already = self._filled.get(order.order_id, order.filled_quantity)
+        self._filled[order.order_id] = already + quantity
         self.context.add_fill(
             order.order_id,
-            f"{self.name}-F{next(self._fill_ids)}",
-            order.remaining,
+            f"{self.name}-{self._run}-{next(self._fill_ids)}",
+            quantity,
             price,
             commission,
         )
+
+    def _commission_rule(self, symbol: str, exchange: str) -> CommissionRule:
+        rules = self.options.commissions
+        return (
+            rules.get(symbol)
+            or rules.get(exchange)
+            or CommissionRule(
+                rate=self.options.commission_rate, minimum=self.options.min_commission
+            )
+        )
+
+
+def _triggered(order: Order, tick: Tick) -> bool:
+    if order.side is Side.BUY:
+        return tick.last >= order.trigger_price
+    return tick.last <= order.trigger_price
 
 
 PLUGIN = PaperBroker

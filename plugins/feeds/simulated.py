@@ -28,6 +28,7 @@ from terminal.engine.paths import RESOURCES
 
 MINUTE_NS = 60_000_000_000
 SECONDS_PER_DAY = 86_400.0
+DEFAULT_MARGIN = {AssetClass.FUTURE: 0.12}
 
 
 class SimulatedFeedOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -55,6 +56,7 @@ class SimInstrument(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     volatility: float = 0.02
     day_volume: float = 1_000_000.0
     open_interest: float = 0.0
+    margin_rate: float = 0.0
 
     def instrument(self, around_the_clock: bool = False) -> Instrument:
         """The instrument; in demo mode it trades around the clock, so say so to the bars."""
@@ -68,6 +70,8 @@ class SimInstrument(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
             multiplier=self.multiplier,
             currency=self.currency,
             sessions="always" if around_the_clock else self.sessions,
+            margin_rate=self.margin_rate
+            or (0.12 if self.asset_class is AssetClass.FUTURE else 0.0),
         )
 
 
@@ -110,6 +114,10 @@ class SimulatedFeed(Feed):
         self._step_ticks = np.maximum(1.0, np.round(step / self._tick))
         self._trade_size = np.array([max(s.lot_size, s.day_volume / 5000.0) for s in self._specs])
         self._lot = np.array([s.lot_size for s in self._specs])
+        # Book levels hold a few typical trades each, in whole lots.
+        self._level_unit = np.maximum(
+            self._lot, np.round(self._trade_size / 4 / self._lot) * self._lot
+        )
         self._decimals = [i.price_decimals for i in self._instruments]
         self._task: asyncio.Future[None] | None = None
         self._carry = 0.0
@@ -223,7 +231,7 @@ class SimulatedFeed(Feed):
             * self._lot[which]
         )
         spreads = rng.integers(1, 3, count)
-        depth = rng.integers(1, 40, (count, 10)) * self._lot[which][:, None]
+        depth = rng.integers(1, 40, (count, 10)) * self._level_unit[which][:, None]
         oi_moves = rng.integers(-3, 4, count)
         now = self.context.clock.now_ns()
         publish = self.context.publish_tick

@@ -28,6 +28,26 @@ class Side(StrEnum):
 class OrderType(StrEnum):
     MARKET = "market"
     LIMIT = "limit"
+    STOP = "stop"
+    STOP_LIMIT = "stop_limit"
+
+    @property
+    def has_limit_price(self) -> bool:
+        return self in (OrderType.LIMIT, OrderType.STOP_LIMIT)
+
+    @property
+    def has_trigger(self) -> bool:
+        return self in (OrderType.STOP, OrderType.STOP_LIMIT)
+
+
+class Offset(StrEnum):
+    """Futures open/close flag; stocks and crypto use NONE."""
+
+    NONE = "none"
+    OPEN = "open"
+    CLOSE = "close"
+    CLOSE_TODAY = "close_today"
+    CLOSE_YESTERDAY = "close_yesterday"
 
 
 class TimeInForce(StrEnum):

@@ -114,3 +114,9 @@ class CommandRejected(msgspec.Struct, frozen=True):
 
     command: str
     reason: str
+
+
+class KillSwitch(msgspec.Struct, frozen=True):
+    """Command: cancel every working order and stop every strategy, now."""
+
+    reason: str = "kill switch"

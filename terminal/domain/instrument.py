@@ -144,6 +144,9 @@ class Instrument(msgspec.Struct, frozen=True):
     multiplier: float = 1.0
     currency: str = "USD"
     sessions: str = "always"
+    margin_rate: float = 0.0
+    """Fraction of notional held as margin; non-zero means the instrument trades on margin
+    (futures): cash moves by realised P&L, not by notional."""
 
     @property
     def price_decimals(self) -> int:

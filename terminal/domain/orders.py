@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from terminal.domain.enums import OrderStatus, OrderType, Side, TimeInForce
+from terminal.domain.enums import Offset, OrderStatus, OrderType, Side, TimeInForce
 
 LEGAL_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.SUBMITTED: frozenset(
@@ -65,6 +65,12 @@ class OrderRequest(msgspec.Struct, frozen=True):
     price: float = 0.0
     time_in_force: TimeInForce = TimeInForce.DAY
     origin: str = "manual"
+    trigger_price: float = 0.0
+    offset: Offset = Offset.NONE
+    account: str = ""
+    client_id: str = ""
+    ts: int = 0
+    """When the request was made (UTC ns); 0 means now. Used by the live guard."""
 
 
 class Order(msgspec.Struct, frozen=True):
@@ -85,6 +91,10 @@ class Order(msgspec.Struct, frozen=True):
     filled_quantity: float = 0.0
     average_price: float = 0.0
     reason: str = ""
+    trigger_price: float = 0.0
+    offset: Offset = Offset.NONE
+    account: str = ""
+    client_id: str = ""
 
     @property
     def remaining(self) -> float:
@@ -127,3 +137,6 @@ class Account(msgspec.Struct, frozen=True):
     realized_pnl: float
     unrealized_pnl: float
     commission: float
+    market_value: float = 0.0
+    margin: float = 0.0
+    buying_power: float = 0.0

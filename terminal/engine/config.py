@@ -13,6 +13,7 @@ from typing import Any, Literal
 import msgspec
 
 from terminal.engine.paths import RESOURCES, user_config_dir
+from terminal.engine.risk import RiskSection
 
 DEFAULT_CONFIG = RESOURCES / "default_config.toml"
 
@@ -28,6 +29,8 @@ class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class EngineSection(_Strict):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     bar_history: int = 2000
+    persist: bool = True
+    """Record orders, transitions, fills and accounts in SQLite in the user data folder."""
 
 
 class UiSection(_Strict):
@@ -52,6 +55,7 @@ class Config(_Strict):
     feeds: list[PluginInstance] = msgspec.field(default_factory=list)
     brokers: list[PluginInstance] = msgspec.field(default_factory=list)
     watchlist: list[str] = msgspec.field(default_factory=list)
+    risk: RiskSection = msgspec.field(default_factory=RiskSection)
     sources: list[str] = msgspec.field(default_factory=list)
 
     def describe_sources(self) -> str:

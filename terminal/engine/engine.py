@@ -11,12 +11,14 @@ from typing import Any
 
 import msgspec
 
-from terminal.domain.enums import ConnectionStatus, OrderStatus, OrderType, PluginKind
+from terminal.domain.enums import ConnectionStatus, OrderStatus, PluginKind
 from terminal.domain.events import (
+    AccountEvent,
     AddStrategy,
     CancelOrder,
     CommandRejected,
     FeedStatus,
+    KillSwitch,
     RemoveStrategy,
     StartStrategy,
     StopStrategy,
@@ -24,7 +26,7 @@ from terminal.domain.events import (
     Tick,
 )
 from terminal.domain.instrument import Instrument, TradingSessions
-from terminal.domain.orders import Fill, OrderRequest
+from terminal.domain.orders import Account, Fill, Order, OrderRequest
 from terminal.engine.bars.calendar import SessionCalendar
 from terminal.engine.bars.service import BarService
 from terminal.engine.broker import Broker
@@ -36,12 +38,15 @@ from terminal.engine.orders import OrderBook
 from terminal.engine.paths import user_data_dir
 from terminal.engine.plugins import PluginRegistry
 from terminal.engine.portfolio import Portfolio
+from terminal.engine.risk import RiskManager, RiskView
 from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
+from terminal.engine.store import TradingStore
 from terminal.engine.strategies import StrategyRunner
 
 log = logging.getLogger("terminal.engine")
 
 STOP_TIMEOUT_S = 5.0
+ACCOUNT_SNAPSHOT_NS = 1_000_000_000
 
 
 class Engine:
@@ -67,20 +72,41 @@ class Engine:
         self.tick_count = 0
         self.running = False
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.order_book = OrderBook(self.bus, self.clock)
+        self.live_since_ns = 0
+        self._last_snapshot: dict[str, int] = {}
+        self.store = (
+            TradingStore(user_data_dir() / "trading.sqlite") if config.engine.persist else None
+        )
+        self.order_book = OrderBook(self.bus, self.clock, self.store)
         self.portfolio = Portfolio(self.bus, self.instruments.get, self.last_price)
+        self.risk = RiskManager(
+            config.risk,
+            RiskView(
+                instrument=self.instruments.get,
+                last_price=self.last_price,
+                position=self.portfolio.quantity,
+                working_orders=self.order_book.working,
+                account=self._account_or_none,
+                sessions=lambda name: self.sessions.get(name, ALWAYS),
+                now_ns=self.clock.now_ns,
+            ),
+        )
         self.bars = BarService(
             self.bus,
             self.clock,
             self.calendar_of,
             keep=config.engine.bar_history,
-            store_dir=user_data_dir() / "bars",
+            store_dir=user_data_dir() / "bars" if config.engine.persist else None,
         )
         self.strategies = StrategyRunner(self)
         self.bus.subscribe(Tick, self._remember_tick)
         self.bus.subscribe(Tick, self.bars.on_tick)
         self.bus.subscribe(SubmitOrder, self._guarded(lambda c: self.submit(c.request, c.order_id)))
         self.bus.subscribe(CancelOrder, lambda cmd: self.cancel(cmd.order_id))
+        self.bus.subscribe(KillSwitch, self._on_kill_switch)
+        self.bus.subscribe(AccountEvent, lambda event: self.risk.observe(event.account))
+        if self.store is not None:
+            self.bus.subscribe(AccountEvent, self._record_account)
         self.bus.subscribe(
             AddStrategy,
             self._guarded(
@@ -112,6 +138,17 @@ class Engine:
     async def start(self) -> None:
         self.bars.load()
         self.spawn(self.bars.run_timer(), "bar timer")
+        if self.store is not None:
+            orders, fills = self.store.orders(), self.store.fills()
+            self.order_book.restore(orders, fills)
+            self.portfolio.restore(fills)
+            if orders:
+                log.info(
+                    "restored %d orders and %d fills from %s",
+                    len(orders),
+                    len(fills),
+                    self.store.path,
+                )
         for spec in self.config.brokers:
             if spec.enabled:
                 await self._start_plugin(PluginKind.BROKER, spec)
@@ -119,6 +156,7 @@ class Engine:
             if spec.enabled:
                 await self._start_plugin(PluginKind.FEED, spec)
         self.running = True
+        self.live_since_ns = self.clock.now_ns()
         log.info(
             "engine started: feeds %s, brokers %s, %d instruments",
             sorted(self.feeds),
@@ -141,6 +179,8 @@ class Engine:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
+        if self.store is not None:
+            self.store.close()
         log.info("engine stopped")
 
     async def _stop_plugin(self, kind: PluginKind, name: str, plugin: Feed | Broker) -> None:
@@ -234,7 +274,7 @@ class Engine:
         order_id = order_id or self.order_book.next_order_id()
         if self.order_book.get(order_id) is not None:
             raise ValueError(f"order id {order_id} is already in use")
-        problem = self._check(request)
+        problem = self._check(request) or self.risk.check(request)
         if problem:
             log.warning("order %s refused: %s", order_id, problem)
             self.order_book.reject_request(order_id, request, problem)
@@ -249,6 +289,41 @@ class Engine:
                 order_id, OrderStatus.REJECTED, f"broker {request.broker} raised: {exc}"
             )
         return order_id
+
+    def commit(self) -> None:
+        """Make everything recorded so far durable now (before showing or acknowledging it)."""
+        if self.store is not None:
+            self.store.commit()
+
+    def kill_switch(self, reason: str = "kill switch") -> int:
+        """Stop every strategy and cancel every working order. Returns the orders cancelled."""
+        self.strategies.stop_all()
+        working = self.order_book.working()
+        for order in working:
+            self.cancel(order.order_id)
+        log.warning(
+            "%s: stopped all strategies, cancel sent for %d working orders", reason, len(working)
+        )
+        return len(working)
+
+    def _on_kill_switch(self, command: KillSwitch) -> None:
+        self.kill_switch(command.reason)
+
+    def _record_account(self, event: AccountEvent) -> None:
+        """Snapshot accounts at most once a second per broker: they are history, not truth
+        (a restart recomputes them from the fills)."""
+        now = self.clock.now_ns()
+        if self.store is not None and now - self._last_snapshot.get(event.account.broker, 0) > (
+            ACCOUNT_SNAPSHOT_NS
+        ):
+            self._last_snapshot[event.account.broker] = now
+            self.store.record_account(event.account, now)
+
+    def _account_or_none(self, broker: str) -> Account | None:
+        try:
+            return self.portfolio.account(broker)
+        except KeyError:
+            return None
 
     def cancel(self, order_id: str) -> None:
         order = self.order_book.get(order_id)
@@ -266,6 +341,12 @@ class Engine:
     def _check(self, request: OrderRequest) -> str:
         if request.broker not in self.brokers:
             return f"unknown broker '{request.broker}'"
+        status = self.broker_status.get(request.broker)
+        if status is not None and status.status in (
+            ConnectionStatus.DISCONNECTED,
+            ConnectionStatus.ERROR,
+        ):
+            return f"broker {request.broker} is {status.status.value}: {status.reason}"
         instrument = self.instruments.get(request.symbol)
         if instrument is None:
             return f"unknown symbol '{request.symbol}'"
@@ -277,10 +358,19 @@ class Engine:
                 f"quantity {request.quantity:g} is not a multiple of "
                 f"the lot size {instrument.lot_size:g}"
             )
-        if request.order_type is OrderType.LIMIT and not (
+        if request.order_type.has_limit_price and not (
             request.price > 0 and math.isfinite(request.price)
         ):
             return f"limit price must be positive, got {request.price}"
+        if request.order_type.has_trigger and not (
+            request.trigger_price > 0 and math.isfinite(request.trigger_price)
+        ):
+            return f"trigger price must be positive, got {request.trigger_price}"
+        if request.ts and request.ts < self.live_since_ns:
+            return (
+                f"live guard: order stamped {request.ts} ns is older than the engine's live "
+                f"start {self.live_since_ns} ns (history or warm-up signal)"
+            )
         return ""
 
 
@@ -318,6 +408,9 @@ class _BrokerContext:
 
     def on_tick(self, handler: Callable[[Tick], None]) -> Callable[[], None]:
         return self._engine.bus.subscribe(Tick, handler)
+
+    def working_orders(self) -> list[Order]:
+        return [o for o in self._engine.order_book.working() if o.broker == self._name]
 
     def update_order(self, order_id: str, status: OrderStatus, reason: str = "") -> None:
         self._engine.order_book.update_status(order_id, status, reason)

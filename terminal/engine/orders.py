@@ -12,20 +12,30 @@ from terminal.domain.events import FillEvent, OrderEvent
 from terminal.domain.orders import Fill, Order, OrderRequest, is_legal_transition
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock
+from terminal.engine.store import TradingStore
 
 log = logging.getLogger("terminal.orders")
 
 
 class OrderBook:
-    """Holds orders by id, applies broker reports, and publishes every change on the bus."""
+    """Holds orders by id, applies broker reports, and publishes every change on the bus.
 
-    def __init__(self, bus: EventBus, clock: Clock) -> None:
+    With a store, every change is committed to it before it is published.
+    """
+
+    def __init__(self, bus: EventBus, clock: Clock, store: TradingStore | None = None) -> None:
         self._bus = bus
         self._clock = clock
+        self._store = store
         self._orders: dict[str, Order] = {}
         self._fill_ids: set[str] = set()
         self._ids = itertools.count(1)
-        self._prefix = f"{clock.now_ns() // 1_000_000_000 % 1_000_000:06d}"
+        self._prefix = run_id(clock.now_ns())
+
+    def restore(self, orders: list[Order], fills: list[Fill]) -> None:
+        """Take back what the store recorded in an earlier run (nothing is re-published)."""
+        self._orders.update((o.order_id, o) for o in orders)
+        self._fill_ids.update(f.fill_id for f in fills)
 
     def next_order_id(self) -> str:
         return f"O{self._prefix}-{next(self._ids)}"
@@ -53,11 +63,15 @@ class OrderBook:
             price=request.price,
             time_in_force=request.time_in_force,
             origin=request.origin,
+            trigger_price=request.trigger_price,
+            offset=request.offset,
+            account=request.account,
+            client_id=request.client_id,
             status=OrderStatus.SUBMITTED,
             created_ns=now,
             updated_ns=now,
         )
-        self._store(order)
+        self._save(order, created=True)
         return order
 
     def reject_request(self, order_id: str, request: OrderRequest, reason: str) -> Order:
@@ -79,7 +93,7 @@ class OrderBook:
                 order_id,
             )
             return False
-        self._store(
+        self._save(
             _replace(
                 order, status=status, reason=reason or order.reason, updated_ns=self._clock.now_ns()
             )
@@ -104,18 +118,28 @@ class OrderBook:
         if not status.is_final:
             done = filled >= order.quantity - 1e-9
             status = OrderStatus.FILLED if done else OrderStatus.PARTIALLY_FILLED
-        self._store(
-            _replace(
-                order,
-                filled_quantity=filled,
-                average_price=average,
-                status=status,
-                updated_ns=fill.ts,
-            )
+        updated = _replace(
+            order, filled_quantity=filled, average_price=average, status=status, updated_ns=fill.ts
         )
+        self._orders[order.order_id] = updated
+        if self._store is not None:
+            self._store.record_fill(fill, updated)
+        self._bus.publish(OrderEvent(updated))
         self._bus.publish(FillEvent(fill))
         return True
 
-    def _store(self, order: Order) -> None:
+    def _save(self, order: Order, created: bool = False) -> None:
         self._orders[order.order_id] = order
+        if self._store is not None:
+            self._store.record_order(order, created)
         self._bus.publish(OrderEvent(order))
+
+
+def run_id(now_ns: int) -> str:
+    """A short id unique to this run (milliseconds since epoch, base 36), for order/fill ids."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    value, out = now_ns // 1_000_000, ""
+    while value:
+        value, rest = divmod(value, 36)
+        out = digits[rest] + out
+    return out or "0"

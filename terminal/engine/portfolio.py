@@ -1,4 +1,9 @@
-"""Positions and accounts, derived from fills and marked to the latest price."""
+"""Positions and accounts, derived from fills and marked to the latest price.
+
+Cash instruments (stocks, crypto, FX here) move cash by their notional; margin instruments
+(``Instrument.margin_rate > 0``, i.e. futures) move cash only by realised P&L and commission,
+and hold margin against buying power.
+"""
 
 from __future__ import annotations
 
@@ -21,9 +26,10 @@ class _Holding:
 
 @dataclass(slots=True)
 class _Cash:
-    currency: str
-    cash: float
+    currency: str = ""
+    cash: float = 0.0
     commission: float = 0.0
+    opened: bool = False
 
 
 class Portfolio:
@@ -42,8 +48,17 @@ class Portfolio:
         self._cash: dict[str, _Cash] = {}
         bus.subscribe(FillEvent, self._on_fill)
 
+    def restore(self, fills: list[Fill]) -> None:
+        """Rebuild positions and cash movements from recorded fills (before brokers start)."""
+        for fill in fills:
+            self._book(fill)
+
     def open_account(self, broker: str, cash: float, currency: str) -> None:
-        self._cash[broker] = _Cash(currency=currency, cash=cash)
+        """Set the broker's starting cash; fills already booked (restored) still count."""
+        state = self._cash.setdefault(broker, _Cash())
+        state.cash += cash
+        state.currency = currency
+        state.opened = True
         self._bus.publish(AccountEvent(self.account(broker)))
 
     def quantity(self, broker: str, symbol: str) -> float:
@@ -54,40 +69,55 @@ class Portfolio:
         return [self._position(broker, symbol) for broker, symbol in self._holdings]
 
     def accounts(self) -> list[Account]:
-        return [self.account(broker) for broker in self._cash]
+        return [self.account(broker) for broker, state in self._cash.items() if state.opened]
 
     def account(self, broker: str) -> Account:
-        cash = self._cash[broker]
-        market_value = realized = unrealized = 0.0
+        state = self._cash[broker]
+        market_value = margin = realized = unrealized = margined_unrealized = 0.0
         for (owner, symbol), holding in self._holdings.items():
             if owner != broker:
                 continue
             position = self._position(owner, symbol)
-            market_value += holding.quantity * position.last_price * self._multiplier(symbol)
             realized += position.realized_pnl
             unrealized += position.unrealized_pnl
+            instrument = self._instrument(symbol)
+            notional = holding.quantity * position.last_price * self._multiplier(symbol)
+            if instrument is not None and instrument.margin_rate > 0:
+                margin += abs(notional) * instrument.margin_rate
+                margined_unrealized += position.unrealized_pnl
+            else:
+                market_value += notional
         return Account(
             broker=broker,
-            currency=cash.currency,
-            cash=cash.cash,
-            equity=cash.cash + market_value,
+            currency=state.currency,
+            cash=state.cash,
+            equity=state.cash + market_value + margined_unrealized,
             realized_pnl=realized,
             unrealized_pnl=unrealized,
-            commission=cash.commission,
+            commission=state.commission,
+            market_value=market_value,
+            margin=margin,
+            buying_power=state.cash + margined_unrealized - margin,
         )
 
     def _on_fill(self, event: FillEvent) -> None:
         fill = event.fill
-        holding = self._holdings.setdefault((fill.broker, fill.symbol), _Holding())
-        _apply(holding, fill, self._multiplier(fill.symbol))
-        cash = self._cash.get(fill.broker)
-        if cash is not None:
-            notional = fill.side.sign * fill.quantity * fill.price * self._multiplier(fill.symbol)
-            cash.cash -= notional + fill.commission
-            cash.commission += fill.commission
+        self._book(fill)
         self._bus.publish(PositionEvent(self._position(fill.broker, fill.symbol)))
-        if cash is not None:
+        if self._cash[fill.broker].opened:
             self._bus.publish(AccountEvent(self.account(fill.broker)))
+
+    def _book(self, fill: Fill) -> None:
+        holding = self._holdings.setdefault((fill.broker, fill.symbol), _Holding())
+        multiplier = self._multiplier(fill.symbol)
+        realized = _apply(holding, fill, multiplier)
+        state = self._cash.setdefault(fill.broker, _Cash())
+        instrument = self._instrument(fill.symbol)
+        if instrument is not None and instrument.margin_rate > 0:
+            state.cash += realized - fill.commission
+        else:
+            state.cash -= fill.side.sign * fill.quantity * fill.price * multiplier + fill.commission
+        state.commission += fill.commission
 
     def _position(self, broker: str, symbol: str) -> Position:
         holding = self._holdings[(broker, symbol)]
@@ -110,7 +140,8 @@ class Portfolio:
         return instrument.multiplier if instrument else 1.0
 
 
-def _apply(holding: _Holding, fill: Fill, multiplier: float) -> None:
+def _apply(holding: _Holding, fill: Fill, multiplier: float) -> float:
+    """Book a fill into a net holding; returns the P&L it realised."""
     signed = fill.side.sign * fill.quantity
     if holding.quantity == 0 or (holding.quantity > 0) == (signed > 0):
         total = holding.quantity + signed
@@ -118,10 +149,11 @@ def _apply(holding: _Holding, fill: Fill, multiplier: float) -> None:
             holding.average_price * abs(holding.quantity) + fill.price * abs(signed)
         ) / abs(total)
         holding.quantity = total
-        return
+        return 0.0
     closed = min(abs(signed), abs(holding.quantity))
     direction = 1.0 if holding.quantity > 0 else -1.0
-    holding.realized_pnl += (fill.price - holding.average_price) * closed * direction * multiplier
+    realized = (fill.price - holding.average_price) * closed * direction * multiplier
+    holding.realized_pnl += realized
     remaining = holding.quantity + signed
     if abs(remaining) < 1e-12:
         holding.quantity, holding.average_price = 0.0, 0.0
@@ -129,3 +161,4 @@ def _apply(holding: _Holding, fill: Fill, multiplier: float) -> None:
         holding.quantity, holding.average_price = remaining, fill.price
     else:
         holding.quantity = remaining
+    return realized

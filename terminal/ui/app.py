@@ -71,7 +71,7 @@ async def run_window(
         if screenshot is not None:
             await asyncio.sleep(exit_after or 0)
             bridge.flush()
-            app.processEvents()
+            await asyncio.sleep(0.1)  # let Qt lay out and paint what the flush changed
             if not window.grab().save(str(screenshot)):
                 log.error("could not write screenshot to %s", screenshot)
                 return 1
@@ -98,12 +98,26 @@ def run_gui(
 ) -> int:
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif not _display_available():
+        print(
+            "terminal: no display found (DISPLAY and WAYLAND_DISPLAY are unset). Run it in a "
+            "desktop session, under `xvfb-run -a`, or with QT_QPA_PLATFORM=offscreen; "
+            "`terminal screenshot --out FILE.png` renders the window without one.",
+            file=sys.stderr,
+        )
+        return 2
     app = make_application()
     with tempfile.TemporaryDirectory() as scratch:
         if screenshot is not None and settings_path is None:
             settings_path = Path(scratch) / "layout.ini"  # documents show the default layout
         settings = layout_settings(settings_path)
         return _run_loop(app, run_window(config, settings, exit_after, screenshot, size))
+
+
+def _display_available() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM") or sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _run_loop(app: QApplication, main: Coroutine[Any, Any, int]) -> int:

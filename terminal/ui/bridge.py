@@ -107,6 +107,7 @@ class EngineBridge(QObject):
 
     def flush(self) -> None:
         """Emit what changed since the last refresh (also called directly by tests)."""
+        self.engine.commit()  # nothing is shown before it is recorded
         self._frames += 1
         if self._ticks:
             ticks, self._ticks = self._ticks, {}

@@ -85,14 +85,16 @@ class StrategyManager(QWidget):
             key=lambda s: s.instance,
         )
         buttons = QHBoxLayout()
-        for text, slot in (
-            ("Add", self.add),
-            ("Start", self.start_selected),
-            ("Stop", self.stop_selected),
-            ("Remove", self.remove_selected),
+        self.add_button = QPushButton("Add")
+        self.start_button = QPushButton("Start")
+        self.stop_button = QPushButton("Stop")
+        self.remove_button = QPushButton("Remove")
+        for button, slot in (
+            (self.add_button, self.add),
+            (self.start_button, self.start_selected),
+            (self.stop_button, self.stop_selected),
+            (self.remove_button, self.remove_selected),
         ):
-            button = QPushButton(text)
-            button.setObjectName(f"strategy{text}")
             button.clicked.connect(slot)
             buttons.addWidget(button)
         form = QFormLayout()

@@ -1,0 +1,1 @@
+"""Snapshot quotes of China A-shares from the Sina and Tencent (QQ) HTTP endpoints."""

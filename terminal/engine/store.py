@@ -1,0 +1,197 @@
+"""The trading record in SQLite (WAL): orders, every state transition, fills, account snapshots.
+
+Each write is committed before the engine publishes the change, so whatever a user or a
+strategy has been shown survives a crash of the process (``kill -9``). WAL with
+``synchronous=NORMAL`` keeps commits cheap: a commit is a write to the log, not an fsync.
+An order's fixed fields are written once, when it is created; after that each transition is
+one appended row (status, filled, average, reason), and loading replays the latest one.
+
+Group commit: writes made during one turn of the event loop share one transaction, committed
+by a callback scheduled with ``call_soon`` at the first write. Callbacks run in order, so the
+commit runs before anything a broker or the GUI schedules after that write (a broker's network
+send, the bridge's repaint); the bridge also calls :meth:`commit` itself before it shows
+anything. Without a running loop every write commits at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from terminal.domain.enums import OrderStatus
+from terminal.domain.orders import Account, Fill, Order
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS orders (
+    order_id TEXT PRIMARY KEY, updated_ns INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS transitions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT NOT NULL, status TEXT NOT NULL,
+    ts INTEGER NOT NULL, filled REAL NOT NULL, average REAL NOT NULL, reason TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS fills (
+    fill_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, ts INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, broker TEXT NOT NULL, ts INTEGER NOT NULL,
+    data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+SCHEMA_VERSION = "1"
+
+
+class TradingStore:
+    """Append-mostly record of trading activity; one file per user data folder."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        self._encoder = msgspec.msgpack.Encoder()
+        self._commit_scheduled = False
+        self._commit_now = False
+        self._order_decoder = msgspec.msgpack.Decoder(Order)
+        self._fill_decoder = msgspec.msgpack.Decoder(Fill)
+        self._account_decoder = msgspec.msgpack.Decoder(Account)
+
+    def close(self) -> None:
+        self.commit()
+        self._db.close()
+
+    def commit(self) -> None:
+        """Commit the open transaction, if any (idempotent, cheap when nothing is pending)."""
+        self._commit_scheduled = False
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+
+    def _begin(self) -> None:
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self._commit_now = True
+                return
+            self._commit_now = False
+            if not self._commit_scheduled:
+                self._commit_scheduled = True
+                loop.call_soon(self.commit)
+
+    def _end(self) -> None:
+        if self._commit_now:
+            self.commit()
+
+    # ---- writes (each one committed on return) -----------------------------------------------
+    def record_order(self, order: Order, created: bool = False) -> None:
+        """Record a transition (and, for a new order, its fixed fields)."""
+        self._begin()
+        if created:
+            self._db.execute(
+                "INSERT INTO orders VALUES (?, ?, ?)",
+                (order.order_id, order.created_ns, self._encoder.encode(order)),
+            )
+        self._insert_transition(order)
+        self._end()
+
+    def record_fill(self, fill: Fill, order: Order) -> None:
+        """A fill and the order state it produced, in the same transaction."""
+        self._begin()
+        self._db.execute(
+            "INSERT INTO fills VALUES (?, ?, ?, ?)",
+            (fill.fill_id, fill.order_id, fill.ts, self._encoder.encode(fill)),
+        )
+        self._insert_transition(order)
+        self._end()
+
+    def _insert_transition(self, order: Order) -> None:
+        self._db.execute(
+            "INSERT INTO transitions (order_id, status, ts, filled, average, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                order.order_id,
+                order.status.value,
+                order.updated_ns,
+                order.filled_quantity,
+                order.average_price,
+                order.reason,
+            ),
+        )
+
+    def record_account(self, account: Account, ts: int) -> None:
+        self._begin()
+        self._db.execute(
+            "INSERT INTO accounts (broker, ts, data) VALUES (?, ?, ?)",
+            (account.broker, ts, self._encoder.encode(account)),
+        )
+        self._end()
+
+    # ---- reads ---------------------------------------------------------------------------------
+    def orders(self) -> list[Order]:
+        """Every order in its latest recorded state, oldest first."""
+        latest = {
+            order_id: (status, ts, filled, average, reason)
+            for order_id, status, ts, filled, average, reason in self._db.execute(
+                "SELECT order_id, status, ts, filled, average, reason FROM transitions "
+                "WHERE seq IN (SELECT MAX(seq) FROM transitions GROUP BY order_id)"
+            )
+        }
+        orders = []
+        for (data,) in self._db.execute("SELECT data FROM orders ORDER BY rowid"):
+            order = self._order_decoder.decode(data)
+            status, ts, filled, average, reason = latest.get(
+                order.order_id, (order.status.value, order.updated_ns, 0.0, 0.0, order.reason)
+            )
+            orders.append(
+                msgspec.structs.replace(
+                    order,
+                    status=OrderStatus(status),
+                    updated_ns=ts,
+                    filled_quantity=filled,
+                    average_price=average,
+                    reason=reason,
+                )
+            )
+        return orders
+
+    def fills(self) -> list[Fill]:
+        rows = self._db.execute("SELECT data FROM fills ORDER BY rowid")
+        return [self._fill_decoder.decode(data) for (data,) in rows]
+
+    def transitions(self, order_id: str) -> list[tuple[str, float, str]]:
+        rows = self._db.execute(
+            "SELECT status, filled, reason FROM transitions WHERE order_id = ? ORDER BY seq",
+            (order_id,),
+        )
+        return list(rows)
+
+    def latest_accounts(self) -> list[Account]:
+        rows = self._db.execute(
+            "SELECT data FROM accounts WHERE seq IN (SELECT MAX(seq) FROM accounts GROUP BY broker)"
+        )
+        return [self._account_decoder.decode(data) for (data,) in rows]
+
+
+def records_frame(records: list[Any]) -> Any:
+    """Orders, fills or positions as a pandas DataFrame, one column per field."""
+    import pandas as pd
+
+    return pd.DataFrame([msgspec.structs.asdict(r) for r in records])
+
+
+def export_csv(records: list[Any], path: Path) -> int:
+    """Write records as CSV with a header of their field names; returns the row count."""
+    rows = [msgspec.to_builtins(r) for r in records]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        if not rows:
+            return 0
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)

@@ -1,0 +1,162 @@
+"""Feed benchmarks: vendor quote parsing, and spot server → ZeroMQ feed over tcp on localhost.
+
+    .venv/bin/python tests/benchmarks/bench_feed.py [--rounds 7]
+
+Prints RESULT feed.parse_lines_per_s (Sina; QQ alongside), feed.zmq_ticks_per_s (end to end
+into the receiving engine's bar builder, publisher in another process) and feed.zmq_p99_ms
+(per tick, from creation in the publisher to the bar builder, at a paced 20,000 ticks/s).
+For reference in the same run: easyquotation's Sina parser, from the anchors venv
+(/work/shared/anchors/README.md) when it is installed. Medians over --rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import msgspec
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from plugins.feeds.zmq_feed import ZmqFeed, ZmqFeedOptions  # noqa: E402
+from terminal.domain.market import Tick  # noqa: E402
+from terminal.engine.bars.streaming import StreamingBars  # noqa: E402
+from terminal.engine.bus import EventBus  # noqa: E402
+from terminal.engine.quotes.vendor import QQParser, SinaParser  # noqa: E402
+from terminal.engine.sessions import ALWAYS, session_calendar  # noqa: E402
+from tests.plugins.feed_context import RecordingContext  # noqa: E402
+from tests.plugins.quote_samples import qq_line, qq_payload, sina_line, sina_payload  # noqa: E402
+
+ANCHOR_PYTHON = Path.home() / ".venvs/anchors/bin/python"
+ANCHOR_SCRIPT = Path("/work/shared/anchors/quotes_anchor.py")
+LINES = 5000
+SYMBOLS = [f"S{i:03d}.SIM" for i in range(50)]
+
+
+def parse_rate(parser_class: type[SinaParser] | type[QQParser], text: str, rounds: int) -> float:
+    rates = []
+    for _ in range(rounds):
+        parser = parser_class()
+        started = time.perf_counter()
+        result = parser.parse(text, only_changed=False)
+        rates.append(LINES / (time.perf_counter() - started))
+        assert len(result.ticks) == LINES and not result.malformed
+    return statistics.median(rates)
+
+
+def anchor() -> str:
+    if not ANCHOR_PYTHON.exists() or not ANCHOR_SCRIPT.exists():
+        return "easyquotation: anchors venv not installed"
+    done = subprocess.run([str(ANCHOR_PYTHON), str(ANCHOR_SCRIPT), "--lines", str(LINES)],
+                          capture_output=True, text=True, cwd="/tmp", timeout=300)  # fmt: skip
+    return done.stdout.strip() or f"easyquotation: failed: {done.stderr.strip()[-200:]}"
+
+
+# ---- ZeroMQ -----------------------------------------------------------------------------
+async def publisher(count: int, rate: float) -> None:
+    """Child process: a spot server fed `count` ticks, as fast as possible or at `rate`/s."""
+    from terminal.engine.spot.server import SpotServer
+
+    class Market:
+        def __init__(self) -> None:
+            self.bus = EventBus()
+            self.instruments: dict[str, object] = {}
+            self.latest: dict[str, Tick] = {}
+
+        def history_bars(self, symbol: str, timeframe: str) -> list[object]:
+            return []
+
+    market = Market()
+    server = SpotServer(market, "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", heartbeat_s=0.05)  # type: ignore[arg-type]
+    await server.start()
+    print(server.pub_endpoint, flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    chunk = 1000 if rate == 0 else max(1, int(rate / 1000))  # paced: 1 ms slices
+    started = time.perf_counter()
+    for sent in range(0, count, chunk):
+        for i in range(sent, min(sent + chunk, count)):
+            market.bus.publish(
+                Tick(SYMBOLS[i % 50], time.time_ns(), 10.0 + (i % 7) / 100, float(i))
+            )
+        if rate:
+            await asyncio.sleep(max(0.0, started + (sent + chunk) / rate - time.perf_counter()))
+        else:
+            await asyncio.sleep(0)  # let the server flush this batch
+    await asyncio.sleep(1.0)
+    await server.stop()
+
+
+async def receive(count: int, rate: float) -> tuple[float, list[float]]:
+    command = [sys.executable, __file__, "--publisher", str(count), "--rate", str(rate)]
+    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert child.stdin is not None and child.stdout is not None
+    endpoint = child.stdout.readline().strip()
+    calendar = session_calendar(ALWAYS)
+    bars = StreamingBars(  # the receiving engine's bar builder
+        lambda _symbol: calendar, lambda _bar, _closed: None, default_timeframes=("1m",)
+    ).on_tick
+    latencies: list[float] = []
+    times: list[float] = []
+
+    def into_bars(tick: Tick) -> None:
+        bars(tick)
+        latencies.append((time.time_ns() - tick.ts) / 1e6)
+        if len(latencies) == 1 or len(latencies) == count:
+            times.append(time.perf_counter())
+
+    context = RecordingContext()
+    context.publish_tick = into_bars  # type: ignore[method-assign]
+    feed = ZmqFeed("bench", context, msgspec.convert({"pub": endpoint, "rep": ""}, ZmqFeedOptions))
+    await feed.start()
+    await context.wait_for(lambda: feed.counts["messages"] > 0, timeout=10)  # joined
+    child.stdin.write("go\n")
+    child.stdin.flush()
+    await context.wait_for(lambda: len(latencies) >= count, timeout=120)
+    await feed.stop()
+    child.wait(10)
+    child.stdin.close()
+    child.stdout.close()
+    assert feed.counts["gaps"] == 0, feed.counts
+    return count / (times[-1] - times[0]), latencies
+
+
+def p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--ticks", type=int, default=500_000)
+    parser.add_argument("--publisher", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--rate", type=float, default=0.0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.publisher:
+        asyncio.run(publisher(args.publisher, args.rate))
+        return
+    sina = "".join(sina_line(f"sz{i:06d}", sina_payload()) for i in range(LINES))
+    qq = "".join(qq_line(f"sh{i:06d}", qq_payload(code=f"{i:06d}")) for i in range(LINES))
+    sina_rate = parse_rate(SinaParser, sina, args.rounds)
+    qq_rate = parse_rate(QQParser, qq, args.rounds)
+    print(f"RESULT feed.parse_lines_per_s = {sina_rate:,.0f} lines/s  # Sina, {LINES} lines, "
+          f"median of {args.rounds}; target 200,000", flush=True)  # fmt: skip
+    print(f"RESULT feed.parse_qq_lines_per_s = {qq_rate:,.0f} lines/s  # QQ, same", flush=True)
+    print(f"REFERENCE {anchor()}", flush=True)
+    rates = [asyncio.run(receive(args.ticks, 0.0))[0] for _ in range(3)]
+    print(f"RESULT feed.zmq_ticks_per_s = {statistics.median(rates):,.0f} ticks/s  # "
+          f"{args.ticks:,} ticks, 50 symbols, publisher in another process, median of 3 "
+          f"({', '.join(f'{r:,.0f}' for r in rates)}); target 200,000", flush=True)  # fmt: skip
+    _, latencies = asyncio.run(receive(40_000, 20_000.0))
+    median = statistics.median(latencies)
+    print(f"RESULT feed.zmq_p99_ms = {p99(latencies):.2f} ms  # 40,000 ticks paced at "
+          f"20,000/s; median {median:.2f} ms; target 5", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

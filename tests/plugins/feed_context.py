@@ -1,0 +1,44 @@
+"""A real (not mocked) feed context for plugin tests: records ticks and status changes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+from terminal.domain.enums import ConnectionStatus
+from terminal.domain.instrument import TradingSessions
+from terminal.domain.market import Tick
+from terminal.engine.clock import LiveClock
+from terminal.engine.sessions import ALWAYS
+
+
+class RecordingContext:
+    def __init__(self) -> None:
+        self.clock = LiveClock()
+        self.ticks: list[Tick] = []
+        self.statuses: list[tuple[ConnectionStatus, str]] = []
+        self.tasks: list[asyncio.Task[Any]] = []
+
+    def publish_tick(self, tick: Tick) -> None:
+        self.ticks.append(tick)
+
+    def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
+        self.statuses.append((status, reason))
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self.tasks.append(task)
+        return task
+
+    def sessions(self, name: str) -> TradingSessions:
+        return ALWAYS
+
+    @property
+    def status(self) -> ConnectionStatus | None:
+        return self.statuses[-1][0] if self.statuses else None
+
+    async def wait_for(self, predicate: Any, timeout: float = 5.0) -> None:
+        async with asyncio.timeout(timeout):
+            while not predicate():
+                await asyncio.sleep(0.005)

@@ -1,0 +1,96 @@
+"""The command line as users run it: real subprocesses of the installed `terminal` script."""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TERMINAL = str(Path(sys.executable).parent / "terminal")
+pytestmark = pytest.mark.slow
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    return subprocess.run(
+        [TERMINAL, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**base, **(env or {})},
+    )
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
+
+
+def test_plugins_lists_loaded_and_failed() -> None:
+    result = run("plugins")
+    assert result.returncode == 0, result.stderr
+    assert "loaded  feed     simulated" in result.stdout
+    assert "loaded  broker   paper" in result.stdout
+    assert "loaded  strategy sma_cross" in result.stdout
+    assert "0 failed" in result.stdout
+
+
+def test_bad_config_stops_with_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[ui]\nrefresh_hz = 'fast'\n")
+    result = run("--config", str(bad), "plugins")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"terminal: config file {bad}: ui.refresh_hz = 'fast': Expected `int`, got `str`"
+    )
+    missing = run("--config", str(tmp_path / "none.toml"))
+    assert missing.returncode == 2 and "config file not found" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+def test_screenshot_renders_the_window(tmp_path: Path) -> None:
+    out = tmp_path / "shot.png"
+    result = run(
+        "screenshot",
+        "--out",
+        str(out),
+        "--seconds",
+        "1.5",
+        "--size",
+        "1200x800",
+        env={"QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert png_size(out) == (1200, 800)
+    assert out.stat().st_size > 50_000  # a live window, not a blank image
+    assert "Traceback" not in result.stderr
+
+
+def test_gui_closes_cleanly(tmp_path: Path) -> None:
+    result = run("--exit-after", "2", env={"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert "engine stopped" in result.stderr
+    assert "Traceback" not in result.stderr and "Task was destroyed" not in result.stderr
+    assert (tmp_path / "config" / "layout.ini").is_file()  # layout saved on close
+
+
+def test_gui_without_display_explains_instead_of_aborting() -> None:
+    result = run(env={"QT_QPA_PLATFORM": ""})
+    assert result.returncode == 2
+    assert "no display found" in result.stderr
+
+
+def test_serve_runs_headless_and_stops() -> None:
+    result = run("serve", "--seconds", "1")
+    assert result.returncode == 0, result.stderr
+    assert "engine started" in result.stderr and "engine stopped" in result.stderr
+    served = int(result.stderr.split("served ")[1].split()[0])
+    assert served > 50
