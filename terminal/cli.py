@@ -1,4 +1,4 @@
-"""The command line: ``terminal`` (GUI), ``serve``, ``screenshot``, ``plugins``.
+"""The command line: ``terminal`` (GUI), ``serve``, ``screenshot``, ``plugins``, ``bars``.
 
 Qt is imported only by the subcommands that show a window, so ``serve`` and ``plugins`` run
 on machines without a display or without Qt at all.
@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from terminal.engine import logs
+from terminal.engine.bars import command as bars_command
 from terminal.engine.config import Config, ConfigError, default_user_file, load_config
 
 log = logging.getLogger("terminal")
@@ -57,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--seconds", type=float, default=3.0, help="seconds of live data first")
     shot.add_argument("--size", type=_size, default=(1600, 1000), help="window size, WxH")
     sub.add_parser("plugins", help="list discovered plugins: loaded and failed, with reasons")
+    bars_command.add_arguments(
+        sub.add_parser("bars", help="build session-aware bars from a ticks file (CSV/Parquet)")
+    )
     quotes = sub.add_parser("quotes", help="tools for vendor quote answers")
     quotes_sub = quotes.add_subparsers(dest="quotes_command", required=True)
     parse = quotes_sub.add_parser("parse", help="print a saved Sina/QQ answer as JSON lines")
@@ -76,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "gui"
     if command == "plugins":
         return print_plugins()
+    if command == "bars":
+        return bars_command.run(args)
     if command == "quotes":
         from terminal.engine.quotes.tool import parse_file
 

@@ -58,7 +58,8 @@ class SimInstrument(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     open_interest: float = 0.0
     margin_rate: float = 0.0
 
-    def instrument(self) -> Instrument:
+    def instrument(self, around_the_clock: bool = False) -> Instrument:
+        """The instrument; in demo mode it trades around the clock, so say so to the bars."""
         return Instrument(
             symbol=self.symbol,
             name=self.name,
@@ -68,7 +69,7 @@ class SimInstrument(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
             lot_size=self.lot_size,
             multiplier=self.multiplier,
             currency=self.currency,
-            sessions=self.sessions,
+            sessions="always" if around_the_clock else self.sessions,
             margin_rate=self.margin_rate
             or (0.12 if self.asset_class is AssetClass.FUTURE else 0.0),
         )
@@ -94,7 +95,8 @@ class SimulatedFeed(Feed):
             else (RESOURCES / "sim_instruments.toml")
         )
         self._specs = load_sim_instruments(path)
-        self._instruments = [spec.instrument() for spec in self._specs]
+        demo = options.mode == "demo"
+        self._instruments = [spec.instrument(around_the_clock=demo) for spec in self._specs]
         self._rng = np.random.default_rng(options.seed)
         count = len(self._specs)
         self._tick = np.array([s.tick_size for s in self._specs])

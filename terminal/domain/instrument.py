@@ -2,49 +2,134 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
 
 from terminal.domain.enums import AssetClass
 
+ALL_DAY = (("00:00", "24:00"),)
+
 
 class TradingSessions(msgspec.Struct, frozen=True):
-    """When an instrument trades, in exchange local time.
+    """When an instrument trades, in exchange local time, per *trading day*.
 
-    ``intervals`` are ``("HH:MM", "HH:MM")`` pairs; an interval whose end is not after its
-    start crosses midnight (a night session). ``weekdays`` lists the local weekdays (0 = Monday)
-    on which an interval may *start*. An empty interval list means "always open" (crypto).
+    ``intervals`` are ``("HH:MM", "HH:MM")`` pairs in the order they trade within a trading
+    day; an end not after its start crosses midnight, ``"24:00"`` is the next midnight. An
+    interval starting at or after ``night_start`` is a night session: it opens on the evening
+    *before* the trading day it belongs to — the previous trading day (Chinese futures: Friday
+    night belongs to Monday) or the previous calendar day (CME Globex, FX: Sunday 17:00 opens
+    Monday). ``weekdays`` are the weekdays that are trading days (0 = Monday); ``calendar``
+    names the holiday calendar (an ``exchange_calendars`` code such as ``XSHG``, or a file in
+    ``resources/holidays/``). An empty interval list means around the clock (crypto).
     """
 
     name: str
     timezone: str
     intervals: tuple[tuple[str, str], ...] = ()
     weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    night_start: str = ""
+    night_opens: Literal["previous_trading_day", "previous_day"] = "previous_trading_day"
+    night_after_holiday: bool = True
+    """False where the exchange skips the night session before a trading day that follows a
+    holiday (Chinese futures)."""
+    calendar: str = ""
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ValueError, KeyError) as exc:
+            raise ValueError(f"sessions '{self.name}': unknown timezone '{self.timezone}'") from exc
+        for interval in self.intervals:
+            for text in interval:
+                _parse_hhmm(text, self.name)
+        if self.night_start:
+            _parse_hhmm(self.night_start, self.name)
+        bad = [d for d in self.weekdays if d not in range(7)]
+        if bad:
+            raise ValueError(f"sessions '{self.name}': weekdays must be 0..6, got {bad}")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def around_the_clock(self) -> bool:
+        return not self.intervals
+
+    def local_segments(
+        self, day: date, evening_before: date | None
+    ) -> list[tuple[datetime, datetime]]:
+        """Open/close (local, aware) of each session of trading day ``day``, in trading order.
+
+        ``evening_before`` is the date night sessions open on (None: no night session).
+        """
+        tz = self.tz
+        night = _parse_hhmm(self.night_start, self.name) if self.night_start else None
+        segments = []
+        for start_text, end_text in self.intervals or ALL_DAY:
+            start = _parse_hhmm(start_text, self.name)
+            base = day
+            if night is not None and start >= night:
+                if evening_before is None:
+                    continue
+                base = evening_before
+            opens = datetime.combine(base, start, tz)
+            if end_text == "24:00":
+                closes = datetime.combine(base + timedelta(days=1), time(0), tz)
+            else:
+                end = _parse_hhmm(end_text, self.name)
+                end_day = base if end > start else base + timedelta(days=1)
+                closes = datetime.combine(end_day, end, tz)
+            segments.append((opens, closes))
+        return segments
+
+    def evening_before(self, day: date, previous_trading_day: date) -> date | None:
+        """The date the night sessions of ``day`` open on, given the trading day before it."""
+        if not self.night_start:
+            return None
+        if self.night_opens == "previous_day":
+            return day - timedelta(days=1)
+        if not self.night_after_holiday and _has_weekday_between(previous_trading_day, day):
+            return None
+        return previous_trading_day
 
     def is_open(self, when: datetime) -> bool:
-        if not self.intervals:
+        """Whether ``when`` falls in a session (weekdays only: holidays live in the engine)."""
+        if self.around_the_clock and len(self.weekdays) == 7:
             return True
-        local = when.astimezone(ZoneInfo(self.timezone))
-        for start_text, end_text in self.intervals:
-            start, end = _parse_hhmm(start_text), _parse_hhmm(end_text)
-            if start < end:
-                if local.weekday() in self.weekdays and start <= local.time() < end:
-                    return True
+        local = when.astimezone(self.tz)
+        for offset in (0, 1, 2, 3):
+            day = local.date() + timedelta(days=offset)
+            if day.weekday() not in self.weekdays:
                 continue
-            # Crosses midnight: open from start today, or until end after yesterday's start.
-            if local.weekday() in self.weekdays and local.time() >= start:
-                return True
-            yesterday = (local - timedelta(days=1)).weekday()
-            if yesterday in self.weekdays and local.time() < end:
-                return True
+            previous = day - timedelta(days=1)
+            while previous.weekday() not in self.weekdays:
+                previous -= timedelta(days=1)
+            for opens, closes in self.local_segments(day, self.evening_before(day, previous)):
+                if opens <= local < closes:
+                    return True
         return False
 
 
-def _parse_hhmm(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
+def _has_weekday_between(first: date, last: date) -> bool:
+    """True when a Monday–Friday date lies strictly between ``first`` and ``last``."""
+    day = first + timedelta(days=1)
+    while day < last:
+        if day.weekday() < 5:
+            return True
+        day += timedelta(days=1)
+    return False
+
+
+def _parse_hhmm(text: str, where: str = "") -> time:
+    try:
+        hours, minutes = text.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ValueError(f"sessions '{where}': time must look like HH:MM, got '{text}'") from None
 
 
 class Instrument(msgspec.Struct, frozen=True):

@@ -26,9 +26,10 @@ from terminal.domain.events import (
 )
 from terminal.domain.instrument import Instrument, TradingSessions
 from terminal.domain.orders import Account, Fill, Order, OrderRequest
+from terminal.engine.bars.calendar import SessionCalendar
+from terminal.engine.bars.service import BarService
 from terminal.engine.broker import Broker
 from terminal.engine.bus import EventBus
-from terminal.engine.candles import MinuteBars
 from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.config import Config, PluginInstance, describe_validation_error
 from terminal.engine.feed import Feed
@@ -38,7 +39,7 @@ from terminal.engine.paths import user_data_dir
 from terminal.engine.plugins import PluginRegistry
 from terminal.engine.portfolio import Portfolio
 from terminal.engine.risk import RiskManager, RiskView
-from terminal.engine.sessions import ALWAYS, load_sessions
+from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
 from terminal.engine.store import TradingStore
 from terminal.engine.strategies import StrategyRunner
 
@@ -97,7 +98,13 @@ class Engine:
                 now_ns=self.clock.now_ns,
             ),
         )
-        self.bars = MinuteBars(self.bus, config.engine.bar_history)
+        self.bars = BarService(
+            self.bus,
+            self.clock,
+            self.calendar_of,
+            keep=config.engine.bar_history,
+            store_dir=user_data_dir() / "bars" if config.engine.persist else None,
+        )
         self.strategies = StrategyRunner(self)
         self.bus.subscribe(Tick, self._remember_tick)
         self.bus.subscribe(Tick, self.bars.on_tick)
@@ -136,6 +143,8 @@ class Engine:
 
     # ---- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
+        self.bars.load()
+        self.spawn(self.bars.run_timer(), "bar timer")
         if self.store is not None:
             orders, fills = self.store.orders(), self.store.fills()
             self.order_book.restore(orders, fills)
@@ -170,6 +179,7 @@ class Engine:
             await self._stop_plugin(PluginKind.FEED, name, feed)
         for name, broker in list(self.brokers.items()):
             await self._stop_plugin(PluginKind.BROKER, name, broker)
+        self.bars.save()
         tasks = [task for task in self._tasks if not task.done()]
         for task in tasks:
             task.cancel()
@@ -261,6 +271,9 @@ class Engine:
     def session_of(self, symbol: str) -> TradingSessions:
         instrument = self.instruments.get(symbol)
         return self.sessions.get(instrument.sessions, ALWAYS) if instrument else ALWAYS
+
+    def calendar_of(self, symbol: str) -> SessionCalendar:
+        return session_calendar(self.session_of(symbol))
 
     # ---- orders --------------------------------------------------------------------------
     def submit(self, request: OrderRequest, order_id: str | None = None) -> str:

@@ -93,6 +93,7 @@ class StrategyRunner:
         instance.unsubscribers = [
             bus.subscribe(Tick, lambda tick: self._on_tick(instance, tick)),
             bus.subscribe(BarEvent, lambda event: self._on_bar(instance, event)),
+            self._engine.bars.subscribe(instance.symbol, instance.strategy.timeframe),
         ]
         self._publish(instance)
         self._call(instance, instance.strategy.on_start)
@@ -119,7 +120,10 @@ class StrategyRunner:
             self._call(instance, instance.strategy.on_tick, tick)
 
     def _on_bar(self, instance: StrategyInstance, event: BarEvent) -> None:
-        if event.closed and event.bar.symbol == instance.symbol:
+        bar = event.bar
+        if event.closed and bar.symbol == instance.symbol and (
+            bar.timeframe == instance.strategy.timeframe
+        ):
             self._call(instance, instance.strategy.on_bar, event.bar)
 
     def _on_fill(self, event: FillEvent) -> None:

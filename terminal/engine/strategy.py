@@ -33,6 +33,8 @@ class Strategy:
 
     plugin_name: ClassVar[str]
     Params: ClassVar[type[msgspec.Struct]] = NoOptions
+    timeframe: ClassVar[str] = "1m"
+    """The bars ``on_bar`` receives; the engine builds them while the strategy runs."""
 
     def __init__(
         self, instance: str, symbol: str, broker: str, context: StrategyContext, params: Any

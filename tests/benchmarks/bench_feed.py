@@ -26,9 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from plugins.feeds.zmq_feed import ZmqFeed, ZmqFeedOptions  # noqa: E402
 from terminal.domain.market import Tick  # noqa: E402
+from terminal.engine.bars.streaming import StreamingBars  # noqa: E402
 from terminal.engine.bus import EventBus  # noqa: E402
-from terminal.engine.candles import MinuteBars  # noqa: E402
 from terminal.engine.quotes.vendor import QQParser, SinaParser  # noqa: E402
+from terminal.engine.sessions import ALWAYS, session_calendar  # noqa: E402
 from tests.plugins.feed_context import RecordingContext  # noqa: E402
 from tests.plugins.quote_samples import qq_line, qq_payload, sina_line, sina_payload  # noqa: E402
 
@@ -96,8 +97,10 @@ async def receive(count: int, rate: float) -> tuple[float, list[float]]:
     child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert child.stdin is not None and child.stdout is not None
     endpoint = child.stdout.readline().strip()
-    bus = EventBus()
-    bars = MinuteBars(bus).on_tick  # the receiving engine's bar builder
+    calendar = session_calendar(ALWAYS)
+    bars = StreamingBars(  # the receiving engine's bar builder
+        lambda _symbol: calendar, lambda _bar, _closed: None, default_timeframes=("1m",)
+    ).on_tick
     latencies: list[float] = []
     times: list[float] = []
 

@@ -52,8 +52,10 @@ def test_default_universe_spans_asset_classes() -> None:
     assert len(instruments) >= 20
     classes = {i.asset_class for i in instruments}
     assert classes == {AssetClass.STOCK, AssetClass.FUTURE, AssetClass.CRYPTO, AssetClass.FX}
-    sessions = {i.sessions for i in instruments}
+    sessions = {i.sessions for i in feed(mode="sessions").instruments()}
     assert {"cn_stock", "cn_future_night", "crypto", "fx"} <= sessions
+    # Demo mode ticks at all hours, so its instruments say so (the bar engine keeps them).
+    assert {i.sessions for i in instruments} == {"always"}
 
 
 def test_same_seed_same_ticks() -> None:

@@ -1,0 +1,1 @@
+"""The bar engine: session-aware ticks → bars for every timeframe, live and in batch."""
