@@ -30,6 +30,7 @@ from terminal.engine.bus import EventBus
 from terminal.engine.candles import MinuteBars
 from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.config import Config, PluginInstance, describe_validation_error
+from terminal.engine.conflation import TickConflator
 from terminal.engine.feed import Feed
 from terminal.engine.orders import OrderBook
 from terminal.engine.plugins import PluginRegistry
@@ -51,6 +52,7 @@ class Engine:
         self.config = config
         self.clock: Clock = clock or LiveClock()
         self.bus = EventBus()
+        self.conflator = TickConflator(self.bus.publish)  # feeds publish through it
         if registry is None:
             registry = PluginRegistry()
             registry.discover()
@@ -122,6 +124,7 @@ class Engine:
         self.strategies.stop_all()
         for name, feed in list(self.feeds.items()):
             await self._stop_plugin(PluginKind.FEED, name, feed)
+        self.conflator.flush()
         for name, broker in list(self.brokers.items()):
             await self._stop_plugin(PluginKind.BROKER, name, broker)
         tasks = [task for task in self._tasks if not task.done()]
@@ -275,7 +278,7 @@ class _FeedContext:
         self._engine = engine
         self._name = name
         self.clock = engine.clock
-        self.publish_tick: Callable[[Tick], None] = engine.bus.publish
+        self.publish_tick: Callable[[Tick], None] = engine.conflator.submit
 
     def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
         state = FeedStatus(self._name, status, reason)
