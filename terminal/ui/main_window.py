@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QSizePolicy,
 )
 
 import terminal
@@ -177,8 +176,7 @@ class MainWindow(QMainWindow):
         self.rate_label = QLabel("0 ticks/s")
         self.load_label = QLabel()  # load shedding and GUI loop lag
         # May be cut rather than widen the window's minimum size.
-        self.load_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.load_label.setMinimumWidth(0)
+        self.load_label.setMinimumWidth(1)
         self.heartbeat = LoopHeartbeat(parent=self)
         self.heartbeat.start()
         self.plugin_label = QLabel()
@@ -304,7 +302,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             self.theme = apply_theme(app, name)
         self.market_watch.model.set_theme(self.theme)
-        self.market_watch.table.delegate.update_colors()
+        self.market_watch.table.painter.update_colors()
         self.depth_panel.set_theme(self.theme)
         self.chart.set_theme(self.theme)
         self.settings.setValue("theme", self.theme.name)

@@ -35,12 +35,19 @@ from terminal.ui.watch_filter import RowTest, parse_filter
 
 Index = QModelIndex | QPersistentModelIndex
 MIME_TYPE = "application/x-terminal-symbols"
-FLASH_S = 0.4
+FLASH_S = 0.3
 _DISPLAY, _ALIGN = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
 _FOREGROUND, _BACKGROUND = Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole
 _NCOLS = len(COLUMNS)
 _ALIGNMENTS = [LEFT if c.value is None else RIGHT for c in COLUMNS]
 _COLORED = [c.colored for c in COLUMNS]
+# Built once: the view asks for every painted cell's flags, and enum arithmetic is slow.
+_CELL_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsDragEnabled
+    | Qt.ItemFlag.ItemIsDropEnabled
+)
 
 
 class MarketWatchModel(QAbstractTableModel):
@@ -272,10 +279,7 @@ class MarketWatchModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid():
-            return base | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
-        return Qt.ItemFlag.ItemIsDropEnabled
+        return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.ItemIsDropEnabled
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction

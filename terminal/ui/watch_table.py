@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from terminal.domain.enums import Side
 from terminal.ui.market_watch_model import MarketWatchModel
 from terminal.ui.watch_columns import COLUMN_KEYS, COLUMN_OF_KEY, COLUMNS
-from terminal.ui.watch_delegate import QuoteDelegate
+from terminal.ui.watch_painter import RowPainter
 
 ROW_HEIGHT = 22
 DEFAULT_COLUMNS = list(COLUMN_KEYS)
@@ -33,8 +33,7 @@ class WatchTable(QTableView):
         self.watch_model = model
         self.setObjectName("marketWatchTable")
         self.setModel(model)
-        self.delegate = QuoteDelegate(model, self)
-        self.setItemDelegate(self.delegate)
+        self.painter = RowPainter(self, model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -54,6 +53,7 @@ class WatchTable(QTableView):
         header.setHighlightSections(False)
         header.setSortIndicatorShown(True)
         header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # unsorted: the user's order
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._show_column_menu)
@@ -63,6 +63,10 @@ class WatchTable(QTableView):
         self.doubleClicked.connect(
             lambda index: self.chart_requested.emit(self._symbol(index.row()))
         )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Rows are painted by :class:`RowPainter`, not cell by cell (see there for why)."""
+        self.painter.paint(event)
 
     # ---- columns ---------------------------------------------------------------------------
     def visible_columns(self) -> list[str]:
