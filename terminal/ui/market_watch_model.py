@@ -335,7 +335,7 @@ class MarketWatchModel(QAbstractTableModel):
 
     def _relayout(self, rows: list[str]) -> None:
         """Same rows, new order: keep selection and current index through persistent indexes."""
-        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_symbols = [self._rows[i.row()] for i in old]
         self._set_rows(rows)
@@ -346,7 +346,7 @@ class MarketWatchModel(QAbstractTableModel):
                 for s, i in zip(old_symbols, old, strict=True)
             ],
         )
-        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
     def _set_rows(self, rows: list[str]) -> None:
         self._rows = rows
