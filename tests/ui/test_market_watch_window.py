@@ -4,8 +4,6 @@ status bar shows the loop's lag, and the watchlist survives a restart of the win
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
@@ -14,19 +12,11 @@ from terminal.domain.enums import OrderType
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
+from tests.ui import test_main_window
+
+window = test_main_window.window  # the same live-window fixture
 
 SYMBOL = "ETHUSDT.BINANCE"
-
-
-@pytest.fixture
-def window(
-    engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
-) -> Iterator[MainWindow]:
-    window = MainWindow(engine, bridge, settings)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
 
 
 def click_row(qtbot: QtBot, window: MainWindow, symbol: str, double: bool = False) -> None:
