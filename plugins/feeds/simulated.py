@@ -196,7 +196,9 @@ class SimulatedFeed(Feed):
         while True:
             await asyncio.sleep(interval)
             now = time.monotonic()
-            self.emit_batch(now - last)
+            # A late wake-up does not try to catch up: a batch sized for a long stall would
+            # block the loop for longer still (the stall feeds itself). Simulated time slows.
+            self.emit_batch(min(now - last, 2 * interval))
             last = now
 
     def open_indices(self) -> np.ndarray:

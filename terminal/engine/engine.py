@@ -32,6 +32,7 @@ from terminal.engine.broker import Broker
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.config import Config, PluginInstance, describe_validation_error
+from terminal.engine.conflation import TickConflator
 from terminal.engine.feed import Feed
 from terminal.engine.order_validation import FieldProblem, validate_request
 from terminal.engine.orders import OrderBook
@@ -65,6 +66,7 @@ class Engine:
         self.config = config
         self.clock: Clock = clock or LiveClock()
         self.bus = EventBus()
+        self.conflator = TickConflator(self.bus.publish)  # feeds publish through it
         if registry is None:
             registry = PluginRegistry()
             registry.discover()
@@ -177,6 +179,7 @@ class Engine:
         self.strategies.stop_all()
         for name, feed in list(self.feeds.items()):
             await self._stop_plugin(PluginKind.FEED, name, feed)
+        self.conflator.flush()
         for name, broker in list(self.brokers.items()):
             await self._stop_plugin(PluginKind.BROKER, name, broker)
         self.bars.save()
@@ -390,7 +393,7 @@ class _FeedContext:
         self._engine = engine
         self._name = name
         self.clock = engine.clock
-        self.publish_tick: Callable[[Tick], None] = engine.bus.publish
+        self.publish_tick: Callable[[Tick], None] = engine.conflator.submit
 
     def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
         state = FeedStatus(self._name, status, reason)

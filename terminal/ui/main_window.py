@@ -19,9 +19,12 @@ from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
 from terminal.domain.events import CancelOrder, FeedStatus, KillSwitch
 from terminal.domain.orders import Account, Order, Position
 from terminal.engine.engine import Engine
+from terminal.engine.paths import user_data_dir
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import CandleChart
+from terminal.ui.depth_panel import DepthPanel
 from terminal.ui.dialogs import ask, inform
+from terminal.ui.heartbeat import LoopHeartbeat
 from terminal.ui.log_panel import LogPanel
 from terminal.ui.market_watch import MarketWatch
 from terminal.ui.monitors import account_monitor, positions_monitor, trades_monitor
@@ -29,6 +32,8 @@ from terminal.ui.order_ticket import OrderTicket
 from terminal.ui.orders_panel import OrdersPanel
 from terminal.ui.strategy_manager import StrategyManager
 from terminal.ui.theme import THEMES, Theme, apply_theme
+from terminal.ui.watchlist_store import FILE_NAME as WATCH_FILE
+from terminal.ui.watchlist_store import WatchlistStore
 
 STATUS_COLORS = {
     ConnectionStatus.LIVE: "#26a69a",
@@ -76,9 +81,15 @@ class MainWindow(QMainWindow):
     def _build_panels(self) -> None:
         engine, bridge, theme = self.engine, self.bridge, self.theme
         brokers = list(engine.brokers)  # config order: the first configured is the default
-        self.market_watch = MarketWatch(engine.instruments, engine.config.watchlist, theme)
+        self.market_watch = MarketWatch(
+            engine.instruments,
+            engine.config.watchlist,
+            theme,
+            store=WatchlistStore(user_data_dir() / WATCH_FILE),
+        )
         self.chart = CandleChart(bridge, engine.instruments, theme, engine.config.ui.chart_symbol)
         self.ticket = OrderTicket(bridge, engine.instruments, brokers)
+        self.depth_panel = DepthPanel(engine.instruments, theme)
         self.strategy_manager = StrategyManager(
             bridge, engine.registry.names(PluginKind.STRATEGY), sorted(engine.instruments), brokers
         )
@@ -91,6 +102,7 @@ class MainWindow(QMainWindow):
             ("market_watch", "Market watch", self.market_watch),
             ("chart", "Chart", self.chart),
             ("ticket", "Order ticket", self.ticket),
+            ("depth", "Depth", self.depth_panel),
             ("strategies", "Strategies", self.strategy_manager),
             ("orders", "Orders", self.orders),
             ("trades", "Trades", self.trades),
@@ -111,6 +123,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(right, d["chart"])
         self.splitDockWidget(d["chart"], d["ticket"], Qt.Orientation.Horizontal)
         self.tabifyDockWidget(d["ticket"], d["strategies"])
+        self.tabifyDockWidget(d["ticket"], d["depth"])
         d["ticket"].raise_()
         self.addDockWidget(bottom, d["orders"])
         for key in ("trades", "positions", "account", "log"):
@@ -178,6 +191,11 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         self.rate_label = QLabel("0 ticks/s")
+        self.load_label = QLabel()  # load shedding and GUI loop lag
+        # May be cut rather than widen the window's minimum size.
+        self.load_label.setMinimumWidth(1)
+        self.heartbeat = LoopHeartbeat(parent=self)
+        self.heartbeat.start()
         self.plugin_label = QLabel()
         failed = self.engine.registry.failed()
         if failed:
@@ -189,6 +207,7 @@ class MainWindow(QMainWindow):
         status.addWidget(self.plugin_label)
         for state in [*self.engine.feed_status.values(), *self.engine.broker_status.values()]:
             self.show_status(state)
+        status.addPermanentWidget(self.load_label)
         status.addPermanentWidget(self.rate_label)
 
     def show_status(self, state: FeedStatus) -> None:
@@ -215,6 +234,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         bridge = self.bridge
         bridge.ticks_changed.connect(self.market_watch.update_ticks)
+        bridge.refreshed.connect(self.market_watch.refresh)
         bridge.orders_changed.connect(self.orders.model.upsert)
         bridge.fills_added.connect(self.trades.model.upsert)
         bridge.portfolio_changed.connect(self._on_portfolio)
@@ -223,11 +243,34 @@ class MainWindow(QMainWindow):
         bridge.tick_rate_changed.connect(
             lambda rate: self.rate_label.setText(f"{rate:,.0f} ticks/s")
         )
+        bridge.tick_rate_changed.connect(self._show_load)
+        bridge.ticks_changed.connect(self.depth_panel.update_ticks)
+        self.market_watch.current_symbol_changed.connect(
+            lambda symbol: self.depth_panel.set_symbol(symbol, self.bridge.latest(symbol))
+        )
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
         self.market_watch.order_requested.connect(self._fill_ticket)
         self.ticket.symbol_box.setCurrentText(self.chart.symbol)
         self.orders.cancel_requested.connect(self._cancel_orders)
         self.positions.actions_for_record.append(("Close position", self._close_position))
+
+    def _show_load(self, *_: object) -> None:
+        stats = self.engine.conflator.stats()
+        lag = self.heartbeat.percentile(99)
+        text = f"lag p99 {lag:.0f} ms"
+        if stats.shedding or stats.backlog:
+            shed = f"{stats.conflated:,} quotes conflated, {stats.backlog:,} queued"
+            text = f"⚠ shedding load: {shed} · {text}"
+            self.load_label.setStyleSheet("color: #f0b90b")
+        else:
+            self.load_label.setStyleSheet("")
+        self.load_label.setText(text)
+        self.load_label.setToolTip(
+            "Quotes arrive faster than the engine processes them: each symbol's waiting quote "
+            "is replaced by its newest (no traded volume is lost)."
+            if stats.conflated
+            else "GUI loop latency (99th percentile of a 20 ms heartbeat)"
+        )
 
     def _on_portfolio(self, positions: list[Position], accounts: list[Account]) -> None:
         self.positions.model.upsert(positions)
@@ -300,10 +343,13 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             self.theme = apply_theme(app, name)
         self.market_watch.model.set_theme(self.theme)
+        self.market_watch.table.painter.update_colors()
+        self.depth_panel.set_theme(self.theme)
         self.chart.set_theme(self.theme)
         self.settings.setValue("theme", self.theme.name)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.heartbeat.stop()
         self.save_layout()
         super().closeEvent(event)
         self.closed.emit()
