@@ -7,7 +7,7 @@ import asyncio
 import logging
 import math
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -40,6 +40,7 @@ from terminal.engine.strategies import StrategyRunner
 log = logging.getLogger("terminal.engine")
 
 STOP_TIMEOUT_S = 5.0
+E = TypeVar("E")
 
 
 class Engine:
@@ -340,3 +341,9 @@ class _BrokerContext:
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         return self._engine.spawn(coro, f"broker {self._name}: {name}")
+
+    def publish(self, event: object) -> None:
+        self._engine.bus.publish(event)
+
+    def subscribe(self, event_type: type[E], handler: Callable[[E], None]) -> Callable[[], None]:
+        return self._engine.bus.subscribe(event_type, handler)
