@@ -35,12 +35,12 @@ from terminal.engine.broker import Broker, BrokerContext
 from terminal.engine.mail.message import (
     alert_price,
     build_message,
-    check_template,
     local_time,
+    option_problems,
     order_facts,
     render,
 )
-from terminal.engine.mail.options import MailBrokerOptions, check_options
+from terminal.engine.mail.options import MailBrokerOptions
 from terminal.engine.mail.outbox import Outbox, OutboxEntry
 from terminal.engine.mail.smtp import SendResult, deliver, send_test_email
 from terminal.engine.paths import user_data_dir
@@ -94,15 +94,7 @@ class MailBroker(Broker):
     # ---- lifecycle ---------------------------------------------------------------------
     async def start(self) -> None:
         options = self.options
-        problems = check_options(options)
-        problems += [
-            problem
-            for problem in (
-                check_template("subject_template", options.subject_template),
-                check_template("text_template", options.text_template),
-            )
-            if problem
-        ]
+        problems = option_problems(options)
         if problems:
             raise ValueError("; ".join(problems))
         if options.username:  # fail now, not on the first order, when the password is missing

@@ -17,7 +17,7 @@ from terminal.domain.enums import OrderType
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.domain.orders import Order
-from terminal.engine.mail.options import MailBrokerOptions
+from terminal.engine.mail.options import MailBrokerOptions, check_options
 
 FIELDS = (
     "side",
@@ -102,6 +102,15 @@ def check_template(option: str, template: str) -> str:
     except (ValueError, IndexError) as exc:
         return f"{option} = {template!r}: {exc}"
     return ""
+
+
+def option_problems(options: MailBrokerOptions) -> list[str]:
+    """Everything wrong with ``options`` beyond their types, each naming the option."""
+    templates = [
+        check_template("subject_template", options.subject_template),
+        check_template("text_template", options.text_template),
+    ]
+    return check_options(options) + [problem for problem in templates if problem]
 
 
 def render(options: MailBrokerOptions, facts: dict[str, str]) -> tuple[str, str, str]:
