@@ -6,6 +6,7 @@ self-signed, made by the ``openssl`` command line in the test's own folder.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -119,9 +120,13 @@ def smtp_server(
             auth_required=True,
             auth_require_tls=implicit_tls is None,  # aiosmtpd cannot see implicit TLS
         )
-    controller = Controller(sink, hostname=HOST, port=port or free_port(), **kwargs)
+    # A plain asyncio loop for the server's thread: under the tests' qasync set-up the policy's
+    # new_event_loop() would not be one, and the server must not touch Qt.
+    loop = asyncio.SelectorEventLoop()
+    controller = Controller(sink, hostname=HOST, port=port or free_port(), loop=loop, **kwargs)
     controller.start()
     try:
         yield controller
     finally:
         controller.stop()
+        loop.close()

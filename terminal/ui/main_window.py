@@ -15,13 +15,17 @@ from PySide6.QtWidgets import (
 )
 
 import terminal
+from terminal.domain.alerts import MailAlertEvent
 from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
 from terminal.domain.events import CancelOrder, FeedStatus
 from terminal.domain.orders import Account, Order, Position
 from terminal.engine.engine import Engine
+from terminal.ui.alert_test_dialog import AlertTestDialog
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import CandleChart
 from terminal.ui.log_panel import LogPanel
+from terminal.ui.mail_alerts import AlertRelay
+from terminal.ui.mark_order_dialog import MarkOrderDialog
 from terminal.ui.market_watch import MarketWatch
 from terminal.ui.monitors import account_monitor, orders_monitor, positions_monitor, trades_monitor
 from terminal.ui.order_ticket import OrderTicket
@@ -79,7 +83,9 @@ class MainWindow(QMainWindow):
         self.strategy_manager = StrategyManager(
             bridge, engine.registry.names(PluginKind.STRATEGY), sorted(engine.instruments), brokers
         )
-        self.orders = orders_monitor(theme)
+        alerts = self.alerts = AlertRelay(bridge)
+        # Not a closure over self: a model → window reference cycle crashes PySide at exit.
+        self.orders = orders_monitor(theme, lambda order: alerts.text(order.order_id))
         self.trades = trades_monitor(theme)
         self.positions = positions_monitor(theme)
         self.account = account_monitor(theme)
@@ -153,6 +159,8 @@ class MainWindow(QMainWindow):
         self.reset_action.triggered.connect(self.reset_layout)
         tools = bar.addMenu("&Tools")
         tools.addAction("&Plugins…").triggered.connect(self.show_plugins)
+        self.test_email_action = tools.addAction("Test &email…")
+        self.test_email_action.triggered.connect(self.show_alert_test)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("&About").triggered.connect(
             lambda: QMessageBox.about(self, "About", f"Terminal {terminal.__version__}")
@@ -211,6 +219,11 @@ class MainWindow(QMainWindow):
         self.market_watch.order_requested.connect(self._fill_ticket)
         self.ticket.symbol_box.setCurrentText(self.chart.symbol)
         self.orders.record_activated.connect(self._cancel_order)
+        self.alerts.alerts_changed.connect(self._on_alerts)
+        self.mark_action = QAction("Mark filled / cancelled…", self.orders.table)
+        self.mark_action.triggered.connect(self._mark_selected)
+        self.orders.table.addAction(self.mark_action)
+        self.orders.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     def _on_portfolio(self, positions: list[Position], accounts: list[Account]) -> None:
         self.positions.model.upsert(positions)
@@ -222,8 +235,38 @@ class MainWindow(QMainWindow):
         self.ticket.fill_from_watch(symbol, side)
 
     def _cancel_order(self, order: Order) -> None:
-        if order.status.is_working:
+        if order.status.is_working and self.alerts.is_mail_order(order.order_id):
+            self.mark_order(order)  # a person trades it: ask what they did
+        elif order.status.is_working:
             self.bridge.send(CancelOrder(order.order_id))
+
+    # ---- mail alerts ---------------------------------------------------------------------
+    def _on_alerts(self, events: list[MailAlertEvent]) -> None:
+        ids = {event.order_id for event in events}
+        model = self.orders.model
+        model.upsert([order for order in model.records() if order.order_id in ids])
+
+    def _mark_selected(self) -> None:
+        rows = self.orders.table.selectionModel().selectedRows()
+        if rows:
+            order = self.orders.model.record(rows[0].row())
+            if order.status.is_working and self.alerts.is_mail_order(order.order_id):
+                self.mark_order(order)
+
+    def mark_order(self, order: Order) -> MarkOrderDialog:
+        instrument = self.engine.instruments.get(order.symbol)
+        decimals = instrument.price_decimals if instrument else 4
+        self.mark_dialog = MarkOrderDialog(self.bridge, order, decimals, self)
+        self.mark_dialog.open()
+        return self.mark_dialog
+
+    def show_alert_test(self) -> AlertTestDialog:
+        mail = [b.name for b in self.engine.config.brokers if b.plugin == "mail"]
+        self.alert_test_dialog = AlertTestDialog(
+            self.bridge, self.alerts, [name for name in mail if name in self.engine.brokers], self
+        )
+        self.alert_test_dialog.open()
+        return self.alert_test_dialog
 
     # ---- layout and theme ------------------------------------------------------------------------
     def restore_layout(self) -> None:
@@ -263,6 +306,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("theme", self.theme.name)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.alerts.close()
         self.save_layout()
         super().closeEvent(event)
         self.closed.emit()

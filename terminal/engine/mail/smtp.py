@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import contextlib
 import smtplib
 import ssl
@@ -20,6 +21,10 @@ import msgspec
 
 from terminal.engine.mail.options import MailBrokerOptions
 from terminal.engine.secrets import MissingSecretError, get_secret
+
+# Our own plain threads rather than the loop's default executor: under qasync that one is a
+# pool of QThreads, which outlive the test session's Qt objects and crash the interpreter's exit.
+_EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="smtp")
 
 
 class SendResult(msgspec.Struct, frozen=True):
