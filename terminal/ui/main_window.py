@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
             bridge, engine.registry.names(PluginKind.STRATEGY), sorted(engine.instruments), brokers
         )
         alerts = self.alerts = AlertRelay(bridge)
-        # Not a closure over self: a model → window reference cycle crashes PySide at exit.
+        # A closure over the relay, not over self: no model → window reference cycle.
         self.orders = orders_monitor(theme, lambda order: alerts.text(order.order_id))
         self.trades = trades_monitor(theme)
         self.positions = positions_monitor(theme)

@@ -22,8 +22,8 @@ import msgspec
 from terminal.engine.mail.options import MailBrokerOptions
 from terminal.engine.secrets import MissingSecretError, get_secret
 
-# Our own plain threads rather than the loop's default executor: under qasync that one is a
-# pool of QThreads, which outlive the test session's Qt objects and crash the interpreter's exit.
+# Our own small pool of plain threads rather than the loop's default executor (a QThread pool
+# under qasync): SMTP sends are few, may take the whole timeout, and must not starve others.
 _EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="smtp")
 
 
