@@ -66,7 +66,26 @@ def build_parser() -> argparse.ArgumentParser:
     parse = quotes_sub.add_parser("parse", help="print a saved Sina/QQ answer as JSON lines")
     parse.add_argument("--format", choices=["sina", "qq"], required=True, dest="vendor")
     parse.add_argument("file", type=Path, metavar="FILE")
+    _add_trading_commands(sub)
     return parser
+
+
+def _add_trading_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # --config is also accepted after these subcommands, as their documented usage shows it.
+    config = argparse.ArgumentParser(add_help=False)
+    config.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config file")
+    alert = sub.add_parser(
+        "alert-test", parents=[config], help="send a test email via a mail broker"
+    )
+    alert.add_argument("--broker", required=True, help="name of a mail broker in the config")
+    order = sub.add_parser("order", parents=[config], help="place one order, headless")
+    order.add_argument("--broker", required=True, help="name of a broker in the config")
+    order.add_argument("--symbol", required=True)
+    order.add_argument("--side", required=True, choices=["buy", "sell"])
+    order.add_argument("--qty", required=True, type=float, help="quantity")
+    order.add_argument("--price", type=float, help="limit price (makes it a limit order)")
+    order.add_argument("--type", choices=["limit", "market"], help="default: limit with --price")
+    order.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the ack")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,11 +107,27 @@ def main(argv: list[str] | None = None) -> int:
         return parse_file(args.vendor, args.file)
     if command == "serve":
         return asyncio.run(serve(config, args.seconds, args))
+    if command in ("alert-test", "order"):
+        return _trading_command(config, args)
     from terminal.ui.app import run_gui  # Qt only from here on
 
     if command == "screenshot":
         return run_gui(config, exit_after=args.seconds, screenshot=args.out, size=args.size)
     return run_gui(config, exit_after=args.exit_after)
+
+
+def _trading_command(config: Config, args: argparse.Namespace) -> int:
+    from terminal import cli_trading
+
+    if args.command == "alert-test":
+        return cli_trading.alert_test(config, args.broker)
+    request = cli_trading.order_request(
+        args.broker, args.symbol, args.side, args.qty, args.price, args.type
+    )
+    if isinstance(request, str):
+        print(f"terminal order: {request}", file=sys.stderr)
+        return 2
+    return asyncio.run(cli_trading.place_order(config, request, args.timeout))
 
 
 def print_plugins() -> int:

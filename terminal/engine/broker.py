@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Coroutine
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import msgspec
 
@@ -18,6 +18,8 @@ from terminal.domain.market import Tick
 from terminal.domain.orders import Order
 from terminal.engine.clock import Clock
 from terminal.engine.feed import NoOptions
+
+E = TypeVar("E")
 
 
 class BrokerContext(Protocol):
@@ -44,6 +46,13 @@ class BrokerContext(Protocol):
     def set_status(self, status: ConnectionStatus, reason: str = "") -> None: ...
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> Any: ...
+
+    # A broker's own events (e.g. mail alert states) and the commands addressed to it.
+    def publish(self, event: object) -> None: ...
+
+    def subscribe(
+        self, event_type: type[E], handler: Callable[[E], None]
+    ) -> Callable[[], None]: ...
 
 
 class Broker(ABC):

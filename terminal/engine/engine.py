@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 
@@ -55,6 +55,7 @@ class OrderEstimate(NamedTuple):
 
 STOP_TIMEOUT_S = 5.0
 ACCOUNT_SNAPSHOT_NS = 1_000_000_000
+E = TypeVar("E")
 
 
 class Engine:
@@ -461,3 +462,9 @@ class _BrokerContext:
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         return self._engine.spawn(coro, f"broker {self._name}: {name}")
+
+    def publish(self, event: object) -> None:
+        self._engine.bus.publish(event)
+
+    def subscribe(self, event_type: type[E], handler: Callable[[E], None]) -> Callable[[], None]:
+        return self._engine.bus.subscribe(event_type, handler)

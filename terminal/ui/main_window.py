@@ -15,17 +15,21 @@ from PySide6.QtWidgets import (
 )
 
 import terminal
+from terminal.domain.alerts import MailAlertEvent
 from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
 from terminal.domain.events import CancelOrder, FeedStatus, KillSwitch
 from terminal.domain.orders import Account, Order, Position
 from terminal.engine.engine import Engine
 from terminal.engine.paths import user_data_dir
+from terminal.ui.alert_test_dialog import AlertTestDialog
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import CandleChart
 from terminal.ui.depth_panel import DepthPanel
 from terminal.ui.dialogs import ask, inform
 from terminal.ui.heartbeat import LoopHeartbeat
 from terminal.ui.log_panel import LogPanel
+from terminal.ui.mail_alerts import AlertRelay
+from terminal.ui.mark_order_dialog import MarkOrderDialog
 from terminal.ui.market_watch import MarketWatch
 from terminal.ui.monitors import account_monitor, positions_monitor, trades_monitor
 from terminal.ui.order_ticket import OrderTicket
@@ -93,7 +97,13 @@ class MainWindow(QMainWindow):
         self.strategy_manager = StrategyManager(
             bridge, engine.registry.names(PluginKind.STRATEGY), sorted(engine.instruments), brokers
         )
-        self.orders = OrdersPanel(theme, lambda text, on_yes: self.confirm(text, on_yes))
+        alerts = self.alerts = AlertRelay(bridge)
+        # A closure over the relay, not over self: no model → window reference cycle.
+        self.orders = OrdersPanel(
+            theme,
+            lambda text, on_yes: self.confirm(text, on_yes),
+            alert=lambda order: alerts.text(order.order_id),
+        )
         self.trades = trades_monitor(theme)
         self.positions = positions_monitor(theme)
         self.account = account_monitor(theme)
@@ -169,6 +179,8 @@ class MainWindow(QMainWindow):
         self.reset_action.triggered.connect(self.reset_layout)
         tools = bar.addMenu("&Tools")
         tools.addAction("&Plugins…").triggered.connect(self.show_plugins)
+        self.test_email_action = tools.addAction("Test &email…")
+        self.test_email_action.triggered.connect(self.show_alert_test)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("&About").triggered.connect(
             lambda: inform(self, "About", f"Terminal {terminal.__version__}")
@@ -252,7 +264,9 @@ class MainWindow(QMainWindow):
         self.market_watch.order_requested.connect(self._fill_ticket)
         self.ticket.symbol_box.setCurrentText(self.chart.symbol)
         self.orders.cancel_requested.connect(self._cancel_orders)
+        self.orders.actions_for_record.insert(0, ("Mark filled / cancelled…", self._mark))
         self.positions.actions_for_record.append(("Close position", self._close_position))
+        self.alerts.alerts_changed.connect(self._on_alerts)
 
     def _show_load(self, *_: object) -> None:
         stats = self.engine.conflator.stats()
@@ -282,6 +296,9 @@ class MainWindow(QMainWindow):
         self.ticket.fill_from_watch(symbol, side)
 
     def _cancel_orders(self, orders: list[Order]) -> None:
+        if len(orders) == 1 and self.alerts.is_mail_order(orders[0].order_id):
+            self.mark_order(orders[0])  # a person trades it: ask what they did
+            return
         for order in orders:
             self.bridge.send(CancelOrder(order.order_id))
 
@@ -308,6 +325,31 @@ class MainWindow(QMainWindow):
     def confirm(self, text: str, on_yes: Callable[[], None]) -> None:
         """Ask without a nested event loop (see dialogs.py); tests replace this with a stub."""
         ask(self, "Confirm", text, on_yes)
+
+    # ---- mail alerts ---------------------------------------------------------------------
+    def _on_alerts(self, events: list[MailAlertEvent]) -> None:
+        ids = {event.order_id for event in events}
+        model = self.orders.model
+        model.upsert([order for order in model.records() if order.order_id in ids])
+
+    def _mark(self, order: Order) -> None:
+        if order.status.is_working and self.alerts.is_mail_order(order.order_id):
+            self.mark_order(order)
+
+    def mark_order(self, order: Order) -> MarkOrderDialog:
+        instrument = self.engine.instruments.get(order.symbol)
+        decimals = instrument.price_decimals if instrument else 4
+        self.mark_dialog = MarkOrderDialog(self.bridge, order, decimals, self)
+        self.mark_dialog.open()
+        return self.mark_dialog
+
+    def show_alert_test(self) -> AlertTestDialog:
+        mail = [b.name for b in self.engine.config.brokers if b.plugin == "mail"]
+        self.alert_test_dialog = AlertTestDialog(
+            self.bridge, self.alerts, [name for name in mail if name in self.engine.brokers], self
+        )
+        self.alert_test_dialog.open()
+        return self.alert_test_dialog
 
     # ---- layout and theme ------------------------------------------------------------------------
     def restore_layout(self) -> None:
@@ -350,6 +392,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.heartbeat.stop()
+        self.alerts.close()
         self.save_layout()
         super().closeEvent(event)
         self.closed.emit()

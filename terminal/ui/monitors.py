@@ -19,8 +19,9 @@ def _signed_color(theme: Theme, value: Callable[[Any], float]) -> Callable[[Any]
     return lambda r: up if value(r) > 0 else (down if value(r) < 0 else None)
 
 
-def order_columns(theme: Theme) -> list[Column]:
-    return [
+def order_columns(theme: Theme, alert: Callable[[Order], str] | None = None) -> list[Column]:
+    """``alert`` gives the state of an order's alert email (mail brokers), if any."""
+    columns = [
         Column("Order id", lambda o: o.order_id),
         Column("Time", lambda o: fmt.clock_time(o.created_ns)),
         Column("Symbol", lambda o: o.symbol),
@@ -41,6 +42,10 @@ def order_columns(theme: Theme) -> list[Column]:
         Column("Origin", lambda o: o.origin),
         Column("Reason", lambda o: o.reason),
     ]
+    if alert is not None:
+        after_status = [column.title for column in columns].index("Status") + 1
+        columns.insert(after_status, Column("Alert", alert))
+    return columns
 
 
 def trade_columns(theme: Theme) -> list[Column]:
@@ -114,8 +119,8 @@ def working_only(order: Order) -> bool:
     return order.status.is_working
 
 
-def orders_monitor(theme: Theme) -> Monitor:
-    return Monitor(order_columns(theme), key=lambda o: o.order_id, max_rows=5000)
+def orders_monitor(theme: Theme, alert: Callable[[Order], str] | None = None) -> Monitor:
+    return Monitor(order_columns(theme, alert), key=lambda o: o.order_id, max_rows=5000)
 
 
 def trades_monitor(theme: Theme) -> Monitor:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
@@ -17,9 +19,15 @@ class OrdersPanel(Monitor):
 
     cancel_requested = Signal(object)  # list[Order]
 
-    def __init__(self, theme: Theme, confirm: Confirm, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        theme: Theme,
+        confirm: Confirm,
+        alert: Callable[[Order], str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(
-            order_columns(theme), key=lambda o: o.order_id, max_rows=5000, parent=parent
+            order_columns(theme, alert), key=lambda o: o.order_id, max_rows=5000, parent=parent
         )
         self._confirm = confirm
         self.filter_box = QComboBox()

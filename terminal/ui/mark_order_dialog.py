@@ -1,0 +1,107 @@
+"""Record what the person did with a mail-alert order: filled (how many, at what price) or
+cancelled. The dialog only sends :class:`MarkAlertOrder`; the broker decides."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.domain.alerts import MarkAlertOrder
+from terminal.domain.enums import OrderType
+from terminal.domain.events import CommandRejected
+from terminal.domain.orders import Order
+from terminal.ui.bridge import EngineBridge
+
+
+class MarkOrderDialog(QDialog):
+    """Quantity and price of the fill default to what is left and to the alert's price."""
+
+    def __init__(
+        self, bridge: EngineBridge, order: Order, decimals: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Mark order {order.order_id}")
+        self._bridge = bridge
+        self._order = order
+        self._rejection = ""
+        self._awaiting = False
+        bridge.command_rejected.connect(self._on_rejected)
+        price = order.price if order.order_type is OrderType.LIMIT else 0.0
+        tick = bridge.latest(order.symbol)
+        if not price and tick is not None:
+            price = tick.last
+        summary = QLabel(
+            f"{order.side.value.upper()} {order.quantity:g} {order.symbol} "
+            f"{order.order_type.value.upper()}"
+            + (f" @ {order.price:g}" if order.order_type is OrderType.LIMIT else "")
+            + f" via {order.broker}; filled so far {order.filled_quantity:g}"
+        )
+        self.quantity = QDoubleSpinBox()
+        self.quantity.setDecimals(6)
+        self.quantity.setRange(0, order.remaining)
+        self.quantity.setValue(order.remaining)
+        self.price = QDoubleSpinBox()
+        self.price.setDecimals(decimals)
+        self.price.setRange(0, 1e12)
+        self.price.setValue(price)
+        self.filled_button = QPushButton("Mark filled")
+        self.cancelled_button = QPushButton("Mark cancelled")
+        self.close_button = QPushButton("Close")
+        self.message = QLabel()
+        self.message.setObjectName("errorLabel")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Filled quantity", self.quantity)
+        form.addRow("Fill price", self.price)
+        buttons = QHBoxLayout()
+        for button in (self.filled_button, self.cancelled_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.filled_button.clicked.connect(self.mark_filled)
+        self.cancelled_button.clicked.connect(self.mark_cancelled)
+        self.close_button.clicked.connect(self.reject)
+
+    def mark_filled(self) -> None:
+        quantity, price = self.quantity.value(), self.price.value()
+        if quantity <= 0:
+            self._refuse(f"Filled quantity: must be more than 0, got {quantity:g}")
+            return
+        if price <= 0:
+            self._refuse(f"Fill price: must be positive, got {price:g}")
+            return
+        self._send(MarkAlertOrder(self._order.broker, self._order.order_id, True, quantity, price))
+
+    def mark_cancelled(self) -> None:
+        self._send(MarkAlertOrder(self._order.broker, self._order.order_id, False))
+
+    def _send(self, command: MarkAlertOrder) -> None:
+        # The bus dispatches synchronously: a refusal arrives before send() returns.
+        self._rejection = ""
+        self._awaiting = True
+        try:
+            self._bridge.send(command)
+        finally:
+            self._awaiting = False
+        if self._rejection:
+            self._refuse(self._rejection)
+        else:
+            self.accept()
+
+    def _on_rejected(self, rejected: CommandRejected) -> None:
+        if self._awaiting:
+            self._rejection = rejected.reason
+
+    def _refuse(self, text: str) -> None:
+        self.message.setText(text)
