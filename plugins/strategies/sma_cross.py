@@ -38,9 +38,11 @@ class SmaCross(Strategy):
         fast = sum(closes[-self.params.fast :]) / self.params.fast
         slow = sum(closes) / self.params.slow
         if fast > slow and self.position <= 0:
-            self.buy(self.params.quantity)
+            self.buy(self.params.quantity, reason=f"golden cross: SMA{self.params.fast} "
+                     f"{fast:.4g} > SMA{self.params.slow} {slow:.4g}")
         elif fast < slow and self.position > 0:
-            self.sell(self.position)
+            self.sell(self.position, reason=f"death cross: SMA{self.params.fast} "
+                      f"{fast:.4g} < SMA{self.params.slow} {slow:.4g}")
 
 
 PLUGIN = SmaCross

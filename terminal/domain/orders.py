@@ -69,6 +69,8 @@ class OrderRequest(msgspec.Struct, frozen=True):
     offset: Offset = Offset.NONE
     account: str = ""
     client_id: str = ""
+    note: str = ""
+    """Why the order was placed (a strategy's reason), shown to people, e.g. in alert emails."""
     ts: int = 0
     """When the request was made (UTC ns); 0 means now. Used by the live guard."""
 
@@ -95,6 +97,7 @@ class Order(msgspec.Struct, frozen=True):
     offset: Offset = Offset.NONE
     account: str = ""
     client_id: str = ""
+    note: str = ""
 
     @property
     def remaining(self) -> float:

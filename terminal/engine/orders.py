@@ -67,6 +67,7 @@ class OrderBook:
             offset=request.offset,
             account=request.account,
             client_id=request.client_id,
+            note=request.note,
             status=OrderStatus.SUBMITTED,
             created_ns=now,
             updated_ns=now,

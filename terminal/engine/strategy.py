@@ -64,16 +64,17 @@ class Strategy:
     def position(self) -> float:
         return self.context.position(self.broker, self.symbol)
 
-    def buy(self, quantity: float, price: float | None = None) -> str:
-        return self._order(Side.BUY, quantity, price)
+    def buy(self, quantity: float, price: float | None = None, reason: str = "") -> str:
+        """Buy at market, or at ``price`` as a limit; ``reason`` travels with the order."""
+        return self._order(Side.BUY, quantity, price, reason)
 
-    def sell(self, quantity: float, price: float | None = None) -> str:
-        return self._order(Side.SELL, quantity, price)
+    def sell(self, quantity: float, price: float | None = None, reason: str = "") -> str:
+        return self._order(Side.SELL, quantity, price, reason)
 
     def log(self, message: str) -> None:
         self.context.log(self.instance, message)
 
-    def _order(self, side: Side, quantity: float, price: float | None) -> str:
+    def _order(self, side: Side, quantity: float, price: float | None, reason: str = "") -> str:
         request = OrderRequest(
             broker=self.broker,
             symbol=self.symbol,
@@ -82,5 +83,6 @@ class Strategy:
             order_type=OrderType.MARKET if price is None else OrderType.LIMIT,
             price=price or 0.0,
             origin=f"strategy:{self.instance}",
+            note=reason,
         )
         return self.context.submit(request)

@@ -303,7 +303,10 @@ class OrderTicket(QWidget):
         follow = self.follow_box.currentText()
         if follow != "Manual" and self.price.isEnabled():
             self.price.setValue({"Last": tick.last, "Bid": tick.bid, "Ask": tick.ask}[follow])
+        elif self.price.value() == 0:
+            self.price.setValue(tick.last)  # the first quote of a symbol opened before any tick
         self._show_quote(tick)
+        self._update_estimate()
 
     def _take_price(self, value: float) -> None:
         self.follow_box.setCurrentText("Manual")

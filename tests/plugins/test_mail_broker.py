@@ -8,6 +8,7 @@ import logging
 import re
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from terminal.domain.alerts import AlertState, AlertTestRequest, AlertTestResult, MarkAlertOrder
@@ -59,7 +60,10 @@ def test_alert_arrives_with_subject_headers_and_both_bodies() -> None:
             events = Recorder(engine)
             try:
                 first = engine.submit(buy_limit("desk"))
-                second = engine.submit(buy_limit("asia", quantity=200, price=10.52))
+                from_strategy = msgspec.structs.replace(
+                    buy_limit("asia", quantity=200, price=10.52),
+                    origin="strategy:sma-1", note="golden cross: SMA5 10.49 > SMA20 10.41")
+                second = engine.submit(from_strategy)
                 await until(lambda: len(sink.raw) == 2, what="two emails")
                 await until(lambda: status(engine, second) is OrderStatus.ACCEPTED)
             finally:
@@ -83,6 +87,9 @@ def test_alert_arrives_with_subject_headers_and_both_bodies() -> None:
         chinese, envelope = by_subject["BUY 200 浦发银行 600000.SSE @ 10.52 LIMIT"]
         assert envelope[1] == ["asia@example.com"]
         assert chinese["X-Terminal-Alert"].startswith(f"asia.{second}.")
+        strategy_text = chinese.get_body(("plain",)).get_content()
+        assert "sma-1" in strategy_text  # the originating strategy and its reason
+        assert "golden cross: SMA5 10.49 > SMA20 10.41" in strategy_text
 
     asyncio.run(body())
 

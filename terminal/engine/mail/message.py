@@ -80,7 +80,7 @@ def order_facts(
         "broker": order.broker,
         "origin": origin,
         "strategy": origin.removeprefix("strategy:") if origin.startswith("strategy:") else "",
-        "reason": order.reason,
+        "reason": order.note,
         "time": local_time(now_ns),
         "last": money(tick.last) if tick else "n/a",
         "bid": money(tick.bid) if tick else "n/a",
