@@ -34,6 +34,8 @@ from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.config import Config, PluginInstance, describe_validation_error
 from terminal.engine.conflation import TickConflator
 from terminal.engine.feed import Feed
+from terminal.engine.logs import log_context
+from terminal.engine.metrics import EngineMetrics
 from terminal.engine.order_validation import FieldProblem, validate_request
 from terminal.engine.orders import OrderBook
 from terminal.engine.paths import user_data_dir
@@ -68,6 +70,7 @@ class Engine:
         self.clock: Clock = clock or LiveClock()
         self.bus = EventBus()
         self.conflator = TickConflator(self.bus.publish)  # feeds publish through it
+        self.metrics = EngineMetrics(self.bus)
         if registry is None:
             registry = PluginRegistry()
             registry.discover()
@@ -148,6 +151,7 @@ class Engine:
     async def start(self) -> None:
         self.bars.load()
         self.spawn(self.bars.run_timer(), "bar timer")
+        self.spawn(self.metrics.run(self), "metrics sampler")
         if self.store is not None:
             orders, fills = self.store.orders(), self.store.fills()
             self.order_book.restore(orders, fills)
@@ -285,11 +289,16 @@ class Engine:
         order_id = order_id or self.order_book.next_order_id()
         if self.order_book.get(order_id) is not None:
             raise ValueError(f"order id {order_id} is already in use")
+        with log_context(order_id=order_id, symbol=request.symbol):
+            self._route(order_id, request)
+        return order_id
+
+    def _route(self, order_id: str, request: OrderRequest) -> None:
         problem = self._check(request) or self.risk.check(request)
         if problem:
             log.warning("order %s refused: %s", order_id, problem)
             self.order_book.reject_request(order_id, request, problem)
-            return order_id
+            return
         order = self.order_book.create(order_id, request)
         broker = self.brokers[request.broker]
         try:
@@ -299,7 +308,6 @@ class Engine:
             self.order_book.update_status(
                 order_id, OrderStatus.REJECTED, f"broker {request.broker} raised: {exc}"
             )
-        return order_id
 
     def estimate(self, request: OrderRequest) -> OrderEstimate:
         """Notional, commission and margin of a request, before it is sent."""
@@ -363,10 +371,11 @@ class Engine:
         broker = self.brokers.get(order.broker)
         if broker is None:
             return
-        try:
-            broker.cancel(order)
-        except Exception:
-            log.exception("broker %s raised on cancel of %s", order.broker, order_id)
+        with log_context(order_id=order_id, symbol=order.symbol):
+            try:
+                broker.cancel(order)
+            except Exception:
+                log.exception("broker %s raised on cancel of %s", order.broker, order_id)
 
     def _check(self, request: OrderRequest) -> str:
         if request.broker not in self.brokers:
@@ -394,7 +403,8 @@ class _FeedContext:
         self._engine = engine
         self._name = name
         self.clock = engine.clock
-        self.publish_tick: Callable[[Tick], None] = engine.conflator.submit
+        submit = engine.conflator.submit
+        self.publish_tick: Callable[[Tick], None] = engine.metrics.tap(name, submit)
 
     def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
         state = FeedStatus(self._name, status, reason)

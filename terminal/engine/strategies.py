@@ -13,6 +13,7 @@ import msgspec
 from terminal.domain.enums import PluginKind
 from terminal.domain.events import BarEvent, FillEvent, StrategyStateEvent, Tick
 from terminal.engine.config import describe_validation_error
+from terminal.engine.logs import log_context
 from terminal.engine.strategy import Strategy
 
 if TYPE_CHECKING:
@@ -143,6 +144,7 @@ class StrategyRunner:
                 instance.name,
                 getattr(handler, "__name__", "handler"),
                 traceback.format_exc(),
+                extra={"strategy": instance.name, "symbol": instance.symbol},
             )
             self._publish(instance)
 
@@ -171,7 +173,8 @@ class _StrategyContext:
         self.clock = runner._engine.clock
 
     def submit(self, request: Any) -> str:
-        order_id = self._runner._engine.submit(request)
+        with log_context(strategy=self._instance):
+            order_id = self._runner._engine.submit(request)
         self._runner.get(self._instance).order_ids.add(order_id)
         return order_id
 

@@ -128,6 +128,45 @@ def measure_live(arrays: TickArrays, repeat: int) -> float:
     return rate_1m
 
 
+def time_engine_path(ticks: list[Tick], tapped: bool) -> float:
+    """The engine's live path: conflator → bus → latest tick + 1m bars (+ metrics tap)."""
+    from terminal.engine.config import load_config
+    from terminal.engine.engine import Engine
+    from terminal.engine.plugins import PluginRegistry
+
+    engine = Engine(load_config(overrides={"engine": {"persist": False}, "feeds": [],
+                                           "brokers": []}), PluginRegistry())
+    submit = engine.metrics.tap("bench", engine.conflator.submit) if tapped else (
+        engine.conflator.submit)
+    gc.collect()
+    started = time.process_time()  # CPU time: other processes on the shared cores add less
+    for tick in ticks:
+        submit(tick)
+    elapsed = time.process_time() - started
+    assert engine.tick_count == len(ticks)
+    return elapsed
+
+
+def measure_metrics_overhead(arrays: TickArrays, repeat: int, per_run: int = 200_000) -> None:
+    """Metrics on the tick path against the same path without them: many short runs,
+    alternating, CPU time, medians (the machine is shared and noisy)."""
+    ticks = arrays.to_ticks()[:per_run]
+    time_engine_path(ticks[:10_000], True)  # warm imports and calendars
+    plain, tapped = [], []
+    for i in range(3 * repeat):
+        first, second = (False, True) if i % 2 else (True, False)
+        for tapped_run in (first, second):
+            (tapped if tapped_run else plain).append(time_engine_path(ticks, tapped_run))
+    base, with_metrics = statistics.median(plain), statistics.median(tapped)
+    n = len(ticks)
+    result("bars.engine_path_ticks_per_s", f"{n / base:,.0f}", "ticks/s",
+           "conflator → bus → latest + 1m bars, no metrics (reference), CPU time")
+    result("bars.engine_path_metrics_ticks_per_s", f"{n / with_metrics:,.0f}", "ticks/s",
+           "same path with the metrics tap and 1-in-64 latency probes")
+    result("metrics.tick_path_overhead_pct", f"{(with_metrics / base - 1) * 100:.1f}", "%",
+           f"median of {len(plain)} alternating runs of {n:,} ticks each; target < 5")
+
+
 def load_anchor(folder: Path) -> ModuleType | None:
     path = folder / "bars_anchor.py"
     if not path.exists():
@@ -215,6 +254,8 @@ def main() -> int:
            "peak RSS after the batch path: 1M ticks held as numpy arrays")
 
     rate_1m = measure_live(arrays, args.repeat)
+    gc.collect()
+    measure_metrics_overhead(arrays, args.repeat)
     gc.collect()
 
     anchor = load_anchor(args.anchors)

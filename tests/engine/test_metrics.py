@@ -1,0 +1,152 @@
+"""Engine metrics: counters per feed, probes, latency windows, ages, health verdicts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from terminal.domain.enums import ConnectionStatus, OrderType, Side
+from terminal.domain.market import Bar, FeedStatus
+from terminal.domain.orders import OrderRequest
+from terminal.engine.engine import Engine
+from terminal.engine.health import HealthLevel, broker_health, feed_health
+from terminal.engine.metrics import PROBE_EVERY, HealthSnapshot, LatencyWindow
+from tests.aio import run
+from tests.engine.helpers import TEST_SYMBOL, ManualFeed, config_with, quote, registry_with
+
+FEED = {"name": "manual", "plugin": "manual"}
+PAPER = {"name": "paper", "plugin": "paper"}
+T0 = time.monotonic() + 1000.0  # later than any real sample: the test owns the clock
+
+
+def make_engine() -> Engine:
+    return Engine(config_with([FEED], [PAPER]), registry_with(ManualFeed))
+
+
+def test_latency_window_percentiles_and_sliding_out() -> None:
+    window = LatencyWindow(window_s=10.0)
+    for i in range(100):
+        window.add((i + 1) / 1000, now=0.0)
+    window.add(0.5, now=5.0)
+    summary = window.summary(now=9.0)
+    assert summary.count == 101
+    assert summary.p50 == 0.051 and summary.p90 == 0.091 and summary.p99 == 0.1
+    assert summary.max == 0.5
+    later = window.summary(now=12.0)  # the first hundred are older than 10 s now
+    assert later.count == 1 and later.p50 == 0.5
+    assert window.total_count == 101
+
+
+def test_feed_tap_counts_and_probes_reach_the_end_of_dispatch() -> None:
+    async def scenario() -> None:
+        engine = make_engine()
+        await engine.start()
+        feed = engine.feeds["manual"]
+        assert isinstance(feed, ManualFeed)
+        engine.metrics.sample(engine, now=T0)
+        for i in range(PROBE_EVERY * 3):
+            feed.push(quote(10.0 + i * 0.01, 9.99, 10.01, ts=1 + i))
+            if i % PROBE_EVERY == PROBE_EVERY - 1:
+                await asyncio.sleep(0.02)  # one probe in flight at a time: let it come back
+        snap = engine.metrics.sample(engine, now=T0 + 2.0)
+        await engine.stop()
+        figures = snap.feeds[0]
+        assert figures.name == "manual" and figures.ticks == PROBE_EVERY * 3
+        assert figures.ticks_per_s == PROBE_EVERY * 3 / 2.0
+        assert figures.last_tick_age_s == 0.0
+        tick_latency = snap.latency["tick_to_strategy"]
+        assert tick_latency.count == 3 and 0 < tick_latency.max < 1.0
+        assert engine.metrics.probe is None  # every probe came back
+        assert snap.symbol_ages == {TEST_SYMBOL: 0.0}
+        assert snap.ticks_total == PROBE_EVERY * 3
+
+    run(scenario())
+
+
+def test_ages_grow_while_nothing_arrives_and_feed_turns_amber() -> None:
+    async def scenario() -> HealthSnapshot:
+        engine = make_engine()
+        await engine.start()
+        feed = engine.feeds["manual"]
+        assert isinstance(feed, ManualFeed)
+        feed.context.set_status(ConnectionStatus.LIVE)
+        feed.push(quote(10.0, 9.99, 10.01))
+        engine.metrics.sample(engine, now=T0)
+        snap = engine.metrics.sample(engine, now=T0 + 42.0)
+        await engine.stop()
+        return snap
+
+    snap = run(scenario())
+    feed = snap.feeds[0]
+    assert feed.last_tick_age_s == 42.0 and feed.ticks_per_s == 0.0
+    assert feed.health.level is HealthLevel.AMBER
+    assert feed.health.reason == "stale: last tick 42 s ago"
+    assert snap.symbol_ages[TEST_SYMBOL] == 42.0
+
+
+def test_order_ack_and_fill_latencies_come_from_the_paper_broker() -> None:
+    async def scenario() -> HealthSnapshot:
+        engine = make_engine()
+        await engine.start()
+        feed = engine.feeds["manual"]
+        assert isinstance(feed, ManualFeed)
+        feed.push(quote(10.0, 9.99, 10.01, ts=engine.clock.now_ns()))
+        request = OrderRequest(
+            broker="paper", symbol=TEST_SYMBOL, side=Side.BUY, quantity=1.0,
+            order_type=OrderType.MARKET,
+        )
+        engine.submit(request)
+        engine.submit(OrderRequest(broker="paper", symbol="NOPE", side=Side.BUY, quantity=1.0))
+        for _ in range(50):
+            await asyncio.sleep(0.01)
+            if engine.metrics.latency["order_to_fill"].total_count:
+                break
+        snap = engine.metrics.sample(engine)
+        await engine.stop()
+        return snap
+
+    snap = run(scenario())
+    assert snap.latency["order_to_ack"].count == 1  # the refused order is not an ack
+    assert snap.latency["order_to_fill"].count == 1
+    assert 0 <= snap.latency["order_to_fill"].max < 1.0
+    assert snap.brokers[0].name == "paper" and snap.brokers[0].outbox == -1
+    assert snap.brokers[0].health.level is HealthLevel.GREEN
+
+
+def test_closed_bars_feed_the_bar_latency_and_handler_errors_are_counted(
+    caplog: object,
+) -> None:
+    engine = make_engine()
+    now = engine.clock.now_ns()
+    bar = Bar(TEST_SYMBOL, "1m", now - 60_000_000_000 - 200_000_000, 1, 1, 1, 1, 0)
+    from terminal.domain.events import BarEvent
+
+    def broken(_event: BarEvent) -> None:
+        raise RuntimeError("chart went away")
+
+    engine.bus.subscribe(BarEvent, broken)
+    logging.disable(logging.ERROR)
+    try:
+        engine.bus.publish(BarEvent(bar, closed=True))
+        engine.bus.publish(BarEvent(bar, closed=False))  # forming: not a close
+    finally:
+        logging.disable(logging.NOTSET)
+    snap = engine.metrics.sample(engine)
+    summary = snap.latency["bar_to_strategy"]
+    assert summary.count == 1 and 0.2 <= summary.max < 5.0
+    assert list(snap.handler_errors.values()) == [2]
+    assert snap.rss_bytes > 10_000_000
+
+
+def test_health_verdicts_say_why() -> None:
+    down = FeedStatus("sina", ConnectionStatus.DISCONNECTED, "retry in 8 s")
+    assert feed_health(down, 1.0).reason == "disconnected: retry in 8 s"
+    assert feed_health(down, 1.0).level is HealthLevel.RED
+    live = FeedStatus("sina", ConnectionStatus.LIVE)
+    assert feed_health(live, 2.0).level is HealthLevel.GREEN
+    assert feed_health(live, None).reason == "live, no tick yet"
+    assert feed_health(None, None).level is HealthLevel.AMBER
+    error = FeedStatus("desk", ConnectionStatus.ERROR, "535 authentication failed")
+    assert broker_health(error).level is HealthLevel.RED
+    assert broker_health(None).level is HealthLevel.GREEN
