@@ -1,15 +1,18 @@
 """Engine metrics: cheap on the tick path, summarised once a second off it.
 
-The tick path pays for one counter per feed (:meth:`EngineMetrics.tap`) and, on every
-``PROBE_EVERY``-th tick, a latency probe: the tick's arrival time is noted and a one-shot
-handler, subscribed behind every other tick handler (bars, strategies), notes when dispatch
-reached it. Everything else (rates, ages, queue depths, drops, errors, process figures) is
-read from the engine's own counters by :meth:`EngineMetrics.sample`, once a second, into an
-immutable :class:`HealthSnapshot` that the GUI and the Prometheus endpoint show.
+The tick path pays for one test per tick: on every ``PROBE_EVERY``-th tick the engine calls
+:meth:`EngineMetrics.on_sampled_tick`, which credits ``PROBE_EVERY`` ticks to the tick's feed
+and, at most every ``PROBE_INTERVAL_S``, brackets the dispatch of the next tick
+(:meth:`EventBus.bracket_next`): its time through every handler (latest, bars, strategies) is
+one latency sample. A wrapper counting every tick
+per feed cost 15% of the engine's tick path (tests/benchmarks/bench_bars.py); the sampled
+count is exact with one feed and within a few ``PROBE_EVERY`` ticks per feed with several.
 
-Ages of the last tick are found by the sampler too (a feed's counter or a symbol's latest
-tick changed since the previous sample), so they have the sample interval's resolution and
-cost the tick path nothing.
+Everything else (rates, ages, queue depths, drops, errors, process figures) is read from the
+engine's own counters by :meth:`EngineMetrics.sample`, once a second, into an immutable
+:class:`HealthSnapshot` that the GUI and the Prometheus endpoint show. Ages of the last tick
+are found there too (a symbol's latest tick changed since the previous sample), so they have
+the sample interval's resolution and cost the tick path nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -37,7 +39,7 @@ log = logging.getLogger("terminal.metrics")
 
 PROBE_EVERY = 64  # a power of two: the tap tests it with a mask
 PROBE_MASK = PROBE_EVERY - 1
-PROBE_TIMEOUT_S = 5.0  # a probe tick conflated away never arrives: give up on it
+PROBE_INTERVAL_S = 0.05  # at most 20 latency probes a second: each costs a few µs
 SAMPLE_INTERVAL_S = 1.0
 PATHS = ("tick_to_strategy", "bar_to_strategy", "order_to_ack", "order_to_fill")
 
@@ -124,10 +126,11 @@ class EngineMetrics:
     def __init__(self, bus: EventBus, window_s: float = 60.0) -> None:
         self._bus = bus
         self.latency = {path: LatencyWindow(window_s) for path in PATHS}
-        self._tick_counts: dict[str, Callable[[], int]] = {}  # feed → its tap's count
-        self.probe: Tick | None = None
-        self._probe_t0 = 0.0
-        self._probe_unsubscribe: Callable[[], None] | None = None
+        self._feed_of: dict[str, str] = {}  # symbol → feed
+        self._mapped_feeds: set[str] = set()
+        self._sampled: dict[str, int] = {}  # feed → ticks credited by sampling
+        self.probing = False
+        self._probe_t0 = -PROBE_INTERVAL_S
         self._awaiting_ack: dict[str, int] = {}  # order id → created_ns
         self._awaiting_fill: dict[str, int] = {}
         self._bar_lengths: dict[str, int] = {}
@@ -139,43 +142,21 @@ class EngineMetrics:
         bus.subscribe(BarEvent, self._on_bar)
 
     # ---- tick path ---------------------------------------------------------------------
-    def tap(self, feed: str, submit: Callable[[Tick], None]) -> Callable[[Tick], None]:
-        """Wrap a feed's ``submit``: count its ticks, probe every ``PROBE_EVERY``-th one.
+    def on_sampled_tick(self, tick: Tick) -> None:
+        """Called by the engine for every ``PROBE_EVERY``-th tick it takes in: credits its
+        feed and times the dispatch of the next tick."""
+        feed = self._feed_of.get(tick.symbol, "")
+        self._sampled[feed] = self._sampled.get(feed, 0) + PROBE_EVERY
+        if not self.probing and time.perf_counter() - self._probe_t0 >= PROBE_INTERVAL_S:
+            self.probing = True
+            self._bus.bracket_next(Tick, self._start_probe, self._end_probe)
 
-        A closure, not an object with ``__call__``: that costs half as much per tick."""
-        count = 0
-        start_probe = self.start_probe
-
-        def publish_tick(tick: Tick) -> None:
-            nonlocal count
-            count += 1
-            if not count & PROBE_MASK and self.probe is None:
-                start_probe(tick)
-            submit(tick)
-
-        def ticks() -> int:
-            return count
-
-        self._tick_counts[feed] = ticks
-        return publish_tick
-
-    def start_probe(self, tick: Tick) -> None:
-        self.probe = tick
+    def _start_probe(self, _tick: Tick) -> None:
         self._probe_t0 = time.perf_counter()
-        # Subscribed now, so it runs after every handler already there: bars and strategies.
-        self._probe_unsubscribe = self._bus.subscribe(Tick, self._end_probe)
 
-    def _end_probe(self, tick: Tick) -> None:
-        if tick is not self.probe:
-            return  # a tick queued before the probe
+    def _end_probe(self, _tick: Tick) -> None:
         self.latency["tick_to_strategy"].add(time.perf_counter() - self._probe_t0)
-        self._drop_probe()
-
-    def _drop_probe(self) -> None:
-        if self._probe_unsubscribe is not None:
-            self._probe_unsubscribe()
-        self._probe_unsubscribe = None
-        self.probe = None
+        self.probing = False
 
     # ---- bars and orders (rare events) ----------------------------------------------------
     def _on_bar(self, event: BarEvent) -> None:
@@ -221,8 +202,7 @@ class EngineMetrics:
         the time for rates and ages; latency windows always slide on the real clock."""
         real_now = time.monotonic()
         now = real_now if now is None else now
-        if self.probe is not None and time.perf_counter() - self._probe_t0 > PROBE_TIMEOUT_S:
-            self._drop_probe()
+        self._map_symbols(engine)
         feeds = tuple(self._feed_figures(engine, name, now) for name in engine.feeds)
         brokers = tuple(
             BrokerFigures(name, broker_health(engine.broker_status.get(name)), _outbox(broker))
@@ -255,8 +235,8 @@ class EngineMetrics:
         return self.last
 
     def _feed_figures(self, engine: Engine, name: str, now: float) -> FeedFigures:
-        counter = self._tick_counts.get(name)
-        count = counter() if counter is not None else 0
+        # One feed: every tick is its own, counted exactly; several: sampled credits.
+        count = engine.tick_count if len(engine.feeds) == 1 else self._sampled.get(name, 0)
         previous = self._counts.get(name)
         if previous is None:
             rate, last_tick = 0.0, (now if count else -1.0)
@@ -269,6 +249,15 @@ class EngineMetrics:
         age = now - last_tick if last_tick >= 0 else None
         health = feed_health(engine.feed_status.get(name), age)
         return FeedFigures(name, health, count, rate, age)
+
+    def _map_symbols(self, engine: Engine) -> None:
+        if len(self._mapped_feeds) != len(engine.feeds):
+            self._mapped_feeds = set(engine.feeds)
+            self._feed_of = {
+                instrument.symbol: name
+                for name, feed in engine.feeds.items()
+                for instrument in feed.instruments()
+            }
 
     def _symbol_ages(self, latest: dict[str, Tick], now: float) -> dict[str, float]:
         seen = self._symbols

@@ -11,7 +11,7 @@ from terminal.domain.market import Bar, FeedStatus
 from terminal.domain.orders import OrderRequest
 from terminal.engine.engine import Engine
 from terminal.engine.health import HealthLevel, broker_health, feed_health
-from terminal.engine.metrics import PROBE_EVERY, HealthSnapshot, LatencyWindow
+from terminal.engine.metrics import PROBE_EVERY, PROBE_INTERVAL_S, HealthSnapshot, LatencyWindow
 from tests.aio import run
 from tests.engine.helpers import TEST_SYMBOL, ManualFeed, config_with, quote, registry_with
 
@@ -46,20 +46,21 @@ def test_feed_tap_counts_and_probes_reach_the_end_of_dispatch() -> None:
         assert isinstance(feed, ManualFeed)
         engine.metrics.sample(engine, now=T0)
         for i in range(PROBE_EVERY * 3):
-            feed.push(quote(10.0 + i * 0.01, 9.99, 10.01, ts=1 + i))
             if i % PROBE_EVERY == PROBE_EVERY - 1:
-                await asyncio.sleep(0.02)  # one probe in flight at a time: let it come back
+                await asyncio.sleep(PROBE_INTERVAL_S * 1.5)  # probes are rate-limited
+            feed.push(quote(10.0 + i * 0.01, 9.99, 10.01, ts=1 + i))
+        feed.push(quote(11.0, 10.99, 11.01, ts=1_000))  # the tick the last probe times
         snap = engine.metrics.sample(engine, now=T0 + 2.0)
         await engine.stop()
         figures = snap.feeds[0]
-        assert figures.name == "manual" and figures.ticks == PROBE_EVERY * 3
-        assert figures.ticks_per_s == PROBE_EVERY * 3 / 2.0
+        assert figures.name == "manual" and figures.ticks == PROBE_EVERY * 3 + 1
+        assert figures.ticks_per_s == (PROBE_EVERY * 3 + 1) / 2.0
         assert figures.last_tick_age_s == 0.0
         tick_latency = snap.latency["tick_to_strategy"]
         assert tick_latency.count == 3 and 0 < tick_latency.max < 1.0
-        assert engine.metrics.probe is None  # every probe came back
+        assert not engine.metrics.probing  # every probe came back
         assert snap.symbol_ages == {TEST_SYMBOL: 0.0}
-        assert snap.ticks_total == PROBE_EVERY * 3
+        assert snap.ticks_total == PROBE_EVERY * 3 + 1
 
     run(scenario())
 
