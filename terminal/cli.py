@@ -12,10 +12,15 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from terminal.engine import logs
 from terminal.engine.bars import command as bars_command
 from terminal.engine.config import Config, ConfigError, default_user_file, load_config
+
+if TYPE_CHECKING:
+    from terminal.engine.engine import Engine
+    from terminal.engine.metrics_http import MetricsServer
 
 log = logging.getLogger("terminal")
 
@@ -52,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--rep", default="tcp://127.0.0.1:5556", help="ZeroMQ REP endpoint (requests)"
+    )
+    serve.add_argument(
+        "--metrics-port", type=int, metavar="PORT",
+        help="serve Prometheus metrics at http://HOST:PORT/metrics (default: off)",
+    )
+    serve.add_argument(
+        "--metrics-host", default="127.0.0.1", metavar="HOST",
+        help="address for --metrics-port (default 127.0.0.1: this machine only)",
     )
     shot = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
     shot.add_argument("--out", type=Path, required=True, help="PNG file to write")
@@ -97,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logs.configure_console(config.engine.log_level)
     command = args.command or "gui"
+    if command in ("gui", "screenshot", "serve", "order", "alert-test"):
+        logs.configure_file()  # JSON lines, rotated, in the user data folder
     if command == "plugins":
         return print_plugins()
     if command == "bars":
@@ -159,16 +174,38 @@ async def serve(config: Config, seconds: float | None, spot: argparse.Namespace)
         loop.add_signal_handler(signum, stop.set)
     await engine.start()
     await server.start()
+    metrics = await _start_metrics(engine, spot)
     print(f"serving: pub {server.pub_endpoint} rep {server.rep_endpoint}", flush=True)
+    if metrics is not None:
+        print(f"metrics: {metrics.url}", flush=True)
     try:
         await asyncio.wait_for(stop.wait(), seconds)
     except TimeoutError:
         pass
     finally:
+        if metrics is not None:
+            await metrics.stop()
         await server.stop()
         await engine.stop()
         log.info("served %d ticks", engine.tick_count)
     return 0
+
+
+async def _start_metrics(engine: Engine, args: argparse.Namespace) -> MetricsServer | None:
+    if args.metrics_port is None:
+        return None
+    from terminal.engine.metrics_http import MetricsServer
+
+    metrics = MetricsServer(engine, args.metrics_host, args.metrics_port)
+    try:
+        await metrics.start()
+    except OSError as exc:
+        log.error(
+            "metrics: cannot listen on %s:%d (--metrics-port): %s",
+            args.metrics_host, args.metrics_port, exc,
+        )
+        return None
+    return metrics
 
 
 if __name__ == "__main__":
