@@ -25,6 +25,7 @@ from terminal.domain.events import (
 from terminal.domain.market import Bar
 from terminal.domain.orders import Fill, Order
 from terminal.engine.engine import Engine
+from terminal.engine.metrics import HealthSnapshot
 
 SNAPSHOT_EVERY = 5  # positions and accounts are re-marked every fifth refresh
 
@@ -42,6 +43,7 @@ class EngineBridge(QObject):
     command_rejected = Signal(object)  # CommandRejected
     refreshed = Signal()
     tick_rate_changed = Signal(float)
+    health_changed = Signal(object)  # HealthSnapshot, once a second
 
     def __init__(self, engine: Engine, refresh_hz: int = 20, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +67,7 @@ class EngineBridge(QObject):
             bus.subscribe(FeedStatus, self.status_changed.emit),
             bus.subscribe(StrategyStateEvent, self._on_strategy),
             bus.subscribe(CommandRejected, self.command_rejected.emit),
+            bus.subscribe(HealthSnapshot, self.health_changed.emit),  # 1 Hz: no coalescing
         ]
         self._timer = QTimer(self)
         self._timer.setInterval(max(1, round(1000 / max(1, refresh_hz))))

@@ -26,6 +26,7 @@ from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import CandleChart
 from terminal.ui.depth_panel import DepthPanel
 from terminal.ui.dialogs import ask, inform
+from terminal.ui.health_panel import HealthPanel
 from terminal.ui.heartbeat import LoopHeartbeat
 from terminal.ui.log_panel import LogPanel
 from terminal.ui.mail_alerts import AlertRelay
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.positions = positions_monitor(theme)
         self.account = account_monitor(theme)
         self.log_panel = LogPanel()
+        self.health_panel = HealthPanel(theme)
         for key, title, widget in (
             ("market_watch", "Market watch", self.market_watch),
             ("chart", "Chart", self.chart),
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
             ("positions", "Positions", self.positions),
             ("account", "Account", self.account),
             ("log", "Log", self.log_panel),
+            ("health", "Health", self.health_panel),
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{key}")
@@ -136,7 +139,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(d["ticket"], d["depth"])
         d["ticket"].raise_()
         self.addDockWidget(bottom, d["orders"])
-        for key in ("trades", "positions", "account", "log"):
+        for key in ("trades", "positions", "account", "log", "health"):
             self.tabifyDockWidget(d["orders"], d[key])
         d["orders"].raise_()
         self._size_docks()
@@ -251,6 +254,7 @@ class MainWindow(QMainWindow):
         bridge.fills_added.connect(self.trades.model.upsert)
         bridge.portfolio_changed.connect(self._on_portfolio)
         bridge.logs_added.connect(self.log_panel.add)
+        bridge.health_changed.connect(self.health_panel.show_snapshot)
         bridge.status_changed.connect(self.show_status)
         bridge.tick_rate_changed.connect(
             lambda rate: self.rate_label.setText(f"{rate:,.0f} ticks/s")
