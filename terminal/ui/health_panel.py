@@ -10,10 +10,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -97,10 +99,19 @@ class HealthPanel(QWidget):
         columns = QHBoxLayout()
         columns.addWidget(self.table, 3)
         columns.addLayout(grid, 2)
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(2, 2, 2, 2)
+        inner.addLayout(columns, 1)
+        inner.addWidget(self.figures)
+        # Scrolls rather than raise the window's minimum height (the dock shares its row).
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.figures)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
     def show_snapshot(self, snap: HealthSnapshot) -> None:
         self._fill_table(snap)
