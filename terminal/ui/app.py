@@ -20,6 +20,7 @@ from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.engine.paths import user_config_dir
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.crash_dialog import CrashReporter
 from terminal.ui.main_window import MainWindow
 from terminal.ui.theme import apply_theme
 
@@ -61,9 +62,12 @@ async def run_window(
     bridge = EngineBridge(engine, config.ui.refresh_hz)
     closed = asyncio.Event()
     window: MainWindow | None = None
+    reporter = CrashReporter()
+    reporter.install(asyncio.get_running_loop())  # from here on, errors show, the app goes on
     try:
         await engine.start()
         window = MainWindow(engine, bridge, settings, theme)
+        reporter.setParent(window)
         window.closed.connect(closed.set)
         if size is not None:
             window.resize(*size)
@@ -81,6 +85,7 @@ async def run_window(
             QTimer.singleShot(int(exit_after * 1000), window.close)
         await closed.wait()
     finally:
+        reporter.uninstall()
         bridge.close()
         await engine.stop()
         logs.detach(log_handler)
