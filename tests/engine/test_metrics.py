@@ -151,3 +151,25 @@ def test_health_verdicts_say_why() -> None:
     error = FeedStatus("desk", ConnectionStatus.ERROR, "535 authentication failed")
     assert broker_health(error).level is HealthLevel.RED
     assert broker_health(None).level is HealthLevel.GREEN
+
+
+def test_mail_outbox_and_a_down_broker_show_in_the_snapshot() -> None:
+    from tests.mail_server import free_port
+    from tests.plugins.mail_harness import buy_limit, mail_broker, started, until
+    from tests.plugins.mail_harness import make_engine as mail_engine
+
+    async def scenario() -> HealthSnapshot:
+        engine = await started(mail_engine(mail_broker("desk", free_port())))  # nobody listens
+        try:
+            engine.submit(buy_limit("desk"))
+            await until(lambda: engine.broker_status["desk"].status is not ConnectionStatus.LIVE,
+                        what="the broker to notice the server is down")
+            return engine.metrics.sample(engine)
+        finally:
+            await engine.stop()
+
+    snap = run(scenario())
+    desk = next(b for b in snap.brokers if b.name == "desk")
+    assert desk.outbox == 1
+    assert desk.health.level in (HealthLevel.AMBER, HealthLevel.RED)
+    assert desk.health.reason.startswith(desk.health.status)
