@@ -35,7 +35,7 @@ from terminal.engine.config import Config, PluginInstance, describe_validation_e
 from terminal.engine.conflation import TickConflator
 from terminal.engine.feed import Feed
 from terminal.engine.logs import log_context
-from terminal.engine.metrics import PROBE_MASK, EngineMetrics
+from terminal.engine.metrics import EngineMetrics
 from terminal.engine.order_validation import FieldProblem, validate_request
 from terminal.engine.orders import OrderBook
 from terminal.engine.paths import user_data_dir
@@ -270,9 +270,7 @@ class Engine:
     # ---- market state ------------------------------------------------------------------
     def _remember_tick(self, tick: Tick) -> None:
         self.latest[tick.symbol] = tick
-        count = self.tick_count = self.tick_count + 1
-        if not count & PROBE_MASK:  # metrics sample one tick in 64: nearly free
-            self.metrics.on_sampled_tick(tick)
+        self.tick_count += 1
 
     def last_price(self, symbol: str) -> float | None:
         tick = self.latest.get(symbol)

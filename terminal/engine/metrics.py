@@ -1,18 +1,18 @@
-"""Engine metrics: cheap on the tick path, summarised once a second off it.
+"""Engine metrics: nothing added per tick, summarised once a second off the tick path.
 
-The tick path pays for one test per tick: on every ``PROBE_EVERY``-th tick the engine calls
-:meth:`EngineMetrics.on_sampled_tick`, which credits ``PROBE_EVERY`` ticks to the tick's feed
-and, at most every ``PROBE_INTERVAL_S``, brackets the dispatch of the next tick
-(:meth:`EventBus.bracket_next`): its time through every handler (latest, bars, strategies) is
-one latency sample. A wrapper counting every tick
-per feed cost 15% of the engine's tick path (tests/benchmarks/bench_bars.py); the sampled
-count is exact with one feed and within a few ``PROBE_EVERY`` ticks per feed with several.
+Latency of the tick path is probed: ``PROBE_INTERVAL_S`` after the previous probe, the next
+tick's dispatch is bracketed (:meth:`EventBus.bracket_next`) and its time through every
+handler (latest price, bars, strategies) is one sample; other ticks pay nothing. Counting
+ticks per feed in a wrapper or a per-tick test cost 5–15% of the engine's tick path
+(tests/benchmarks/bench_bars.py), so tick counts come from the engine's own ``tick_count``:
+exact for a single feed; with several, split by the feeds' shares of the probed ticks (the
+first tick after a random moment comes from each feed in proportion to its rate).
 
 Everything else (rates, ages, queue depths, drops, errors, process figures) is read from the
 engine's own counters by :meth:`EngineMetrics.sample`, once a second, into an immutable
-:class:`HealthSnapshot` that the GUI and the Prometheus endpoint show. Ages of the last tick
-are found there too (a symbol's latest tick changed since the previous sample), so they have
-the sample interval's resolution and cost the tick path nothing.
+:class:`HealthSnapshot` that the GUI and the Prometheus endpoint show. A symbol's last-tick
+age is found there too (its latest tick changed since the previous sample), so ages have the
+sample interval's resolution; a feed's age is that of its freshest symbol.
 """
 
 from __future__ import annotations
@@ -37,10 +37,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("terminal.metrics")
 
-PROBE_EVERY = 64  # a power of two: the tap tests it with a mask
-PROBE_MASK = PROBE_EVERY - 1
-PROBE_INTERVAL_S = 0.05  # at most 20 latency probes a second: each costs a few µs
-SAMPLE_INTERVAL_S = 1.0
+PROBE_INTERVAL_S = 0.05  # 20 latency probes a second while ticks flow: each costs a few µs
+SAMPLES_PER_SNAPSHOT = 20  # one snapshot a second
+SHARE_WINDOW_S = 10.0  # feeds' shares of the tick rate are judged over this long
 PATHS = ("tick_to_strategy", "bar_to_strategy", "order_to_ack", "order_to_fill")
 
 
@@ -128,30 +127,29 @@ class EngineMetrics:
         self.latency = {path: LatencyWindow(window_s) for path in PATHS}
         self._feed_of: dict[str, str] = {}  # symbol → feed
         self._mapped_feeds: set[str] = set()
-        self._sampled: dict[str, int] = {}  # feed → ticks credited by sampling
+        self._probed_feeds: deque[tuple[float, str]] = deque(maxlen=1024)  # (time, feed)
+        self._estimated: dict[str, float] = {}  # feed → ticks, with several feeds
+        self._total: tuple[int, float] | None = None  # engine.tick_count and when
         self.probing = False
-        self._probe_t0 = -PROBE_INTERVAL_S
+        self._probe_t0 = 0.0
         self._awaiting_ack: dict[str, int] = {}  # order id → created_ns
         self._awaiting_fill: dict[str, int] = {}
         self._bar_lengths: dict[str, int] = {}
         self._process = ProcessSampler()
-        self._counts: dict[str, tuple[int, float, float]] = {}  # feed → count, at, last tick
         self._symbols: dict[str, tuple[Tick, float]] = {}
         self.last: HealthSnapshot | None = None
         bus.subscribe(OrderEvent, self._on_order)
         bus.subscribe(BarEvent, self._on_bar)
 
-    # ---- tick path ---------------------------------------------------------------------
-    def on_sampled_tick(self, tick: Tick) -> None:
-        """Called by the engine for every ``PROBE_EVERY``-th tick it takes in: credits its
-        feed and times the dispatch of the next tick."""
-        feed = self._feed_of.get(tick.symbol, "")
-        self._sampled[feed] = self._sampled.get(feed, 0) + PROBE_EVERY
-        if not self.probing and time.perf_counter() - self._probe_t0 >= PROBE_INTERVAL_S:
+    # ---- tick path: probes only ----------------------------------------------------------
+    def arm_probe(self) -> None:
+        """Time the dispatch of the next tick (called by :meth:`run`, and by tests)."""
+        if not self.probing:
             self.probing = True
             self._bus.bracket_next(Tick, self._start_probe, self._end_probe)
 
-    def _start_probe(self, _tick: Tick) -> None:
+    def _start_probe(self, tick: Tick) -> None:
+        self._probed_feeds.append((time.monotonic(), self._feed_of.get(tick.symbol, "")))
         self._probe_t0 = time.perf_counter()
 
     def _end_probe(self, _tick: Tick) -> None:
@@ -203,7 +201,8 @@ class EngineMetrics:
         real_now = time.monotonic()
         now = real_now if now is None else now
         self._map_symbols(engine)
-        feeds = tuple(self._feed_figures(engine, name, now) for name in engine.feeds)
+        symbol_ages = self._symbol_ages(engine.latest, now)
+        feeds = self._feed_figures(engine, symbol_ages, now)
         brokers = tuple(
             BrokerFigures(name, broker_health(engine.broker_status.get(name)), _outbox(broker))
             for name, broker in engine.brokers.items()
@@ -214,7 +213,7 @@ class EngineMetrics:
             ts=time.time(),
             feeds=feeds,
             brokers=brokers,
-            symbol_ages=self._symbol_ages(engine.latest, now),
+            symbol_ages=symbol_ages,
             latency={path: window.summary(real_now) for path, window in self.latency.items()},
             latency_totals={
                 path: (window.total_count, window.total_sum)
@@ -234,21 +233,43 @@ class EngineMetrics:
         )
         return self.last
 
-    def _feed_figures(self, engine: Engine, name: str, now: float) -> FeedFigures:
-        # One feed: every tick is its own, counted exactly; several: sampled credits.
-        count = engine.tick_count if len(engine.feeds) == 1 else self._sampled.get(name, 0)
-        previous = self._counts.get(name)
-        if previous is None:
-            rate, last_tick = 0.0, (now if count else -1.0)
-        else:
-            old_count, at, last_tick = previous
-            rate = (count - old_count) / (now - at) if now > at else 0.0
-            if count != old_count:
-                last_tick = now
-        self._counts[name] = (count, now, last_tick)
-        age = now - last_tick if last_tick >= 0 else None
-        health = feed_health(engine.feed_status.get(name), age)
-        return FeedFigures(name, health, count, rate, age)
+    def _feed_figures(
+        self, engine: Engine, symbol_ages: dict[str, float], now: float
+    ) -> tuple[FeedFigures, ...]:
+        count = engine.tick_count
+        added, rate = 0, 0.0
+        if self._total is not None:
+            added, elapsed = count - self._total[0], now - self._total[1]
+            rate = added / elapsed if elapsed > 0 else 0.0
+        self._total = (count, now)
+        shares = self._shares(list(engine.feeds), now)
+        ages: dict[str, float] = {}
+        for symbol, age in symbol_ages.items():
+            feed = self._feed_of.get(symbol)
+            if feed is not None:
+                ages[feed] = min(age, ages.get(feed, age))
+        figures = []
+        for name in engine.feeds:
+            share = shares.get(name, 0.0)
+            estimate = self._estimated[name] = self._estimated.get(name, 0.0) + added * share
+            ticks = count if len(engine.feeds) == 1 else round(estimate)
+            feed_age = ages.get(name)
+            health = feed_health(engine.feed_status.get(name), feed_age)
+            figures.append(FeedFigures(name, health, ticks, rate * share, feed_age))
+        return tuple(figures)
+
+    def _shares(self, feeds: list[str], now: float) -> dict[str, float]:
+        if len(feeds) == 1:
+            return {feeds[0]: 1.0}
+        probed = self._probed_feeds
+        while probed and probed[0][0] < now - SHARE_WINDOW_S:
+            probed.popleft()
+        if not probed:
+            return {}
+        counts: dict[str, int] = {}
+        for _, feed in probed:
+            counts[feed] = counts.get(feed, 0) + 1
+        return {feed: counts.get(feed, 0) / len(probed) for feed in feeds}
 
     def _map_symbols(self, engine: Engine) -> None:
         if len(self._mapped_feeds) != len(engine.feeds):
@@ -271,11 +292,15 @@ class EngineMetrics:
                 ages[symbol] = now - previous[1]
         return ages
 
-    async def run(self, engine: Engine, interval_s: float = SAMPLE_INTERVAL_S) -> None:
-        """Sample every ``interval_s`` and publish the snapshot on the bus."""
+    async def run(self, engine: Engine) -> None:
+        """Arm a latency probe every ``PROBE_INTERVAL_S``; once a second, publish a snapshot."""
+        turns = 0
         while True:
-            await asyncio.sleep(interval_s)
-            self._bus.publish(self.sample(engine))
+            await asyncio.sleep(PROBE_INTERVAL_S)
+            self.arm_probe()
+            turns += 1
+            if turns % SAMPLES_PER_SNAPSHOT == 0:
+                self._bus.publish(self.sample(engine))
 
 
 def _outbox(broker: object) -> int:
