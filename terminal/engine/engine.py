@@ -336,6 +336,10 @@ class Engine:
         )
         return OrderEstimate(notional, commission, notional * instrument.margin_rate)
 
+    def accounts_of(self, broker: str) -> list[str]:
+        plugin = self.brokers.get(broker)
+        return plugin.accounts() if plugin is not None else []
+
     def is_simulated(self, broker: str) -> bool:
         plugin = self.brokers.get(broker)
         return plugin is not None and plugin.simulated
@@ -423,6 +427,11 @@ class Engine:
     def _check(self, request: OrderRequest) -> str:
         if request.broker not in self.brokers:
             return f"unknown broker '{request.broker}'"
+        if request.account and request.account not in self.brokers[request.broker].accounts():
+            return (
+                f"account '{request.account}' is not one of broker {request.broker}'s "
+                f"accounts {self.brokers[request.broker].accounts()}"
+            )
         status = self.broker_status.get(request.broker)
         if status is not None and status.status in (
             ConnectionStatus.DISCONNECTED,
