@@ -404,7 +404,13 @@ class MainWindow(QMainWindow):
 def _scrollable(widget: QWidget) -> QScrollArea:
     """Let a tall panel scroll instead of forcing its minimum height on the whole window."""
     area = QScrollArea()
+    area.setObjectName("panelScroll")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(widget)
+    # Scroll vertically only: keep the panel's own minimum width.
+    area.setMinimumWidth(
+        widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width()
+    )
     return area
