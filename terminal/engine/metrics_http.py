@@ -41,7 +41,8 @@ class EngineCollector(Collector):
             "terminal_ticks", "Ticks the engine took in, all feeds", value=engine.tick_count
         )
         feed_ticks = CounterMetricFamily(
-            "terminal_feed_ticks", "Ticks per feed (estimated from probed ticks with several feeds)",
+            "terminal_feed_ticks",
+            "Ticks per feed (estimated from probed ticks with several feeds)",
             labels=["feed"],
         )
         rate = GaugeMetricFamily("terminal_feed_ticks_per_second", "Tick rate", labels=["feed"])
