@@ -32,6 +32,14 @@ def make_engine() -> Engine:
     return Engine(config_with([FEED], [PAPER]), registry_with(ManualFeed))
 
 
+async def started_manual() -> tuple[Engine, ManualFeed]:
+    engine = make_engine()
+    await engine.start()
+    feed = engine.feeds["manual"]
+    assert isinstance(feed, ManualFeed)
+    return engine, feed
+
+
 def test_latency_window_percentiles_and_sliding_out() -> None:
     window = LatencyWindow(window_s=10.0)
     for i in range(100):
@@ -48,10 +56,7 @@ def test_latency_window_percentiles_and_sliding_out() -> None:
 
 def test_counts_rates_and_probes_that_time_one_dispatch_each() -> None:
     async def scenario() -> None:
-        engine = make_engine()
-        await engine.start()
-        feed = engine.feeds["manual"]
-        assert isinstance(feed, ManualFeed)
+        engine, feed = await started_manual()
         engine.metrics.sample(engine, now=T0)
         for i in range(300):
             if i % 100 == 0:
@@ -103,10 +108,7 @@ def test_several_feeds_share_the_count_by_probed_ticks() -> None:
 
 def test_ages_grow_while_nothing_arrives_and_feed_turns_amber() -> None:
     async def scenario() -> HealthSnapshot:
-        engine = make_engine()
-        await engine.start()
-        feed = engine.feeds["manual"]
-        assert isinstance(feed, ManualFeed)
+        engine, feed = await started_manual()
         feed.context.set_status(ConnectionStatus.LIVE)
         feed.push(quote(10.0, 9.99, 10.01))
         engine.metrics.sample(engine, now=T0)
@@ -124,10 +126,7 @@ def test_ages_grow_while_nothing_arrives_and_feed_turns_amber() -> None:
 
 def test_order_ack_and_fill_latencies_come_from_the_paper_broker() -> None:
     async def scenario() -> HealthSnapshot:
-        engine = make_engine()
-        await engine.start()
-        feed = engine.feeds["manual"]
-        assert isinstance(feed, ManualFeed)
+        engine, feed = await started_manual()
         feed.push(quote(10.0, 9.99, 10.01, ts=engine.clock.now_ns()))
         request = OrderRequest(
             broker="paper", symbol=TEST_SYMBOL, side=Side.BUY, quantity=1.0,
