@@ -73,13 +73,13 @@ def test_order_from_ticket_shows_in_orders_and_trades(window: MainWindow, qtbot:
 def test_chart_follows_live_ticks(window: MainWindow, qtbot: QtBot) -> None:
     chart = window.chart
     assert chart.symbol == "BTCUSDT.BINANCE"
-    assert len(chart._closed) >= 500  # seeded history
-    qtbot.waitUntil(lambda: chart.candles._forming is not None, timeout=8000)
-    first = chart.candles._forming
-    qtbot.waitUntil(lambda: chart.candles._forming != first, timeout=8000)
+    assert chart.buffer.size >= 500  # seeded history
+    qtbot.waitUntil(lambda: chart.buffer.forming is not None, timeout=8000)
+    first = chart.buffer.forming
+    qtbot.waitUntil(lambda: chart.buffer.forming != first, timeout=8000)
     assert chart.last_line.value() == window.bridge.latest("BTCUSDT.BINANCE").last
     left, right = chart.price_plot.viewRange()[0]
-    assert left < chart.candles.count <= right  # the latest bar is in view
+    assert left < chart.buffer.count <= right  # the latest bar is in view
 
 
 def test_double_click_in_market_watch_opens_that_chart(window: MainWindow, qtbot: QtBot) -> None:
