@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from typing import ClassVar
 
 import numpy as np
@@ -61,11 +61,10 @@ class Indicator:
     kind: ClassVar[str] = ""
     outputs: ClassVar[tuple[str, ...]] = ()
     overlay: ClassVar[bool] = True
-    values: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def label(self) -> str:
-        params = ",".join(str(v) for k, v in vars(self).items() if k != "values")
+        params = ",".join(f"{getattr(self, f.name):g}" for f in fields(self) if f.init)
         return f"{self.kind}({params})"
 
     def compute(self, close: np.ndarray) -> dict[str, np.ndarray]:

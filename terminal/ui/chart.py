@@ -22,6 +22,7 @@ from terminal.engine.bars.timeframes import SUPPORTED, parse_timeframe
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart_crosshair import Crosshair
 from terminal.ui.chart_data import BarBuffer
+from terminal.ui.chart_indicators import ChartIndicators
 from terminal.ui.chart_items import CandleItem, PriceAxis, TimeAxis, VolumeItem, visible_span
 from terminal.ui.theme import Theme
 
@@ -125,6 +126,7 @@ class CandleChart(QWidget):
         self.price_plot.addItem(self.last_line, ignoreBounds=True)
         self.price_plot.sigXRangeChanged.connect(self._on_x_range)
         self.crosshair = Crosshair(self)
+        self.indicators = ChartIndicators(self)
 
     def add_pane(self, row: int, stretch: int, axes: dict[str, pg.AxisItem]) -> pg.PlotItem:
         """A plot in ``row`` sharing the price plot's x axis, price scale on the right."""
@@ -145,6 +147,39 @@ class CandleChart(QWidget):
         if row > 0:
             plot.setXLink(self.graphics.getItem(0, 0))
         return plot
+
+    def add_indicator_pane(self) -> pg.PlotItem:
+        """A new pane at the bottom for an oscillator; it takes over the time labels."""
+        row = self.graphics.ci.layout.rowCount()
+        pane = self.add_pane(row, 1, {"bottom": TimeAxis(self.buffer), "right": PriceAxis()})
+        pane.getAxis("bottom").bar_seconds = self.time_axis.bar_seconds
+        self._label_bottom_pane()
+        return pane
+
+    def remove_pane(self, pane: pg.PlotItem) -> None:
+        self.graphics.removeItem(pane)
+        self._label_bottom_pane()
+
+    def panes(self) -> list[pg.PlotItem]:
+        """The plots top to bottom: price, volume, then indicator panes."""
+        items = [item for item in self.graphics.ci.items if isinstance(item, pg.PlotItem)]
+        return sorted(items, key=lambda item: self.graphics.ci.items[item][0][0])
+
+    def _label_bottom_pane(self) -> None:
+        panes = self.panes()
+        for pane in panes[1:]:
+            axis = pane.getAxis("bottom")
+            last = pane is panes[-1]
+            axis.setStyle(showValues=last)
+            axis.setHeight(None if last else 0)
+
+    @property
+    def theme(self) -> Theme:
+        return self._theme
+
+    @property
+    def instruments(self) -> dict[str, Instrument]:
+        return self._instruments
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
@@ -183,7 +218,8 @@ class CandleChart(QWidget):
         self._unsubscribe = self._bridge.subscribe_bars(self.symbol, self.timeframe)
         tf = parse_timeframe(self.timeframe)
         seconds = tf.length_ns / 1e9 if tf.intraday else PERIOD_SECONDS[tf.kind]
-        self.time_axis.bar_seconds = self.volume_axis.bar_seconds = seconds
+        for pane in self.panes():
+            pane.getAxis("bottom").bar_seconds = seconds
         self.price_axis.set_marker("last", None)
         self.last_line.hide()
         self.load_history()
@@ -304,7 +340,7 @@ class CandleChart(QWidget):
     def _scroll_to_latest(self) -> None:
         (left, right), _ = self.price_plot.viewRange()
         count = self.buffer.count
-        if right < count + 1:
+        if right < count + 1.5:  # keep two bars of room after the latest
             self.price_plot.setXRange(count + 2 - (right - left), count + 2, padding=0)
 
     def _on_x_range(self, *_: object) -> None:
