@@ -24,6 +24,7 @@ from terminal.ui.chart_crosshair import Crosshair
 from terminal.ui.chart_data import BarBuffer
 from terminal.ui.chart_indicators import ChartIndicators
 from terminal.ui.chart_items import CandleItem, PriceAxis, TimeAxis, VolumeItem, visible_span
+from terminal.ui.chart_trades import ChartTrades
 from terminal.ui.theme import Theme
 
 VISIBLE_BARS = 150
@@ -127,6 +128,7 @@ class CandleChart(QWidget):
         self.price_plot.sigXRangeChanged.connect(self._on_x_range)
         self.crosshair = Crosshair(self)
         self.indicators = ChartIndicators(self)
+        self.trades = ChartTrades(self, self._bridge)
 
     def add_pane(self, row: int, stretch: int, axes: dict[str, pg.AxisItem]) -> pg.PlotItem:
         """A plot in ``row`` sharing the price plot's x axis, price scale on the right."""
@@ -386,7 +388,9 @@ class CandleChart(QWidget):
         action()
 
     def close_chart(self) -> None:
+        """Let go of the engine: bar subscription and bridge signals."""
         self._unsubscribe()
+        self.trades.close()
         self._bridge.refreshed.disconnect(self.refresh)
 
     # ---- crosshair support ------------------------------------------------------------------
