@@ -22,6 +22,7 @@ from terminal.engine.bars.timeframes import SUPPORTED, parse_timeframe
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart_crosshair import Crosshair
 from terminal.ui.chart_data import BarBuffer
+from terminal.ui.chart_indicator_dialog import IndicatorMenu
 from terminal.ui.chart_indicators import ChartIndicators
 from terminal.ui.chart_items import CandleItem, PriceAxis, TimeAxis, VolumeItem, visible_span
 from terminal.ui.chart_trades import ChartTrades
@@ -128,6 +129,8 @@ class CandleChart(QWidget):
         self.price_plot.sigXRangeChanged.connect(self._on_x_range)
         self.crosshair = Crosshair(self)
         self.indicators = ChartIndicators(self)
+        self.indicator_menu = IndicatorMenu(self.indicators)
+        self.toolbar.insertWidget(2, self.indicator_menu)
         self.trades = ChartTrades(self, self._bridge)
 
     def add_pane(self, row: int, stretch: int, axes: dict[str, pg.AxisItem]) -> pg.PlotItem:
