@@ -65,6 +65,7 @@ class CandleChart(QWidget):
         self._unsubscribe: Callable[[], None] = lambda: None
         self._follow = True
         self._loading_older = False
+        self._dropped: int | None = None  # start of a held bar that is in fact still forming
         self.after_refresh: list[Callable[[], None]] = []  # indicator and trade layers
         self._build_toolbar()
         self._build_plots()
@@ -234,6 +235,7 @@ class CandleChart(QWidget):
         """Take the newest ``history_chunk`` closed bars from the engine as numpy blocks."""
         total = self._bridge.bar_count(self.symbol, self.timeframe)
         self._offset = max(0, total - self.history_chunk)
+        self._dropped = None
         self.buffer.load(*self._bridge.bar_arrays(self.symbol, self.timeframe, self._offset))
         self._synced = total
         self._apply_forming(self._bridge.forming_bar(self.symbol, self.timeframe))
@@ -275,6 +277,13 @@ class CandleChart(QWidget):
 
     def _sync_closed(self) -> None:
         total = self._bridge.bar_count(self.symbol, self.timeframe)
+        if self._dropped is not None:
+            forming = self._bridge.forming_bar(self.symbol, self.timeframe)
+            if forming is None or forming.start != self._dropped:  # that period has closed
+                self._dropped = None
+                arrays = self._bridge.bar_arrays(self.symbol, self.timeframe, self._offset)
+                self.buffer.extend(*arrays)
+                self._synced = total
         if total == self._synced:
             return
         size = self.buffer.size
@@ -293,6 +302,12 @@ class CandleChart(QWidget):
 
     def _apply_forming(self, bar: Bar | None) -> None:
         size = self.buffer.size
+        if bar is not None and size and bar.start == self.buffer.starts[size - 1]:
+            # History derived from finer bars when this timeframe was subscribed already holds
+            # a partial bar for the period still forming: show the live one in its place.
+            self.buffer.drop_last()
+            self._dropped = bar.start
+            size -= 1
         if bar is None or (size and bar.start <= self.buffer.starts[size - 1]):
             self.buffer.set_forming(None)
         else:

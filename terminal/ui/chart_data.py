@@ -84,6 +84,12 @@ class BarBuffer:
         if self.forming is not None and self.size and self.forming[0] <= int(starts[-1]):
             self.forming = None
 
+    def drop_last(self) -> None:
+        """Forget the newest closed bar (it is still forming after all)."""
+        self._adopt(self.starts[:-1], self._values[:-1])
+        self.generation += 1
+        self._cache = None
+
     def _adopt(self, starts: np.ndarray, values: np.ndarray) -> None:
         if values.ndim != 2 or values.shape[1] < 5 or len(values) != len(starts):
             raise ValueError(f"bars: values of shape {values.shape} don't fit {len(starts)} starts")
