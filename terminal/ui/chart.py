@@ -83,7 +83,6 @@ class CandleChart(QWidget):
         self.symbol_box = QComboBox()
         self.symbol_box.setEditable(True)
         self.symbol_box.addItems(sorted(self._instruments))
-        self.symbol_box.setMinimumWidth(170)
         completer = QCompleter(sorted(self._instruments), self.symbol_box)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -98,6 +97,10 @@ class CandleChart(QWidget):
         self.readout = QLabel()
         self.readout.setObjectName("chartReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setMinimumWidth(1)  # may be cut rather than widen the window
+        self.symbol_box.setMinimumWidth(90)
+        self.symbol_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.symbol_box.setMinimumContentsLength(8)
         self.toolbar = QHBoxLayout()
         self.toolbar.setContentsMargins(4, 2, 4, 0)
         self.toolbar.addWidget(self.symbol_box)

@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 
 from terminal.engine.indicators import Indicator
 from terminal.ui.chart_data import CLOSE
-from terminal.ui.chart_items import visible_span
+from terminal.ui.chart_items import ViewBoundItem, visible_span
 
 if TYPE_CHECKING:
     from terminal.ui.chart import CandleChart
@@ -71,7 +70,7 @@ class IndicatorSeries:
         return x, y
 
 
-class IndicatorCurve(pg.GraphicsObject):
+class IndicatorCurve(ViewBoundItem):
     """One output line of an indicator, drawn over the visible bars only."""
 
     def __init__(self, series: IndicatorSeries, name: str, color: str) -> None:
@@ -84,17 +83,6 @@ class IndicatorCurve(pg.GraphicsObject):
         if view is None or not self.series.values:
             return np.empty(0), np.empty(0)
         return self.series.samples(self.name, *visible_span(view))
-
-    def boundingRect(self) -> QRectF:
-        view = self.getViewBox()
-        return QRectF() if view is None else view.viewRect()
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
-        super().viewRangeChanged()
-
-    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Any = None) -> tuple[Any, Any]:
-        return (None, None)
 
     def paint(self, painter: QPainter, *_: Any) -> None:
         x, y = self.samples()

@@ -33,7 +33,23 @@ def visible_span(view: pg.ViewBox) -> tuple[int, int, int]:
 Scale = tuple[float, float, float, float]  # view -> device: sx, sy, dx, dy
 
 
-class _BucketItem(pg.GraphicsObject):
+class ViewBoundItem(pg.GraphicsObject):
+    """An item that draws only within its view: bounded by the visible area, never by all
+    the data, and left out of auto-range (the chart fits its ranges itself)."""
+
+    def boundingRect(self) -> QRectF:
+        view = self.getViewBox()
+        return QRectF() if view is None else view.viewRect()
+
+    def viewRangeChanged(self) -> None:
+        self.prepareGeometryChange()
+        super().viewRangeChanged()
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Any = None) -> tuple[Any, Any]:
+        return (None, None)
+
+
+class _BucketItem(ViewBoundItem):
     """Shared plumbing: reads a BarBuffer, paints the visible buckets, bounded by the view."""
 
     def __init__(self, buffer: BarBuffer, up: QColor, down: QColor) -> None:
@@ -53,18 +69,6 @@ class _BucketItem(pg.GraphicsObject):
             return EMPTY
         first, stop, step = visible_span(view)
         return self.buffer.buckets(first, stop, step)
-
-    def boundingRect(self) -> QRectF:
-        # Always the visible area: what is drawn depends on the view, never on all bars.
-        view = self.getViewBox()
-        return QRectF() if view is None else view.viewRect()
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
-        super().viewRangeChanged()
-
-    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Any = None) -> tuple[Any, Any]:
-        return (None, None)  # the chart fits its ranges itself, from the visible bars
 
     def paint(self, painter: QPainter, *_: Any) -> None:
         buckets = self.visible()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
 
 from terminal.domain.enums import AssetClass
 from terminal.domain.instrument import Instrument
@@ -13,6 +14,9 @@ from terminal.domain.market import Tick
 from terminal.engine.bars.batch import BAR_COLUMNS
 from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
+from terminal.ui.bridge import EngineBridge
+from terminal.ui.chart import CandleChart
+from terminal.ui.theme import THEMES
 
 MINUTE = 60_000_000_000
 T0 = int(pd.Timestamp("2024-03-04 01:30", tz="UTC").value)
@@ -44,6 +48,22 @@ def make_engine(bars: dict[str, int]) -> Engine:
     for seed, (symbol, n) in enumerate(bars.items(), start=7):
         engine.bars.store.merge(history_frame(symbol, n, seed))
     return engine
+
+
+def open_chart(engine: Engine, qtbot: QtBot, **kwargs: int) -> tuple[CandleChart, EngineBridge]:
+    """A shown 1200x700 chart on AAA.SIM over ``engine``, through a real bridge."""
+    bridge = EngineBridge(engine, refresh_hz=30)
+    chart = CandleChart(bridge, engine.instruments, THEMES["dark"], "AAA.SIM", **kwargs)
+    qtbot.addWidget(chart)
+    chart.resize(1200, 700)
+    chart.show()
+    qtbot.waitExposed(chart)
+    return chart, bridge
+
+
+def close_chart(chart: CandleChart, bridge: EngineBridge) -> None:
+    chart.close_chart()
+    bridge.close()
 
 
 def tick(symbol: str, minute: int, last: float, volume: float, second: int = 5) -> Tick:

@@ -13,10 +13,16 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from terminal.engine.engine import Engine
-from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import VISIBLE_BARS, CandleChart
 from terminal.ui.theme import THEMES
-from tests.ui.chart_helpers import colour_counts, history_frame, make_engine, tick
+from tests.ui.chart_helpers import (
+    close_chart,
+    colour_counts,
+    history_frame,
+    make_engine,
+    open_chart,
+    tick,
+)
 
 N = 3000
 
@@ -28,20 +34,9 @@ def engine() -> Engine:
 
 @pytest.fixture
 def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
-    bridge = EngineBridge(engine, refresh_hz=30)
-    chart = make_chart(bridge, qtbot)
+    chart, bridge = open_chart(engine, qtbot)
     yield chart
-    chart.close_chart()
-    bridge.close()
-
-
-def make_chart(bridge: EngineBridge, qtbot: QtBot, **kwargs: int) -> CandleChart:
-    chart = CandleChart(bridge, bridge.engine.instruments, THEMES["dark"], "AAA.SIM", **kwargs)
-    qtbot.addWidget(chart)
-    chart.resize(1200, 700)
-    chart.show()
-    qtbot.waitExposed(chart)
-    return chart
+    close_chart(chart, bridge)
 
 
 def x_range(chart: CandleChart) -> tuple[float, float]:
@@ -169,9 +164,7 @@ def test_double_click_returns_to_the_latest_bar(chart: CandleChart, qtbot: QtBot
 def test_zoomed_out_draws_aggregated_candles_and_zooming_in_brings_detail_back(
     qtbot: QtBot,
 ) -> None:
-    engine = make_engine({"AAA.SIM": 200_000})
-    bridge = EngineBridge(engine)
-    chart = make_chart(bridge, qtbot)
+    chart, bridge = open_chart(make_engine({"AAA.SIM": 200_000}), qtbot)
     try:
         chart.show_all()
         chart.grab()
@@ -195,13 +188,11 @@ def test_zoomed_out_draws_aggregated_candles_and_zooming_in_brings_detail_back(
         assert chart.candles.visible().width == 1
         assert chart.candles.last_drawn == pytest.approx(right - left, abs=3)
     finally:
-        chart.close_chart()
-        bridge.close()
+        close_chart(chart, bridge)
 
 
 def test_older_history_loads_at_the_left_edge(engine: Engine, qtbot: QtBot) -> None:
-    bridge = EngineBridge(engine)
-    chart = make_chart(bridge, qtbot, history_chunk=1000)
+    chart, bridge = open_chart(engine, qtbot, history_chunk=1000)
     try:
         assert chart.buffer.size == 1000
         first_start = chart.buffer.starts[0]
@@ -212,8 +203,7 @@ def test_older_history_loads_at_the_left_edge(engine: Engine, qtbot: QtBot) -> N
         assert chart.buffer.starts[1000] == first_start
         assert chart.buffer.starts[0] == history_frame("AAA.SIM", N)["start"].iloc[1000]
     finally:
-        chart.close_chart()
-        bridge.close()
+        close_chart(chart, bridge)
 
 
 def test_crosshair_reads_out_the_bar_under_the_mouse(chart: CandleChart, qtbot: QtBot) -> None:

@@ -11,10 +11,8 @@ import talib
 from pytestqt.qtbot import QtBot
 
 from terminal.engine.engine import Engine
-from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import CandleChart
-from terminal.ui.theme import THEMES
-from tests.ui.chart_helpers import make_engine, tick
+from tests.ui.chart_helpers import close_chart, make_engine, open_chart, tick
 
 N = 600
 
@@ -26,14 +24,9 @@ def engine() -> Engine:
 
 @pytest.fixture
 def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
-    bridge = EngineBridge(engine, refresh_hz=30)
-    chart = CandleChart(bridge, engine.instruments, THEMES["dark"], "AAA.SIM")
-    qtbot.addWidget(chart)
-    chart.resize(1000, 700)
-    chart.show()
+    chart, bridge = open_chart(engine, qtbot)
     yield chart
-    chart.close_chart()
-    bridge.close()
+    close_chart(chart, bridge)
 
 
 def menu_action(chart: CandleChart, text: str) -> None:

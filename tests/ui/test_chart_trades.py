@@ -11,10 +11,8 @@ from terminal.domain.enums import OrderStatus, OrderType, Side, TimeInForce
 from terminal.domain.events import FillEvent, OrderEvent
 from terminal.domain.orders import Fill, Order
 from terminal.engine.engine import Engine
-from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import CandleChart
-from terminal.ui.theme import THEMES
-from tests.ui.chart_helpers import MINUTE, T0, make_engine, tick
+from tests.ui.chart_helpers import MINUTE, T0, close_chart, make_engine, open_chart, tick
 
 N = 400
 
@@ -26,13 +24,9 @@ def engine() -> Engine:
 
 @pytest.fixture
 def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
-    bridge = EngineBridge(engine, refresh_hz=30)
-    chart = CandleChart(bridge, engine.instruments, THEMES["dark"], "AAA.SIM")
-    qtbot.addWidget(chart)
-    chart.resize(1000, 600)
+    chart, bridge = open_chart(engine, qtbot)
     yield chart
-    chart.close_chart()
-    bridge.close()
+    close_chart(chart, bridge)
 
 
 def fill(fill_id: str, side: Side, price: float, ts: int, symbol: str = "AAA.SIM") -> Fill:
