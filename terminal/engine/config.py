@@ -31,6 +31,8 @@ class EngineSection(_Strict):
     bar_history: int = 2000
     persist: bool = True
     """Record orders, transitions, fills and accounts in SQLite in the user data folder."""
+    journal: bool = True
+    """With ``persist``: write every event reaching the strategies to a per-run journal."""
 
 
 class UiSection(_Strict):
