@@ -84,6 +84,8 @@ class ReplayResult(msgspec.Struct):
     placed: list[PlacedOrder]
     live: list[PlacedOrder]
     records: int
+    problems: list[str]
+    """Commands that could not be replayed, with the reason."""
 
     def first_difference(self) -> int | None:
         """Index of the first order that differs from live (or is missing), None if equal."""
@@ -103,11 +105,18 @@ def replay(records: list[j.Record], registry: Registry, only: str | None = None)
     ]
     host = ReplayHost(registry, setup, live)
     runner = StrategyRunner(host)
+    problems: list[str] = []
     for record in records:
         host.clock.set(record.ts)
-        _apply(runner, record, only)
+        try:
+            _apply(runner, record, only)
+        except (ValueError, KeyError) as exc:  # e.g. a strategy no longer installed
+            problems.append(f"{type(record).__name__} at {record.ts}: {exc.args[0]}")
     return ReplayResult(
-        host.placed, [PlacedOrder(r.instance, r.order_id, r.request) for r in live], len(records)
+        host.placed,
+        [PlacedOrder(r.instance, r.order_id, r.request) for r in live],
+        len(records),
+        problems,
     )
 
 

@@ -27,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
     registry = PluginRegistry()
     registry.discover()
     result = replay(records, registry, args.strategy)
+    for problem in result.problems:
+        print(f"terminal replay: {problem}", file=sys.stderr)
     for n, order in enumerate(result.placed, 1):
         print(f"{n:>5} {order.describe()}")
     where = f"instance {args.strategy}" if args.strategy else "all instances"
