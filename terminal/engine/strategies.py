@@ -160,6 +160,7 @@ class StrategyRunner:
             history = self._history(instance)
         self._record(j.StartRec(self._now(), name, history))
         strategy.history_phase = True
+        instance.refused = 0
         draining, self._draining = self._draining, True  # nothing is delivered mid warm-up
         try:
             strategy.now_ns = self._now()
@@ -171,6 +172,11 @@ class StrategyRunner:
         finally:
             strategy.history_phase = False
             self._draining = draining
+        if instance.refused:
+            log.info(
+                "strategy %s: warm-up on %d bars done, %d orders refused (history phase)",
+                name, len(history), instance.refused,
+            )
         if instance.state == WARMING_UP:
             instance.state = RUNNING
             self._save(instance)

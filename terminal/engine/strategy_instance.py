@@ -47,6 +47,8 @@ class StrategyInstance:
     """Cash flow of this instance's fills (commission included); P&L = cash + marked position."""
     last_price: float | None = None
     orders_placed: int = 0
+    refused: int = 0
+    """Orders refused during the current warm-up."""
     last_bar: dict[str, int] = field(default_factory=dict)
     """Start of the last bar fed per timeframe: the seam between warm-up and live."""
     unsubscribers: list[Callable[[], None]] = field(default_factory=list)
@@ -89,12 +91,16 @@ class InstanceContext:
     def submit(self, request: OrderRequest) -> str:
         instance = self._runner.get(self._name)
         if instance.strategy.history_phase:
-            self.log(
+            instance.refused += 1
+            message = (
                 f"history phase: {request.side.value} {request.quantity:g} {request.symbol} "
                 f"refused ({request.note or 'no reason given'}): a warm-up signal never "
-                f"becomes an order",
-                "WARNING",
+                f"becomes an order"
             )
+            if instance.refused == 1:
+                self.log(message, "WARNING")
+            else:  # every one in the instance's log; the runner sums them up for the app log
+                instance.log_lines.append(LogLine(time.time(), "WARNING", message))
             return ""
         return self._runner.submit_for(instance, request)
 
