@@ -50,7 +50,8 @@ def spin(manager: StrategyManager, name: str) -> QSpinBox | QDoubleSpinBox:
 
 def test_the_form_follows_the_strategy_class(manager: StrategyManager) -> None:
     manager.class_box.setCurrentText("twap")
-    assert list(manager.params_form.editors) == ["side", "quantity", "slices", "interval_s", "limit"]
+    editors = list(manager.params_form.editors)
+    assert editors == ["side", "quantity", "slices", "interval_s", "limit"]
     assert spin(manager, "slices").value() == 10  # the Params default
     manager.class_box.setCurrentText("sma_cross")
     assert list(manager.params_form.editors) == ["fast", "slow", "quantity"]
