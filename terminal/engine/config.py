@@ -33,6 +33,13 @@ class EngineSection(_Strict):
     """Record orders, transitions, fills and accounts in SQLite in the user data folder."""
     journal: bool = True
     """With ``persist``: write every event reaching the strategies to a per-run journal."""
+    close_today_first: list[str] = msgspec.field(default_factory=lambda: ["CFFEX"])
+    """Exchanges where a plain CLOSE takes today's position first (others: earlier days')."""
+    t_plus_one: list[str] = msgspec.field(default_factory=list)
+    """Exchanges whose stocks bought today can be sold only from the next trading day
+    (e.g. ["SSE", "SZSE"])."""
+    ack_timeout_s: float = 10.0
+    """An order a broker has not acknowledged after this long is flagged in its reason."""
 
 
 class UiSection(_Strict):

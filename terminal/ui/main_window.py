@@ -10,8 +10,11 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QSho
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
+    QScrollArea,
+    QWidget,
 )
 
 import terminal
@@ -111,7 +114,7 @@ class MainWindow(QMainWindow):
         for key, title, widget in (
             ("market_watch", "Market watch", self.market_watch),
             ("chart", "Chart", self.chart),
-            ("ticket", "Order ticket", self.ticket),
+            ("ticket", "Order ticket", _scrollable(self.ticket)),
             ("depth", "Depth", self.depth_panel),
             ("strategies", "Strategies", self.strategy_manager),
             ("orders", "Orders", self.orders),
@@ -396,3 +399,18 @@ class MainWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _scrollable(widget: QWidget) -> QScrollArea:
+    """Let a tall panel scroll instead of forcing its minimum height on the whole window."""
+    area = QScrollArea()
+    area.setObjectName("panelScroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    # Scroll vertically only: keep the panel's own minimum width.
+    area.setMinimumWidth(
+        widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width()
+    )
+    return area

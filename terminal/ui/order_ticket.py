@@ -105,6 +105,7 @@ class OrderTicket(QWidget):
         ):
             QShortcut(QKeySequence(key), self, action, context=Qt.ShortcutContext.WindowShortcut)
         bridge.ticks_changed.connect(self._on_ticks)
+        self._on_broker(self.broker_box.currentText())
         self._on_symbol(self.symbol_box.currentText())
         self._on_type()
 
@@ -118,7 +119,8 @@ class OrderTicket(QWidget):
         self.symbol_box.setCompleter(completer)
         self.broker_box = QComboBox()
         self.broker_box.addItems(brokers)
-        self.broker_box.currentTextChanged.connect(self._update_estimate)
+        self.broker_box.currentTextChanged.connect(self._on_broker)
+        self.account_box = QComboBox()
         self.type_box = _choices(TYPES)
         self.tif_box = _choices(TIFS)
         self.offset_box = _choices(OFFSETS)
@@ -145,6 +147,7 @@ class OrderTicket(QWidget):
             "trigger": self.trigger,
             "offset": self.offset_box,
             "broker": self.broker_box,
+            "account": self.account_box,
         }
 
     def _layout(self) -> None:
@@ -152,6 +155,7 @@ class OrderTicket(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.addRow("Symbol", self.symbol_box)
         form.addRow("Broker", self.broker_box)
+        form.addRow("Account", self.account_box)
         form.addRow("Type", self.type_box)
         form.addRow("Time in force", self.tif_box)
         form.addRow(self.offset_label, self.offset_box)
@@ -258,6 +262,7 @@ class OrderTicket(QWidget):
             trigger_price=self.trigger.value() if order_type.has_trigger else 0.0,
             time_in_force=TimeInForce(self.tif_box.currentData()),
             offset=Offset(self.offset_box.currentData()) if futures else Offset.NONE,
+            account=self.account_box.currentText(),
         )
 
     def _ask(self, text: str, on_yes: Callable[[], None]) -> None:
@@ -287,6 +292,11 @@ class OrderTicket(QWidget):
         if tick is not None:
             self.price.setValue(tick.last)
             self._show_quote(tick)
+        self._update_estimate()
+
+    def _on_broker(self, broker: str) -> None:
+        self.account_box.clear()
+        self.account_box.addItems(self._bridge.engine.accounts_of(broker))
         self._update_estimate()
 
     def _on_type(self) -> None:

@@ -11,8 +11,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from terminal.domain.enums import OrderStatus, OrderType, PluginKind
+from terminal.domain.enums import OrderStatus, OrderType, PluginKind, Side
 from terminal.domain.events import AddStrategy, StartStrategy
+from terminal.domain.orders import OrderRequest
 from terminal.engine.config import Config, load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
@@ -213,3 +214,15 @@ def test_risk_refusal_names_the_rule_and_numbers(window: MainWindow, qtbot: QtBo
     order = orders_of(window)[0]
     assert order.status is OrderStatus.REJECTED
     assert order.reason == "risk (broker paper): max order quantity: 200000 > limit 100000"
+
+
+def test_account_selector_follows_the_broker(window: MainWindow, engine: Engine) -> None:
+    ticket = window.ticket
+    ticket.broker_box.setCurrentText("desk")
+    assert [ticket.account_box.itemText(i) for i in range(ticket.account_box.count())] == ["desk"]
+    ticket.broker_box.setCurrentText("paper")
+    assert ticket.account_box.currentText() == "paper"
+    assert ticket.request(Side.BUY).account == "paper"
+    wrong = engine.submit(OrderRequest("paper", "600000.SSE", Side.BUY, 100, account="ACC-9"))
+    assert engine.order_book.get(wrong).reason == (
+        "account 'ACC-9' is not one of broker paper's accounts ['paper']")
