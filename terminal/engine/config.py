@@ -42,11 +42,21 @@ class EngineSection(_Strict):
     """An order a broker has not acknowledged after this long is flagged in its reason."""
 
 
+class Hotkeys(_Strict):
+    """Key sequences in Qt's text form (e.g. "F1", "Ctrl+B"); active while the window is."""
+
+    buy: str = "F1"
+    sell: str = "F2"
+    clear_ticket: str = "Esc"
+    kill_switch: str = "Ctrl+Alt+K"
+
+
 class UiSection(_Strict):
     theme: Literal["dark", "light"] = "dark"
     refresh_hz: int = 20
     chart_symbol: str = ""
     chart_timeframe: str = "1m"
+    hotkeys: Hotkeys = msgspec.field(default_factory=Hotkeys)
 
 
 class PluginInstance(_Strict):
