@@ -49,11 +49,13 @@ class ParamsForm(QWidget):
         if isinstance(kind, mi.IntType):
             spin = QSpinBox()
             spin.setRange(-(2**31) + 1, 2**31 - 1)
+            spin.setMinimumWidth(60)
             return spin
         if isinstance(kind, mi.FloatType):
             double = QDoubleSpinBox()
             double.setRange(-LIMIT, LIMIT)
             double.setDecimals(6)
+            double.setMinimumWidth(60)  # the ±1e12 range would otherwise set a wide minimum
             return double
         if isinstance(kind, mi.LiteralType):
             box = QComboBox()

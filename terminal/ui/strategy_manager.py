@@ -80,7 +80,8 @@ class StrategyManager(QWidget):
         self.warmup.setRange(-1, 100_000)
         self.warmup.setSpecialValueText("class default")
         self.warmup.setValue(-1)
-        self.auto_start = QCheckBox("start again after a restart if it was running")
+        self.auto_start = QCheckBox("Auto-start")
+        self.auto_start.setToolTip("Start again after a restart if it was running")
         self.params_form = ParamsForm(NoOptions)
         self._params_holder = QVBoxLayout()
         self._params_holder.addWidget(self.params_form)
@@ -147,7 +148,7 @@ class StrategyManager(QWidget):
             layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(self.instances, 2)
-        layout.addWidget(QLabel("Log of the selected instance"))
+        layout.addWidget(QLabel("Log (selected)"))
         layout.addWidget(self.log_view, 1)
 
     def _button(self, text: str, slot: Callable[[], None]) -> QPushButton:
