@@ -6,6 +6,7 @@ unless the instance was added with ``auto_start`` and was running when the engin
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from pathlib import Path
@@ -36,16 +37,39 @@ class SavedInstance(msgspec.Struct, frozen=True):
 
 
 class StrategyStore:
-    """One row per instance; every write commits (they are rare: commands and fills)."""
+    """One row per instance. Saves made in one loop turn are written in one transaction at the
+    end of the turn (a fill per tick would otherwise cost a commit per tick); without a running
+    loop, at once. The trading store keeps the fills themselves, so nothing traded is lost."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # as the trading store: no fsync a commit
         self._db.executescript(SCHEMA)
+        self._pending: dict[str, SavedInstance] = {}
 
     def save(self, saved: SavedInstance) -> None:
+        scheduled = bool(self._pending)
+        self._pending[saved.name] = saved
+        if scheduled:
+            return
+        try:
+            asyncio.get_running_loop().call_soon(self.flush)
+        except RuntimeError:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        pending, self._pending = list(self._pending.values()), {}
+        with self._db:
+            self._db.execute("BEGIN")
+            for saved in pending:
+                self._write(saved)
+
+    def _write(self, saved: SavedInstance) -> None:
         self._db.execute(
             "INSERT INTO instances VALUES (?, COALESCE((SELECT seq FROM instances WHERE name = ?),"
             " (SELECT COALESCE(MAX(seq), 0) + 1 FROM instances)), ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -69,10 +93,12 @@ class StrategyStore:
         )
 
     def delete(self, name: str) -> None:
+        self._pending.pop(name, None)
         self._db.execute("DELETE FROM instances WHERE name = ?", (name,))
 
     def load(self) -> list[SavedInstance]:
         """Every saved instance, in the order they were first added."""
+        self.flush()
         rows = self._db.execute(
             "SELECT name, strategy, symbol, broker, params, warmup, auto_start, state, position,"
             " cash FROM instances ORDER BY seq"
@@ -83,4 +109,5 @@ class StrategyStore:
         ]
 
     def close(self) -> None:
+        self.flush()
         self._db.close()
