@@ -98,7 +98,7 @@ class CandleChart(QWidget):
         self.readout.setObjectName("chartReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setMinimumWidth(1)  # may be cut rather than widen the window
-        self.symbol_box.setMinimumWidth(90)
+        self.symbol_box.setMinimumWidth(130)
         self.symbol_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.symbol_box.setMinimumContentsLength(8)
         self.toolbar = QHBoxLayout()

@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
             ("chart", "Chart", self.chart),
             ("ticket", "Order ticket", _scrollable(self.ticket)),
             ("depth", "Depth", self.depth_panel),
-            ("strategies", "Strategies", self.strategy_manager),
+            ("strategies", "Strategies", _scrollable(self.strategy_manager)),
             ("orders", "Orders", self.orders),
             ("trades", "Trades", self.trades),
             ("positions", "Positions", self.positions),
