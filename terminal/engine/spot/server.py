@@ -31,6 +31,8 @@ log = logging.getLogger("terminal.spot")
 DEFAULT_PUB = "tcp://127.0.0.1:5555"
 DEFAULT_REP = "tcp://127.0.0.1:5556"
 HEARTBEAT_S = 1.0
+_NOBLOCK = int(zmq.NOBLOCK)  # plain ints: pyzmq converts enum members on every call
+_MORE = int(zmq.SNDMORE) | _NOBLOCK
 
 
 class MarketState(Protocol):
@@ -165,10 +167,14 @@ class SpotServer:
         seq = self._seq.get(topic, 0) + 1
         self._seq[topic] = seq
         header = schema.encode_header(self.server_id, seq, now)
+        send = self._pub.send
         try:
-            # PUB never blocks: at the high-water mark ZeroMQ drops, and the subscriber
-            # sees the gap in seq.
-            self._pub.send_multipart((topic, header, payload), flags=zmq.NOBLOCK, copy=False)
+            # PUB never blocks: at the high-water mark ZeroMQ drops the whole message, and
+            # the subscriber sees the gap in seq. Three copying sends with int flags cost
+            # about a third of send_multipart(copy=False) for frames this small.
+            send(topic, _MORE)
+            send(header, _MORE)
+            send(payload, _NOBLOCK)
             self.sent_messages += 1
         except zmq.Again:
             pass
