@@ -19,8 +19,8 @@ from terminal.domain.alerts import MailAlertEvent
 from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
 from terminal.domain.events import CancelOrder, FeedStatus, KillSwitch
 from terminal.domain.orders import Account, Order, Position
-from terminal.engine.engine import Engine
 from terminal.engine.paths import user_data_dir
+from terminal.engine.view import EngineView
 from terminal.ui.alert_test_dialog import AlertTestDialog
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import CandleChart
@@ -54,7 +54,11 @@ class MainWindow(QMainWindow):
     closed = Signal()
 
     def __init__(
-        self, engine: Engine, bridge: EngineBridge, settings: QSettings, theme_name: str = "dark"
+        self,
+        engine: EngineView,
+        bridge: EngineBridge,
+        settings: QSettings,
+        theme_name: str = "dark",
     ) -> None:
         super().__init__()
         self.engine = engine
