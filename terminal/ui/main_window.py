@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self._shown_once = False
         self._status_labels: dict[str, QLabel] = {}
+        self._statuses: dict[str, FeedStatus] = {}
         self.resize(1600, 950)
         self._build_panels()
         self._arrange_docks()
@@ -231,9 +232,17 @@ class MainWindow(QMainWindow):
         if label is None:
             label = self._status_labels[state.feed] = QLabel()
             self.statusBar().addPermanentWidget(label)
+        self._statuses[state.feed] = state
         color = STATUS_COLORS.get(state.status, "#9aa3b2")
-        label.setText(f"<span style='color:{color}'>●</span> {state.feed}: {state.status.value}")
+        age = _age(self.engine.last_tick_age(state.feed))
+        label.setText(
+            f"<span style='color:{color}'>●</span> {state.feed}: {state.status.value}{age}"
+        )
         label.setToolTip(state.reason)
+
+    def _show_tick_ages(self) -> None:
+        for state in self._statuses.values():
+            self.show_status(state)
 
     def status_text(self) -> str:
         return " | ".join(label.text() for label in self._status_labels.values())
@@ -260,6 +269,7 @@ class MainWindow(QMainWindow):
             lambda rate: self.rate_label.setText(f"{rate:,.0f} ticks/s")
         )
         bridge.tick_rate_changed.connect(self._show_load)
+        bridge.tick_rate_changed.connect(self._show_tick_ages)  # once a second
         bridge.ticks_changed.connect(self.depth_panel.update_ticks)
         self.market_watch.current_symbol_changed.connect(
             lambda symbol: self.depth_panel.set_symbol(symbol, self.bridge.latest(symbol))
@@ -400,3 +410,12 @@ class MainWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _age(seconds: float | None) -> str:
+    """How long ago a feed's latest tick came, for the status bar ("" if it has none)."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f" · {seconds:.1f} s"
+    return f" · {seconds / 60:.0f} min" if seconds < 3600 else f" · {seconds / 3600:.1f} h"

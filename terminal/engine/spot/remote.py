@@ -253,6 +253,11 @@ class RemoteEngine:
         sessions = self.sessions.get(instrument.sessions, ALWAYS) if instrument else ALWAYS
         return session_calendar(sessions)
 
+    def last_tick_age(self, feed: str) -> float | None:
+        """Known for this GUI's own subscription only (ticks or heartbeats from the server);
+        the server's feeds show their state without an age."""
+        return self._feed.silence_s() if feed == self.name else None
+
     def commit(self) -> None:
         """The server records before it publishes: nothing to do here."""
 

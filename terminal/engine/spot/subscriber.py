@@ -227,6 +227,10 @@ class SpotSubscriber(Feed):
         else:
             self._request_snapshot()
 
+    def silence_s(self) -> float:
+        """Seconds since the latest message (ticks, events or heartbeats)."""
+        return time.monotonic() - self._last_message
+
     # ---- snapshots and staleness -------------------------------------------------------------
     def _request_snapshot(self) -> None:
         if not self.options.rep or (self._snapshot_task and not self._snapshot_task.done()):
