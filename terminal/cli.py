@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("gui", help="open the GUI (the default)")
     serve = sub.add_parser("serve", help="run the engine headless")
+    # As documented (`terminal serve --config FILE`): --config after the subcommand too.
+    serve.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config file")
     serve.add_argument("--seconds", type=float, help="stop after SECONDS (default: run until ^C)")
     serve.add_argument(
         "--pub", default="tcp://127.0.0.1:5555", help="ZeroMQ PUB endpoint (ticks, bars, events)"
