@@ -7,11 +7,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 
-from terminal.domain.enums import ConnectionStatus, OrderStatus, PluginKind
+from terminal.domain.enums import ConnectionStatus, OrderStatus, PluginKind, Side
 from terminal.domain.events import (
     AccountEvent,
     AddStrategy,
@@ -90,7 +91,16 @@ class Engine:
             TradingStore(user_data_dir() / "trading.sqlite") if config.engine.persist else None
         )
         self.order_book = OrderBook(self.bus, self.clock, self.store)
-        self.portfolio = Portfolio(self.bus, self.instruments.get, self.last_price)
+        self.portfolio = Portfolio(
+            self.bus,
+            self.instruments.get,
+            self.last_price,
+            trading_day=self._trading_day,
+            close_today_first=lambda symbol: self._exchange_in(
+                symbol, config.engine.close_today_first
+            ),
+            now_ns=self.clock.now_ns,
+        )
         self.risk = RiskManager(
             config.risk,
             RiskView(
@@ -169,6 +179,7 @@ class Engine:
                 await self._start_plugin(PluginKind.FEED, spec)
         self.running = True
         self.live_since_ns = self.clock.now_ns()
+        self.spawn(self._watch_acknowledgements(), "acknowledgement watchdog")
         log.info(
             "engine started: feeds %s, brokers %s, %d instruments",
             sorted(self.feeds),
@@ -289,6 +300,15 @@ class Engine:
     def calendar_of(self, symbol: str) -> SessionCalendar:
         return session_calendar(self.session_of(symbol))
 
+    def _trading_day(self, symbol: str, ns: int) -> date | None:
+        day = self.calendar_of(symbol).trading_day_of(ns)
+        # Outside any session (or sessions "always"): the exchange's calendar date.
+        return day or datetime.fromtimestamp(ns / 1e9, UTC).date()
+
+    def _exchange_in(self, symbol: str, exchanges: list[str]) -> bool:
+        instrument = self.instruments.get(symbol)
+        return instrument is not None and instrument.exchange in exchanges
+
     # ---- orders --------------------------------------------------------------------------
     def submit(self, request: OrderRequest, order_id: str | None = None) -> str:
         """Check ``request``, record it, and hand it to its broker. Returns the order id."""
@@ -326,6 +346,10 @@ class Engine:
         )
         return OrderEstimate(notional, commission, notional * instrument.margin_rate)
 
+    def accounts_of(self, broker: str) -> list[str]:
+        plugin = self.brokers.get(broker)
+        return plugin.accounts() if plugin is not None else []
+
     def is_simulated(self, broker: str) -> bool:
         plugin = self.brokers.get(broker)
         return plugin is not None and plugin.simulated
@@ -334,6 +358,38 @@ class Engine:
         """Make everything recorded so far durable now (before showing or acknowledging it)."""
         if self.store is not None:
             self.store.commit()
+
+    async def _watch_acknowledgements(self) -> None:
+        """Flag orders a broker has not acknowledged in time (a hung broker), once each."""
+        timeout_ns = int(self.config.engine.ack_timeout_s * 1e9)
+        flagged: set[str] = set()
+        while True:
+            await asyncio.sleep(min(1.0, self.config.engine.ack_timeout_s / 4))
+            now = self.clock.now_ns()
+            for order in self.order_book.working():
+                if (
+                    order.status is OrderStatus.SUBMITTED
+                    and order.order_id not in flagged
+                    and now - order.created_ns > timeout_ns
+                ):
+                    flagged.add(order.order_id)
+                    seconds = (now - order.created_ns) / 1e9
+                    log.warning(
+                        "order %s: no acknowledgement from broker %s after %.0f s",
+                        order.order_id,
+                        order.broker,
+                        seconds,
+                    )
+                    self.order_book.annotate(
+                        order.order_id,
+                        f"no acknowledgement from broker {order.broker} after {seconds:.0f} s",
+                    )
+
+    def _sellable_today(self, broker: str, symbol: str) -> float:
+        for position in self.portfolio.positions():
+            if position.broker == broker and position.symbol == symbol:
+                return max(0.0, position.yesterday_quantity)
+        return 0.0
 
     def kill_switch(self, reason: str = "kill switch") -> int:
         """Stop every strategy and cancel every working order. Returns the orders cancelled."""
@@ -381,6 +437,11 @@ class Engine:
     def _check(self, request: OrderRequest) -> str:
         if request.broker not in self.brokers:
             return f"unknown broker '{request.broker}'"
+        if request.account and request.account not in self.brokers[request.broker].accounts():
+            return (
+                f"account '{request.account}' is not one of broker {request.broker}'s "
+                f"accounts {self.brokers[request.broker].accounts()}"
+            )
         status = self.broker_status.get(request.broker)
         if status is not None and status.status in (
             ConnectionStatus.DISCONNECTED,
@@ -391,6 +452,15 @@ class Engine:
             validate_request(request, self.instruments.get(request.symbol))
         except FieldProblem as problem:
             return problem.message
+        if request.side is Side.SELL and self._exchange_in(
+            request.symbol, self.config.engine.t_plus_one
+        ):
+            sellable = self._sellable_today(request.broker, request.symbol)
+            if request.quantity > sellable + 1e-9:
+                return (
+                    f"T+1: only {sellable:g} of {request.symbol} can be sold today "
+                    f"(shares bought today settle next trading day)"
+                )
         if request.ts and request.ts < self.live_since_ns:
             return (
                 f"live guard: order stamped {request.ts} ns is older than the engine's live "
@@ -464,6 +534,7 @@ class _BrokerContext:
             price=price,
             ts=self.clock.now_ns(),
             commission=commission,
+            offset=order.offset,
         )
         self._engine.order_book.apply_fill(fill)
 
@@ -474,6 +545,16 @@ class _BrokerContext:
         state = FeedStatus(self._name, status, reason)
         self._engine.broker_status[self._name] = state
         self._engine.bus.publish(state)
+        if self._engine.running and status in (
+            ConnectionStatus.DISCONNECTED,
+            ConnectionStatus.ERROR,
+        ):
+            for order in self.working_orders():
+                self._engine.order_book.annotate(
+                    order.order_id,
+                    f"broker {self._name} {status.value}: {reason or 'no reason given'}; "
+                    "state unknown until it reconnects",
+                )
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         return self._engine.spawn(coro, f"broker {self._name}: {name}")

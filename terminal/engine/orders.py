@@ -101,6 +101,13 @@ class OrderBook:
         )
         return True
 
+    def annotate(self, order_id: str, note: str) -> None:
+        """Say something about an order without changing its status (e.g. its broker went
+        away): recorded and published like a transition, the status staying what it is."""
+        order = self._orders.get(order_id)
+        if order is not None:
+            self._save(_replace(order, reason=note, updated_ns=self._clock.now_ns()))
+
     def apply_fill(self, fill: Fill) -> bool:
         """Apply a fill once; a repeated fill id is ignored. Fills after a cancel still count."""
         if fill.fill_id in self._fill_ids:

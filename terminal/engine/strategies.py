@@ -121,8 +121,10 @@ class StrategyRunner:
 
     def _on_bar(self, instance: StrategyInstance, event: BarEvent) -> None:
         bar = event.bar
-        if event.closed and bar.symbol == instance.symbol and (
-            bar.timeframe == instance.strategy.timeframe
+        if (
+            event.closed
+            and bar.symbol == instance.symbol
+            and (bar.timeframe == instance.strategy.timeframe)
         ):
             self._call(instance, instance.strategy.on_bar, event.bar)
 

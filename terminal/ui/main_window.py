@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -10,8 +11,11 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QSho
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
+    QScrollArea,
+    QWidget,
 )
 
 import terminal
@@ -19,6 +23,7 @@ from terminal.domain.alerts import MailAlertEvent
 from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
 from terminal.domain.events import CancelOrder, FeedStatus, KillSwitch
 from terminal.domain.orders import Account, Order, Position
+from terminal.engine.config import Hotkeys
 from terminal.engine.paths import user_data_dir
 from terminal.engine.view import EngineView
 from terminal.ui.alert_test_dialog import AlertTestDialog
@@ -38,6 +43,8 @@ from terminal.ui.strategy_manager import StrategyManager
 from terminal.ui.theme import THEMES, Theme, apply_theme
 from terminal.ui.watchlist_store import FILE_NAME as WATCH_FILE
 from terminal.ui.watchlist_store import WatchlistStore
+
+log = logging.getLogger("terminal.ui")
 
 STATUS_COLORS = {
     ConnectionStatus.LIVE: "#26a69a",
@@ -77,6 +84,7 @@ class MainWindow(QMainWindow):
         self._status_labels: dict[str, QLabel] = {}
         self._statuses: dict[str, FeedStatus] = {}
         self.resize(1600, 950)
+        self.hotkeys = checked_hotkeys(engine.config.ui.hotkeys)
         self._build_panels()
         self._arrange_docks()
         self._default_state = self.saveState()
@@ -98,6 +106,7 @@ class MainWindow(QMainWindow):
         )
         self.chart = CandleChart(bridge, engine.instruments, theme, engine.config.ui.chart_symbol)
         self.ticket = OrderTicket(bridge, engine.instruments, brokers)
+        self.ticket.set_hotkeys(self.hotkeys)
         self.depth_panel = DepthPanel(engine.instruments, theme)
         self.strategy_manager = StrategyManager(
             bridge, engine.registry.names(PluginKind.STRATEGY), sorted(engine.instruments), brokers
@@ -116,7 +125,7 @@ class MainWindow(QMainWindow):
         for key, title, widget in (
             ("market_watch", "Market watch", self.market_watch),
             ("chart", "Chart", self.chart),
-            ("ticket", "Order ticket", self.ticket),
+            ("ticket", "Order ticket", _scrollable(self.ticket)),
             ("depth", "Depth", self.depth_panel),
             ("strategies", "Strategies", self.strategy_manager),
             ("orders", "Orders", self.orders),
@@ -196,9 +205,9 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("tradingToolbar")
         toolbar.setMovable(False)
         self.kill_action = QAction("■ Kill switch", self)
-        self.kill_action.setShortcut(QKeySequence("Ctrl+Alt+K"))
+        self.kill_action.setShortcut(QKeySequence(self.hotkeys.kill_switch))
         self.kill_action.setToolTip(
-            "Cancel all working orders and stop all strategies (Ctrl+Alt+K)"
+            f"Cancel all working orders and stop all strategies ({self.hotkeys.kill_switch})"
         )
         self.kill_action.triggered.connect(self.kill_switch)
         toolbar.addAction(self.kill_action)
@@ -410,6 +419,40 @@ class MainWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _scrollable(widget: QWidget) -> QScrollArea:
+    """Let a tall panel scroll instead of forcing its minimum height on the whole window."""
+    area = QScrollArea()
+    area.setObjectName("panelScroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    # Scroll vertically only: keep the panel's own minimum width.
+    area.setMinimumWidth(
+        widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width()
+    )
+    return area
+
+
+def checked_hotkeys(keys: Hotkeys) -> Hotkeys:
+    """Keep valid key sequences; an invalid one is logged with its name and value and the
+    default is used instead."""
+    defaults = Hotkeys()
+    chosen = {}
+    for name in Hotkeys.__struct_fields__:
+        text = getattr(keys, name)
+        if QKeySequence(text).isEmpty() or QKeySequence(text).toString() == "":
+            log.error(
+                "config ui.hotkeys.%s = %r is not a key sequence; using %r",
+                name,
+                text,
+                getattr(defaults, name),
+            )
+            text = getattr(defaults, name)
+        chosen[name] = text
+    return Hotkeys(**chosen)
 
 
 def _age(seconds: float | None) -> str:

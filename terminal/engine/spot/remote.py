@@ -128,6 +128,7 @@ class RemoteEngine:
         self.instruments: dict[str, Instrument] = {}
         self.latest: dict[str, Tick] = {}
         self.brokers: dict[str, RemoteBroker] = {}
+        self._broker_accounts: dict[str, list[str]] = {}
         self.registry = RemoteRegistry()
         self.feed_status: dict[str, FeedStatus] = {}
         self.broker_status: dict[str, FeedStatus] = {}
@@ -195,6 +196,7 @@ class RemoteEngine:
         for instrument in session.instruments:
             self.instruments[instrument.symbol] = instrument
         self.brokers.update((n, RemoteBroker(n, sim)) for n, sim in session.brokers.items())
+        self._broker_accounts = session.broker_accounts
         self.registry.reports = session.plugins
         self.registry.strategies = session.strategy_plugins
         self._broker_names = set(session.broker_names)
@@ -260,6 +262,9 @@ class RemoteEngine:
 
     def commit(self) -> None:
         """The server records before it publishes: nothing to do here."""
+
+    def accounts_of(self, broker: str) -> list[str]:
+        return list(self._broker_accounts.get(broker, []))
 
     def is_simulated(self, broker: str) -> bool:
         remote = self.brokers.get(broker)

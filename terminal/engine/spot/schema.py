@@ -130,6 +130,7 @@ class Session(msgspec.Struct, kw_only=True):
 
     instruments: list[Instrument] = []
     brokers: dict[str, bool] = {}  # name → simulated
+    broker_accounts: dict[str, list[str]] = {}  # name → its trading accounts
     strategy_plugins: list[str] = []
     plugins: list[PluginReport] = []
     statuses: list[FeedStatus] = []

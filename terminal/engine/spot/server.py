@@ -77,6 +77,7 @@ class EngineMarket:
         return schema.Session(
             instruments=list(engine.instruments.values()),
             brokers={name: broker.simulated for name, broker in engine.brokers.items()},
+            broker_accounts={name: engine.accounts_of(name) for name in engine.brokers},
             strategy_plugins=engine.registry.names(PluginKind.STRATEGY),
             plugins=list(engine.registry.reports),
             statuses=[*engine.feed_status.values(), *engine.broker_status.values()],
