@@ -9,7 +9,7 @@ from collections.abc import Callable
 import zmq
 import zmq.asyncio
 
-from terminal.domain.enums import OrderStatus, OrderType, PluginKind, Side
+from terminal.domain.enums import ConnectionStatus, OrderStatus, OrderType, PluginKind, Side
 from terminal.domain.events import (
     AddStrategy,
     CancelOrder,
@@ -141,3 +141,35 @@ def test_commands_to_an_unreachable_engine_come_back_rejected() -> None:
         await remote.stop()
 
     run(scenario())
+
+
+def test_a_restarted_server_is_followed_and_what_happened_meanwhile_resynced() -> None:
+    async def scenario() -> None:
+        config = load_config()
+        engine = Engine(config)
+        await engine.start()
+        server = SpotServer(EngineMarket(engine), ANY_PORT, ANY_PORT, heartbeat_s=0.1)
+        await server.start()
+        pub, rep = server.pub_endpoint, server.rep_endpoint
+        remote = RemoteEngine(config, ZmqFeedOptions(pub=pub, rep=rep, stale_after_s=0.5))
+        try:
+            await remote.start()
+            await until(lambda: SYMBOL in remote.latest)
+            await server.stop()
+            # While no server runs, the engine takes an order the GUI cannot hear about.
+            price = round(engine.latest[SYMBOL].last * 0.5, 2)
+            engine.submit(OrderRequest("paper", SYMBOL, Side.BUY, 0.01, OrderType.LIMIT, price),
+                          "MISSED")  # fmt: skip
+            await until(lambda: remote.feed_status[remote.name].status is ConnectionStatus.STALE)
+            server = SpotServer(EngineMarket(engine), pub, rep, heartbeat_s=0.1)
+            await server.start()
+            await until(lambda: "MISSED" in remote.order_book.orders, timeout=10)
+            assert remote.feed_status[remote.name].status is ConnectionStatus.LIVE
+            remote.bus.publish(CancelOrder("MISSED"))  # and commands reach the new server
+            await until(lambda: remote.order_book.orders["MISSED"].status is OrderStatus.CANCELLED)
+        finally:
+            await remote.stop()
+            await server.stop()
+            await engine.stop()
+
+    run(scenario(), timeout=40)
