@@ -1,4 +1,5 @@
-"""The command line: ``terminal`` (GUI), ``serve``, ``screenshot``, ``plugins``, ``bars``.
+"""The command line: ``terminal`` (GUI), ``serve``, ``screenshot``, ``plugins``, ``bars``,
+``replay``.
 
 Qt is imported only by the subcommands that show a window, so ``serve`` and ``plugins`` run
 on machines without a display or without Qt at all.
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from terminal.engine import logs
+from terminal.engine import logs, replay_command
 from terminal.engine.bars import command as bars_command
 from terminal.engine.config import Config, ConfigError, default_user_file, load_config
 
@@ -92,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     bars_command.add_arguments(
         sub.add_parser("bars", help="build session-aware bars from a ticks file (CSV/Parquet)")
     )
+    replay_command.add_arguments(
+        sub.add_parser("replay", help="re-run a journal's strategies headless, print orders")
+    )
     quotes = sub.add_parser("quotes", help="tools for vendor quote answers")
     quotes_sub = quotes.add_subparsers(dest="quotes_command", required=True)
     parse = quotes_sub.add_parser("parse", help="print a saved Sina/QQ answer as JSON lines")
@@ -132,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         return print_plugins()
     if command == "bars":
         return bars_command.run(args)
+    if command == "replay":
+        return replay_command.run(args)
     if command == "quotes":
         from terminal.engine.quotes.tool import parse_file
 

@@ -31,6 +31,8 @@ class EngineSection(_Strict):
     bar_history: int = 2000
     persist: bool = True
     """Record orders, transitions, fills and accounts in SQLite in the user data folder."""
+    journal: bool = True
+    """With ``persist``: write every event reaching the strategies to a per-run journal."""
     close_today_first: list[str] = msgspec.field(default_factory=lambda: ["CFFEX"])
     """Exchanges where a plain CLOSE takes today's position first (others: earlier days')."""
     t_plus_one: list[str] = msgspec.field(default_factory=list)

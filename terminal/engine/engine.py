@@ -18,8 +18,10 @@ from terminal.domain.events import (
     AddStrategy,
     CancelOrder,
     CommandRejected,
+    EditStrategy,
     FeedStatus,
     KillSwitch,
+    ReloadStrategy,
     RemoveStrategy,
     StartStrategy,
     StopStrategy,
@@ -45,6 +47,7 @@ from terminal.engine.risk import RiskManager, RiskView
 from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
 from terminal.engine.store import TradingStore
 from terminal.engine.strategies import StrategyRunner
+from terminal.engine.strategy_reload import open_run_journal, reload_strategy_class
 
 log = logging.getLogger("terminal.engine")
 
@@ -120,9 +123,10 @@ class Engine:
             keep=config.engine.bar_history,
             store_dir=user_data_dir() / "bars" if config.engine.persist else None,
         )
-        self.strategies = StrategyRunner(self)
         self.bus.subscribe(Tick, self._remember_tick)
         self.bus.subscribe(Tick, self.bars.on_tick)
+        # After the two above: a strategy sees a tick with the last price and bars updated.
+        self.strategies = StrategyRunner(self)
         self.bus.subscribe(SubmitOrder, self._guarded(lambda c: self.submit(c.request, c.order_id)))
         self.bus.subscribe(CancelOrder, lambda cmd: self.cancel(cmd.order_id))
         self.bus.subscribe(KillSwitch, self._on_kill_switch)
@@ -132,8 +136,17 @@ class Engine:
         self.bus.subscribe(
             AddStrategy,
             self._guarded(
-                lambda c: self.strategies.add(c.instance, c.strategy, c.symbol, c.broker, c.params)
+                lambda c: self.strategies.add(
+                    c.instance, c.strategy, c.symbol, c.broker, c.params, c.warmup, c.auto_start
+                )
             ),
+        )
+        self.bus.subscribe(
+            EditStrategy,
+            self._guarded(lambda c: self.strategies.edit(c.instance, c.params, c.warmup)),
+        )
+        self.bus.subscribe(
+            ReloadStrategy, self._guarded(lambda c: self.reload_strategy(c.strategy))
         )
         self.bus.subscribe(
             StartStrategy, self._guarded(lambda c: self.strategies.start(c.instance))
@@ -159,6 +172,10 @@ class Engine:
     # ---- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
         self.bars.load()
+        if self.config.engine.persist:
+            self.strategies.open_store(user_data_dir() / "strategies.sqlite")
+            if self.config.engine.journal:
+                self.strategies.journal = open_run_journal(self.clock.now_ns())
         self.spawn(self.bars.run_timer(), "bar timer")
         if self.store is not None:
             orders, fills = self.store.orders(), self.store.fills()
@@ -179,6 +196,8 @@ class Engine:
                 await self._start_plugin(PluginKind.FEED, spec)
         self.running = True
         self.live_since_ns = self.clock.now_ns()
+        self.strategies.record_setup(self.instruments, self.brokers)
+        self.strategies.restore()
         self.spawn(self._watch_acknowledgements(), "acknowledgement watchdog")
         log.info(
             "engine started: feeds %s, brokers %s, %d instruments",
@@ -190,7 +209,7 @@ class Engine:
     async def stop(self) -> None:
         """Stop strategies, feeds and brokers, then cancel every task still tracked."""
         self.running = False
-        self.strategies.stop_all()
+        self.strategies.shutdown()
         for name, feed in list(self.feeds.items()):
             await self._stop_plugin(PluginKind.FEED, name, feed)
         self.conflator.flush()
@@ -401,6 +420,13 @@ class Engine:
             "%s: stopped all strategies, cancel sent for %d working orders", reason, len(working)
         )
         return len(working)
+
+    def reload_strategy(self, strategy: str) -> list[str]:
+        """Re-import ``strategy``'s source; stopped instances take the new class."""
+        cls = reload_strategy_class(self.registry, strategy)
+        names = self.strategies.reload(strategy, cls)
+        log.info("strategy %s reloaded; instances now on the new code: %s", strategy, names)
+        return names
 
     def _on_kill_switch(self, command: KillSwitch) -> None:
         self.kill_switch(command.reason)

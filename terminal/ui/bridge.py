@@ -7,8 +7,10 @@ per kind of change, so the GUI repaints at the refresh rate whatever the tick ra
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from terminal.domain.events import (
@@ -88,11 +90,39 @@ class EngineBridge(QObject):
     def latest(self, symbol: str) -> Tick | None:
         return self.engine.latest.get(symbol)
 
-    def closed_bars(self, symbol: str) -> list[Bar]:
-        return self.engine.bars.history(symbol)
+    def closed_bars(self, symbol: str, timeframe: str = "1m") -> list[Bar]:
+        return self.engine.bars.history(symbol, timeframe)
 
-    def forming_bar(self, symbol: str) -> Bar | None:
-        return self.engine.bars.forming(symbol)
+    def forming_bar(self, symbol: str, timeframe: str = "1m") -> Bar | None:
+        return self.engine.bars.forming(symbol, timeframe)
+
+    def subscribe_bars(self, symbol: str, timeframe: str) -> Callable[[], None]:
+        """Have the engine build ``timeframe`` bars of ``symbol``; returns the unsubscriber."""
+        return self.engine.bars.subscribe(symbol, timeframe)
+
+    def bar_count(self, symbol: str, timeframe: str = "1m") -> int:
+        """How many closed bars the engine holds (all of them, not only the last ``keep``)."""
+        store = self.engine.bars.store
+        return len(store.series(symbol, timeframe)) if store.has(symbol, timeframe) else 0
+
+    def bar_start(self, symbol: str, timeframe: str, index: int) -> int:
+        return int(self.engine.bars.store.series(symbol, timeframe).start[index])
+
+    def bar_arrays(
+        self, symbol: str, timeframe: str = "1m", start: int = 0, stop: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Closed bars ``[start, stop)`` as read-only views (no copy, no Bar per row): start ns
+        (n,) and values (n, 7) with columns open, high, low, close, volume, turnover, open
+        interest. Safe to keep: the store never rewrites held rows in place (a merge builds
+        new arrays, an append writes past the end)."""
+        if not self.engine.bars.store.has(symbol, timeframe):
+            return np.empty(0, np.int64), np.empty((0, 7))
+        series = self.engine.bars.store.series(symbol, timeframe)
+        stop = len(series) if stop is None else min(stop, len(series))
+        start = max(0, min(start, stop))
+        starts, values = series.start[start:stop], series.values[start:stop]
+        starts.flags.writeable = values.flags.writeable = False
+        return starts, values
 
     def _on_tick(self, tick: Tick) -> None:
         self._ticks[tick.symbol] = tick

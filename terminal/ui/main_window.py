@@ -29,6 +29,7 @@ from terminal.engine.view import EngineView
 from terminal.ui.alert_test_dialog import AlertTestDialog
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import CandleChart
+from terminal.ui.chart_dock import ChartDock
 from terminal.ui.depth_panel import DepthPanel
 from terminal.ui.dialogs import ask, inform
 from terminal.ui.heartbeat import LoopHeartbeat
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         )
         self.theme: Theme = THEMES.get(str(settings.value("theme", theme_name)), THEMES["dark"])
         self.docks: dict[str, QDockWidget] = {}
+        self.extra_charts: list[CandleChart] = []
         self._shown_once = False
         self._status_labels: dict[str, QLabel] = {}
         self._statuses: dict[str, FeedStatus] = {}
@@ -127,7 +129,7 @@ class MainWindow(QMainWindow):
             ("chart", "Chart", self.chart),
             ("ticket", "Order ticket", _scrollable(self.ticket)),
             ("depth", "Depth", self.depth_panel),
-            ("strategies", "Strategies", self.strategy_manager),
+            ("strategies", "Strategies", _scrollable(self.strategy_manager)),
             ("orders", "Orders", self.orders),
             ("trades", "Trades", self.trades),
             ("positions", "Positions", self.positions),
@@ -181,6 +183,8 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
+        self.new_chart_action = view.addAction("&New chart")
+        self.new_chart_action.triggered.connect(lambda: self.new_chart())
         themes = view.addMenu("&Theme")
         group = QActionGroup(self)
         for name in THEMES:
@@ -349,6 +353,22 @@ class MainWindow(QMainWindow):
         """Ask without a nested event loop (see dialogs.py); tests replace this with a stub."""
         ask(self, "Confirm", text, on_yes)
 
+    # ---- extra charts ------------------------------------------------------------------------
+    def new_chart(self, symbol: str = "", timeframe: str = "") -> ChartDock:
+        """Another chart dock, on its own symbol and timeframe, tabbed with the main chart."""
+        chart = CandleChart(
+            self.bridge, self.engine.instruments, self.theme, symbol or self.chart.symbol,
+            timeframe=timeframe or self.chart.timeframe,
+        )
+        self._chart_count = getattr(self, "_chart_count", 1) + 1
+        dock = ChartDock(chart, self._chart_count, self)
+        self.extra_charts.append(chart)
+        dock.destroyed.connect(lambda *_: self.extra_charts.remove(chart))
+        self.tabifyDockWidget(self.docks["chart"], dock)
+        dock.show()
+        dock.raise_()
+        return dock
+
     # ---- mail alerts ---------------------------------------------------------------------
     def _on_alerts(self, events: list[MailAlertEvent]) -> None:
         ids = {event.order_id for event in events}
@@ -410,7 +430,8 @@ class MainWindow(QMainWindow):
         self.market_watch.model.set_theme(self.theme)
         self.market_watch.table.painter.update_colors()
         self.depth_panel.set_theme(self.theme)
-        self.chart.set_theme(self.theme)
+        for chart in [self.chart, *self.extra_charts]:
+            chart.set_theme(self.theme)
         self.settings.setValue("theme", self.theme.name)
 
     def closeEvent(self, event: QCloseEvent) -> None:
