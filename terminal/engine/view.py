@@ -6,17 +6,19 @@ Read-only members (properties here) so that either side may hold a richer type.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from terminal.domain.enums import PluginKind
-from terminal.domain.events import PluginReport
+from terminal.domain.events import PluginReport, StrategyStateEvent
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, FeedStatus, Tick
 from terminal.domain.orders import Account, Order, OrderRequest, Position
+from terminal.engine.bars.store import BarStore
 from terminal.engine.bus import EventBus
 from terminal.engine.config import Config
 from terminal.engine.conflation import ConflationStats
+from terminal.engine.strategy_instance import LogLine
 
 if TYPE_CHECKING:
     from terminal.engine.engine import OrderEstimate
@@ -26,6 +28,7 @@ class RegistryView(Protocol):
     @property
     def reports(self) -> list[PluginReport]: ...
     def names(self, kind: PluginKind) -> list[str]: ...
+    def get(self, kind: PluginKind, name: str) -> type[Any] | None: ...
     def failed(self) -> list[PluginReport]: ...
 
 
@@ -42,8 +45,15 @@ class StrategyView(Protocol):
     def state(self) -> str: ...
 
 
+class StrategyLogView(Protocol):
+    @property
+    def log_lines(self) -> Sequence[LogLine]: ...
+
+
 class StrategiesView(Protocol):
     def instances(self) -> Sequence[StrategyView]: ...
+    def snapshots(self) -> list[StrategyStateEvent]: ...
+    def get(self, name: str) -> StrategyLogView: ...
 
 
 class PortfolioView(Protocol):
@@ -52,8 +62,11 @@ class PortfolioView(Protocol):
 
 
 class BarsView(Protocol):
+    @property
+    def store(self) -> BarStore: ...
     def history(self, symbol: str, timeframe: str = "1m") -> list[Bar]: ...
     def forming(self, symbol: str, timeframe: str = "1m") -> Bar | None: ...
+    def subscribe(self, symbol: str, timeframe: str = "1m") -> Callable[[], None]: ...
 
 
 class BrokerView(Protocol):

@@ -43,9 +43,11 @@ from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.config import Config
 from terminal.engine.conflation import TickConflator
 from terminal.engine.engine import OrderEstimate
+from terminal.engine.plugins import PluginRegistry
 from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
 from terminal.engine.spot import schema
 from terminal.engine.spot.subscriber import SpotSubscriber, ZmqFeedOptions, request_reply
+from terminal.engine.strategy_instance import LogLine
 
 log = logging.getLogger("terminal.remote")
 
@@ -56,11 +58,19 @@ class RemoteBroker(msgspec.Struct, frozen=True):
 
 
 class RemoteRegistry:
-    """The server's plugin reports; strategy names are those it can run."""
+    """The server's plugin reports; strategy names are those it can run. Classes (for the
+    strategy parameter form) come from this machine's own plugins, when it has them."""
 
     def __init__(self) -> None:
         self.reports: list[PluginReport] = []
         self.strategies: list[str] = []
+        self._local: PluginRegistry | None = None
+
+    def get(self, kind: PluginKind, name: str) -> type[Any] | None:
+        if self._local is None:
+            self._local = PluginRegistry()
+            self._local.discover()
+        return self._local.get(kind, name)
 
     def names(self, kind: PluginKind) -> list[str]:
         if kind is PluginKind.STRATEGY:
@@ -86,6 +96,12 @@ class RemoteOrders:
         return [order for order in self.orders.values() if order.status.is_working]
 
 
+class RemoteStrategyLog:
+    """A strategy's own log stays on the server; the engine log (Log panel) has its lines."""
+
+    log_lines: tuple[LogLine, ...] = ()
+
+
 class RemoteStrategies:
     def __init__(self, bus: EventBus) -> None:
         self.states: dict[str, StrategyStateEvent] = {}
@@ -93,6 +109,14 @@ class RemoteStrategies:
 
     def instances(self) -> list[StrategyStateEvent]:
         return list(self.states.values())
+
+    def snapshots(self) -> list[StrategyStateEvent]:
+        return list(self.states.values())
+
+    def get(self, name: str) -> RemoteStrategyLog:
+        if name not in self.states:
+            raise KeyError(f"no strategy instance named '{name}'")
+        return RemoteStrategyLog()
 
 
 class RemotePortfolio:

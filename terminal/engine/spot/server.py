@@ -26,7 +26,6 @@ from terminal.domain.events import (
     BarEvent,
     FillEvent,
     PositionEvent,
-    StrategyStateEvent,
 )
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, Tick
@@ -86,21 +85,19 @@ class EngineMarket:
             fills=engine.store.fills() if engine.store is not None else list(self._fills),
             positions=engine.portfolio.positions(),
             accounts=engine.portfolio.accounts(),
-            strategies=[
-                StrategyStateEvent(i.name, i.strategy_name, i.symbol, i.state, i.detail)
-                for i in engine.strategies.instances()
-            ],
+            strategies=engine.strategies.snapshots(),
             ticks=list(engine.latest.values()),
             bars=[bar for symbol in engine.instruments
                   for bar in engine.bars.history(symbol)[-bars:]] if bars > 0 else [],
         )  # fmt: skip
 
     def remark(self) -> list[object]:
-        """Positions and accounts at current prices, re-sent now and then: only fills
-        publish them, and remote GUIs show their marks moving."""
+        """Positions, accounts and strategy states at current prices, re-sent now and then:
+        only fills and state changes publish them, and remote GUIs show their marks moving."""
         portfolio = self.engine.portfolio
         positions = [PositionEvent(position) for position in portfolio.positions()]
-        return [*positions, *(AccountEvent(account) for account in portfolio.accounts())]
+        accounts = [AccountEvent(account) for account in portfolio.accounts()]
+        return [*positions, *accounts, *self.engine.strategies.snapshots()]
 
 
 def check_local(endpoint: str, curve: bool = False) -> None:
