@@ -19,7 +19,7 @@ from terminal.domain.events import (
     SubmitOrder,
 )
 from terminal.domain.orders import OrderRequest
-from terminal.engine.config import load_config
+from terminal.engine.config import Config, load_config
 from terminal.engine.engine import Engine
 from terminal.engine.spot import schema
 from terminal.engine.spot.remote import RemoteEngine
@@ -49,13 +49,19 @@ async def raw_request(endpoint: str, frame: bytes) -> schema.Reply:
         socket.close()
 
 
+async def served_engine() -> tuple[Config, Engine, SpotServer]:
+    """A started engine on the default config, served on free local ports."""
+    config = load_config()
+    engine = Engine(config)
+    await engine.start()
+    server = SpotServer(EngineMarket(engine), ANY_PORT, ANY_PORT, heartbeat_s=0.1)
+    await server.start()
+    return config, engine, server
+
+
 def test_two_remote_engines_see_one_engine_and_command_it() -> None:
     async def scenario() -> None:
-        config = load_config()
-        engine = Engine(config)
-        await engine.start()
-        server = SpotServer(EngineMarket(engine), ANY_PORT, ANY_PORT, heartbeat_s=0.1)
-        await server.start()
+        config, engine, server = await served_engine()
         options = ZmqFeedOptions(pub=server.pub_endpoint, rep=server.rep_endpoint)
         first, second = RemoteEngine(config, options), RemoteEngine(config, options)
         try:
@@ -145,11 +151,7 @@ def test_commands_to_an_unreachable_engine_come_back_rejected() -> None:
 
 def test_a_restarted_server_is_followed_and_what_happened_meanwhile_resynced() -> None:
     async def scenario() -> None:
-        config = load_config()
-        engine = Engine(config)
-        await engine.start()
-        server = SpotServer(EngineMarket(engine), ANY_PORT, ANY_PORT, heartbeat_s=0.1)
-        await server.start()
+        config, engine, server = await served_engine()
         pub, rep = server.pub_endpoint, server.rep_endpoint
         remote = RemoteEngine(config, ZmqFeedOptions(pub=pub, rep=rep, stale_after_s=0.5))
         try:
