@@ -22,6 +22,7 @@ from terminal.engine.config import Config, ConfigError, default_user_file, load_
 if TYPE_CHECKING:
     from terminal.engine.engine import Engine
     from terminal.engine.metrics_http import MetricsServer
+    from terminal.engine.spot.subscriber import ZmqFeedOptions
 
 log = logging.getLogger("terminal")
 
@@ -49,15 +50,40 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="close the window after SECONDS (smoke tests)",
     )
+    parser.add_argument(
+        "--connect",
+        metavar="ENDPOINT",
+        help="open the GUI on a remote engine (`terminal serve`) publishing at ENDPOINT",
+    )
+    parser.add_argument(
+        "--connect-rep",
+        metavar="ENDPOINT",
+        help="its request endpoint (default: the --connect port + 1)",
+    )
+    parser.add_argument(
+        "--curve",
+        type=Path,
+        metavar="DIR",
+        help="with --connect: CURVE keys from `terminal keys` (server.key, client.key_secret)",
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("gui", help="open the GUI (the default)")
     serve = sub.add_parser("serve", help="run the engine headless")
+    # As documented (`terminal serve --config FILE`): --config after the subcommand too.
+    serve.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config file")
     serve.add_argument("--seconds", type=float, help="stop after SECONDS (default: run until ^C)")
     serve.add_argument(
-        "--pub", default="tcp://127.0.0.1:5555", help="ZeroMQ PUB endpoint (ticks, bars)"
+        "--pub", default="tcp://127.0.0.1:5555", help="ZeroMQ PUB endpoint (ticks, bars, events)"
     )
     serve.add_argument(
-        "--rep", default="tcp://127.0.0.1:5556", help="ZeroMQ REP endpoint (requests)"
+        "--rep", default="tcp://127.0.0.1:5556", help="ZeroMQ REP endpoint (requests, commands)"
+    )
+    serve.add_argument(
+        "--curve",
+        type=Path,
+        metavar="DIR",
+        help="CURVE keys from `terminal keys` (server.key_secret, authorized/): required to "
+        "bind beyond localhost",
     )
     serve.add_argument(
         "--metrics-port", type=int, metavar="PORT",
@@ -67,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--metrics-host", default="127.0.0.1", metavar="HOST",
         help="address for --metrics-port (default 127.0.0.1: this machine only)",
     )
+    keys = sub.add_parser("keys", help="create CURVE keys for serving beyond localhost")
+    keys.add_argument("folder", type=Path, metavar="DIR")
     shot = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
     shot.add_argument("--out", type=Path, required=True, help="PNG file to write")
     shot.add_argument("--seconds", type=float, default=3.0, help="seconds of live data first")
@@ -128,13 +156,55 @@ def main(argv: list[str] | None = None) -> int:
         return parse_file(args.vendor, args.file)
     if command == "serve":
         return asyncio.run(serve(config, args.seconds, args))
+    if command == "keys":
+        return _create_keys(args.folder)
     if command in ("alert-test", "order"):
         return _trading_command(config, args)
     from terminal.ui.app import run_gui  # Qt only from here on
 
+    remote = _remote_options(args) if args.connect else None
+    if isinstance(remote, str):
+        print(f"terminal: {remote}", file=sys.stderr)
+        return 2
     if command == "screenshot":
-        return run_gui(config, exit_after=args.seconds, screenshot=args.out, size=args.size)
-    return run_gui(config, exit_after=args.exit_after)
+        return run_gui(config, exit_after=args.seconds, screenshot=args.out, size=args.size,
+                       connect=remote)  # fmt: skip
+    return run_gui(config, exit_after=args.exit_after, connect=remote)
+
+
+def _remote_options(args: argparse.Namespace) -> ZmqFeedOptions | str:
+    """The subscription of a GUI attached to ``--connect``, or what is wrong with it."""
+    from terminal.engine.spot.curve import public_key
+    from terminal.engine.spot.subscriber import ZmqFeedOptions
+
+    pub: str = args.connect
+    rep: str = args.connect_rep or ""
+    if not rep:
+        host, _, port = pub.rpartition(":")
+        if not pub.startswith("tcp://") or not port.isdigit():
+            return f"--connect {pub}: not tcp://HOST:PORT; give --connect-rep for other transports"
+        rep = f"{host}:{int(port) + 1}"
+    server_key, client_key = "", ""
+    if args.curve is not None:
+        try:
+            server_key = public_key(args.curve / "server.key")
+        except ValueError as exc:
+            return f"--curve {args.curve}: {exc}"
+        client_key = str(args.curve / "client.key_secret")
+    return ZmqFeedOptions(pub=pub, rep=rep, server_key=server_key, client_key_file=client_key)
+
+
+def _create_keys(folder: Path) -> int:
+    from terminal.engine.spot.curve import create_keys
+
+    files = create_keys(folder)
+    for role, path in files.items():
+        print(f"{role:<14} {path}")
+    print(f"Serve with `terminal serve --curve {folder} --pub tcp://0.0.0.0:5555 --rep "
+          f"tcp://0.0.0.0:5556`; copy server.key and client.key_secret to the GUI's machine and "
+          f"connect with `terminal --connect tcp://HOST:5555 --curve DIR`. More clients: add "
+          f"their public .key files to {folder / 'authorized'}.")  # fmt: skip
+    return 0
 
 
 def _trading_command(config: Config, args: argparse.Namespace) -> int:
@@ -165,21 +235,33 @@ def print_plugins() -> int:
 
 
 async def serve(config: Config, seconds: float | None, spot: argparse.Namespace) -> int:
+    import zmq
+
     from terminal.engine.engine import Engine
+    from terminal.engine.spot.curve import CurveOptions
     from terminal.engine.spot.server import EngineMarket, SpotServer
 
     engine = Engine(config)
+    curve = None
+    if spot.curve is not None:
+        curve = CurveOptions(spot.curve / "server.key_secret", spot.curve / "authorized")
     try:
-        server = SpotServer(EngineMarket(engine), spot.pub, spot.rep)
+        server = SpotServer(EngineMarket(engine), spot.pub, spot.rep, curve=curve)
     except ValueError as exc:
         print(f"terminal: {exc}", file=sys.stderr)
         return 2
+    log_handler = logs.attach_bus(engine.bus)  # remote GUIs show the engine's log
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await engine.start()
-    await server.start()
+    try:
+        await server.start()
+    except (ValueError, zmq.ZMQError) as exc:
+        print(f"terminal: {exc}", file=sys.stderr)
+        await engine.stop()
+        return 2
     metrics = await _start_metrics(engine, spot)
     print(f"serving: pub {server.pub_endpoint} rep {server.rep_endpoint}", flush=True)
     if metrics is not None:
@@ -193,6 +275,7 @@ async def serve(config: Config, seconds: float | None, spot: argparse.Namespace)
             await metrics.stop()
         await server.stop()
         await engine.stop()
+        logs.detach(log_handler)
         log.info("served %d ticks", engine.tick_count)
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple, TypeVar
@@ -83,6 +84,7 @@ class Engine:
         self.instruments: dict[str, Instrument] = {}
         self.latest: dict[str, Tick] = {}
         self.feeds: dict[str, Feed] = {}
+        self._feed_contexts: dict[str, _FeedContext] = {}
         self.brokers: dict[str, Broker] = {}
         self.feed_status: dict[str, FeedStatus] = {}
         self.broker_status: dict[str, FeedStatus] = {}
@@ -272,7 +274,8 @@ class Engine:
             return
         try:
             if kind is PluginKind.FEED:
-                feed = cls(spec.name, _FeedContext(self, spec.name), options)
+                context = self._feed_contexts[spec.name] = _FeedContext(self, spec.name)
+                feed = cls(spec.name, context, options)
                 for instrument in feed.instruments():
                     self.instruments.setdefault(instrument.symbol, instrument)
                 self.feeds[spec.name] = feed
@@ -305,6 +308,13 @@ class Engine:
     def last_price(self, symbol: str) -> float | None:
         tick = self.latest.get(symbol)
         return tick.last if tick else None
+
+    def last_tick_age(self, feed: str) -> float | None:
+        """Seconds since feed ``feed`` published a tick; None before its first (or no feed)."""
+        context = self._feed_contexts.get(feed)
+        if context is None or not context.last_tick_at:
+            return None
+        return time.monotonic() - context.last_tick_at
 
     def session_of(self, symbol: str) -> TradingSessions:
         instrument = self.instruments.get(symbol)
@@ -499,7 +509,12 @@ class _FeedContext:
         self._engine = engine
         self._name = name
         self.clock = engine.clock
-        self.publish_tick: Callable[[Tick], None] = engine.conflator.submit
+        self._submit: Callable[[Tick], None] = engine.conflator.submit
+        self.last_tick_at = 0.0  # time.monotonic() of the feed's latest tick; 0: none yet
+
+    def publish_tick(self, tick: Tick) -> None:
+        self.last_tick_at = time.monotonic()
+        self._submit(tick)
 
     def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
         state = FeedStatus(self._name, status, reason)

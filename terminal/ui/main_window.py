@@ -24,8 +24,8 @@ from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
 from terminal.domain.events import CancelOrder, FeedStatus, KillSwitch
 from terminal.domain.orders import Account, Order, Position
 from terminal.engine.config import Hotkeys
-from terminal.engine.engine import Engine
 from terminal.engine.paths import user_data_dir
+from terminal.engine.view import EngineView
 from terminal.ui.alert_test_dialog import AlertTestDialog
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import CandleChart
@@ -63,7 +63,11 @@ class MainWindow(QMainWindow):
     closed = Signal()
 
     def __init__(
-        self, engine: Engine, bridge: EngineBridge, settings: QSettings, theme_name: str = "dark"
+        self,
+        engine: EngineView,
+        bridge: EngineBridge,
+        settings: QSettings,
+        theme_name: str = "dark",
     ) -> None:
         super().__init__()
         self.engine = engine
@@ -81,6 +85,7 @@ class MainWindow(QMainWindow):
         self.extra_charts: list[CandleChart] = []
         self._shown_once = False
         self._status_labels: dict[str, QLabel] = {}
+        self._statuses: dict[str, FeedStatus] = {}
         self.resize(1600, 950)
         self.hotkeys = checked_hotkeys(engine.config.ui.hotkeys)
         self._build_panels()
@@ -243,9 +248,17 @@ class MainWindow(QMainWindow):
         if label is None:
             label = self._status_labels[state.feed] = QLabel()
             self.statusBar().addPermanentWidget(label)
+        self._statuses[state.feed] = state
         color = STATUS_COLORS.get(state.status, "#9aa3b2")
-        label.setText(f"<span style='color:{color}'>●</span> {state.feed}: {state.status.value}")
+        age = _age(self.engine.last_tick_age(state.feed))
+        label.setText(
+            f"<span style='color:{color}'>●</span> {state.feed}: {state.status.value}{age}"
+        )
         label.setToolTip(state.reason)
+
+    def _show_tick_ages(self) -> None:
+        for state in self._statuses.values():
+            self.show_status(state)
 
     def status_text(self) -> str:
         return " | ".join(label.text() for label in self._status_labels.values())
@@ -273,6 +286,7 @@ class MainWindow(QMainWindow):
             lambda rate: self.rate_label.setText(f"{rate:,.0f} ticks/s")
         )
         bridge.tick_rate_changed.connect(self._show_load)
+        bridge.tick_rate_changed.connect(self._show_tick_ages)  # once a second
         bridge.ticks_changed.connect(self.depth_panel.update_ticks)
         self.market_watch.current_symbol_changed.connect(
             lambda symbol: self.depth_panel.set_symbol(symbol, self.bridge.latest(symbol))
@@ -464,3 +478,12 @@ def checked_hotkeys(keys: Hotkeys) -> Hotkeys:
             text = getattr(defaults, name)
         chosen[name] = text
     return Hotkeys(**chosen)
+
+
+def _age(seconds: float | None) -> str:
+    """How long ago a feed's latest tick came, for the status bar ("" if it has none)."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f" · {seconds:.1f} s"
+    return f" · {seconds / 60:.0f} min" if seconds < 3600 else f" · {seconds / 3600:.1f} h"
