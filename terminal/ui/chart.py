@@ -98,7 +98,7 @@ class CandleChart(QWidget):
         self.readout.setObjectName("chartReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setMinimumWidth(1)  # may be cut rather than widen the window
-        self.symbol_box.setMinimumWidth(130)
+        self.symbol_box.setMinimumWidth(175)
         self.symbol_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.symbol_box.setMinimumContentsLength(8)
         self.toolbar = QHBoxLayout()
@@ -210,6 +210,7 @@ class CandleChart(QWidget):
             return
         self.symbol = symbol
         self.symbol_box.setCurrentText(symbol)
+        self.symbol_box.lineEdit().setCursorPosition(0)  # if cut, cut the exchange suffix
         self._reload()
         self.symbol_changed.emit(symbol)
 

@@ -168,9 +168,9 @@ def test_layout_persists_and_resets(
     qtbot.addWidget(first)
     first.show()
     first.docks["log"].hide()
-    first.resize(770, 740)
+    first.resize(1300, 900)
     size = first.size()
-    assert size.width() == 770  # differs from the 800-wide default, so the restore is visible
+    assert size.width() == 1300  # differs from the 1600x950 default, so the restore is visible
     first.set_theme("light")
     first.close()
     second = MainWindow(engine, bridge, settings)
