@@ -210,7 +210,9 @@ class CandleChart(QWidget):
             return
         self.symbol = symbol
         self.symbol_box.setCurrentText(symbol)
-        self.symbol_box.lineEdit().setCursorPosition(0)  # if cut, cut the exchange suffix
+        editor = self.symbol_box.lineEdit()
+        if editor is not None:
+            editor.setCursorPosition(0)  # if cut, cut the exchange suffix
         self._reload()
         self.symbol_changed.emit(symbol)
 
