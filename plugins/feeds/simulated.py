@@ -28,6 +28,8 @@ from terminal.engine.paths import RESOURCES
 MINUTE_NS = 60_000_000_000
 SECONDS_PER_DAY = 86_400.0
 DEFAULT_MARGIN = {AssetClass.FUTURE: 0.12}
+MAX_TICKS_PER_TURN = 500  # ~1 ms to build here, a few more for the engine to handle
+MAX_CATCH_UP_S = 0.25
 
 
 class SimulatedFeedOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -193,14 +195,22 @@ class SimulatedFeed(Feed):
 
     async def _run(self) -> None:
         interval = self.options.interval_ms / 1000.0
+        # One loop turn builds and hands over at most this much simulated time, so a late
+        # wake-up never turns into one long callback (the GUI shares the loop).
+        slice_s = max(interval, MAX_TICKS_PER_TURN / max(self.options.rate, 1.0))
         last = time.monotonic()
         while True:
             await asyncio.sleep(interval)
             now = time.monotonic()
-            # A late wake-up does not try to catch up: a batch sized for a long stall would
-            # block the loop for longer still (the stall feeds itself). Simulated time slows.
-            self.emit_batch(min(now - last, 2 * interval))
+            # A wake-up later than MAX_CATCH_UP_S does not catch up in full: after a long stall
+            # simulated time slows instead of a burst the loop cannot absorb.
+            due = min(now - last, MAX_CATCH_UP_S)
             last = now
+            while due > 0:
+                self.emit_batch(min(due, slice_s))
+                due -= slice_s
+                if due > 0:
+                    await asyncio.sleep(0)
 
     def open_indices(self) -> np.ndarray:
         if self.options.mode == "demo":
@@ -315,6 +325,10 @@ class SimulatedFeed(Feed):
         def column(values: np.ndarray) -> list[Any]:
             return list(values[unsort].tolist())
 
+        def levels_of(values: np.ndarray) -> Any:
+            """Rows of a (count, 5) array as tuples, zipped from its columns in C."""
+            return zip(*values[unsort].T.tolist(), strict=True)
+
         return list(
             map(
                 Tick,
@@ -324,10 +338,10 @@ class SimulatedFeed(Feed):
                 column(volume),
                 column(turnover),
                 column(oi),
-                map(tuple, column(bids)),
-                map(tuple, column(depth[:, :5])),
-                map(tuple, column(asks)),
-                map(tuple, column(depth[:, 5:])),
+                levels_of(bids),
+                levels_of(depth[:, :5]),
+                levels_of(asks),
+                levels_of(depth[:, 5:]),
                 column(self._open[which]),
                 column(high),
                 column(low),

@@ -20,6 +20,7 @@ from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.engine.paths import user_config_dir
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.heartbeat import freeze_startup_heap
 from terminal.ui.main_window import MainWindow
 from terminal.ui.theme import apply_theme
 
@@ -68,6 +69,7 @@ async def run_window(
         if size is not None:
             window.resize(*size)
         window.show()
+        freeze_startup_heap()  # full GC passes would otherwise pause the loop at random
         if screenshot is not None:
             await asyncio.sleep(exit_after or 0)
             bridge.flush()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from terminal.domain.events import (
     AccountEvent,
+    BarEvent,
     CommandRejected,
     FeedStatus,
     FillEvent,
@@ -52,6 +53,9 @@ class EngineBridge(QObject):
         self._logs: list[LogEvent] = []
         self._strategies: dict[str, StrategyStateEvent] = {}
         self._portfolio_dirty = True
+        # Closed bars per symbol with the store's bar count they were read at: the chart asks
+        # every frame, and reading them from the store builds a fresh list each time.
+        self._closed_bars: dict[str, tuple[int, list[Bar]]] = {}
         self._frames = 0
         self._rate_mark = (time.monotonic(), 0)
         bus = engine.bus
@@ -65,6 +69,7 @@ class EngineBridge(QObject):
             bus.subscribe(FeedStatus, self.status_changed.emit),
             bus.subscribe(StrategyStateEvent, self._on_strategy),
             bus.subscribe(CommandRejected, self.command_rejected.emit),
+            bus.subscribe(BarEvent, self._on_bar),
         ]
         self._timer = QTimer(self)
         self._timer.setInterval(max(1, round(1000 / max(1, refresh_hz))))
@@ -85,13 +90,28 @@ class EngineBridge(QObject):
         return self.engine.latest.get(symbol)
 
     def closed_bars(self, symbol: str) -> list[Bar]:
-        return self.engine.bars.history(symbol)
+        """Closed bars of the default timeframe, oldest first; the same list until one closes
+        or history arrives (so a caller can tell "unchanged" by identity)."""
+        bars = self.engine.bars
+        count = (
+            len(bars.store.series(symbol, bars.timeframe))
+            if bars.store.has(symbol, bars.timeframe)
+            else 0
+        )
+        cached = self._closed_bars.get(symbol)
+        if cached is None or cached[0] != count:
+            cached = self._closed_bars[symbol] = (count, bars.history(symbol))
+        return cached[1]
 
     def forming_bar(self, symbol: str) -> Bar | None:
         return self.engine.bars.forming(symbol)
 
     def _on_tick(self, tick: Tick) -> None:
         self._ticks[tick.symbol] = tick
+
+    def _on_bar(self, event: BarEvent) -> None:
+        if event.closed:
+            self._closed_bars.pop(event.bar.symbol, None)
 
     def _on_order(self, event: OrderEvent) -> None:
         self._orders[event.order.order_id] = event.order
