@@ -195,22 +195,28 @@ class SimulatedFeed(Feed):
 
     async def _run(self) -> None:
         interval = self.options.interval_ms / 1000.0
-        # One loop turn builds and hands over at most this much simulated time, so a late
-        # wake-up never turns into one long callback (the GUI shares the loop).
-        slice_s = max(interval, MAX_TICKS_PER_TURN / max(self.options.rate, 1.0))
         last = time.monotonic()
         while True:
             await asyncio.sleep(interval)
             now = time.monotonic()
-            # A wake-up later than MAX_CATCH_UP_S does not catch up in full: after a long stall
-            # simulated time slows instead of a burst the loop cannot absorb.
-            due = min(now - last, MAX_CATCH_UP_S)
+            slices = self.turn_slices(now - last)
             last = now
-            while due > 0:
-                self.emit_batch(min(due, slice_s))
-                due -= slice_s
-                if due > 0:
-                    await asyncio.sleep(0)
+            for n, seconds in enumerate(slices):
+                if n:
+                    await asyncio.sleep(0)  # let the GUI have the loop between slices
+                self.emit_batch(seconds)
+
+    def turn_slices(self, elapsed_s: float) -> list[float]:
+        """Simulated seconds to emit per loop turn after a wake-up ``elapsed_s`` late.
+
+        No slice holds more than MAX_TICKS_PER_TURN ticks, so a late wake-up never becomes one
+        long callback. Beyond MAX_CATCH_UP_S nothing is caught up: after a long stall
+        simulated time slows instead of a burst the loop cannot absorb.
+        """
+        rate = max(self.options.rate, 1.0)
+        per_turn = max(self.options.interval_ms / 1000.0, MAX_TICKS_PER_TURN / rate)
+        whole, rest = divmod(min(elapsed_s, MAX_CATCH_UP_S), per_turn)
+        return [per_turn] * int(whole) + ([rest] if rest > 1e-9 else [])
 
     def open_indices(self) -> np.ndarray:
         if self.options.mode == "demo":
