@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 # Must happen before any QApplication exists: without a display Qt would abort the process.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The offscreen screen is 800x800 by default; tests get a desktop-sized one, as users have.
+SCREEN = Path(__file__).with_name("offscreen_screen.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@contextmanager
+def refused_port() -> Iterator[int]:
+    """A port that refuses connections for as long as the block runs: bound, never
+    listening, so no server started meanwhile can be handed the same number."""
+    with socket.socket() as holder:
+        holder.bind((HOST, 0))
+        yield int(holder.getsockname()[1])
+
+
 def make_certificate(folder: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 and localhost: (certificate, key)."""
     cert, key = folder / "cert.pem", folder / "key.pem"

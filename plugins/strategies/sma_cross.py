@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import deque
-
 import msgspec
 
 from terminal.domain.market import Bar
@@ -25,18 +23,19 @@ class SmaCross(Strategy):
 
     plugin_name = "sma_cross"
     Params = SmaCrossParams
+    variables = ("fast_ma", "slow_ma")
 
     def on_start(self) -> None:
-        self._closes: deque[float] = deque(maxlen=self.params.slow)
+        self.fast_ma = self.slow_ma = float("nan")
         self.log(f"started on {self.symbol} with fast={self.params.fast} slow={self.params.slow}")
 
     def on_bar(self, bar: Bar) -> None:
-        self._closes.append(bar.close)
-        if len(self._closes) < self.params.slow:
+        closes = self.bars().close
+        if len(closes) < self.params.slow:
             return
-        closes = list(self._closes)
-        fast = sum(closes[-self.params.fast :]) / self.params.fast
-        slow = sum(closes) / self.params.slow
+        self.fast_ma = float(closes[-self.params.fast :].mean())
+        self.slow_ma = float(closes[-self.params.slow :].mean())
+        fast, slow = self.fast_ma, self.slow_ma
         if fast > slow and self.position <= 0:
             self.buy(self.params.quantity, reason=f"golden cross: SMA{self.params.fast} "
                      f"{fast:.4g} > SMA{self.params.slow} {slow:.4g}")

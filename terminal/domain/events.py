@@ -69,11 +69,21 @@ class PluginReport(msgspec.Struct, frozen=True):
 
 
 class StrategyStateEvent(msgspec.Struct, frozen=True):
+    """An instance's state, as the strategy manager shows it."""
+
     instance: str
     strategy: str
     symbol: str
     state: str
     detail: str = ""
+    broker: str = ""
+    position: float = 0.0
+    pnl: float = 0.0
+    orders: int = 0
+    working: int = 0
+    variables: dict[str, str] = {}
+    params: dict[str, object] = {}
+    warmup: int = 0
 
 
 class SubmitOrder(msgspec.Struct, frozen=True):
@@ -88,13 +98,33 @@ class CancelOrder(msgspec.Struct, frozen=True):
 
 
 class AddStrategy(msgspec.Struct, frozen=True):
-    """Command: create a strategy instance (stopped)."""
+    """Command: create a strategy instance (stopped).
+
+    ``warmup`` is the number of history bars fed before going live (-1: the class default);
+    ``auto_start`` starts it again after a restart if it was running when the engine stopped.
+    """
 
     instance: str
     strategy: str
     symbol: str
     broker: str
     params: dict[str, object] = {}
+    warmup: int = -1
+    auto_start: bool = False
+
+
+class EditStrategy(msgspec.Struct, frozen=True):
+    """Command: new parameters for a stopped instance."""
+
+    instance: str
+    params: dict[str, object] = {}
+    warmup: int = -1
+
+
+class ReloadStrategy(msgspec.Struct, frozen=True):
+    """Command: re-import a strategy class's source; stopped instances take the new code."""
+
+    strategy: str
 
 
 class StartStrategy(msgspec.Struct, frozen=True):

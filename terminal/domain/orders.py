@@ -116,6 +116,7 @@ class Fill(msgspec.Struct, frozen=True):
     price: float
     ts: int
     commission: float = 0.0
+    offset: Offset = Offset.NONE
 
 
 class Position(msgspec.Struct, frozen=True):
@@ -128,6 +129,9 @@ class Position(msgspec.Struct, frozen=True):
     realized_pnl: float
     unrealized_pnl: float
     last_price: float
+    today_quantity: float = 0.0
+    """Opened on the current trading day (futures close-today rules, stock T+1)."""
+    yesterday_quantity: float = 0.0
 
 
 class Account(msgspec.Struct, frozen=True):

@@ -84,6 +84,12 @@ class Broker(ABC):
     def cancel(self, order: Order) -> None:
         """Ask to cancel a working order."""
 
+    def accounts(self) -> list[str]:
+        """Account ids this broker trades; an order's ``account`` must be one of them (or
+        empty for the first). One account per broker instance by default: configure several
+        instances for several accounts."""
+        return [self.name]
+
     def estimate_commission(self, symbol: str, quantity: float, price: float) -> float:
         """Commission this broker would charge; brokers that cannot tell return 0."""
         return 0.0

@@ -43,6 +43,24 @@ class EventBus:
 
         return unsubscribe
 
+    def bracket_next(
+        self, event_type: type[E], before: Callable[[E], None], after: Callable[[E], None]
+    ) -> None:
+        """Call ``before`` ahead of every handler and ``after`` behind them all, for the next
+        event of ``event_type`` only (a latency probe that costs other events nothing)."""
+
+        def remove(_event: E) -> None:
+            current = self._handlers.get(event_type, ())
+            self._handlers[event_type] = tuple(
+                h for h in current if h is not before and h is not finish
+            )
+
+        def finish(event: E) -> None:
+            remove(event)
+            after(event)
+
+        self._handlers[event_type] = (before, *self._handlers.get(event_type, ()), finish)
+
     def publish(self, event: object) -> None:
         handlers = self._handlers.get(type(event))
         if not handlers:

@@ -31,6 +31,24 @@ class EngineSection(_Strict):
     bar_history: int = 2000
     persist: bool = True
     """Record orders, transitions, fills and accounts in SQLite in the user data folder."""
+    journal: bool = True
+    """With ``persist``: write every event reaching the strategies to a per-run journal."""
+    close_today_first: list[str] = msgspec.field(default_factory=lambda: ["CFFEX"])
+    """Exchanges where a plain CLOSE takes today's position first (others: earlier days')."""
+    t_plus_one: list[str] = msgspec.field(default_factory=list)
+    """Exchanges whose stocks bought today can be sold only from the next trading day
+    (e.g. ["SSE", "SZSE"])."""
+    ack_timeout_s: float = 10.0
+    """An order a broker has not acknowledged after this long is flagged in its reason."""
+
+
+class Hotkeys(_Strict):
+    """Key sequences in Qt's text form (e.g. "F1", "Ctrl+B"); active while the window is."""
+
+    buy: str = "F1"
+    sell: str = "F2"
+    clear_ticket: str = "Esc"
+    kill_switch: str = "Ctrl+Alt+K"
 
 
 class UiSection(_Strict):
@@ -38,6 +56,7 @@ class UiSection(_Strict):
     refresh_hz: int = 20
     chart_symbol: str = ""
     chart_timeframe: str = "1m"
+    hotkeys: Hotkeys = msgspec.field(default_factory=Hotkeys)
 
 
 class PluginInstance(_Strict):

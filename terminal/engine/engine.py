@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Coroutine
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 
-from terminal.domain.enums import ConnectionStatus, OrderStatus, PluginKind
+from terminal.domain.enums import ConnectionStatus, OrderStatus, PluginKind, Side
 from terminal.domain.events import (
     AccountEvent,
     AddStrategy,
     CancelOrder,
     CommandRejected,
+    EditStrategy,
     FeedStatus,
     KillSwitch,
+    ReloadStrategy,
     RemoveStrategy,
     StartStrategy,
     StopStrategy,
@@ -34,6 +38,8 @@ from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.config import Config, PluginInstance, describe_validation_error
 from terminal.engine.conflation import TickConflator
 from terminal.engine.feed import Feed
+from terminal.engine.logs import log_context
+from terminal.engine.metrics import EngineMetrics
 from terminal.engine.order_validation import FieldProblem, validate_request
 from terminal.engine.orders import OrderBook
 from terminal.engine.paths import user_data_dir
@@ -43,6 +49,7 @@ from terminal.engine.risk import RiskManager, RiskView
 from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
 from terminal.engine.store import TradingStore
 from terminal.engine.strategies import StrategyRunner
+from terminal.engine.strategy_reload import open_run_journal, reload_strategy_class
 
 log = logging.getLogger("terminal.engine")
 
@@ -68,6 +75,7 @@ class Engine:
         self.clock: Clock = clock or LiveClock()
         self.bus = EventBus()
         self.conflator = TickConflator(self.bus.publish)  # feeds publish through it
+        self.metrics = EngineMetrics(self.bus)
         if registry is None:
             registry = PluginRegistry()
             registry.discover()
@@ -76,6 +84,7 @@ class Engine:
         self.instruments: dict[str, Instrument] = {}
         self.latest: dict[str, Tick] = {}
         self.feeds: dict[str, Feed] = {}
+        self._feed_contexts: dict[str, _FeedContext] = {}
         self.brokers: dict[str, Broker] = {}
         self.feed_status: dict[str, FeedStatus] = {}
         self.broker_status: dict[str, FeedStatus] = {}
@@ -88,7 +97,16 @@ class Engine:
             TradingStore(user_data_dir() / "trading.sqlite") if config.engine.persist else None
         )
         self.order_book = OrderBook(self.bus, self.clock, self.store)
-        self.portfolio = Portfolio(self.bus, self.instruments.get, self.last_price)
+        self.portfolio = Portfolio(
+            self.bus,
+            self.instruments.get,
+            self.last_price,
+            trading_day=self._trading_day,
+            close_today_first=lambda symbol: self._exchange_in(
+                symbol, config.engine.close_today_first
+            ),
+            now_ns=self.clock.now_ns,
+        )
         self.risk = RiskManager(
             config.risk,
             RiskView(
@@ -108,9 +126,10 @@ class Engine:
             keep=config.engine.bar_history,
             store_dir=user_data_dir() / "bars" if config.engine.persist else None,
         )
-        self.strategies = StrategyRunner(self)
         self.bus.subscribe(Tick, self._remember_tick)
         self.bus.subscribe(Tick, self.bars.on_tick)
+        # After the two above: a strategy sees a tick with the last price and bars updated.
+        self.strategies = StrategyRunner(self)
         self.bus.subscribe(SubmitOrder, self._guarded(lambda c: self.submit(c.request, c.order_id)))
         self.bus.subscribe(CancelOrder, lambda cmd: self.cancel(cmd.order_id))
         self.bus.subscribe(KillSwitch, self._on_kill_switch)
@@ -120,8 +139,17 @@ class Engine:
         self.bus.subscribe(
             AddStrategy,
             self._guarded(
-                lambda c: self.strategies.add(c.instance, c.strategy, c.symbol, c.broker, c.params)
+                lambda c: self.strategies.add(
+                    c.instance, c.strategy, c.symbol, c.broker, c.params, c.warmup, c.auto_start
+                )
             ),
+        )
+        self.bus.subscribe(
+            EditStrategy,
+            self._guarded(lambda c: self.strategies.edit(c.instance, c.params, c.warmup)),
+        )
+        self.bus.subscribe(
+            ReloadStrategy, self._guarded(lambda c: self.reload_strategy(c.strategy))
         )
         self.bus.subscribe(
             StartStrategy, self._guarded(lambda c: self.strategies.start(c.instance))
@@ -147,7 +175,12 @@ class Engine:
     # ---- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
         self.bars.load()
+        if self.config.engine.persist:
+            self.strategies.open_store(user_data_dir() / "strategies.sqlite")
+            if self.config.engine.journal:
+                self.strategies.journal = open_run_journal(self.clock.now_ns())
         self.spawn(self.bars.run_timer(), "bar timer")
+        self.spawn(self.metrics.run(self), "metrics sampler")
         if self.store is not None:
             orders, fills = self.store.orders(), self.store.fills()
             self.order_book.restore(orders, fills)
@@ -167,6 +200,9 @@ class Engine:
                 await self._start_plugin(PluginKind.FEED, spec)
         self.running = True
         self.live_since_ns = self.clock.now_ns()
+        self.strategies.record_setup(self.instruments, self.brokers)
+        self.strategies.restore()
+        self.spawn(self._watch_acknowledgements(), "acknowledgement watchdog")
         log.info(
             "engine started: feeds %s, brokers %s, %d instruments",
             sorted(self.feeds),
@@ -177,7 +213,7 @@ class Engine:
     async def stop(self) -> None:
         """Stop strategies, feeds and brokers, then cancel every task still tracked."""
         self.running = False
-        self.strategies.stop_all()
+        self.strategies.shutdown()
         for name, feed in list(self.feeds.items()):
             await self._stop_plugin(PluginKind.FEED, name, feed)
         self.conflator.flush()
@@ -238,7 +274,8 @@ class Engine:
             return
         try:
             if kind is PluginKind.FEED:
-                feed = cls(spec.name, _FeedContext(self, spec.name), options)
+                context = self._feed_contexts[spec.name] = _FeedContext(self, spec.name)
+                feed = cls(spec.name, context, options)
                 for instrument in feed.instruments():
                     self.instruments.setdefault(instrument.symbol, instrument)
                 self.feeds[spec.name] = feed
@@ -272,6 +309,13 @@ class Engine:
         tick = self.latest.get(symbol)
         return tick.last if tick else None
 
+    def last_tick_age(self, feed: str) -> float | None:
+        """Seconds since feed ``feed`` published a tick; None before its first (or no feed)."""
+        context = self._feed_contexts.get(feed)
+        if context is None or not context.last_tick_at:
+            return None
+        return time.monotonic() - context.last_tick_at
+
     def session_of(self, symbol: str) -> TradingSessions:
         instrument = self.instruments.get(symbol)
         return self.sessions.get(instrument.sessions, ALWAYS) if instrument else ALWAYS
@@ -279,17 +323,31 @@ class Engine:
     def calendar_of(self, symbol: str) -> SessionCalendar:
         return session_calendar(self.session_of(symbol))
 
+    def _trading_day(self, symbol: str, ns: int) -> date | None:
+        day = self.calendar_of(symbol).trading_day_of(ns)
+        # Outside any session (or sessions "always"): the exchange's calendar date.
+        return day or datetime.fromtimestamp(ns / 1e9, UTC).date()
+
+    def _exchange_in(self, symbol: str, exchanges: list[str]) -> bool:
+        instrument = self.instruments.get(symbol)
+        return instrument is not None and instrument.exchange in exchanges
+
     # ---- orders --------------------------------------------------------------------------
     def submit(self, request: OrderRequest, order_id: str | None = None) -> str:
         """Check ``request``, record it, and hand it to its broker. Returns the order id."""
         order_id = order_id or self.order_book.next_order_id()
         if self.order_book.get(order_id) is not None:
             raise ValueError(f"order id {order_id} is already in use")
+        with log_context(order_id=order_id, symbol=request.symbol):
+            self._route(order_id, request)
+        return order_id
+
+    def _route(self, order_id: str, request: OrderRequest) -> None:
         problem = self._check(request) or self.risk.check(request)
         if problem:
             log.warning("order %s refused: %s", order_id, problem)
             self.order_book.reject_request(order_id, request, problem)
-            return order_id
+            return
         order = self.order_book.create(order_id, request)
         broker = self.brokers[request.broker]
         try:
@@ -299,7 +357,6 @@ class Engine:
             self.order_book.update_status(
                 order_id, OrderStatus.REJECTED, f"broker {request.broker} raised: {exc}"
             )
-        return order_id
 
     def estimate(self, request: OrderRequest) -> OrderEstimate:
         """Notional, commission and margin of a request, before it is sent."""
@@ -316,6 +373,10 @@ class Engine:
         )
         return OrderEstimate(notional, commission, notional * instrument.margin_rate)
 
+    def accounts_of(self, broker: str) -> list[str]:
+        plugin = self.brokers.get(broker)
+        return plugin.accounts() if plugin is not None else []
+
     def is_simulated(self, broker: str) -> bool:
         plugin = self.brokers.get(broker)
         return plugin is not None and plugin.simulated
@@ -324,6 +385,38 @@ class Engine:
         """Make everything recorded so far durable now (before showing or acknowledging it)."""
         if self.store is not None:
             self.store.commit()
+
+    async def _watch_acknowledgements(self) -> None:
+        """Flag orders a broker has not acknowledged in time (a hung broker), once each."""
+        timeout_ns = int(self.config.engine.ack_timeout_s * 1e9)
+        flagged: set[str] = set()
+        while True:
+            await asyncio.sleep(min(1.0, self.config.engine.ack_timeout_s / 4))
+            now = self.clock.now_ns()
+            for order in self.order_book.working():
+                if (
+                    order.status is OrderStatus.SUBMITTED
+                    and order.order_id not in flagged
+                    and now - order.created_ns > timeout_ns
+                ):
+                    flagged.add(order.order_id)
+                    seconds = (now - order.created_ns) / 1e9
+                    log.warning(
+                        "order %s: no acknowledgement from broker %s after %.0f s",
+                        order.order_id,
+                        order.broker,
+                        seconds,
+                    )
+                    self.order_book.annotate(
+                        order.order_id,
+                        f"no acknowledgement from broker {order.broker} after {seconds:.0f} s",
+                    )
+
+    def _sellable_today(self, broker: str, symbol: str) -> float:
+        for position in self.portfolio.positions():
+            if position.broker == broker and position.symbol == symbol:
+                return max(0.0, position.yesterday_quantity)
+        return 0.0
 
     def kill_switch(self, reason: str = "kill switch") -> int:
         """Stop every strategy and cancel every working order. Returns the orders cancelled."""
@@ -335,6 +428,13 @@ class Engine:
             "%s: stopped all strategies, cancel sent for %d working orders", reason, len(working)
         )
         return len(working)
+
+    def reload_strategy(self, strategy: str) -> list[str]:
+        """Re-import ``strategy``'s source; stopped instances take the new class."""
+        cls = reload_strategy_class(self.registry, strategy)
+        names = self.strategies.reload(strategy, cls)
+        log.info("strategy %s reloaded; instances now on the new code: %s", strategy, names)
+        return names
 
     def _on_kill_switch(self, command: KillSwitch) -> None:
         self.kill_switch(command.reason)
@@ -363,14 +463,20 @@ class Engine:
         broker = self.brokers.get(order.broker)
         if broker is None:
             return
-        try:
-            broker.cancel(order)
-        except Exception:
-            log.exception("broker %s raised on cancel of %s", order.broker, order_id)
+        with log_context(order_id=order_id, symbol=order.symbol):
+            try:
+                broker.cancel(order)
+            except Exception:
+                log.exception("broker %s raised on cancel of %s", order.broker, order_id)
 
     def _check(self, request: OrderRequest) -> str:
         if request.broker not in self.brokers:
             return f"unknown broker '{request.broker}'"
+        if request.account and request.account not in self.brokers[request.broker].accounts():
+            return (
+                f"account '{request.account}' is not one of broker {request.broker}'s "
+                f"accounts {self.brokers[request.broker].accounts()}"
+            )
         status = self.broker_status.get(request.broker)
         if status is not None and status.status in (
             ConnectionStatus.DISCONNECTED,
@@ -381,6 +487,15 @@ class Engine:
             validate_request(request, self.instruments.get(request.symbol))
         except FieldProblem as problem:
             return problem.message
+        if request.side is Side.SELL and self._exchange_in(
+            request.symbol, self.config.engine.t_plus_one
+        ):
+            sellable = self._sellable_today(request.broker, request.symbol)
+            if request.quantity > sellable + 1e-9:
+                return (
+                    f"T+1: only {sellable:g} of {request.symbol} can be sold today "
+                    f"(shares bought today settle next trading day)"
+                )
         if request.ts and request.ts < self.live_since_ns:
             return (
                 f"live guard: order stamped {request.ts} ns is older than the engine's live "
@@ -394,7 +509,12 @@ class _FeedContext:
         self._engine = engine
         self._name = name
         self.clock = engine.clock
-        self.publish_tick: Callable[[Tick], None] = engine.conflator.submit
+        self._submit: Callable[[Tick], None] = engine.conflator.submit
+        self.last_tick_at = 0.0  # time.monotonic() of the feed's latest tick; 0: none yet
+
+    def publish_tick(self, tick: Tick) -> None:
+        self.last_tick_at = time.monotonic()
+        self._submit(tick)
 
     def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
         state = FeedStatus(self._name, status, reason)
@@ -449,6 +569,7 @@ class _BrokerContext:
             price=price,
             ts=self.clock.now_ns(),
             commission=commission,
+            offset=order.offset,
         )
         self._engine.order_book.apply_fill(fill)
 
@@ -459,6 +580,16 @@ class _BrokerContext:
         state = FeedStatus(self._name, status, reason)
         self._engine.broker_status[self._name] = state
         self._engine.bus.publish(state)
+        if self._engine.running and status in (
+            ConnectionStatus.DISCONNECTED,
+            ConnectionStatus.ERROR,
+        ):
+            for order in self.working_orders():
+                self._engine.order_book.annotate(
+                    order.order_id,
+                    f"broker {self._name} {status.value}: {reason or 'no reason given'}; "
+                    "state unknown until it reconnects",
+                )
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         return self._engine.spawn(coro, f"broker {self._name}: {name}")

@@ -84,7 +84,10 @@ class OrderBook:
     def update_status(self, order_id: str, status: OrderStatus, reason: str = "") -> bool:
         order = self._orders.get(order_id)
         if order is None:
-            log.error("status %s for unknown order %s ignored", status.value, order_id)
+            log.error(
+                "status %s for unknown order %s ignored", status.value, order_id,
+                extra={"order_id": order_id},
+            )
             return False
         if not is_legal_transition(order.status, status):
             log.error(
@@ -92,6 +95,7 @@ class OrderBook:
                 order.status.value,
                 status.value,
                 order_id,
+                extra={"order_id": order_id, "symbol": order.symbol},
             )
             return False
         self._save(
@@ -101,14 +105,27 @@ class OrderBook:
         )
         return True
 
+    def annotate(self, order_id: str, note: str) -> None:
+        """Say something about an order without changing its status (e.g. its broker went
+        away): recorded and published like a transition, the status staying what it is."""
+        order = self._orders.get(order_id)
+        if order is not None:
+            self._save(_replace(order, reason=note, updated_ns=self._clock.now_ns()))
+
     def apply_fill(self, fill: Fill) -> bool:
         """Apply a fill once; a repeated fill id is ignored. Fills after a cancel still count."""
         if fill.fill_id in self._fill_ids:
-            log.warning("duplicate fill %s for order %s ignored", fill.fill_id, fill.order_id)
+            log.warning(
+                "duplicate fill %s for order %s ignored", fill.fill_id, fill.order_id,
+                extra={"order_id": fill.order_id, "symbol": fill.symbol},
+            )
             return False
         order = self._orders.get(fill.order_id)
         if order is None:
-            log.error("fill %s for unknown order %s ignored", fill.fill_id, fill.order_id)
+            log.error(
+                "fill %s for unknown order %s ignored", fill.fill_id, fill.order_id,
+                extra={"order_id": fill.order_id, "symbol": fill.symbol},
+            )
             return False
         self._fill_ids.add(fill.fill_id)
         filled = order.filled_quantity + fill.quantity

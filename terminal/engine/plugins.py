@@ -62,6 +62,10 @@ class PluginRegistry:
     def names(self, kind: PluginKind) -> list[str]:
         return sorted(self._classes[kind])
 
+    def replace(self, kind: PluginKind, name: str, plugin: type[Any]) -> None:
+        """Put a reloaded class in place of the one loaded under ``name``."""
+        self._classes[kind][name] = plugin
+
     def failed(self) -> list[PluginReport]:
         return [r for r in self.reports if r.state is PluginState.FAILED]
 

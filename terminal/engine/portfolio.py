@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from terminal.domain.events import AccountEvent, FillEvent, PositionEvent
 from terminal.domain.instrument import Instrument
 from terminal.domain.orders import Account, Fill, Position
 from terminal.engine.bus import EventBus
+from terminal.engine.position_days import DaySplit
+
+TradingDay = Callable[[str, int], date | None]
+"""(symbol, UTC ns) → the trading day that moment belongs to, or None if unknown."""
 
 
 @dataclass(slots=True)
@@ -22,6 +27,7 @@ class _Holding:
     quantity: float = 0.0
     average_price: float = 0.0
     realized_pnl: float = 0.0
+    days: DaySplit = field(default_factory=DaySplit)
 
 
 @dataclass(slots=True)
@@ -40,8 +46,14 @@ class Portfolio:
         bus: EventBus,
         instrument: Callable[[str], Instrument | None],
         last_price: Callable[[str], float | None],
+        trading_day: TradingDay | None = None,
+        close_today_first: Callable[[str], bool] | None = None,
+        now_ns: Callable[[], int] | None = None,
     ) -> None:
         self._bus = bus
+        self._trading_day = trading_day or (lambda symbol, ns: None)
+        self._close_today_first = close_today_first or (lambda symbol: False)
+        self._now_ns = now_ns or (lambda: 0)
         self._instrument = instrument
         self._last_price = last_price
         self._holdings: dict[tuple[str, str], _Holding] = {}
@@ -110,6 +122,12 @@ class Portfolio:
     def _book(self, fill: Fill) -> None:
         holding = self._holdings.setdefault((fill.broker, fill.symbol), _Holding())
         multiplier = self._multiplier(fill.symbol)
+        holding.days.book(
+            self._trading_day(fill.symbol, fill.ts),
+            fill.side.sign * fill.quantity,
+            fill.offset,
+            self._close_today_first(fill.symbol),
+        )
         realized = _apply(holding, fill, multiplier)
         state = self._cash.setdefault(fill.broker, _Cash())
         instrument = self._instrument(fill.symbol)
@@ -125,6 +143,7 @@ class Portfolio:
         if last is None or math.isnan(last):
             last = holding.average_price
         unrealized = (last - holding.average_price) * holding.quantity * self._multiplier(symbol)
+        today, yesterday = holding.days.as_of(self._trading_day(symbol, self._now_ns()))
         return Position(
             broker=broker,
             symbol=symbol,
@@ -133,6 +152,8 @@ class Portfolio:
             realized_pnl=holding.realized_pnl,
             unrealized_pnl=unrealized if holding.quantity else 0.0,
             last_price=last,
+            today_quantity=today,
+            yesterday_quantity=yesterday,
         )
 
     def _multiplier(self, symbol: str) -> float:

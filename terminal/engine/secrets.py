@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from terminal.engine.logs import register_secret
+
 
 class MissingSecretError(LookupError):
     pass
@@ -13,6 +15,7 @@ def get_secret(env_var: str, keyring_service: str = "terminal") -> str:
     """Return the secret named by ``env_var``: from the environment, else from the keyring."""
     value = os.environ.get(env_var)
     if value:
+        register_secret(value)
         return value
     try:
         import keyring  # optional dependency
@@ -21,6 +24,7 @@ def get_secret(env_var: str, keyring_service: str = "terminal") -> str:
     if keyring is not None:
         stored = keyring.get_password(keyring_service, env_var)
         if stored:
+            register_secret(str(stored))
             return str(stored)
     raise MissingSecretError(
         f"secret {env_var} is not set: export {env_var}=... or store it in the keyring "

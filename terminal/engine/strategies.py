@@ -1,49 +1,76 @@
-"""Runs strategy instances: each isolated, so one that raises stops alone and says why."""
+"""Runs strategy instances: each isolated, so one that raises stops alone and says why.
+
+Determinism: the runner takes ticks, closed bars, order updates and fills off the bus into a
+queue, in the order it receives them, and delivers them one at a time, never while a handler
+runs (a fill caused by ``buy`` is the next event, not a nested call). It writes the same
+sequence to the journal, so feeding the journal back (``replay.py``) makes the same calls.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections import deque
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
 
 import msgspec
 
 from terminal.domain.enums import PluginKind
-from terminal.domain.events import BarEvent, FillEvent, StrategyStateEvent, Tick
-from terminal.engine.config import describe_validation_error
-from terminal.engine.strategy import Strategy
-
-if TYPE_CHECKING:
-    from terminal.engine.engine import Engine
+from terminal.domain.events import (
+    BarEvent,
+    CancelOrder,
+    FillEvent,
+    KillSwitch,
+    OrderEvent,
+    StrategyStateEvent,
+    SubmitOrder,
+    Tick,
+)
+from terminal.domain.market import Bar
+from terminal.domain.orders import OrderRequest
+from terminal.engine import journal as j
+from terminal.engine.logs import log_context
+from terminal.engine.strategy_host import StrategyHost, journal_record, parse_params
+from terminal.engine.strategy_instance import (
+    ACTIVE,
+    ERROR,
+    RUNNING,
+    STOPPED,
+    WARMING_UP,
+    InstanceContext,
+    LogLine,
+    StrategyInstance,
+)
+from terminal.engine.strategy_store import SavedInstance, StrategyStore
 
 log = logging.getLogger("terminal.strategies")
 
-STOPPED, RUNNING, ERROR = "stopped", "running", "error"
-
-
-@dataclass(slots=True)
-class StrategyInstance:
-    name: str
-    strategy_name: str
-    symbol: str
-    broker: str
-    strategy: Strategy
-    state: str = STOPPED
-    detail: str = ""
-    order_ids: set[str] = field(default_factory=set)
-    unsubscribers: list[Callable[[], None]] = field(default_factory=list)
+__all__ = ["ERROR", "RUNNING", "STOPPED", "WARMING_UP", "StrategyInstance", "StrategyRunner"]
 
 
 class StrategyRunner:
-    """Adds, starts, stops and removes strategy instances; routes ticks, bars and fills."""
+    """Adds, starts, stops, edits and removes instances; delivers ticks, bars, orders, fills."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, host: StrategyHost) -> None:
+        self._host = host
         self._instances: dict[str, StrategyInstance] = {}
-        engine.bus.subscribe(FillEvent, self._on_fill)
+        self._owner: dict[str, str] = {}  # order id → instance name
+        self._queue: deque[tuple[int, object]] = deque()
+        self._draining = False
+        self.journal: j.JournalWriter | None = None
+        self.store: StrategyStore | None = None
+        bus = host.bus
+        bus.subscribe(Tick, self._receive)
+        bus.subscribe(BarEvent, self._receive_bar)
+        bus.subscribe(OrderEvent, self._receive)
+        bus.subscribe(FillEvent, self._receive)
+        for command in (SubmitOrder, CancelOrder, KillSwitch):
+            bus.subscribe(command, self._record_command)
 
+    # ---- reading ------------------------------------------------------------------------
     def instances(self) -> list[StrategyInstance]:
         return list(self._instances.values())
 
@@ -53,6 +80,10 @@ class StrategyRunner:
         except KeyError:
             raise KeyError(f"no strategy instance named '{name}'") from None
 
+    def snapshots(self) -> list[StrategyStateEvent]:
+        return [instance.snapshot() for instance in self._instances.values()]
+
+    # ---- commands -----------------------------------------------------------------------
     def add(
         self,
         name: str,
@@ -60,52 +91,132 @@ class StrategyRunner:
         symbol: str,
         broker: str,
         params: dict[str, Any] | None = None,
+        warmup: int = -1,
+        auto_start: bool = False,
+        position: float = 0.0,
+        cash: float = 0.0,
     ) -> StrategyInstance:
         if not name:
             raise ValueError("instance name is empty")
         if name in self._instances:
             raise ValueError(f"instance name '{name}' is already in use")
-        cls = self._engine.registry.get(PluginKind.STRATEGY, strategy_name)
-        if cls is None:
-            raise ValueError(f"unknown strategy '{strategy_name}'")
-        if symbol not in self._engine.instruments:
+        cls = self._class(strategy_name)
+        if symbol not in self._host.instruments:
             raise ValueError(f"unknown symbol '{symbol}'")
-        if broker not in self._engine.brokers:
+        if broker not in self._host.brokers:
             raise ValueError(f"unknown broker '{broker}'")
-        try:
-            parsed = msgspec.convert(params or {}, cls.Params)
-        except msgspec.ValidationError as exc:
-            raise ValueError(
-                describe_validation_error(exc, params, f"parameters of {name}")
-            ) from None
-        strategy = cls(name, symbol, broker, _StrategyContext(self, name), parsed)
-        instance = StrategyInstance(name, strategy_name, symbol, broker, strategy)
+        params = dict(params or {})
+        warmup = cls.warmup_bars if warmup < 0 else warmup
+        parsed = parse_params(cls, params, name)
+        strategy = cls(name, symbol, broker, InstanceContext(self, name), parsed)
+        strategy.position = position
+        instrument = self._host.instruments[symbol]
+        instance = StrategyInstance(
+            name, strategy_name, symbol, broker, params, warmup, strategy, auto_start,
+            multiplier=getattr(instrument, "multiplier", 1.0), cash=cash,
+        )
         self._instances[name] = instance
+        self._record(
+            j.AddRec(self._now(), name, strategy_name, symbol, broker, params, warmup, position)
+        )
+        self._save(instance)
         self._publish(instance)
         return instance
 
-    def start(self, name: str) -> None:
+    def edit(self, name: str, params: dict[str, Any], warmup: int = -1) -> None:
+        """New parameters (and warm-up length) for a stopped instance; its position is kept."""
         instance = self.get(name)
-        if instance.state == RUNNING:
-            return
-        instance.state, instance.detail = RUNNING, ""
-        bus = self._engine.bus
-        instance.unsubscribers = [
-            bus.subscribe(Tick, lambda tick: self._on_tick(instance, tick)),
-            bus.subscribe(BarEvent, lambda event: self._on_bar(instance, event)),
-            self._engine.bars.subscribe(instance.symbol, instance.strategy.timeframe),
-        ]
+        if instance.state in ACTIVE:
+            raise ValueError(f"instance '{name}' is {instance.state}: stop it before editing")
+        self._rebuild(instance, self._class(instance.strategy_name), params, warmup)
+        self._record(j.EditRec(self._now(), name, dict(params), instance.warmup))
+        self._save(instance)
         self._publish(instance)
-        self._call(instance, instance.strategy.on_start)
 
-    def stop(self, name: str) -> None:
+    def _rebuild(
+        self, instance: StrategyInstance, cls: type[Any], params: dict[str, Any], warmup: int
+    ) -> None:
+        parsed = parse_params(cls, params, instance.name)
+        old = instance.strategy
+        strategy = cls(instance.name, instance.symbol, instance.broker, old.context, parsed)
+        strategy.position = old.position
+        strategy._working = old._working
+        instance.strategy, instance.params = strategy, dict(params)
+        instance.warmup = cls.warmup_bars if warmup < 0 else warmup
+        if instance.state == ERROR:
+            instance.state, instance.detail = STOPPED, ""
+
+    def start(self, name: str, history: list[Bar] | None = None) -> None:
+        """Warm up on history (orders refused), then go live. ``history``: a replay's bars."""
         instance = self.get(name)
-        if instance.state != RUNNING:
+        if instance.state in ACTIVE:
             return
+        strategy = instance.strategy
+        instance.state, instance.detail = WARMING_UP, ""
+        self._publish(instance)
+        instance.unsubscribers = [
+            self._host.bars.subscribe(instance.symbol, tf) for tf in strategy.timeframes
+        ]
+        if history is None:
+            history = self._history(instance)
+        self._record(j.StartRec(self._now(), name, history))
+        strategy.history_phase = True
+        instance.refused = 0
+        draining, self._draining = self._draining, True  # nothing is delivered mid warm-up
+        try:
+            strategy.now_ns = self._now()
+            ok = self._call(instance, strategy.on_start)
+            for bar in history:
+                if not ok:
+                    break
+                ok = self._feed_bar(instance, bar)
+        finally:
+            strategy.history_phase = False
+            self._draining = draining
+        if instance.refused:
+            log.info(
+                "strategy %s: warm-up on %d bars done, %d orders refused (history phase)",
+                name, len(history), instance.refused,
+            )
+        if instance.state == WARMING_UP:
+            instance.state = RUNNING
+            self._save(instance)
+            self._publish(instance)
+        self._drain()
+
+    def _history(self, instance: StrategyInstance) -> list[Bar]:
+        if instance.warmup <= 0:
+            return []
+        bars: list[Bar] = []
+        for tf in instance.strategy.timeframes:
+            bars.extend(self._host.bars.history(instance.symbol, tf)[-instance.warmup :])
+        order = {tf: i for i, tf in enumerate(instance.strategy.timeframes)}
+        return sorted(bars, key=lambda bar: (bar.start, order[bar.timeframe]))
+
+    def stop(self, name: str, cancel_orders: bool = True) -> None:
+        instance = self.get(name)
+        if instance.state not in ACTIVE:
+            return
+        self._stop(instance, cancel_orders)
+        if cancel_orders:
+            for order in instance.strategy.working_orders:
+                self.cancel_for(instance, order.order_id)
+        self._save(instance)
+
+    def _stop(self, instance: StrategyInstance, cancel_orders: bool = False) -> None:
         self._detach(instance)
         instance.state = STOPPED
-        self._call(instance, instance.strategy.on_stop)
+        instance.strategy.now_ns = self._now()
+        # Recorded before on_stop runs, and what on_stop causes waits in the queue, so a replay
+        # delivers it in the same place.
+        self._record(j.StopRec(self._now(), instance.name, cancel_orders))
+        draining, self._draining = self._draining, True
+        try:
+            self._call(instance, instance.strategy.on_stop)
+        finally:
+            self._draining = draining
         self._publish(instance)
+        self._drain()
 
     def stop_all(self) -> None:
         for name in list(self._instances):
@@ -114,37 +225,224 @@ class StrategyRunner:
     def remove(self, name: str) -> None:
         self.stop(name)
         del self._instances[name]
+        self._record(j.RemoveRec(self._now(), name))
+        if self.store is not None:
+            self.store.delete(name)
 
-    def _on_tick(self, instance: StrategyInstance, tick: Tick) -> None:
-        if tick.symbol == instance.symbol:
-            self._call(instance, instance.strategy.on_tick, tick)
-
-    def _on_bar(self, instance: StrategyInstance, event: BarEvent) -> None:
-        bar = event.bar
-        if event.closed and bar.symbol == instance.symbol and (
-            bar.timeframe == instance.strategy.timeframe
-        ):
-            self._call(instance, instance.strategy.on_bar, event.bar)
-
-    def _on_fill(self, event: FillEvent) -> None:
+    def reload(self, strategy_name: str, cls: type[Any]) -> list[str]:
+        """Give stopped instances of ``strategy_name`` the new class; returns their names."""
+        reloaded = []
         for instance in self._instances.values():
-            if event.fill.order_id in instance.order_ids:
-                self._call(instance, instance.strategy.on_fill, event.fill)
+            if instance.strategy_name == strategy_name and instance.state not in ACTIVE:
+                self._rebuild(instance, cls, instance.params, instance.warmup)
+                self._publish(instance)
+                reloaded.append(instance.name)
+        return reloaded
 
-    def _call(self, instance: StrategyInstance, handler: Callable[..., None], *args: Any) -> None:
+    # ---- persistence --------------------------------------------------------------------
+    def open_store(self, path: Path) -> None:
+        self.store = StrategyStore(path)
+
+    def restore(self) -> None:
+        """Re-create saved instances, stopped unless added with ``auto_start``."""
+        if self.store is None:
+            return
+        for saved in self.store.load():
+            try:
+                self.add(
+                    saved.name, saved.strategy, saved.symbol, saved.broker, saved.params,
+                    saved.warmup, saved.auto_start, saved.position, saved.cash,
+                )
+            except (ValueError, KeyError) as exc:
+                log.error("strategy instance '%s' not restored: %s", saved.name, exc)
+                continue
+            instance = self._instances[saved.name]
+            if saved.state in ACTIVE and saved.auto_start:
+                self.start(saved.name)
+            elif saved.state in ACTIVE:
+                instance.detail = "was running before the restart: start it to trade again"
+                self._publish(instance)
+            elif saved.state == ERROR:
+                instance.detail = "stopped by an error before the restart"
+                self._publish(instance)
+
+    def record_setup(self, instruments: Mapping[str, Any], brokers: Mapping[str, Any]) -> None:
+        """Journal what a replay needs to accept the same commands: instruments and brokers."""
+        self._record(j.SetupRec(self._now(), list(instruments.values()), list(brokers)))
+
+    def shutdown(self) -> None:
+        """Stop every instance for an engine stop: the saved state still says what ran."""
+        for instance in self._instances.values():
+            if instance.state in ACTIVE:
+                self._stop(instance)
+        if self.journal is not None:
+            self.journal.close()
+        if self.store is not None:
+            self.store.close()
+
+    def _save(self, instance: StrategyInstance) -> None:
+        if self.store is not None:
+            self.store.save(
+                SavedInstance(
+                    instance.name, instance.strategy_name, instance.symbol, instance.broker,
+                    instance.params, instance.warmup, instance.auto_start, instance.state,
+                    instance.strategy.position, instance.cash,
+                )
+            )
+
+    # ---- orders from strategies ---------------------------------------------------------
+    def submit_for(self, instance: StrategyInstance, request: OrderRequest) -> str:
+        with log_context(strategy=instance.name):  # the engine's order lines name it
+            order_id = self._host.submit(request)
+        self._owner[order_id] = instance.name
+        instance.orders_placed += 1
+        self._record(j.SubmitRec(self._now(), instance.name, order_id, request))
+        return order_id
+
+    def cancel_for(self, instance: StrategyInstance, order_id: str) -> None:
+        if self._owner.get(order_id) != instance.name:
+            instance.strategy.log(f"cancel of {order_id} ignored: not an order of this instance")
+            return
+        self._record(j.CancelRec(self._now(), instance.name, order_id))
+        self._host.cancel(order_id)
+
+    # ---- receiving and delivering -------------------------------------------------------
+    def _now(self) -> int:
+        return self._host.clock.now_ns()
+
+    def _receive(self, event: Tick | OrderEvent | FillEvent) -> None:
+        self.accept(self._now(), event)
+
+    def _receive_bar(self, event: BarEvent) -> None:
+        if event.closed:
+            self.accept(self._now(), event)
+
+    def accept(self, ts: int, event: object) -> None:
+        """Journal an inbound event and deliver it after what is already queued."""
+        if self.journal is not None:
+            self.journal.write(journal_record(ts, event))
+        if self._instances:
+            self._queue.append((ts, event))
+            self._drain()
+
+    def _record_command(self, command: object) -> None:
+        payload = msgspec.to_builtins(command)
+        self._record(j.CommandRec(self._now(), type(command).__name__, payload))
+
+    def _record(self, record: j.Record) -> None:
+        if self.journal is not None:
+            self.journal.write(record)
+
+    def _drain(self) -> None:
+        if self._draining:
+            return
+        self._draining = True
+        try:
+            while self._queue:
+                ts, event = self._queue.popleft()
+                self._deliver(ts, event)
+        finally:
+            self._draining = False
+
+    def _deliver(self, ts: int, event: object) -> None:
+        if isinstance(event, Tick):
+            for instance in self._instances.values():
+                if instance.symbol == event.symbol:
+                    instance.last_price = event.last
+                    if instance.state == RUNNING:
+                        instance.strategy.now_ns = ts
+                        self._call(instance, instance.strategy.on_tick, event)
+        elif isinstance(event, BarEvent):
+            for instance in self._instances.values():
+                if instance.state == RUNNING and instance.symbol == event.bar.symbol:
+                    instance.strategy.now_ns = ts
+                    self._feed_bar(instance, event.bar)
+        elif isinstance(event, OrderEvent):
+            self._deliver_order(ts, event)
+        elif isinstance(event, FillEvent):
+            self._deliver_fill(ts, event)
+
+    def _feed_bar(self, instance: StrategyInstance, bar: Bar) -> bool:
+        """Feed one bar of a declared timeframe, once: the warm-up/live seam drops repeats."""
+        strategy = instance.strategy
+        if bar.timeframe not in strategy.timeframes:
+            return True
+        if bar.start <= instance.last_bar.get(bar.timeframe, -1):
+            return True
+        instance.last_bar[bar.timeframe] = bar.start
+        strategy.bars(bar.timeframe).append(bar)
+        if strategy.history_phase:
+            strategy.now_ns = bar.start
+        return self._call(instance, strategy.on_bar, bar)
+
+    def _deliver_order(self, ts: int, event: OrderEvent) -> None:
+        order = event.order
+        instance = self._instances.get(self._owner.get(order.order_id, ""))
+        if instance is None:
+            return
+        working = instance.strategy._working
+        if order.status.is_working:
+            working[order.order_id] = order
+        else:
+            working.pop(order.order_id, None)
+        if instance.state == RUNNING:
+            instance.strategy.now_ns = ts
+            self._call(instance, instance.strategy.on_order, order)
+
+    def _deliver_fill(self, ts: int, event: FillEvent) -> None:
+        fill = event.fill
+        instance = self._instances.get(self._owner.get(fill.order_id, ""))
+        if instance is None:
+            return
+        signed = fill.side.sign * fill.quantity
+        instance.strategy.position += signed
+        instance.cash -= signed * fill.price * instance.multiplier + fill.commission
+        self._save(instance)
+        if instance.state == RUNNING:
+            instance.strategy.now_ns = ts
+            self._call(instance, instance.strategy.on_fill, fill)
+        self._publish(instance)
+
+    def _call(self, instance: StrategyInstance, handler: Callable[..., None], *args: Any) -> bool:
+        """Run one handler; an exception stops this instance only. False if it raised."""
+        started = time.perf_counter()
         try:
             handler(*args)
         except Exception as exc:
-            self._detach(instance)
-            instance.state = ERROR
-            instance.detail = f"{type(exc).__name__}: {exc}"
-            log.error(
-                "strategy %s stopped by an error in %s:\n%s",
-                instance.name,
-                getattr(handler, "__name__", "handler"),
-                traceback.format_exc(),
+            self._fail(instance, handler, exc)
+            return False
+        took = time.perf_counter() - started
+        if took > instance.strategy.slow_handler_s:
+            name = getattr(handler, "__name__", "handler")
+            instance.strategy.context.log(
+                f"{name} took {took * 1000:.1f} ms (slow above "
+                f"{instance.strategy.slow_handler_s * 1000:g} ms)",
+                "WARNING",
             )
-            self._publish(instance)
+        return True
+
+    def _fail(
+        self, instance: StrategyInstance, handler: Callable[..., None], exc: Exception
+    ) -> None:
+        self._detach(instance)
+        instance.state = ERROR
+        instance.detail = f"{type(exc).__name__}: {exc}"
+        name = getattr(handler, "__name__", "handler")
+        text = traceback.format_exc()
+        # Into the instance's own log only: the line below already reaches the logging system.
+        instance.log_lines.append(LogLine(time.time(), "ERROR", f"error in {name}:\n{text}"))
+        log.error(
+            "strategy %s stopped by an error in %s:\n%s", instance.name, name, text,
+            extra={"strategy": instance.name, "symbol": instance.symbol},
+        )
+        self._save(instance)
+        self._publish(instance)
+
+    def _class(self, strategy_name: str) -> type[Any]:
+        cls = self._host.registry.get(PluginKind.STRATEGY, strategy_name)
+        if cls is None:
+            raise ValueError(f"unknown strategy '{strategy_name}'")
+        return cls
 
     @staticmethod
     def _detach(instance: StrategyInstance) -> None:
@@ -153,30 +451,4 @@ class StrategyRunner:
         instance.unsubscribers = []
 
     def _publish(self, instance: StrategyInstance) -> None:
-        self._engine.bus.publish(
-            StrategyStateEvent(
-                instance=instance.name,
-                strategy=instance.strategy_name,
-                symbol=instance.symbol,
-                state=instance.state,
-                detail=instance.detail,
-            )
-        )
-
-
-class _StrategyContext:
-    def __init__(self, runner: StrategyRunner, instance: str) -> None:
-        self._runner = runner
-        self._instance = instance
-        self.clock = runner._engine.clock
-
-    def submit(self, request: Any) -> str:
-        order_id = self._runner._engine.submit(request)
-        self._runner.get(self._instance).order_ids.add(order_id)
-        return order_id
-
-    def position(self, broker: str, symbol: str) -> float:
-        return self._runner._engine.portfolio.quantity(broker, symbol)
-
-    def log(self, instance: str, message: str) -> None:
-        logging.getLogger(f"terminal.strategy.{instance}").info("%s", message)
+        self._host.bus.publish(instance.snapshot())

@@ -19,7 +19,10 @@ from terminal.engine import logs
 from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.engine.paths import user_config_dir
+from terminal.engine.spot.remote import RemoteEngine
+from terminal.engine.spot.subscriber import ZmqFeedOptions
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.crash_dialog import CrashReporter
 from terminal.ui.heartbeat import freeze_startup_heap
 from terminal.ui.main_window import MainWindow
 from terminal.ui.theme import apply_theme
@@ -52,19 +55,31 @@ async def run_window(
     exit_after: float | None = None,
     screenshot: Path | None = None,
     size: tuple[int, int] | None = None,
+    connect: ZmqFeedOptions | None = None,
 ) -> int:
-    """Start the engine, show the window, run until it closes; stop everything cleanly."""
+    """Start the engine (or attach to the remote one at ``connect``), show the window, run
+    until it closes; stop everything cleanly."""
     app = make_application()
     theme = str(settings.value("theme", config.ui.theme))
     apply_theme(app, theme)
-    engine = Engine(config)
+    engine: Engine | RemoteEngine = (
+        Engine(config) if connect is None else RemoteEngine(config, connect)
+    )
     log_handler = logs.attach_bus(engine.bus)
     bridge = EngineBridge(engine, config.ui.refresh_hz)
     closed = asyncio.Event()
     window: MainWindow | None = None
+    reporter = CrashReporter()
+    reporter.install(asyncio.get_running_loop())  # from here on, errors show, the app goes on
     try:
-        await engine.start()
+        try:
+            await engine.start()
+        except ConnectionError as exc:  # only a remote engine: nothing to show without it
+            log.error("%s", exc)
+            print(f"terminal: {exc}", file=sys.stderr)
+            return 2
         window = MainWindow(engine, bridge, settings, theme)
+        reporter.setParent(window)
         window.closed.connect(closed.set)
         if size is not None:
             window.resize(*size)
@@ -83,6 +98,7 @@ async def run_window(
             QTimer.singleShot(int(exit_after * 1000), window.close)
         await closed.wait()
     finally:
+        reporter.uninstall()
         bridge.close()
         await engine.stop()
         logs.detach(log_handler)
@@ -97,6 +113,7 @@ def run_gui(
     screenshot: Path | None = None,
     size: tuple[int, int] | None = None,
     settings_path: Path | None = None,
+    connect: ZmqFeedOptions | None = None,
 ) -> int:
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -113,7 +130,9 @@ def run_gui(
         if screenshot is not None and settings_path is None:
             settings_path = Path(scratch) / "layout.ini"  # documents show the default layout
         settings = layout_settings(settings_path)
-        return _run_loop(app, run_window(config, settings, exit_after, screenshot, size))
+        return _run_loop(
+            app, run_window(config, settings, exit_after, screenshot, size, connect)
+        )
 
 
 def _display_available() -> bool:

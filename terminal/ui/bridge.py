@@ -7,13 +7,14 @@ per kind of change, so the GUI repaints at the refresh rate whatever the tick ra
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from terminal.domain.events import (
     AccountEvent,
-    BarEvent,
     CommandRejected,
     FeedStatus,
     FillEvent,
@@ -25,7 +26,8 @@ from terminal.domain.events import (
 )
 from terminal.domain.market import Bar
 from terminal.domain.orders import Fill, Order
-from terminal.engine.engine import Engine
+from terminal.engine.metrics import HealthSnapshot
+from terminal.engine.view import EngineView
 
 SNAPSHOT_EVERY = 5  # positions and accounts are re-marked every fifth refresh
 
@@ -43,8 +45,13 @@ class EngineBridge(QObject):
     command_rejected = Signal(object)  # CommandRejected
     refreshed = Signal()
     tick_rate_changed = Signal(float)
+    health_changed = Signal(object)  # HealthSnapshot, once a second
 
-    def __init__(self, engine: Engine, refresh_hz: int = 20, parent: QObject | None = None) -> None:
+    def __init__(
+        self, engine: EngineView, refresh_hz: int = 20, parent: QObject | None = None
+    ) -> None:
+        """``engine`` is the in-process Engine, or a RemoteEngine attached to `terminal serve`
+        (terminal.engine.spot.remote): the bridge and the widgets cannot tell them apart."""
         super().__init__(parent)
         self.engine = engine
         self._ticks: dict[str, Tick] = {}
@@ -53,9 +60,6 @@ class EngineBridge(QObject):
         self._logs: list[LogEvent] = []
         self._strategies: dict[str, StrategyStateEvent] = {}
         self._portfolio_dirty = True
-        # Closed bars per symbol with the store's bar count they were read at: the chart asks
-        # every frame, and reading them from the store builds a fresh list each time.
-        self._closed_bars: dict[str, tuple[int, list[Bar]]] = {}
         self._frames = 0
         self._rate_mark = (time.monotonic(), 0)
         bus = engine.bus
@@ -69,7 +73,7 @@ class EngineBridge(QObject):
             bus.subscribe(FeedStatus, self.status_changed.emit),
             bus.subscribe(StrategyStateEvent, self._on_strategy),
             bus.subscribe(CommandRejected, self.command_rejected.emit),
-            bus.subscribe(BarEvent, self._on_bar),
+            bus.subscribe(HealthSnapshot, self.health_changed.emit),  # 1 Hz: no coalescing
         ]
         self._timer = QTimer(self)
         self._timer.setInterval(max(1, round(1000 / max(1, refresh_hz))))
@@ -89,29 +93,42 @@ class EngineBridge(QObject):
     def latest(self, symbol: str) -> Tick | None:
         return self.engine.latest.get(symbol)
 
-    def closed_bars(self, symbol: str) -> list[Bar]:
-        """Closed bars of the default timeframe, oldest first; the same list until one closes
-        or history arrives (so a caller can tell "unchanged" by identity)."""
-        bars = self.engine.bars
-        count = (
-            len(bars.store.series(symbol, bars.timeframe))
-            if bars.store.has(symbol, bars.timeframe)
-            else 0
-        )
-        cached = self._closed_bars.get(symbol)
-        if cached is None or cached[0] != count:
-            cached = self._closed_bars[symbol] = (count, bars.history(symbol))
-        return cached[1]
+    def closed_bars(self, symbol: str, timeframe: str = "1m") -> list[Bar]:
+        return self.engine.bars.history(symbol, timeframe)
 
-    def forming_bar(self, symbol: str) -> Bar | None:
-        return self.engine.bars.forming(symbol)
+    def forming_bar(self, symbol: str, timeframe: str = "1m") -> Bar | None:
+        return self.engine.bars.forming(symbol, timeframe)
+
+    def subscribe_bars(self, symbol: str, timeframe: str) -> Callable[[], None]:
+        """Have the engine build ``timeframe`` bars of ``symbol``; returns the unsubscriber."""
+        return self.engine.bars.subscribe(symbol, timeframe)
+
+    def bar_count(self, symbol: str, timeframe: str = "1m") -> int:
+        """How many closed bars the engine holds (all of them, not only the last ``keep``)."""
+        store = self.engine.bars.store
+        return len(store.series(symbol, timeframe)) if store.has(symbol, timeframe) else 0
+
+    def bar_start(self, symbol: str, timeframe: str, index: int) -> int:
+        return int(self.engine.bars.store.series(symbol, timeframe).start[index])
+
+    def bar_arrays(
+        self, symbol: str, timeframe: str = "1m", start: int = 0, stop: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Closed bars ``[start, stop)`` as read-only views (no copy, no Bar per row): start ns
+        (n,) and values (n, 7) with columns open, high, low, close, volume, turnover, open
+        interest. Safe to keep: the store never rewrites held rows in place (a merge builds
+        new arrays, an append writes past the end)."""
+        if not self.engine.bars.store.has(symbol, timeframe):
+            return np.empty(0, np.int64), np.empty((0, 7))
+        series = self.engine.bars.store.series(symbol, timeframe)
+        stop = len(series) if stop is None else min(stop, len(series))
+        start = max(0, min(start, stop))
+        starts, values = series.start[start:stop], series.values[start:stop]
+        starts.flags.writeable = values.flags.writeable = False
+        return starts, values
 
     def _on_tick(self, tick: Tick) -> None:
         self._ticks[tick.symbol] = tick
-
-    def _on_bar(self, event: BarEvent) -> None:
-        if event.closed:
-            self._closed_bars.pop(event.bar.symbol, None)
 
     def _on_order(self, event: OrderEvent) -> None:
         self._orders[event.order.order_id] = event.order

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -10,8 +11,11 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QSho
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
+    QScrollArea,
+    QWidget,
 )
 
 import terminal
@@ -19,13 +23,16 @@ from terminal.domain.alerts import MailAlertEvent
 from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
 from terminal.domain.events import CancelOrder, FeedStatus, KillSwitch
 from terminal.domain.orders import Account, Order, Position
-from terminal.engine.engine import Engine
+from terminal.engine.config import Hotkeys
 from terminal.engine.paths import user_data_dir
+from terminal.engine.view import EngineView
 from terminal.ui.alert_test_dialog import AlertTestDialog
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart import CandleChart
+from terminal.ui.chart_dock import ChartDock
 from terminal.ui.depth_panel import DepthPanel
 from terminal.ui.dialogs import ask, inform
+from terminal.ui.health_panel import HealthPanel
 from terminal.ui.heartbeat import LoopHeartbeat
 from terminal.ui.log_panel import LogPanel
 from terminal.ui.mail_alerts import AlertRelay
@@ -38,6 +45,8 @@ from terminal.ui.strategy_manager import StrategyManager
 from terminal.ui.theme import THEMES, Theme, apply_theme
 from terminal.ui.watchlist_store import FILE_NAME as WATCH_FILE
 from terminal.ui.watchlist_store import WatchlistStore
+
+log = logging.getLogger("terminal.ui")
 
 STATUS_COLORS = {
     ConnectionStatus.LIVE: "#26a69a",
@@ -54,7 +63,11 @@ class MainWindow(QMainWindow):
     closed = Signal()
 
     def __init__(
-        self, engine: Engine, bridge: EngineBridge, settings: QSettings, theme_name: str = "dark"
+        self,
+        engine: EngineView,
+        bridge: EngineBridge,
+        settings: QSettings,
+        theme_name: str = "dark",
     ) -> None:
         super().__init__()
         self.engine = engine
@@ -69,9 +82,12 @@ class MainWindow(QMainWindow):
         )
         self.theme: Theme = THEMES.get(str(settings.value("theme", theme_name)), THEMES["dark"])
         self.docks: dict[str, QDockWidget] = {}
+        self.extra_charts: list[CandleChart] = []
         self._shown_once = False
         self._status_labels: dict[str, QLabel] = {}
+        self._statuses: dict[str, FeedStatus] = {}
         self.resize(1600, 950)
+        self.hotkeys = checked_hotkeys(engine.config.ui.hotkeys)
         self._build_panels()
         self._arrange_docks()
         self._default_state = self.saveState()
@@ -93,6 +109,7 @@ class MainWindow(QMainWindow):
         )
         self.chart = CandleChart(bridge, engine.instruments, theme, engine.config.ui.chart_symbol)
         self.ticket = OrderTicket(bridge, engine.instruments, brokers)
+        self.ticket.set_hotkeys(self.hotkeys)
         self.depth_panel = DepthPanel(engine.instruments, theme)
         self.strategy_manager = StrategyManager(
             bridge, engine.registry.names(PluginKind.STRATEGY), sorted(engine.instruments), brokers
@@ -108,17 +125,19 @@ class MainWindow(QMainWindow):
         self.positions = positions_monitor(theme)
         self.account = account_monitor(theme)
         self.log_panel = LogPanel()
+        self.health_panel = HealthPanel(theme)
         for key, title, widget in (
             ("market_watch", "Market watch", self.market_watch),
             ("chart", "Chart", self.chart),
-            ("ticket", "Order ticket", self.ticket),
+            ("ticket", "Order ticket", _scrollable(self.ticket)),
             ("depth", "Depth", self.depth_panel),
-            ("strategies", "Strategies", self.strategy_manager),
+            ("strategies", "Strategies", _scrollable(self.strategy_manager)),
             ("orders", "Orders", self.orders),
             ("trades", "Trades", self.trades),
             ("positions", "Positions", self.positions),
             ("account", "Account", self.account),
             ("log", "Log", self.log_panel),
+            ("health", "Health", self.health_panel),
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{key}")
@@ -136,7 +155,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(d["ticket"], d["depth"])
         d["ticket"].raise_()
         self.addDockWidget(bottom, d["orders"])
-        for key in ("trades", "positions", "account", "log"):
+        for key in ("trades", "positions", "account", "log", "health"):
             self.tabifyDockWidget(d["orders"], d[key])
         d["orders"].raise_()
         self._size_docks()
@@ -167,6 +186,8 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
+        self.new_chart_action = view.addAction("&New chart")
+        self.new_chart_action.triggered.connect(lambda: self.new_chart())
         themes = view.addMenu("&Theme")
         group = QActionGroup(self)
         for name in THEMES:
@@ -191,9 +212,9 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("tradingToolbar")
         toolbar.setMovable(False)
         self.kill_action = QAction("■ Kill switch", self)
-        self.kill_action.setShortcut(QKeySequence("Ctrl+Alt+K"))
+        self.kill_action.setShortcut(QKeySequence(self.hotkeys.kill_switch))
         self.kill_action.setToolTip(
-            "Cancel all working orders and stop all strategies (Ctrl+Alt+K)"
+            f"Cancel all working orders and stop all strategies ({self.hotkeys.kill_switch})"
         )
         self.kill_action.triggered.connect(self.kill_switch)
         toolbar.addAction(self.kill_action)
@@ -227,9 +248,17 @@ class MainWindow(QMainWindow):
         if label is None:
             label = self._status_labels[state.feed] = QLabel()
             self.statusBar().addPermanentWidget(label)
+        self._statuses[state.feed] = state
         color = STATUS_COLORS.get(state.status, "#9aa3b2")
-        label.setText(f"<span style='color:{color}'>●</span> {state.feed}: {state.status.value}")
+        age = _age(self.engine.last_tick_age(state.feed))
+        label.setText(
+            f"<span style='color:{color}'>●</span> {state.feed}: {state.status.value}{age}"
+        )
         label.setToolTip(state.reason)
+
+    def _show_tick_ages(self) -> None:
+        for state in self._statuses.values():
+            self.show_status(state)
 
     def status_text(self) -> str:
         return " | ".join(label.text() for label in self._status_labels.values())
@@ -251,11 +280,13 @@ class MainWindow(QMainWindow):
         bridge.fills_added.connect(self.trades.model.upsert)
         bridge.portfolio_changed.connect(self._on_portfolio)
         bridge.logs_added.connect(self.log_panel.add)
+        bridge.health_changed.connect(self.health_panel.show_snapshot)
         bridge.status_changed.connect(self.show_status)
         bridge.tick_rate_changed.connect(
             lambda rate: self.rate_label.setText(f"{rate:,.0f} ticks/s")
         )
         bridge.tick_rate_changed.connect(self._show_load)
+        bridge.tick_rate_changed.connect(self._show_tick_ages)  # once a second
         bridge.ticks_changed.connect(self.depth_panel.update_ticks)
         self.market_watch.current_symbol_changed.connect(
             lambda symbol: self.depth_panel.set_symbol(symbol, self.bridge.latest(symbol))
@@ -326,6 +357,22 @@ class MainWindow(QMainWindow):
         """Ask without a nested event loop (see dialogs.py); tests replace this with a stub."""
         ask(self, "Confirm", text, on_yes)
 
+    # ---- extra charts ------------------------------------------------------------------------
+    def new_chart(self, symbol: str = "", timeframe: str = "") -> ChartDock:
+        """Another chart dock, on its own symbol and timeframe, tabbed with the main chart."""
+        chart = CandleChart(
+            self.bridge, self.engine.instruments, self.theme, symbol or self.chart.symbol,
+            timeframe=timeframe or self.chart.timeframe,
+        )
+        self._chart_count = getattr(self, "_chart_count", 1) + 1
+        dock = ChartDock(chart, self._chart_count, self)
+        self.extra_charts.append(chart)
+        dock.destroyed.connect(lambda *_: self.extra_charts.remove(chart))
+        self.tabifyDockWidget(self.docks["chart"], dock)
+        dock.show()
+        dock.raise_()
+        return dock
+
     # ---- mail alerts ---------------------------------------------------------------------
     def _on_alerts(self, events: list[MailAlertEvent]) -> None:
         ids = {event.order_id for event in events}
@@ -387,7 +434,8 @@ class MainWindow(QMainWindow):
         self.market_watch.model.set_theme(self.theme)
         self.market_watch.table.painter.update_colors()
         self.depth_panel.set_theme(self.theme)
-        self.chart.set_theme(self.theme)
+        for chart in [self.chart, *self.extra_charts]:
+            chart.set_theme(self.theme)
         self.settings.setValue("theme", self.theme.name)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -396,3 +444,46 @@ class MainWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _scrollable(widget: QWidget) -> QScrollArea:
+    """Let a tall panel scroll instead of forcing its minimum height on the whole window."""
+    area = QScrollArea()
+    area.setObjectName("panelScroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    # Scroll vertically only: keep the panel's own minimum width.
+    area.setMinimumWidth(
+        widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width()
+    )
+    return area
+
+
+def checked_hotkeys(keys: Hotkeys) -> Hotkeys:
+    """Keep valid key sequences; an invalid one is logged with its name and value and the
+    default is used instead."""
+    defaults = Hotkeys()
+    chosen = {}
+    for name in Hotkeys.__struct_fields__:
+        text = getattr(keys, name)
+        if QKeySequence(text).isEmpty() or QKeySequence(text).toString() == "":
+            log.error(
+                "config ui.hotkeys.%s = %r is not a key sequence; using %r",
+                name,
+                text,
+                getattr(defaults, name),
+            )
+            text = getattr(defaults, name)
+        chosen[name] = text
+    return Hotkeys(**chosen)
+
+
+def _age(seconds: float | None) -> str:
+    """How long ago a feed's latest tick came, for the status bar ("" if it has none)."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f" · {seconds:.1f} s"
+    return f" · {seconds / 60:.0f} min" if seconds < 3600 else f" · {seconds / 3600:.1f} h"

@@ -17,7 +17,9 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
+    QLineEdit,
     QMenu,
     QTableView,
     QVBoxLayout,
@@ -34,23 +36,36 @@ class RecordFilter(QSortFilterProxyModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.predicate: Callable[[Any], bool] | None = None
+        self.text = ""
         self.setSortRole(Qt.ItemDataRole.UserRole)
 
     def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
+        self._change(lambda: setattr(self, "predicate", predicate))
+
+    def set_text(self, text: str) -> None:
+        """Show only rows where some column's text contains ``text`` (any case)."""
+        self._change(lambda: setattr(self, "text", text.strip().lower()))
+
+    def _change(self, apply: Callable[[], None]) -> None:
         # Qt 6.10 replaced invalidateFilter() by begin/endFilterChange() (the old one warns).
         if hasattr(self, "beginFilterChange"):
             self.beginFilterChange()
-            self.predicate = predicate
+            apply()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self.predicate = predicate
+            apply()
             self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         source = self.sourceModel()
-        if self.predicate is None or not isinstance(source, RecordTableModel):
+        if not isinstance(source, RecordTableModel):
             return True
-        return self.predicate(source.record(row))
+        record = source.record(row)
+        if self.predicate is not None and not self.predicate(record):
+            return False
+        return not self.text or any(
+            self.text in column.text(record).lower() for column in source.columns
+        )
 
 
 class Monitor(QWidget):
@@ -88,8 +103,18 @@ class Monitor(QWidget):
         self.table.doubleClicked.connect(
             lambda index: self.record_activated.emit(self.record_at(index.row()))
         )
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(240)
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.bar = QHBoxLayout()
+        self.bar.setContentsMargins(4, 2, 4, 0)
+        self.bar.addWidget(self.search)
+        self.bar.addStretch(1)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.addLayout(self.bar)
         self.layout_.addWidget(self.table)
 
     def record_at(self, view_row: int) -> Any:

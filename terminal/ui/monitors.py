@@ -76,6 +76,8 @@ def position_columns(theme: Theme) -> list[Column]:
             numeric=True,
             color=_signed_color(theme, lambda p: p.quantity),
         ),
+        Column("Today", lambda p: fmt.quantity(p.today_quantity), numeric=True),
+        Column("Yesterday", lambda p: fmt.quantity(p.yesterday_quantity), numeric=True),
         Column("Avg price", lambda p: f"{p.average_price:.6g}" if p.quantity else "", numeric=True),
         Column("Last", lambda p: f"{p.last_price:.6g}", numeric=True),
         Column(

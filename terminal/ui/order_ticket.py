@@ -28,6 +28,7 @@ from terminal.domain.events import SubmitOrder
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.domain.orders import OrderRequest
+from terminal.engine.config import Hotkeys
 from terminal.engine.order_validation import FieldProblem, validate_request
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
@@ -74,7 +75,8 @@ class PriceLabel(QLabel):
 class OrderTicket(QWidget):
     """Sends :class:`SubmitOrder` commands; shows the quote and 5-level depth of its symbol.
 
-    Hotkeys (while the window is active): F1 buy, F2 sell, Esc clear.
+    Hotkeys (while the window is active, configurable in [ui.hotkeys]): F1 buy, F2 sell,
+    Esc clear.
     """
 
     def __init__(
@@ -98,15 +100,26 @@ class OrderTicket(QWidget):
             box.valueChanged.connect(self._update_estimate)
         self.buy_button.clicked.connect(lambda: self.submit(Side.BUY))
         self.sell_button.clicked.connect(lambda: self.submit(Side.SELL))
-        for key, action in (
-            ("F1", lambda: self.submit(Side.BUY)),
-            ("F2", lambda: self.submit(Side.SELL)),
-            ("Esc", self.clear),
-        ):
-            QShortcut(QKeySequence(key), self, action, context=Qt.ShortcutContext.WindowShortcut)
+        self.set_hotkeys(Hotkeys())
         bridge.ticks_changed.connect(self._on_ticks)
+        self._on_broker(self.broker_box.currentText())
         self._on_symbol(self.symbol_box.currentText())
         self._on_type()
+
+    def set_hotkeys(self, keys: Hotkeys) -> None:
+        """(Re)bind buy / sell / clear; the buttons show their keys."""
+        for shortcut in getattr(self, "_shortcuts", []):
+            shortcut.setParent(None)
+        self._shortcuts = [
+            QShortcut(QKeySequence(key), self, action, context=Qt.ShortcutContext.WindowShortcut)
+            for key, action in (
+                (keys.buy, lambda: self.submit(Side.BUY)),
+                (keys.sell, lambda: self.submit(Side.SELL)),
+                (keys.clear_ticket, self.clear),
+            )
+        ]
+        self.buy_button.setText(f"Buy  {keys.buy}")
+        self.sell_button.setText(f"Sell  {keys.sell}")
 
     def _build(self, brokers: list[str]) -> None:
         self.symbol_box = QComboBox()
@@ -118,7 +131,8 @@ class OrderTicket(QWidget):
         self.symbol_box.setCompleter(completer)
         self.broker_box = QComboBox()
         self.broker_box.addItems(brokers)
-        self.broker_box.currentTextChanged.connect(self._update_estimate)
+        self.broker_box.currentTextChanged.connect(self._on_broker)
+        self.account_box = QComboBox()
         self.type_box = _choices(TYPES)
         self.tif_box = _choices(TIFS)
         self.offset_box = _choices(OFFSETS)
@@ -145,6 +159,7 @@ class OrderTicket(QWidget):
             "trigger": self.trigger,
             "offset": self.offset_box,
             "broker": self.broker_box,
+            "account": self.account_box,
         }
 
     def _layout(self) -> None:
@@ -152,6 +167,7 @@ class OrderTicket(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.addRow("Symbol", self.symbol_box)
         form.addRow("Broker", self.broker_box)
+        form.addRow("Account", self.account_box)
         form.addRow("Type", self.type_box)
         form.addRow("Time in force", self.tif_box)
         form.addRow(self.offset_label, self.offset_box)
@@ -258,6 +274,7 @@ class OrderTicket(QWidget):
             trigger_price=self.trigger.value() if order_type.has_trigger else 0.0,
             time_in_force=TimeInForce(self.tif_box.currentData()),
             offset=Offset(self.offset_box.currentData()) if futures else Offset.NONE,
+            account=self.account_box.currentText(),
         )
 
     def _ask(self, text: str, on_yes: Callable[[], None]) -> None:
@@ -287,6 +304,11 @@ class OrderTicket(QWidget):
         if tick is not None:
             self.price.setValue(tick.last)
             self._show_quote(tick)
+        self._update_estimate()
+
+    def _on_broker(self, broker: str) -> None:
+        self.account_box.clear()
+        self.account_box.addItems(self._bridge.engine.accounts_of(broker))
         self._update_estimate()
 
     def _on_type(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
 from terminal.domain.orders import Order
 from terminal.ui.dialogs import Confirm
@@ -37,12 +37,8 @@ class OrdersPanel(Monitor):
         )
         self.cancel_all_button = QPushButton("Cancel all")
         self.cancel_all_button.clicked.connect(self.cancel_all)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 0)
-        bar.addWidget(self.filter_box)
-        bar.addStretch(1)
-        bar.addWidget(self.cancel_all_button)
-        self.layout_.insertLayout(0, bar)
+        self.bar.insertWidget(0, self.filter_box)
+        self.bar.addWidget(self.cancel_all_button)
         self.actions_for_record.append(("Cancel order", self._cancel_one))
         self.record_activated.connect(self._cancel_one)
 

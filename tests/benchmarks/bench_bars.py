@@ -128,6 +128,61 @@ def measure_live(arrays: TickArrays, repeat: int) -> float:
     return rate_1m
 
 
+PROBE_EVERY_TICKS = 1_000  # ~1,000 probes/s at this path's speed: 50× what run() arms
+
+
+def time_engine_path(ticks: list[Tick], metrics: bool) -> float:
+    """The engine's live path: conflator → bus → latest tick + 1m bars (CPU seconds).
+
+    Metrics add nothing per tick; what they add is latency probes, armed here every
+    ``PROBE_EVERY_TICKS`` ticks, far more often than the engine's 20 a second."""
+    from terminal.engine.config import load_config
+    from terminal.engine.engine import Engine
+    from terminal.engine.plugins import PluginRegistry
+
+    config = load_config(overrides={"engine": {"persist": False}, "feeds": [], "brokers": []})
+    engine = Engine(config, PluginRegistry())
+    submit, arm = engine.conflator.submit, engine.metrics.arm_probe
+    chunks = [ticks[i : i + PROBE_EVERY_TICKS] for i in range(0, len(ticks), PROBE_EVERY_TICKS)]
+    gc.collect()
+    started = time.process_time()  # CPU time: other processes on the shared cores add less
+    for chunk in chunks:
+        if metrics:
+            arm()
+        for tick in chunk:
+            submit(tick)
+    elapsed = time.process_time() - started
+    assert engine.tick_count == len(ticks)
+    probes = engine.metrics.latency["tick_to_strategy"].total_count
+    assert probes == (len(chunks) if metrics else 0)
+    return elapsed
+
+
+def measure_metrics_overhead(arrays: TickArrays, repeat: int, per_run: int = 200_000) -> None:
+    """Metrics on the tick path against the same path without them: short runs in adjacent
+    pairs (order alternating), CPU time; the overhead compares the medians, and the spread of
+    the pairs' ratios shows how much the shared machine swung."""
+    ticks = arrays.to_ticks()[:per_run]
+    time_engine_path(ticks[:10_000], True)  # warm imports and calendars
+    plain: list[float] = []
+    measured: list[float] = []
+    for i in range(4 * repeat):
+        for metrics in ((False, True) if i % 2 else (True, False)):
+            (measured if metrics else plain).append(time_engine_path(ticks, metrics))
+    ratios = [m / p for m, p in zip(measured, plain, strict=True)]
+    quartiles = statistics.quantiles(ratios, n=4)
+    n = len(ticks)
+    result("bars.engine_path_ticks_per_s", f"{n / statistics.median(plain):,.0f}", "ticks/s",
+           "conflator → bus → latest + 1m bars, without metrics (reference), CPU time")
+    result("bars.engine_path_metrics_ticks_per_s", f"{n / statistics.median(measured):,.0f}",
+           "ticks/s", f"same path, a latency probe every {PROBE_EVERY_TICKS:,} ticks")
+    overhead = statistics.median(measured) / statistics.median(plain) - 1
+    result("metrics.tick_path_overhead_pct", f"{overhead * 100:.1f}", "%",
+           f"medians of {len(plain)} runs each, alternating; paired ratios: median "
+           f"{(statistics.median(ratios) - 1) * 100:.1f}, quartiles "
+           f"{(quartiles[0] - 1) * 100:.1f} … {(quartiles[2] - 1) * 100:.1f}; target < 5")
+
+
 def load_anchor(folder: Path) -> ModuleType | None:
     path = folder / "bars_anchor.py"
     if not path.exists():
@@ -215,6 +270,8 @@ def main() -> int:
            "peak RSS after the batch path: 1M ticks held as numpy arrays")
 
     rate_1m = measure_live(arrays, args.repeat)
+    gc.collect()
+    measure_metrics_overhead(arrays, args.repeat)
     gc.collect()
 
     anchor = load_anchor(args.anchors)

@@ -64,3 +64,15 @@ def test_unsubscribe_during_dispatch_is_safe() -> None:
 
 def test_event_without_subscribers_is_dropped_quietly() -> None:
     EventBus().publish(Ping(1))
+
+
+def test_bracket_next_wraps_one_event_only() -> None:
+    bus = EventBus()
+    calls: list[str] = []
+    bus.subscribe(int, lambda n: calls.append(f"handler {n}"))
+    bus.bracket_next(
+        int, lambda n: calls.append(f"before {n}"), lambda n: calls.append(f"after {n}")
+    )
+    bus.publish(1)
+    bus.publish(2)
+    assert calls == ["before 1", "handler 1", "after 1", "handler 2"]

@@ -20,6 +20,7 @@ from tests.mail_server import (
     MailSink,
     free_port,
     make_certificate,
+    refused_port,
     server_tls_context,
     smtp_server,
 )
@@ -369,10 +370,9 @@ def test_marking_fills_and_cancels_an_open_mail_order() -> None:
 
 def test_test_email_reports_success_or_the_exact_error() -> None:
     sink = MailSink()
-    dead = free_port()
 
     async def body() -> list[AlertTestResult]:
-        with smtp_server(sink) as server:
+        with refused_port() as dead, smtp_server(sink) as server:
             engine = await started(
                 make_engine(mail_broker("desk", server.port), mail_broker("dead", dead))
             )

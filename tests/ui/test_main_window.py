@@ -73,13 +73,13 @@ def test_order_from_ticket_shows_in_orders_and_trades(window: MainWindow, qtbot:
 def test_chart_follows_live_ticks(window: MainWindow, qtbot: QtBot) -> None:
     chart = window.chart
     assert chart.symbol == "BTCUSDT.BINANCE"
-    assert len(chart._closed) >= 500  # seeded history
-    qtbot.waitUntil(lambda: chart.candles._forming is not None, timeout=8000)
-    first = chart.candles._forming
-    qtbot.waitUntil(lambda: chart.candles._forming != first, timeout=8000)
+    assert chart.buffer.size >= 500  # seeded history
+    qtbot.waitUntil(lambda: chart.buffer.forming is not None, timeout=8000)
+    first = chart.buffer.forming
+    qtbot.waitUntil(lambda: chart.buffer.forming != first, timeout=8000)
     assert chart.last_line.value() == window.bridge.latest("BTCUSDT.BINANCE").last
     left, right = chart.price_plot.viewRange()[0]
-    assert left < chart.candles.count <= right  # the latest bar is in view
+    assert left < chart.buffer.count <= right  # the latest bar is in view
 
 
 def test_double_click_in_market_watch_opens_that_chart(window: MainWindow, qtbot: QtBot) -> None:
@@ -168,9 +168,9 @@ def test_layout_persists_and_resets(
     qtbot.addWidget(first)
     first.show()
     first.docks["log"].hide()
-    first.resize(720, 740)
+    first.resize(1300, 900)
     size = first.size()
-    assert size.width() == 720  # differs from the 800-wide default, so the restore is visible
+    assert size.width() == 1300  # differs from the 1600x950 default, so the restore is visible
     first.set_theme("light")
     first.close()
     second = MainWindow(engine, bridge, settings)
@@ -218,3 +218,23 @@ def test_failed_plugin_is_shown_in_the_status_bar(
         window.close()
         bridge.close()
         run_async(engine.stop())
+
+
+def test_new_chart_docks_each_follow_their_own_symbol_and_timeframe(
+    window: MainWindow, engine: Engine, qtbot: QtBot
+) -> None:
+    window.new_chart_action.trigger()
+    dock = window.new_chart("600519.SSE", "5m")
+    first, second = window.extra_charts
+    assert first.symbol == window.chart.symbol and first.timeframe == "1m"
+    assert (second.symbol, second.timeframe) == ("600519.SSE", "5m")
+    assert dock.windowTitle() == "Chart · 600519.SSE 5m"
+    assert "5m" in engine.bars.subscriptions("600519.SSE")
+    first.set_timeframe("15m")
+    qtbot.waitUntil(lambda: first.buffer.forming is not None, timeout=8000)
+    assert first.buffer.forming[0] % (15 * 60_000_000_000) == 0  # a 15-minute bar
+    assert window.chart.timeframe == "1m"  # the others keep theirs
+    window.set_theme("light")
+    assert second.theme.name == "light"
+    dock.close()
+    qtbot.waitUntil(lambda: len(window.extra_charts) == 1, timeout=2000)

@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from terminal.domain.enums import OrderStatus, OrderType, PluginKind
+from terminal.domain.enums import OrderStatus, OrderType, PluginKind, Side
 from terminal.domain.events import AddStrategy, StartStrategy
+from terminal.domain.orders import OrderRequest
 from terminal.engine.config import Config, load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
@@ -213,3 +215,50 @@ def test_risk_refusal_names_the_rule_and_numbers(window: MainWindow, qtbot: QtBo
     order = orders_of(window)[0]
     assert order.status is OrderStatus.REJECTED
     assert order.reason == "risk (broker paper): max order quantity: 200000 > limit 100000"
+
+
+def test_account_selector_follows_the_broker(window: MainWindow, engine: Engine) -> None:
+    ticket = window.ticket
+    ticket.broker_box.setCurrentText("desk")
+    assert [ticket.account_box.itemText(i) for i in range(ticket.account_box.count())] == ["desk"]
+    ticket.broker_box.setCurrentText("paper")
+    assert ticket.account_box.currentText() == "paper"
+    assert ticket.request(Side.BUY).account == "paper"
+    wrong = engine.submit(OrderRequest("paper", "600000.SSE", Side.BUY, 100, account="ACC-9"))
+    assert engine.order_book.get(wrong).reason == (
+        "account 'ACC-9' is not one of broker paper's accounts ['paper']")
+
+
+def test_blotters_filter_by_text(window: MainWindow, qtbot: QtBot) -> None:
+    ticket = window.ticket
+    for symbol in ("600000.SSE", "rb2605.SHFE"):
+        ticket.symbol_box.setCurrentText(symbol)
+        qtbot.mouseClick(ticket.buy_button, Qt.MouseButton.LeftButton)
+    trades = window.trades
+    qtbot.waitUntil(lambda: {f.symbol for f in trades.model.records()}
+                    == {"600000.SSE", "rb2605.SHFE"}, timeout=5000)
+    qtbot.keyClicks(trades.search, "shfe")
+    assert {f.symbol for f in trades.shown_records()} == {"rb2605.SHFE"}
+    trades.search.clear()
+    assert {f.symbol for f in trades.shown_records()} == {"600000.SSE", "rb2605.SHFE"}
+
+
+def test_hotkeys_come_from_the_config(engine: Engine, bridge: EngineBridge, settings: QSettings,
+                                      qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> None:
+    hotkeys = msgspec.structs.replace(engine.config.ui.hotkeys, buy="F5", sell="Ctrl+Nonsense+")
+    engine.config = msgspec.structs.replace(
+        engine.config, ui=msgspec.structs.replace(engine.config.ui, hotkeys=hotkeys))
+    window = MainWindow(engine, bridge, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    try:
+        assert window.ticket.buy_button.text() == "Buy  F5"
+        assert window.ticket.sell_button.text() == "Sell  F2"  # the invalid one fell back
+        assert "ui.hotkeys.sell = 'Ctrl+Nonsense+' is not a key sequence" in caplog.text
+        qtbot.waitUntil(lambda: engine.latest.get("600000.SSE") is not None, timeout=5000)
+        window.ticket.symbol_box.setCurrentText("600000.SSE")
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+        assert window.ticket.message.text().startswith("Sent BUY 100 600000.SSE")
+    finally:
+        window.close()

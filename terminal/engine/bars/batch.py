@@ -21,8 +21,17 @@ from terminal.engine.bars.streaming import BarStats, StreamingBars, VolumeMode
 from terminal.engine.bars.timeframes import MINUTE_NS, Timeframe, parse_timeframe
 
 BAR_COLUMNS = (
-    "symbol", "timeframe", "start", "open", "high", "low", "close",
-    "volume", "turnover", "open_interest", "ticks",
+    "symbol",
+    "timeframe",
+    "start",
+    "open",
+    "high",
+    "low",
+    "close",
+    "volume",
+    "turnover",
+    "open_interest",
+    "ticks",
 )
 
 
@@ -45,8 +54,12 @@ class TickArrays(msgspec.Struct):
         return [
             Tick(names[c], t, p, v, to, oi)
             for c, t, p, v, to, oi in zip(
-                self.codes.tolist(), self.ts.tolist(), self.last.tolist(),
-                self.volume.tolist(), self.turnover.tolist(), self.open_interest.tolist(),
+                self.codes.tolist(),
+                self.ts.tolist(),
+                self.last.tolist(),
+                self.volume.tolist(),
+                self.turnover.tolist(),
+                self.open_interest.tolist(),
                 strict=True,
             )
         ]
@@ -93,8 +106,8 @@ def build_bars(
     # A duplicate repeats the previous in-session tick of its symbol exactly.
     same = ~new_group[1:]
     duplicate = np.zeros(len(ts), bool)
-    duplicate[1:] = same & (ts[1:] == ts[:-1]) & (price[1:] == price[:-1]) & (
-        cum_vol[1:] == cum_vol[:-1]
+    duplicate[1:] = (
+        same & (ts[1:] == ts[:-1]) & (price[1:] == price[:-1]) & (cum_vol[1:] == cum_vol[:-1])
     )
     stats.duplicates = int(np.count_nonzero(duplicate))
     if stats.duplicates:
@@ -113,12 +126,23 @@ def build_bars(
     else:
         d_vol, d_to = cum_vol, cum_to
     # Ticks go into the finest timeframe only; the others are folded from its bars.
-    finest = min((tf for tf in tfs if tf.intraday), key=lambda tf: tf.length_ns,
-                 default=parse_timeframe("1m"))
+    finest = min(
+        (tf for tf in tfs if tf.intraday),
+        key=lambda tf: tf.length_ns,
+        default=parse_timeframe("1m"),
+    )
     starts = calendar.bar_starts(finest, segment, ts)
     base = _aggregate(
-        ticks.symbols, finest.name, codes, starts, new_group, price, d_vol, d_to,
-        ticks.open_interest, rows,
+        ticks.symbols,
+        finest.name,
+        codes,
+        starts,
+        new_group,
+        price,
+        d_vol,
+        d_to,
+        ticks.open_interest,
+        rows,
     )
     out = {tf.name: base if tf == finest else resample_bars(base, calendar, tf) for tf in tfs}
     return out, stats
@@ -239,9 +263,7 @@ def empty_bars() -> pd.DataFrame:
 
 def bars_frame(bars: Sequence[Bar]) -> pd.DataFrame:
     """Bars as a frame with :data:`BAR_COLUMNS`, sorted by symbol then start."""
-    frame = pd.DataFrame(
-        [msgspec.structs.astuple(bar) for bar in bars], columns=list(BAR_COLUMNS)
-    )
+    frame = pd.DataFrame([msgspec.structs.astuple(bar) for bar in bars], columns=list(BAR_COLUMNS))
     frame = frame.astype({"start": "int64", "ticks": "int64"})
     return frame.sort_values(["symbol", "start"], kind="stable", ignore_index=True)
 

@@ -25,8 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeframes", default="1m", help="comma-separated, e.g. 1m,5m,1h,1d")
     parser.add_argument("--session", default="always", help="sessions name from sessions.toml")
     parser.add_argument("--tz", help="time zone of naive input times (default: the session's)")
-    parser.add_argument("--volume", choices=("cumulative", "delta"), default="cumulative",
-                        help="volume column is the day's running total, or per trade")
+    parser.add_argument(
+        "--volume",
+        choices=("cumulative", "delta"),
+        default="cumulative",
+        help="volume column is the day's running total, or per trade",
+    )
     parser.add_argument("--strict", action="store_true", help="stop at the first malformed row")
 
 
@@ -42,8 +46,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         timeframes = parse_timeframes(args.timeframes)
         sessions = load_sessions()
         if args.session not in sessions:
-            raise ValueError(f"--session: unknown sessions '{args.session}' "
-                             f"(known: {', '.join(sorted(sessions))})")
+            raise ValueError(
+                f"--session: unknown sessions '{args.session}' "
+                f"(known: {', '.join(sorted(sessions))})"
+            )
         calendar = session_calendar(sessions[args.session])
         tz = ZoneInfo(args.tz) if args.tz else calendar.tz
     except (ValueError, KeyError, SessionsError) as exc:

@@ -31,8 +31,9 @@ def read_ticks(path: Path, tz: tzinfo) -> tuple[TickArrays, list[tuple[int, str]
     else:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            frame = pd.read_csv(path, dtype=str, skip_blank_lines=False,
-                                on_bad_lines="warn", keep_default_na=False)
+            frame = pd.read_csv(
+                path, dtype=str, skip_blank_lines=False, on_bad_lines="warn", keep_default_na=False
+            )
         bad_lines = _bad_line_warnings(caught)
         first_line = 2  # line 1 is the header
     missing = [c for c in REQUIRED if c not in frame.columns]
@@ -74,10 +75,16 @@ def read_ticks(path: Path, tz: tzinfo) -> tuple[TickArrays, list[tuple[int, str]
         ts=stamps[good],
         last=last[good].to_numpy(np.float64),
         volume=volume[good].to_numpy(np.float64),
-        turnover=(turnover[good].fillna(0.0).to_numpy(np.float64) if turnover is not None
-                  else np.zeros(int(good.sum()))),
-        open_interest=(interest[good].fillna(0.0).to_numpy(np.float64) if interest is not None
-                       else np.zeros(int(good.sum()))),
+        turnover=(
+            turnover[good].fillna(0.0).to_numpy(np.float64)
+            if turnover is not None
+            else np.zeros(int(good.sum()))
+        ),
+        open_interest=(
+            interest[good].fillna(0.0).to_numpy(np.float64)
+            if interest is not None
+            else np.zeros(int(good.sum()))
+        ),
     )
     return ticks, bad_lines
 
@@ -98,8 +105,15 @@ def _parse_times(column: pd.Series, tz: tzinfo) -> tuple[np.ndarray, np.ndarray]
         values = np.zeros(len(text), np.int64)
         values[integer] = text[integer].astype(np.int64).to_numpy()
         magnitude = int(np.abs(values).max())
-        scale = next(s for limit, s in ((10**17, 1), (10**14, 1_000), (10**11, 1_000_000))
-                     if magnitude >= limit) if magnitude >= 10**11 else 10**9
+        scale = (
+            next(
+                s
+                for limit, s in ((10**17, 1), (10**14, 1_000), (10**11, 1_000_000))
+                if magnitude >= limit
+            )
+            if magnitude >= 10**11
+            else 10**9
+        )
         return values * scale, integer
     stamps = pd.to_datetime(text, errors="coerce", format="ISO8601")
     if stamps.dt.tz is None:

@@ -142,7 +142,10 @@ class BarService:
         stats = self.stats
         log.info(
             "bars: %d ticks used; dropped %d outside sessions, %d late, %d duplicates",
-            stats.used, stats.outside_sessions, stats.late, stats.duplicates,
+            stats.used,
+            stats.outside_sessions,
+            stats.late,
+            stats.duplicates,
         )
         if self.store_dir is not None:
             try:

@@ -47,7 +47,13 @@ class BarSeries:
         i = self.size
         self.start[i], self.ticks[i] = bar.start, bar.ticks
         self.values[i] = (
-            bar.open, bar.high, bar.low, bar.close, bar.volume, bar.turnover, bar.open_interest
+            bar.open,
+            bar.high,
+            bar.low,
+            bar.close,
+            bar.volume,
+            bar.turnover,
+            bar.open_interest,
         )
         self.size += 1
 
@@ -159,8 +165,11 @@ class BarStore:
 def read_bar_file(path: Path) -> pd.DataFrame:
     """Bars from CSV or Parquet with :data:`BAR_COLUMNS`; ``start`` as ISO time or UTC ns."""
     frame = pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
-    missing = [c for c in ("symbol", "timeframe", "start", "open", "high", "low", "close")
-               if c not in frame.columns]
+    missing = [
+        c
+        for c in ("symbol", "timeframe", "start", "open", "high", "low", "close")
+        if c not in frame.columns
+    ]
     if missing:
         raise ValueError(f"{path}: missing bar columns {missing}")
     for column, default in (("volume", 0.0), ("turnover", 0.0), ("open_interest", 0.0)):

@@ -83,8 +83,20 @@ class _Symbol:
     """Slow-path state of one symbol."""
 
     __slots__ = (
-        "aggs", "bar_end", "bar_open", "calendar", "day_start", "hot", "open", "segment",
-        "start", "timeframes", "to_base", "to_carry", "vol_base", "vol_carry",
+        "aggs",
+        "bar_end",
+        "bar_open",
+        "calendar",
+        "day_start",
+        "hot",
+        "open",
+        "segment",
+        "start",
+        "timeframes",
+        "to_base",
+        "to_carry",
+        "vol_base",
+        "vol_carry",
     )
 
     def __init__(self, calendar: SessionCalendar) -> None:
@@ -289,8 +301,17 @@ class StreamingBars:
         else:
             volume, turnover = s[VOL], s[TURN]
         return Bar(
-            symbol, self.base.name, sym.start, sym.open, s[HIGH], s[LOW], last.last,
-            volume, turnover, last.open_interest, s[COUNT],
+            symbol,
+            self.base.name,
+            sym.start,
+            sym.open,
+            s[HIGH],
+            s[LOW],
+            last.last,
+            volume,
+            turnover,
+            last.open_interest,
+            s[COUNT],
         )
 
     def _close_base(self, symbol: str, sym: _Symbol) -> None:
@@ -379,7 +400,10 @@ class StreamingBars:
         if count == 1 or count % DROP_LOG_EVERY == 0:
             log.info(
                 "bars: dropped tick of %s at %d (%s); %d dropped for it so far",
-                tick.symbol, tick.ts, why, count,
+                tick.symbol,
+                tick.ts,
+                why,
+                count,
             )
 
 

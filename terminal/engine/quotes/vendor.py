@@ -125,18 +125,23 @@ class VendorParser:
         if len(rows) != text.count("\n") + (not text.endswith("\n")):
             # Blank or malformed lines: redo it line by line, to number what is wrong.
             rows, line_numbers = self._scan(text, result)
-        previous = self.previous
-        is_empty = self._is_empty
+        empty = self._empty_rows(rows, text)
+        previous = self.previous if only_changed else {}
+        # One comprehension, no call per row: this filter runs over every line of an answer.
         keep = [
             i
             for i, (code, payload) in enumerate(rows)
-            if not is_empty(code, payload) and not (only_changed and previous.get(code) == payload)
+            if payload and previous.get(code) != payload and i not in empty
         ]
-        result.empty = sum(1 for code, payload in rows if is_empty(code, payload))
+        result.empty = len(empty) + sum(1 for _, payload in rows if not payload)
         result.unchanged = len(rows) - result.empty - len(keep)
+        if len(keep) == len(rows):  # every line is new (the first poll, or a busy market)
+            codes, payloads = [code for code, _ in rows], [payload for _, payload in rows]
+        else:
+            codes, payloads = [rows[i][0] for i in keep], [rows[i][1] for i in keep]
         if keep:
-            lines = [line_numbers[i] if line_numbers else i + 1 for i in keep]
-            self._build([rows[i][0] for i in keep], [rows[i][1] for i in keep], lines, result)
+            self._build(codes, payloads, [line_numbers[i] for i in keep] if line_numbers else
+                        [i + 1 for i in keep], result)  # fmt: skip
         return result
 
     def _scan(self, text: str, result: ParseResult) -> tuple[list[tuple[str, str]], list[int]]:
@@ -224,8 +229,10 @@ class VendorParser:
         ts = self._stamps[stamp] = self._parse_stamp(stamp)
         return ts
 
-    def _is_empty(self, code: str, payload: str) -> bool:
-        return not payload
+    def _empty_rows(self, rows: list[tuple[str, str]], text: str) -> frozenset[int]:
+        """Indexes of rows that say "no such code" with a non-empty payload (vendor-specific;
+        rows with an empty payload are always empty)."""
+        return frozenset()
 
     def _cut_all(self, payloads: list[str]) -> tuple[list[str], list[str], list[str]]:
         """Names, numbers (comma-separated text) and time stamps of well-formed payloads.
@@ -301,12 +308,17 @@ class SinaParser(VendorParser):
              ) = flat[index * 29 : index * 29 + 29]  # fmt: skip
             if last <= 0.0:
                 append(None)
-                continue
-            bids: tuple[Levels, Levels] = (bp1, bp2, bp3, bp4, bp5), (bs1, bs2, bs3, bs4, bs5)
-            asks: tuple[Levels, Levels] = (ap1, ap2, ap3, ap4, ap5), (as1, as2, as3, as4, as5)
-            if bp5 <= 0.0 or ap5 <= 0.0:  # levels fill best first: only then can one be empty
-                bids, asks = _depth(*bids), _depth(*asks)
-            append(Tick(symbol, times[index], last, vol, turnover, 0.0, *bids, *asks, o, h, lo, pc))
+            elif bp5 > 0.0 and ap5 > 0.0:  # levels fill best first: all five are there
+                # A plain call: star-arguments would build an argument tuple per tick.
+                append(Tick(symbol, times[index], last, vol, turnover, 0.0,
+                            (bp1, bp2, bp3, bp4, bp5), (bs1, bs2, bs3, bs4, bs5),
+                            (ap1, ap2, ap3, ap4, ap5), (as1, as2, as3, as4, as5),
+                            o, h, lo, pc))  # fmt: skip
+            else:
+                bids = _depth((bp1, bp2, bp3, bp4, bp5), (bs1, bs2, bs3, bs4, bs5))
+                asks = _depth((ap1, ap2, ap3, ap4, ap5), (as1, as2, as3, as4, as5))
+                append(Tick(symbol, times[index], last, vol, turnover, 0.0, *bids, *asks,
+                            o, h, lo, pc))  # fmt: skip
         return ticks
 
 
@@ -317,9 +329,12 @@ class QQParser(VendorParser):
     number_names = tuple(_QQ_NAMES)
     number_fields = _QQ_NUMBER_FIELDS
 
-    def _is_empty(self, code: str, payload: str) -> bool:
-        # QQ answers an unknown code with v_pv_none_match="1";
-        return not payload or code.startswith("pv_none_match")
+    def _empty_rows(self, rows: list[tuple[str, str]], text: str) -> frozenset[int]:
+        # QQ answers an unknown code with v_pv_none_match="1"; one search of the whole text
+        # spares a call per row in the usual answer that has none.
+        if "v_pv_none_match" not in text:
+            return frozenset()
+        return frozenset(i for i, (code, _) in enumerate(rows) if code.startswith("pv_none_match"))
 
     def _cut_all(self, payloads: list[str]) -> tuple[list[str], list[str], list[str]]:
         rows = [payload.split("~", 36) for payload in payloads]
@@ -360,32 +375,17 @@ class QQParser(VendorParser):
             if last <= 0.0:
                 append(None)
                 continue
-            bids: tuple[Levels, Levels] = (
-                (bp1, bp2, bp3, bp4, bp5),
-                (bs1 * LOT, bs2 * LOT, bs3 * LOT, bs4 * LOT, bs5 * LOT),
-            )
-            asks: tuple[Levels, Levels] = (
-                (ap1, ap2, ap3, ap4, ap5),
-                (as1 * LOT, as2 * LOT, as3 * LOT, as4 * LOT, as5 * LOT),
-            )
-            if bp5 <= 0.0 or ap5 <= 0.0:  # levels fill best first: only then can one be empty
-                bids, asks = _depth(*bids), _depth(*asks)
-            append(
-                Tick(
-                    symbol,
-                    times[index],
-                    last,
-                    lots * LOT,
-                    turnover,
-                    0.0,
-                    *bids,
-                    *asks,
-                    o,
-                    h,
-                    lo,
-                    pc,
-                )
-            )
+            bid_sizes = (bs1 * LOT, bs2 * LOT, bs3 * LOT, bs4 * LOT, bs5 * LOT)
+            ask_sizes = (as1 * LOT, as2 * LOT, as3 * LOT, as4 * LOT, as5 * LOT)
+            if bp5 > 0.0 and ap5 > 0.0:  # levels fill best first: all five are there
+                append(Tick(symbol, times[index], last, lots * LOT, turnover, 0.0,
+                            (bp1, bp2, bp3, bp4, bp5), bid_sizes,
+                            (ap1, ap2, ap3, ap4, ap5), ask_sizes, o, h, lo, pc))  # fmt: skip
+            else:
+                bids = _depth((bp1, bp2, bp3, bp4, bp5), bid_sizes)
+                asks = _depth((ap1, ap2, ap3, ap4, ap5), ask_sizes)
+                append(Tick(symbol, times[index], last, lots * LOT, turnover, 0.0, *bids, *asks,
+                            o, h, lo, pc))  # fmt: skip
         return ticks
 
 

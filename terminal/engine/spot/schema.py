@@ -2,10 +2,11 @@
 
 PUB messages are three ZeroMQ frames::
 
-    topic    UTF-8: "tick/<symbol>/", "bar/<timeframe>/<symbol>/" or "hb/"
+    topic    UTF-8: "tick/<symbol>/", "bar/<timeframe>/<symbol>/", "evt/<Kind>/" or "hb/"
     header   msgpack array [version, server_id, seq, sent_ns]
     payload  msgpack: a list of Tick maps (tick topics), a list of Bar maps (bar topics),
-             or nil (heartbeat). Field names are those of terminal.domain.market.
+             one event map (evt topics: OrderEvent, FillEvent, … named in EVENTS), or nil
+             (heartbeat). Field names are those of terminal.domain.
 
 Topics end with "/" so that a subscription to one symbol never matches a longer one.
 ``seq`` counts messages per topic from 1 for one ``server_id`` (chosen at each start), so a
@@ -17,6 +18,8 @@ REQ/REP requests and replies are single msgpack maps::
     {"v": 1, "op": "snapshot", "symbols": [...]}  → {"v": 1, "ok": true, "ticks": [...]}
     {"v": 1, "op": "history", "symbol": S, "timeframe": T, "start": ns, "end": ns}
                                                   → {"v": 1, "ok": true, "bars": [...]}
+    {"v": 1, "op": "session", "bars": N}          → {"v": 1, "ok": true, "session": {...}}
+    {"v": 1, "op": "command", "kind": K, "command": {...}}  → {"v": 1, "ok": true}
     anything wrong                                → {"v": 1, "ok": false, "error": "..."}
 """
 
@@ -26,13 +29,45 @@ from typing import Any
 
 import msgspec
 
+from terminal.domain.alerts import AlertTestResult, MailAlertEvent
+from terminal.domain.events import (
+    AccountEvent,
+    AddStrategy,
+    CancelOrder,
+    CommandRejected,
+    FillEvent,
+    KillSwitch,
+    LogEvent,
+    OrderEvent,
+    PluginReport,
+    PositionEvent,
+    RemoveStrategy,
+    StartStrategy,
+    StopStrategy,
+    StrategyStateEvent,
+    SubmitOrder,
+)
 from terminal.domain.instrument import Instrument
-from terminal.domain.market import Bar, Tick
+from terminal.domain.market import Bar, FeedStatus, Tick
+from terminal.domain.orders import Account, Fill, Order, Position
 
 VERSION = 1
 TICK = "tick/"
 BAR = "bar/"
 HEARTBEAT = "hb/"
+EVENT = "evt/"
+
+# What a headless engine publishes besides ticks and bars, and the commands it accepts.
+EVENTS: dict[str, type[Any]] = {
+    cls.__name__: cls
+    for cls in (OrderEvent, FillEvent, PositionEvent, AccountEvent, StrategyStateEvent,
+                FeedStatus, CommandRejected, LogEvent, MailAlertEvent, AlertTestResult)
+}  # fmt: skip
+COMMANDS: dict[str, type[Any]] = {
+    cls.__name__: cls
+    for cls in (SubmitOrder, CancelOrder, AddStrategy, StartStrategy, StopStrategy,
+                RemoveStrategy, KillSwitch)
+}  # fmt: skip
 
 
 class SchemaError(ValueError):
@@ -44,6 +79,10 @@ class Header(msgspec.Struct, array_like=True, frozen=True):
     server_id: str
     seq: int
     sent_ns: int
+
+
+def event_topic(kind: str) -> bytes:
+    return f"{EVENT}{kind}/".encode()
 
 
 def tick_topic(symbol: str) -> bytes:
@@ -71,7 +110,38 @@ class HistoryRequest(msgspec.Struct, tag="history", tag_field="op", kw_only=True
     end: int = 2**63 - 1
 
 
-Request = InstrumentsRequest | SnapshotRequest | HistoryRequest
+class SessionRequest(msgspec.Struct, tag="session", tag_field="op", kw_only=True):
+    v: int = VERSION
+    bars: int = 500
+    """Closed 1m bars per instrument to include, newest last."""
+
+
+class CommandRequest(msgspec.Struct, tag="command", tag_field="op", kw_only=True):
+    v: int = VERSION
+    kind: str
+    command: msgspec.Raw
+
+
+Request = InstrumentsRequest | SnapshotRequest | HistoryRequest | SessionRequest | CommandRequest
+
+
+class Session(msgspec.Struct, kw_only=True):
+    """What a remote GUI needs to show an engine it attaches to."""
+
+    instruments: list[Instrument] = []
+    brokers: dict[str, bool] = {}  # name → simulated
+    broker_accounts: dict[str, list[str]] = {}  # name → its trading accounts
+    strategy_plugins: list[str] = []
+    plugins: list[PluginReport] = []
+    statuses: list[FeedStatus] = []
+    broker_names: list[str] = []  # which of the statuses are brokers'
+    orders: list[Order] = []
+    fills: list[Fill] = []
+    positions: list[Position] = []
+    accounts: list[Account] = []
+    strategies: list[StrategyStateEvent] = []
+    ticks: list[Tick] = []
+    bars: list[Bar] = []
 
 
 class Reply(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -81,6 +151,7 @@ class Reply(msgspec.Struct, kw_only=True, omit_defaults=True):
     instruments: list[Instrument] = []
     ticks: list[Tick] = []
     bars: list[Bar] = []
+    session: Session | None = None
 
 
 _encoder = msgspec.msgpack.Encoder()
@@ -89,6 +160,8 @@ _ticks = msgspec.msgpack.Decoder(list[Tick])
 _bars = msgspec.msgpack.Decoder(list[Bar])
 _request: msgspec.msgpack.Decoder[Request] = msgspec.msgpack.Decoder(Request)
 _reply = msgspec.msgpack.Decoder(Reply)
+_events = {kind: msgspec.msgpack.Decoder(cls) for kind, cls in EVENTS.items()}
+_commands = {kind: msgspec.msgpack.Decoder(cls) for kind, cls in COMMANDS.items()}
 
 encode = _encoder.encode
 
@@ -107,17 +180,38 @@ def decode_header(frame: bytes) -> Header:
     return header
 
 
-def decode_payload(topic: str, frame: bytes) -> list[Tick] | list[Bar] | None:
+def decode_payload(topic: str, frame: bytes) -> list[Tick] | list[Bar] | object | None:
     try:
         if topic.startswith(TICK):
             return _ticks.decode(frame)
         if topic.startswith(BAR):
             return _bars.decode(frame)
+        if topic.startswith(EVENT):
+            decoder = _events.get(topic[len(EVENT) : -1])
+            if decoder is not None:
+                return decoder.decode(frame)
     except msgspec.DecodeError as exc:
         raise SchemaError(f"payload of {topic}: {exc}") from None
     if topic == HEARTBEAT:
         return None
-    raise SchemaError(f"topic '{topic}' is not tick/…, bar/… or hb/")
+    raise SchemaError(f"topic '{topic}' is not tick/…, bar/…, evt/<known kind>/ or hb/")
+
+
+def decode_command(request: CommandRequest) -> object:
+    decoder = _commands.get(request.kind)
+    if decoder is None:
+        raise SchemaError(f"command: kind '{request.kind}' is not one of {', '.join(COMMANDS)}")
+    try:
+        return decoder.decode(request.command)
+    except msgspec.DecodeError as exc:
+        raise SchemaError(f"command {request.kind}: {exc}") from None
+
+
+def command_request(command: object) -> CommandRequest:
+    kind = type(command).__name__
+    if kind not in COMMANDS:
+        raise SchemaError(f"command: kind '{kind}' is not one of {', '.join(COMMANDS)}")
+    return CommandRequest(kind=kind, command=msgspec.Raw(encode(command)))
 
 
 def _versioned(decoder: msgspec.msgpack.Decoder[Any], frame: bytes, what: str) -> Any:

@@ -1,0 +1,174 @@
+"""The run journal: every event entering the strategy layer, appended to one file per run.
+
+Format: the magic ``TJNL``, a little-endian u16 format version, then records, each a u32 length
+and a msgpack-encoded record (a tagged array, see ``Record``). The records are written in the
+order the strategy runner *received* them, which is also the order it delivers them, so a
+replay that feeds them back in file order reproduces every handler call (``replay.py``).
+
+Inputs: ``setup`` (instruments and brokers), ``tick``, ``bar`` (closed bars), ``order``,
+``fill``, and the strategy commands (``add``, ``edit``, ``start`` with the warm-up history it
+fed, ``stop``, ``remove``), plus other GUI commands for the record (``command``).
+Outputs, for comparison in a replay: ``submit`` and ``cancel`` by a strategy instance.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import msgspec
+
+from terminal.domain.instrument import Instrument
+from terminal.domain.market import Bar, Tick
+from terminal.domain.orders import Fill, Order, OrderRequest
+
+log = logging.getLogger("terminal.journal")
+
+MAGIC = b"TJNL"
+VERSION = 1
+_HEADER = struct.Struct("<4sH")
+_LENGTH = struct.Struct("<I")
+
+
+class _Rec(msgspec.Struct, frozen=True, array_like=True, tag_field="k"):
+    ts: int
+
+
+class SetupRec(_Rec, frozen=True, tag="setup"):
+    instruments: list[Instrument]
+    brokers: list[str]
+
+
+class TickRec(_Rec, frozen=True, tag="tick"):
+    tick: Tick
+
+
+class BarRec(_Rec, frozen=True, tag="bar"):
+    bar: Bar
+
+
+class OrderRec(_Rec, frozen=True, tag="order"):
+    order: Order
+
+
+class FillRec(_Rec, frozen=True, tag="fill"):
+    fill: Fill
+
+
+class AddRec(_Rec, frozen=True, tag="add"):
+    instance: str
+    strategy: str
+    symbol: str
+    broker: str
+    params: dict[str, Any]
+    warmup: int
+    position: float
+
+
+class EditRec(_Rec, frozen=True, tag="edit"):
+    instance: str
+    params: dict[str, Any]
+    warmup: int
+
+
+class StartRec(_Rec, frozen=True, tag="start"):
+    instance: str
+    history: list[Bar]
+
+
+class StopRec(_Rec, frozen=True, tag="stop"):
+    instance: str
+    cancel_orders: bool
+
+
+class RemoveRec(_Rec, frozen=True, tag="remove"):
+    instance: str
+
+
+class CommandRec(_Rec, frozen=True, tag="command"):
+    name: str
+    payload: dict[str, Any]
+
+
+class SubmitRec(_Rec, frozen=True, tag="submit"):
+    instance: str
+    order_id: str
+    request: OrderRequest
+
+
+class CancelRec(_Rec, frozen=True, tag="cancel"):
+    instance: str
+    order_id: str
+
+
+Record = (
+    SetupRec | TickRec | BarRec | OrderRec | FillRec | AddRec | EditRec | StartRec | StopRec
+    | RemoveRec | CommandRec | SubmitRec | CancelRec
+)
+
+
+class JournalError(ValueError):
+    """A file that is not a journal, or one of another format version."""
+
+
+class JournalWriter:
+    """Appends records to ``path`` (buffered; flushed by :meth:`flush` and on close)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._file: BinaryIO | None = path.open("wb")
+        self._file.write(_HEADER.pack(MAGIC, VERSION))
+        self._encoder = msgspec.msgpack.Encoder()
+        self._buffer = bytearray()
+        self.records = 0
+
+    def write(self, record: Record) -> None:
+        if self._file is None:
+            return
+        start = len(self._buffer)
+        self._buffer.extend(b"\0\0\0\0")
+        self._encoder.encode_into(record, self._buffer, -1)
+        _LENGTH.pack_into(self._buffer, start, len(self._buffer) - start - 4)
+        self.records += 1
+        if len(self._buffer) > 1 << 20:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._file is not None and self._buffer:
+            self._file.write(self._buffer)
+            self._file.flush()
+            self._buffer.clear()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self.flush()
+            self._file.close()
+            self._file = None
+            log.info("journal: %d records written to %s", self.records, self.path)
+
+
+def read_journal(path: Path) -> list[Record]:
+    """Every record of a journal file. A truncated last record (a crash) is dropped."""
+    data = path.read_bytes()
+    if len(data) < _HEADER.size:
+        raise JournalError(f"{path} is not a journal (too short)")
+    magic, version = _HEADER.unpack_from(data)
+    if magic != MAGIC:
+        raise JournalError(f"{path} is not a journal (starts with {magic!r}, not {MAGIC!r})")
+    if version != VERSION:
+        raise JournalError(f"{path} is journal format version {version}; this reads {VERSION}")
+    decoder = msgspec.msgpack.Decoder(Record)
+    records: list[Record] = []
+    offset, view = _HEADER.size, memoryview(data)
+    while offset + 4 <= len(data):
+        (length,) = _LENGTH.unpack_from(data, offset)
+        end = offset + 4 + length
+        if end > len(data):
+            log.warning("journal %s: last record is truncated (%d bytes), dropped", path, length)
+            break
+        records.append(decoder.decode(view[offset + 4 : end]))
+        offset = end
+    return records

@@ -1,0 +1,166 @@
+"""The run journal: its file format, and replay equality on a run with the simulated feed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from terminal.cli import main
+from terminal.domain.enums import PluginKind
+from terminal.domain.events import AddStrategy, StartStrategy, StopStrategy
+from terminal.domain.market import Bar, Tick
+from terminal.domain.orders import Fill
+from terminal.engine import journal as j
+from terminal.engine.config import load_config
+from terminal.engine.engine import Engine
+from terminal.engine.paths import user_data_dir
+from terminal.engine.plugins import PluginRegistry
+from terminal.engine.replay import replay
+from terminal.engine.strategy import Strategy
+from tests.aio import run
+from tests.engine.helpers import quote
+
+
+def test_records_round_trip_and_a_torn_tail_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "run.tjnl"
+    writer = j.JournalWriter(path)
+    records: list[j.Record] = [
+        j.TickRec(5, quote(10.0, 9.99, 10.01)),
+        j.BarRec(6, Bar("TEST.X", "1m", 0, 1.0, 2.0, 0.5, 1.5, 10.0)),
+        j.StopRec(7, "a", True),
+        j.CommandRec(8, "KillSwitch", {"reason": "test"}),
+    ]
+    for record in records:
+        writer.write(record)
+    writer.close()
+    assert path.read_bytes()[:6] == b"TJNL\x01\x00"
+    assert j.read_journal(path) == records
+    with path.open("ab") as handle:  # a crash in the middle of a record
+        handle.write(b"\x40\x00\x00\x00\x93")
+    assert j.read_journal(path) == records
+
+
+def test_a_file_that_is_not_a_journal_is_named(tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_bytes(b"hello world")
+    with pytest.raises(j.JournalError, match=r"notes.txt is not a journal \(starts with b'hell'"):
+        j.read_journal(other)
+    newer = tmp_path / "newer.tjnl"
+    newer.write_bytes(b"TJNL\x09\x00")
+    with pytest.raises(j.JournalError, match="format version 9; this reads 1"):
+        j.read_journal(newer)
+
+
+class Churn(Strategy):
+    """Trades on ticks with what it reads (position, working orders, its fills), so a replay
+    that delivered anything in another order or with other values would diverge."""
+
+    plugin_name = "churn"
+    warmup_bars = 0
+    step = 7
+
+    def on_start(self) -> None:
+        self.n = 0
+
+    def on_tick(self, tick: Tick) -> None:
+        self.n += 1
+        if self.n % self.step:
+            return
+        if self.working_orders:
+            self.cancel_all()
+        elif self.position <= 0:
+            self.buy(1, price=tick.bid, reason=f"tick {self.n} at {tick.last:g}")
+        else:
+            self.sell(self.position, reason=f"tick {self.n} position {self.position:g}")
+
+    def on_fill(self, fill: Fill) -> None:
+        if self.position > 2:
+            self.set_target_position(0, reason=f"too long after {fill.fill_id}")
+
+
+class ChurnChanged(Churn):
+    step = 5
+
+
+def live_run() -> tuple[Path, Engine]:
+    config = load_config(
+        overrides={
+            "feeds": [
+                {"name": "sim", "plugin": "simulated", "options": {"rate": 3000.0, "seed": 11}}
+            ],
+            "brokers": [{"name": "paper", "plugin": "paper"}],
+        }
+    )
+    registry = PluginRegistry()
+    registry.discover(entry_points=False)
+    registry.replace(PluginKind.STRATEGY, "churn", Churn)
+
+    async def scenario() -> Engine:
+        import asyncio
+
+        engine = Engine(config, registry)
+        await engine.start()
+        send = engine.bus.publish
+        send(AddStrategy("churn-1", "churn", "BTCUSDT.BINANCE", "paper"))
+        send(AddStrategy("twap-1", "twap", "ETHUSDT.BINANCE", "paper",
+                         {"quantity": 5, "slices": 40, "interval_s": 0.04, "limit": True}))
+        send(AddStrategy("dual-1", "dual_ma", "SOLUSDT.BINANCE", "paper", {"fast": 3, "slow": 5}))
+        for name in ("churn-1", "twap-1", "dual-1"):
+            send(StartStrategy(name))
+        await asyncio.sleep(1.2)
+        send(StopStrategy("churn-1"))  # cancels its working orders, recorded as such
+        send(StartStrategy("churn-1"))
+        await asyncio.sleep(1.2)
+        await engine.stop()
+        return engine
+
+    engine = run(scenario(), timeout=30)
+    (path,) = (user_data_dir() / "journal").glob("*.tjnl")
+    return path, engine
+
+
+def test_replay_places_the_orders_placed_live_order_by_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path, engine = live_run()
+    records = j.read_journal(path)
+    kinds = {type(r).__name__ for r in records}
+    assert {"SetupRec", "TickRec", "OrderRec", "FillRec", "AddRec", "StartRec", "StopRec",
+            "SubmitRec", "CancelRec"} <= kinds
+    live = [o for o in engine.order_book.all() if o.origin.startswith("strategy:")]
+    assert len(live) > 30
+    assert {o.origin for o in live} == {"strategy:churn-1", "strategy:twap-1"}
+    dual = next(r for r in records if isinstance(r, j.StartRec) and r.instance == "dual-1")
+    assert len(dual.history) == 100  # warm-up bars went in the journal with the start
+
+    result = replay(records, engine.registry)
+    assert result.problems == []
+    assert result.first_difference() is None
+    shown = [
+        (p.order_id, p.request.origin, p.request.side, p.request.quantity,
+         p.request.order_type, p.request.price, p.request.note)
+        for p in result.placed
+    ]
+    assert shown == [
+        (o.order_id, o.origin, o.side, o.quantity, o.order_type, o.price, o.note) for o in live
+    ]
+
+    changed = PluginRegistry()
+    changed.replace(PluginKind.STRATEGY, "churn", ChurnChanged)
+    changed.replace(PluginKind.STRATEGY, "twap", engine.registry.get(PluginKind.STRATEGY, "twap"))
+    assert replay(records, changed).first_difference() is not None
+
+    assert main(["replay", str(path), "--strategy", "twap-1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    twap_live = [o for o in live if o.origin == "strategy:twap-1"]
+    assert out[-1].endswith(
+        f"(instance twap-1): {len(twap_live)} orders, identical to the {len(twap_live)} placed live"
+    )
+    assert out[0].split()[:3] == ["1", "twap-1", twap_live[0].order_id]
+    assert main(["replay", str(path)]) == 1  # "churn" is a test class: not installed
+
+
+def test_replay_of_a_missing_file_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", "/nonexistent/run.tjnl"]) == 2
+    assert "No such file" in capsys.readouterr().err

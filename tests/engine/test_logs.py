@@ -1,0 +1,146 @@
+"""Logs: JSON lines in a rotated file, readable lines elsewhere, context fields, no secrets."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from terminal.domain.enums import Side
+from terminal.domain.events import LogEvent
+from terminal.domain.orders import OrderRequest
+from terminal.engine import logs
+from tests.mail_server import MailSink, smtp_server
+from tests.plugins.mail_harness import SYMBOL, buy_limit, mail_broker, make_engine, started
+
+PASSWORD = "Tr0ub4dor&3-horse"
+
+
+@pytest.fixture
+def log_file(tmp_path: Path) -> Iterator[Path]:
+    """The JSON log file handler on the root logger for this test only."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.DEBUG)
+    handler = logs.configure_file(tmp_path / "logs" / "terminal.log")
+    assert handler is not None
+    yield tmp_path / "logs" / "terminal.log"
+    logs.detach(handler)
+    root.setLevel(level)
+
+
+@pytest.fixture
+def console() -> Iterator[io.StringIO]:
+    """A handler with the console's formatter, writing where the test can read it."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logs.ReadableFormatter())
+    logging.getLogger().addHandler(handler)
+    yield stream
+    logs.detach(handler)
+
+
+def json_lines(path: Path) -> list[dict[str, object]]:
+    files = sorted(path.parent.glob(path.name + "*"))
+    return [json.loads(line) for f in files for line in f.read_text("utf-8").splitlines()]
+
+
+def test_file_lines_are_json_with_component_and_context(log_file: Path) -> None:
+    log = logging.getLogger("terminal.engine")
+    with logs.log_context(order_id="O1", symbol="600000.SSE"):
+        log.warning("order %s refused: %s", "O1", "price 0 is not positive")
+    logging.getLogger("terminal.strategy.sma_fast").info("crossed up")
+    log.info("plain line", extra={"symbol": "ES.CME"})
+    try:
+        raise ValueError("bad quote")
+    except ValueError:
+        log.exception("parser failed")
+    first, second, third, fourth = json_lines(log_file)
+    assert first["component"] == "engine" and first["level"] == "WARNING"
+    assert first["order_id"] == "O1" and first["symbol"] == "600000.SSE"
+    assert first["message"] == "order O1 refused: price 0 is not positive"
+    assert str(first["time"]).endswith("+00:00")
+    assert second["strategy"] == "sma_fast" and second["component"] == "strategy.sma_fast"
+    assert third["symbol"] == "ES.CME" and "order_id" not in third
+    assert "ValueError: bad quote" in str(fourth["exception"])
+
+
+def test_console_line_is_readable_with_context_suffix(console: io.StringIO) -> None:
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.INFO)
+    try:
+        with logs.log_context(strategy="s1", symbol="AAPL.NASDAQ"):
+            logging.getLogger("terminal.orders").info("submitted")
+    finally:
+        root.setLevel(level)
+    line = console.getvalue().strip()
+    assert line.endswith("INFO    terminal.orders: submitted [symbol=AAPL.NASDAQ strategy=s1]")
+
+
+def test_file_rotates_by_size(tmp_path: Path) -> None:
+    path = tmp_path / "terminal.log"
+    handler = logs.configure_file(path, max_bytes=2_000, backups=2)
+    assert handler is not None
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.INFO)
+    try:
+        for i in range(100):
+            logging.getLogger("terminal.test").info("line %d of a rotating log", i)
+    finally:
+        logs.detach(handler)
+        root.setLevel(level)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "terminal.log", "terminal.log.1", "terminal.log.2",
+    ]
+    assert all(p.stat().st_size <= 2_000 for p in tmp_path.iterdir())
+    kept = [line["message"] for line in json_lines(path)]
+    assert "line 99 of a rotating log" in kept  # the newest lines survive rotation
+
+
+def test_password_never_reaches_any_log(
+    log_file: Path, console: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOGTEST_SMTP_PASSWORD", PASSWORD)
+    events: list[LogEvent] = []
+
+    async def body() -> None:
+        with smtp_server(MailSink()) as server:  # no AUTH offered: the login fails
+            broker = mail_broker(
+                "desk", server.port, username="alice", password_env="LOGTEST_SMTP_PASSWORD"
+            )
+            engine = make_engine(broker)
+            handler = logs.attach_bus(engine.bus)
+            engine.bus.subscribe(LogEvent, events.append)
+            try:
+                await started(engine)
+                engine.submit(buy_limit("desk"))
+                engine.submit(OrderRequest(broker="paper", symbol=SYMBOL, side=Side.BUY,
+                                           quantity=-1))
+                # A careless plugin: the secret in a message, its arguments and a traceback.
+                leaky = logging.getLogger("terminal.plugins.leaky")
+                leaky.error("login alice:%s refused", PASSWORD)
+                try:
+                    raise ConnectionError(f"AUTH PLAIN alice {PASSWORD} rejected")
+                except ConnectionError:
+                    leaky.exception("send failed")
+                await asyncio.sleep(0.3)
+            finally:
+                await engine.stop()
+                logs.detach(handler)
+
+    asyncio.run(body())
+    file_text = "".join(p.read_text("utf-8") for p in log_file.parent.iterdir())
+    dock_text = "\n".join(e.message for e in events)
+    for where, text in (("file", file_text), ("console", console.getvalue()), ("dock", dock_text)):
+        assert "login alice:*** refused" in text, where  # the line is there, the secret is not
+        assert PASSWORD not in text, f"password leaked into the {where} log"
+    assert "AUTH PLAIN alice *** rejected" in file_text
+    refused = [line for line in json_lines(log_file) if "refused:" in str(line["message"])]
+    assert refused and refused[0]["symbol"] == SYMBOL and str(refused[0]["order_id"])

@@ -1,0 +1,100 @@
+"""The main window on a remote engine (what `terminal --connect` opens), and the age of each
+feed's last tick in the status bar."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from terminal.domain.enums import OrderStatus, OrderType, Side
+from terminal.domain.events import SubmitOrder
+from terminal.domain.orders import OrderRequest
+from terminal.engine.config import Config
+from terminal.engine.engine import Engine
+from terminal.engine.spot.remote import RemoteEngine
+from terminal.engine.spot.server import EngineMarket, SpotServer
+from terminal.engine.spot.subscriber import ZmqFeedOptions
+from terminal.ui.bridge import EngineBridge
+from terminal.ui.main_window import MainWindow
+
+SYMBOL = "BTCUSDT.BINANCE"
+
+
+@pytest.fixture
+def remote(
+    engine: Engine, config: Config, run_async: Callable[..., Any]
+) -> Iterator[RemoteEngine]:
+    server = SpotServer(EngineMarket(engine), "tcp://127.0.0.1:*", "tcp://127.0.0.1:*",
+                        heartbeat_s=0.1)  # fmt: skip
+    run_async(server.start())
+    remote = RemoteEngine(config, ZmqFeedOptions(pub=server.pub_endpoint,
+                                                 rep=server.rep_endpoint))  # fmt: skip
+    run_async(remote.start())
+    yield remote
+    run_async(remote.stop())
+    run_async(server.stop())
+
+
+def ages(text: str) -> dict[str, float]:
+    """Feed name → age in seconds, from the status bar's labels."""
+    found = (re.search(r"</span> (.+): live · ([\d.]+) s$", label) for label in text.split(" | "))
+    return {match[1]: float(match[2]) for match in found if match}
+
+
+def test_remote_window_shows_the_engine_and_sends_its_commands(
+    remote: RemoteEngine, engine: Engine, settings: QSettings, qtbot: QtBot
+) -> None:
+    bridge = EngineBridge(remote, refresh_hz=30)
+    window = MainWindow(remote, bridge, settings)
+    qtbot.addWidget(window)
+    window.show()
+
+    def shown(order_id: str) -> OrderStatus:
+        """The status the Orders panel shows for ``order_id``."""
+        found = [o.status for o in window.orders.model.records() if o.order_id == order_id]
+        return found[0] if found else OrderStatus.REJECTED
+    try:
+        assert set(window.market_watch.model.symbols()) <= set(engine.instruments)
+        qtbot.waitUntil(lambda: "sim: live" in window.status_text(), timeout=5000)
+        assert "paper: live" in window.status_text()
+        # This GUI's own link to the engine shows its state and the age of its last message.
+        qtbot.waitUntil(lambda: remote.name in ages(window.status_text()), timeout=5000)
+        assert ages(window.status_text())[remote.name] < 2.0
+        qtbot.waitUntil(lambda: window.bridge.latest(SYMBOL) is not None, timeout=5000)
+
+        # An order sent the way the ticket sends it rests on the engine and shows here.
+        price = round(remote.latest[SYMBOL].last * 0.5, 2)
+        request = OrderRequest("paper", SYMBOL, Side.BUY, 0.01, OrderType.LIMIT, price)
+        bridge.send(SubmitOrder("W-1", request))
+        qtbot.waitUntil(lambda: shown("W-1").is_working, timeout=5000)
+
+        # The kill switch, confirmed, cancels it on the engine; the window shows that too.
+        window.confirm = lambda _text, on_yes: on_yes()  # type: ignore[method-assign]
+        window.kill_action.trigger()
+        qtbot.waitUntil(lambda: engine.order_book.get("W-1").status  # type: ignore[union-attr]
+                        is OrderStatus.CANCELLED, timeout=5000)  # fmt: skip
+        qtbot.waitUntil(lambda: shown("W-1") is OrderStatus.CANCELLED, timeout=5000)
+    finally:
+        window.close()
+        bridge.close()
+
+
+def test_status_bar_shows_the_age_of_each_feeds_last_tick(
+    engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
+) -> None:
+    window = MainWindow(engine, bridge, settings)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: "sim" in ages(window.status_text()), timeout=5000)
+        assert ages(window.status_text())["sim"] < 1.5  # 500 ticks/s
+        assert "paper: live" in window.status_text() and "paper" not in ages(window.status_text())
+        engine.feeds["sim"]._task.cancel()  # type: ignore[attr-defined]  # the feed goes quiet
+        qtbot.waitUntil(lambda: ages(window.status_text()).get("sim", 0) >= 2.0, timeout=6000)
+    finally:
+        window.close()
