@@ -12,10 +12,9 @@ import asyncio
 import contextlib
 import time
 import tomllib
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 import numpy as np
@@ -29,6 +28,8 @@ from terminal.engine.paths import RESOURCES
 MINUTE_NS = 60_000_000_000
 SECONDS_PER_DAY = 86_400.0
 DEFAULT_MARGIN = {AssetClass.FUTURE: 0.12}
+MAX_TICKS_PER_TURN = 500  # ~1 ms to build here, a few more for the engine to handle
+MAX_CATCH_UP_S = 0.25
 
 
 class SimulatedFeedOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -118,7 +119,9 @@ class SimulatedFeed(Feed):
         self._level_unit = np.maximum(
             self._lot, np.round(self._trade_size / 4 / self._lot) * self._lot
         )
-        self._decimals = [i.price_decimals for i in self._instruments]
+        self._scale = np.array([10.0**i.price_decimals for i in self._instruments])
+        self._multiplier = np.array([s.multiplier for s in self._specs])
+        self._symbols = np.array([s.symbol for s in self._specs], dtype=object)
         self._task: asyncio.Future[None] | None = None
         self._carry = 0.0
         self.ticks_sent = 0
@@ -196,10 +199,24 @@ class SimulatedFeed(Feed):
         while True:
             await asyncio.sleep(interval)
             now = time.monotonic()
-            # A late wake-up does not try to catch up: a batch sized for a long stall would
-            # block the loop for longer still (the stall feeds itself). Simulated time slows.
-            self.emit_batch(min(now - last, 2 * interval))
+            slices = self.turn_slices(now - last)
             last = now
+            for n, seconds in enumerate(slices):
+                if n:
+                    await asyncio.sleep(0)  # let the GUI have the loop between slices
+                self.emit_batch(seconds)
+
+    def turn_slices(self, elapsed_s: float) -> list[float]:
+        """Simulated seconds to emit per loop turn after a wake-up ``elapsed_s`` late.
+
+        No slice holds more than MAX_TICKS_PER_TURN ticks, so a late wake-up never becomes one
+        long callback. Beyond MAX_CATCH_UP_S nothing is caught up: after a long stall
+        simulated time slows instead of a burst the loop cannot absorb.
+        """
+        rate = max(self.options.rate, 1.0)
+        per_turn = max(self.options.interval_ms / 1000.0, MAX_TICKS_PER_TURN / rate)
+        whole, rest = divmod(min(elapsed_s, MAX_CATCH_UP_S), per_turn)
+        return [per_turn] * int(whole) + ([rest] if rest > 1e-9 else [])
 
     def open_indices(self) -> np.ndarray:
         if self.options.mode == "demo":
@@ -222,82 +239,121 @@ class SimulatedFeed(Feed):
         open_now = self.open_indices()
         if count <= 0 or len(open_now) == 0:
             return 0
+        publish = self.context.publish_tick
+        for tick in self.make_ticks(open_now, count):
+            publish(tick)
+        self.ticks_sent += count
+        return count
+
+    def make_ticks(self, open_now: np.ndarray, count: int) -> list[Tick]:
+        """``count`` ticks over the instruments ``open_now``, in time order, built in numpy.
+
+        The only per-tick Python work is the ``Tick(...)`` call. An instrument may tick several
+        times in one batch, so its running values (price, high, low, volume, …) are sums and
+        maxima over its own ticks so far: the batch is sorted by instrument (stably, so time
+        order holds within an instrument) and accumulated per segment. Prices are whole
+        numbers of ticks until the end, so they stay exactly on the grid.
+        """
         rng = self._rng
         which = open_now[rng.integers(0, len(open_now), count)]
-        moves = rng.choice(np.array([-1.0, 0.0, 0.0, 1.0]), count)
+        moves = rng.choice(np.array([-1, 0, 0, 1]), count)
+        lot = self._lot[which]
         sizes = (
-            np.maximum(
-                1.0,
-                np.round(rng.exponential(1.0, count) * self._trade_size[which] / self._lot[which]),
-            )
-            * self._lot[which]
+            np.maximum(1.0, np.round(rng.exponential(1.0, count) * self._trade_size[which] / lot))
+            * lot
         )
         spreads = rng.integers(1, 3, count)
         depth = rng.integers(1, 40, (count, 10)) * self._level_unit[which][:, None]
         oi_moves = rng.integers(-3, 4, count)
-        now = self.context.clock.now_ns()
-        publish = self.context.publish_tick
-        for n in range(count):
-            self._publish_one(
-                int(which[n]),
-                float(moves[n]),
-                float(sizes[n]),
-                int(spreads[n]),
-                depth[n],
-                float(oi_moves[n]),
-                now + n,
-                publish,
-            )
-        self.ticks_sent += count
-        return count
+        flips = rng.random(count) < 0.1
+        # Mean reversion: one step in ten away from the anchor is turned back (judged from the
+        # price at the start of the batch, at most a few ticks old).
+        away = (self._price[which] - self._anchor[which]) * moves > 0
+        moves = np.where(away & flips, -moves, moves)
 
-    def _publish_one(
-        self,
-        i: int,
-        move: float,
-        size: float,
-        spread: int,
-        depth: np.ndarray,
-        oi_move: float,
-        ts: int,
-        publish: Callable[[Tick], None],
-    ) -> None:
-        tick_size = float(self._tick[i])
-        price = float(self._price[i])
-        # Mean reversion: step away from the anchor less often than towards it.
-        if move != 0.0 and (price - self._anchor[i]) * move > 0 and self._rng.random() < 0.1:
-            move = -move
-        digits = self._decimals[i]
-        price = round(price + move * float(self._step_ticks[i]) * tick_size, digits)
-        if price <= tick_size:
-            price = tick_size
-        self._price[i] = price
-        self._high[i] = max(self._high[i], price)
-        self._low[i] = min(self._low[i], price)
-        self._volume[i] += size
-        self._turnover[i] += size * price * self._specs[i].multiplier
-        if self._oi[i]:
-            self._oi[i] = max(0.0, self._oi[i] + oi_move)
-        bid = round(price - tick_size * (spread // 2), digits)
-        ask = round(bid + tick_size * spread, digits)
-        levels = range(5)
-        tick = Tick(
-            symbol=self._specs[i].symbol,
-            ts=ts,
-            last=price,
-            volume=float(self._volume[i]),
-            turnover=float(self._turnover[i]),
-            open_interest=float(self._oi[i]),
-            bid_prices=tuple(round(bid - k * tick_size, digits) for k in levels),
-            bid_sizes=tuple(float(v) for v in depth[:5]),
-            ask_prices=tuple(round(ask + k * tick_size, digits) for k in levels),
-            ask_sizes=tuple(float(v) for v in depth[5:]),
-            open=float(self._open[i]),
-            high=float(self._high[i]),
-            low=float(self._low[i]),
-            prev_close=float(self._prev_close[i]),
+        # From here on arrays are in instrument order ("segments"); ``unsort`` restores time.
+        order = np.argsort(which, kind="stable")
+        which = which[order]
+        starts = np.r_[True, which[1:] != which[:-1]]
+        segment = np.cumsum(starts) - 1
+
+        def running_sum(values: np.ndarray) -> np.ndarray:
+            """Each tick's sum over its instrument's ticks so far in this batch."""
+            summed = np.cumsum(values)
+            before_segment = (summed - values)[starts]
+            return summed - before_segment[segment]
+
+        tick, scale = self._tick[which], self._scale[which]
+        base = np.rint(self._price[which] / tick).astype(np.int64)
+        steps = moves[order] * self._step_ticks[which].astype(np.int64)
+        grid = np.maximum(base + running_sum(steps), 1)  # price in ticks, at least one tick
+        # Lift each segment above (below) the previous one, so one accumulate over the whole
+        # batch restarts at every segment.
+        lift = segment * (int(grid.max()) + 1)
+        high_grid = np.maximum.accumulate(grid + lift) - lift
+        low_grid = np.minimum.accumulate(grid - lift) + lift
+
+        def prices(in_ticks: np.ndarray) -> np.ndarray:
+            """Whole ticks to prices rounded to each instrument's decimals (any shape)."""
+            shape = (-1,) + (1,) * (in_ticks.ndim - 1)
+            factor = (tick * scale).reshape(shape)
+            return np.asarray(np.round(in_ticks * factor) / scale.reshape(shape))
+
+        price = prices(grid)
+        high = np.maximum(self._high[which], prices(high_grid))
+        low = np.minimum(self._low[which], prices(low_grid))
+        sizes = sizes[order]
+        volume = self._volume[which] + running_sum(sizes)
+        turnover = self._turnover[which] + running_sum(sizes * price * self._multiplier[which])
+        oi = np.maximum(0.0, self._oi[which] + running_sum(oi_moves[order]))
+        oi[self._oi[which] == 0] = 0.0  # instruments without open interest keep none
+        bid_grid = grid - spreads[order] // 2
+        ask_grid = bid_grid + spreads[order]
+        levels = np.arange(5)
+        bids = prices(bid_grid[:, None] - levels)
+        asks = prices(ask_grid[:, None] + levels)
+
+        # The last tick of each instrument carries its state into the next batch.
+        last = np.r_[starts[1:], True]
+        touched = which[last]
+        self._price[touched] = price[last]
+        self._high[touched] = high[last]
+        self._low[touched] = low[last]
+        self._volume[touched] = volume[last]
+        self._turnover[touched] = turnover[last]
+        self._oi[touched] = oi[last]
+
+        unsort = np.empty_like(order)
+        unsort[order] = np.arange(count)
+        now = self.context.clock.now_ns()
+        depth = depth[order]
+
+        def column(values: np.ndarray) -> list[Any]:
+            return list(values[unsort].tolist())
+
+        def levels_of(values: np.ndarray) -> Any:
+            """Rows of a (count, 5) array as tuples, zipped from its columns in C."""
+            return zip(*values[unsort].T.tolist(), strict=True)
+
+        return list(
+            map(
+                Tick,
+                column(self._symbols[which]),
+                range(now, now + count),
+                column(price),
+                column(volume),
+                column(turnover),
+                column(oi),
+                levels_of(bids),
+                levels_of(depth[:, :5]),
+                levels_of(asks),
+                levels_of(depth[:, 5:]),
+                column(self._open[which]),
+                column(high),
+                column(low),
+                column(self._prev_close[which]),
+            )
         )
-        publish(tick)
 
 
 PLUGIN = SimulatedFeed

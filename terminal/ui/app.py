@@ -23,6 +23,7 @@ from terminal.engine.spot.remote import RemoteEngine
 from terminal.engine.spot.subscriber import ZmqFeedOptions
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.crash_dialog import CrashReporter
+from terminal.ui.heartbeat import freeze_startup_heap
 from terminal.ui.main_window import MainWindow
 from terminal.ui.theme import apply_theme
 
@@ -83,6 +84,7 @@ async def run_window(
         if size is not None:
             window.resize(*size)
         window.show()
+        freeze_startup_heap()  # full GC passes would otherwise pause the loop at random
         if screenshot is not None:
             await asyncio.sleep(exit_after or 0)
             bridge.flush()

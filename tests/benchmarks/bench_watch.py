@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.heartbeat import LoopHeartbeat
+from terminal.ui.heartbeat import LoopHeartbeat, freeze_startup_heap
 from terminal.ui.main_window import MainWindow
 
 
@@ -70,6 +70,7 @@ def part_watch(app: QApplication, args: argparse.Namespace) -> None:
             }
         )
         settings = QSettings(str(Path(scratch) / "layout.ini"), QSettings.Format.IniFormat)
+        app.setQuitOnLastWindowClosed(False)  # closing the window must not stop the loop
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         with loop:
@@ -83,6 +84,7 @@ async def _run(app, config, settings, args, result) -> None:  # type: ignore[no-
     window = MainWindow(engine, bridge, settings)
     window.resize(1600, 950)
     window.show()
+    freeze_startup_heap()  # as the app does once its window is up
     heartbeat = LoopHeartbeat(interval_ms=20, window=10**6)
     try:
         await asyncio.sleep(args.warmup)

@@ -6,7 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from plugins.feeds.simulated import SimulatedFeed, SimulatedFeedOptions
+from plugins.feeds.simulated import (
+    MAX_CATCH_UP_S,
+    MAX_TICKS_PER_TURN,
+    SimulatedFeed,
+    SimulatedFeedOptions,
+)
 from terminal.domain.enums import AssetClass, ConnectionStatus
 from terminal.domain.instrument import TradingSessions
 from terminal.domain.market import Tick
@@ -134,3 +139,39 @@ def test_sessions_definitions() -> None:
     gold = sessions["cn_future_gold"]
     assert gold.is_open(datetime(2026, 11, 18, 17, 0, tzinfo=UTC))  # 01:00 next day
     assert not gold.is_open(datetime(2026, 11, 21, 17, 0, tzinfo=UTC))  # Sunday 01:00
+
+
+def test_running_values_carry_from_tick_to_tick_within_and_across_batches() -> None:
+    # Few instruments at a high rate: each one ticks many times in every batch.
+    sim = feed(rate=20_000.0)
+    for _ in range(5):
+        sim.emit_batch(0.05)
+        sim.context.clock.advance(50_000_000)  # type: ignore[attr-defined]
+    steps = {
+        s.symbol: float(k * s.tick_size) for s, k in zip(sim._specs, sim._step_ticks, strict=True)
+    }
+    previous: dict[str, Tick] = {}
+    for tick in ticks(sim):
+        before = previous.get(tick.symbol)
+        previous[tick.symbol] = tick
+        if before is None:
+            continue
+        assert abs(tick.last - before.last) <= steps[tick.symbol] + 1e-9, (before, tick)
+        assert tick.high == max(before.high, tick.last)
+        assert tick.low == min(before.low, tick.last)
+        assert tick.volume > before.volume and tick.turnover > before.turnover
+        assert abs(tick.open_interest - before.open_interest) <= 3
+        assert tick.ts > before.ts
+    assert len(previous) == len(sim.instruments())
+
+
+def test_a_late_wake_up_is_caught_up_in_short_slices_up_to_a_limit() -> None:
+    sim = feed(rate=20_000.0, interval_ms=10)
+    assert sim.turn_slices(0.012) == [0.012]  # on time: one turn
+    slices = sim.turn_slices(0.2)  # 4,000 ticks due after a 200 ms stall
+    assert sum(slices) == pytest.approx(0.2)
+    assert max(slices) * 20_000 <= MAX_TICKS_PER_TURN and len(slices) == 8
+    assert sum(sim.turn_slices(5.0)) == pytest.approx(MAX_CATCH_UP_S)  # no 5 s burst
+    for seconds in sim.turn_slices(0.2):
+        sim.emit_batch(seconds)
+    assert len(ticks(sim)) == 4_000
