@@ -14,7 +14,6 @@ Speed 0 plays as fast as the engine takes it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ from terminal.domain.enums import AssetClass, ConnectionStatus
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.engine.bars.files import InputError, read_ticks
-from terminal.engine.feed import Feed, FeedContext
+from terminal.engine.feed import Feed, FeedContext, cancel_and_wait
 
 log = logging.getLogger("terminal.feeds.replay")
 
@@ -162,10 +161,8 @@ class ReplayFeed(Feed):
         self._task = self.context.spawn(self._play(), "replay")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
+        self._task = None
         self.context.set_status(ConnectionStatus.DISCONNECTED, "stopped")
 
     async def _play(self) -> None:

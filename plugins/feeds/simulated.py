@@ -9,7 +9,6 @@ open interest. In ``sessions`` mode an instrument ticks only while its exchange 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 import tomllib
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ import numpy as np
 from terminal.domain.enums import AssetClass, ConnectionStatus
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, Tick
-from terminal.engine.feed import Feed, FeedContext
+from terminal.engine.feed import Feed, FeedContext, cancel_and_wait
 from terminal.engine.paths import RESOURCES
 
 MINUTE_NS = 60_000_000_000
@@ -186,11 +185,8 @@ class SimulatedFeed(Feed):
         self.context.set_status(ConnectionStatus.LIVE, f"simulated, {self.options.rate:g} ticks/s")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         self.context.set_status(ConnectionStatus.DISCONNECTED, "stopped")
 
     async def _run(self) -> None:

@@ -6,6 +6,8 @@ A feed publishes through its :class:`FeedContext` and never touches the bus dire
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Coroutine
 from typing import Any, ClassVar, Protocol
@@ -60,3 +62,12 @@ class Feed(ABC):
     def history(self, symbol: str, timeframe: str, count: int) -> list[Bar]:
         """Recent closed bars, oldest first. Feeds without history return none."""
         return []
+
+
+async def cancel_and_wait(task: asyncio.Future[Any] | None) -> None:
+    """Cancel a feed's background task and wait until it has finished unwinding."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

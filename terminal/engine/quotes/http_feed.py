@@ -10,7 +10,6 @@ hammering an endpoint that may block the address.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from typing import Any, ClassVar
@@ -20,7 +19,7 @@ import msgspec
 
 from terminal.domain.enums import AssetClass, ConnectionStatus
 from terminal.domain.instrument import Instrument
-from terminal.engine.feed import Feed, FeedContext
+from terminal.engine.feed import Feed, FeedContext, cancel_and_wait
 from terminal.engine.quotes.vendor import ParseResult, QuoteError, VendorParser, code_of_symbol
 
 log = logging.getLogger("terminal.feeds.http")
@@ -122,11 +121,8 @@ class HttpQuoteFeed(Feed):
         self._task = self.context.spawn(self._run(), "poll")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
