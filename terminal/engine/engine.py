@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -29,7 +29,7 @@ from terminal.domain.events import (
     Tick,
 )
 from terminal.domain.instrument import Instrument, TradingSessions
-from terminal.domain.orders import Account, Fill, Order, OrderRequest
+from terminal.domain.orders import Account, OrderRequest
 from terminal.engine.bars.calendar import SessionCalendar
 from terminal.engine.bars.service import BarService
 from terminal.engine.broker import Broker
@@ -37,6 +37,7 @@ from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.config import Config, PluginInstance, describe_validation_error
 from terminal.engine.conflation import TickConflator
+from terminal.engine.contexts import EngineBrokerContext, EngineFeedContext
 from terminal.engine.feed import Feed
 from terminal.engine.logs import log_context
 from terminal.engine.metrics import EngineMetrics
@@ -62,7 +63,6 @@ class OrderEstimate(NamedTuple):
 
 STOP_TIMEOUT_S = 5.0
 ACCOUNT_SNAPSHOT_NS = 1_000_000_000
-E = TypeVar("E")
 
 
 class Engine:
@@ -84,7 +84,7 @@ class Engine:
         self.instruments: dict[str, Instrument] = {}
         self.latest: dict[str, Tick] = {}
         self.feeds: dict[str, Feed] = {}
-        self._feed_contexts: dict[str, _FeedContext] = {}
+        self._feed_contexts: dict[str, EngineFeedContext] = {}
         self.brokers: dict[str, Broker] = {}
         self.feed_status: dict[str, FeedStatus] = {}
         self.broker_status: dict[str, FeedStatus] = {}
@@ -274,7 +274,7 @@ class Engine:
             return
         try:
             if kind is PluginKind.FEED:
-                context = self._feed_contexts[spec.name] = _FeedContext(self, spec.name)
+                context = self._feed_contexts[spec.name] = EngineFeedContext(self, spec.name)
                 feed = cls(spec.name, context, options)
                 for instrument in feed.instruments():
                     self.instruments.setdefault(instrument.symbol, instrument)
@@ -282,7 +282,7 @@ class Engine:
                 self._seed_history(feed)
                 await feed.start()
             else:
-                broker = cls(spec.name, _BrokerContext(self, spec.name), options)
+                broker = cls(spec.name, EngineBrokerContext(self, spec.name), options)
                 self.brokers[spec.name] = broker
                 await broker.start()
         except Exception as exc:
@@ -502,100 +502,3 @@ class Engine:
                 f"start {self.live_since_ns} ns (history or warm-up signal)"
             )
         return ""
-
-
-class _FeedContext:
-    def __init__(self, engine: Engine, name: str) -> None:
-        self._engine = engine
-        self._name = name
-        self.clock = engine.clock
-        self._submit: Callable[[Tick], None] = engine.conflator.submit
-        self.last_tick_at = 0.0  # time.monotonic() of the feed's latest tick; 0: none yet
-
-    def publish_tick(self, tick: Tick) -> None:
-        self.last_tick_at = time.monotonic()
-        self._submit(tick)
-
-    def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
-        state = FeedStatus(self._name, status, reason)
-        self._engine.feed_status[self._name] = state
-        self._engine.bus.publish(state)
-
-    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
-        return self._engine.spawn(coro, f"feed {self._name}: {name}")
-
-    def sessions(self, name: str) -> TradingSessions:
-        return self._engine.sessions.get(name, ALWAYS)
-
-
-class _BrokerContext:
-    def __init__(self, engine: Engine, name: str) -> None:
-        self._engine = engine
-        self._name = name
-        self.clock = engine.clock
-        self._fills = 0
-
-    def latest_tick(self, symbol: str) -> Tick | None:
-        return self._engine.latest.get(symbol)
-
-    def instrument(self, symbol: str) -> Instrument | None:
-        return self._engine.instruments.get(symbol)
-
-    def on_tick(self, handler: Callable[[Tick], None]) -> Callable[[], None]:
-        return self._engine.bus.subscribe(Tick, handler)
-
-    def working_orders(self) -> list[Order]:
-        return [o for o in self._engine.order_book.working() if o.broker == self._name]
-
-    def update_order(self, order_id: str, status: OrderStatus, reason: str = "") -> None:
-        self._engine.order_book.update_status(order_id, status, reason)
-
-    def add_fill(
-        self, order_id: str, fill_id: str, quantity: float, price: float, commission: float
-    ) -> None:
-        order = self._engine.order_book.get(order_id)
-        if order is None:
-            log.error(
-                "broker %s reported fill %s for unknown order %s", self._name, fill_id, order_id
-            )
-            return
-        fill = Fill(
-            fill_id=fill_id,
-            order_id=order_id,
-            broker=self._name,
-            symbol=order.symbol,
-            side=order.side,
-            quantity=quantity,
-            price=price,
-            ts=self.clock.now_ns(),
-            commission=commission,
-            offset=order.offset,
-        )
-        self._engine.order_book.apply_fill(fill)
-
-    def open_account(self, cash: float, currency: str) -> None:
-        self._engine.portfolio.open_account(self._name, cash, currency)
-
-    def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
-        state = FeedStatus(self._name, status, reason)
-        self._engine.broker_status[self._name] = state
-        self._engine.bus.publish(state)
-        if self._engine.running and status in (
-            ConnectionStatus.DISCONNECTED,
-            ConnectionStatus.ERROR,
-        ):
-            for order in self.working_orders():
-                self._engine.order_book.annotate(
-                    order.order_id,
-                    f"broker {self._name} {status.value}: {reason or 'no reason given'}; "
-                    "state unknown until it reconnects",
-                )
-
-    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
-        return self._engine.spawn(coro, f"broker {self._name}: {name}")
-
-    def publish(self, event: object) -> None:
-        self._engine.bus.publish(event)
-
-    def subscribe(self, event_type: type[E], handler: Callable[[E], None]) -> Callable[[], None]:
-        return self._engine.bus.subscribe(event_type, handler)

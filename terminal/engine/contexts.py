@@ -1,0 +1,121 @@
+"""The engine's side of the plugin contexts: how feeds and brokers reach the engine."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from terminal.domain.enums import ConnectionStatus, OrderStatus
+from terminal.domain.events import FeedStatus, Tick
+from terminal.domain.instrument import Instrument, TradingSessions
+from terminal.domain.orders import Fill, Order
+from terminal.engine.sessions import ALWAYS
+
+if TYPE_CHECKING:
+    from terminal.engine.engine import Engine
+
+log = logging.getLogger("terminal.engine")
+E = TypeVar("E")
+
+
+class EngineFeedContext:
+    """What a feed plugin sees of the engine (see feed.FeedContext)."""
+
+    def __init__(self, engine: Engine, name: str) -> None:
+        self._engine = engine
+        self._name = name
+        self.clock = engine.clock
+        self._submit: Callable[[Tick], None] = engine.conflator.submit
+        self.last_tick_at = 0.0  # time.monotonic() of the feed's latest tick; 0: none yet
+
+    def publish_tick(self, tick: Tick) -> None:
+        self.last_tick_at = time.monotonic()
+        self._submit(tick)
+
+    def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
+        state = FeedStatus(self._name, status, reason)
+        self._engine.feed_status[self._name] = state
+        self._engine.bus.publish(state)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        return self._engine.spawn(coro, f"feed {self._name}: {name}")
+
+    def sessions(self, name: str) -> TradingSessions:
+        return self._engine.sessions.get(name, ALWAYS)
+
+
+class EngineBrokerContext:
+    """What a broker plugin sees of the engine (see broker.BrokerContext)."""
+
+    def __init__(self, engine: Engine, name: str) -> None:
+        self._engine = engine
+        self._name = name
+        self.clock = engine.clock
+
+    def latest_tick(self, symbol: str) -> Tick | None:
+        return self._engine.latest.get(symbol)
+
+    def instrument(self, symbol: str) -> Instrument | None:
+        return self._engine.instruments.get(symbol)
+
+    def on_tick(self, handler: Callable[[Tick], None]) -> Callable[[], None]:
+        return self._engine.bus.subscribe(Tick, handler)
+
+    def working_orders(self) -> list[Order]:
+        return [o for o in self._engine.order_book.working() if o.broker == self._name]
+
+    def update_order(self, order_id: str, status: OrderStatus, reason: str = "") -> None:
+        self._engine.order_book.update_status(order_id, status, reason)
+
+    def add_fill(
+        self, order_id: str, fill_id: str, quantity: float, price: float, commission: float
+    ) -> None:
+        order = self._engine.order_book.get(order_id)
+        if order is None:
+            log.error(
+                "broker %s reported fill %s for unknown order %s", self._name, fill_id, order_id
+            )
+            return
+        fill = Fill(
+            fill_id=fill_id,
+            order_id=order_id,
+            broker=self._name,
+            symbol=order.symbol,
+            side=order.side,
+            quantity=quantity,
+            price=price,
+            ts=self.clock.now_ns(),
+            commission=commission,
+            offset=order.offset,
+        )
+        self._engine.order_book.apply_fill(fill)
+
+    def open_account(self, cash: float, currency: str) -> None:
+        self._engine.portfolio.open_account(self._name, cash, currency)
+
+    def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
+        state = FeedStatus(self._name, status, reason)
+        self._engine.broker_status[self._name] = state
+        self._engine.bus.publish(state)
+        if self._engine.running and status in (
+            ConnectionStatus.DISCONNECTED,
+            ConnectionStatus.ERROR,
+        ):
+            for order in self.working_orders():
+                self._engine.order_book.annotate(
+                    order.order_id,
+                    f"broker {self._name} {status.value}: {reason or 'no reason given'}; "
+                    "state unknown until it reconnects",
+                )
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        return self._engine.spawn(coro, f"broker {self._name}: {name}")
+
+    def publish(self, event: object) -> None:
+        self._engine.bus.publish(event)
+
+    def subscribe(self, event_type: type[E], handler: Callable[[E], None]) -> Callable[[], None]:
+        return self._engine.bus.subscribe(event_type, handler)
