@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,6 +22,7 @@ import terminal
 from terminal.domain.alerts import MailAlertEvent
 from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
 from terminal.domain.events import CancelOrder, FeedStatus, KillSwitch
+from terminal.domain.market import Tick
 from terminal.domain.orders import Account, Order, Position
 from terminal.engine.config import Hotkeys
 from terminal.engine.paths import user_data_dir
@@ -43,10 +44,17 @@ from terminal.ui.order_ticket import OrderTicket
 from terminal.ui.orders_panel import OrdersPanel
 from terminal.ui.strategy_manager import StrategyManager
 from terminal.ui.theme import THEMES, Theme, apply_theme
+from terminal.ui.watch_columns import COLUMNS
 from terminal.ui.watchlist_store import FILE_NAME as WATCH_FILE
 from terminal.ui.watchlist_store import WatchlistStore
 
 log = logging.getLogger("terminal.ui")
+
+PRICE_COLUMNS: dict[str, Callable[[Tick], float]] = {
+    "last": lambda t: t.last,
+    "bid": lambda t: t.bid,
+    "ask": lambda t: t.ask,
+}
 
 STATUS_COLORS = {
     ConnectionStatus.LIVE: "#26a69a",
@@ -293,6 +301,7 @@ class MainWindow(QMainWindow):
         )
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
         self.market_watch.order_requested.connect(self._fill_ticket)
+        self.market_watch.table.clicked.connect(self._on_watch_click)
         self.ticket.symbol_box.setCurrentText(self.chart.symbol)
         self.orders.cancel_requested.connect(self._cancel_orders)
         self.orders.actions_for_record.insert(0, ("Mark filled / cancelled…", self._mark))
@@ -320,6 +329,14 @@ class MainWindow(QMainWindow):
     def _on_portfolio(self, positions: list[Position], accounts: list[Account]) -> None:
         self.positions.model.upsert(positions)
         self.account.model.upsert(accounts)
+
+    def _on_watch_click(self, index: QModelIndex) -> None:
+        """A click on a Last, Bid or Ask cell puts that price in the ticket."""
+        key = COLUMNS[index.column()].key
+        tick = self.bridge.latest(self.market_watch.model.symbol_at(index.row()))
+        if tick is None or key not in PRICE_COLUMNS:
+            return
+        self.ticket.take_price(tick.symbol, PRICE_COLUMNS[key](tick))
 
     def _fill_ticket(self, symbol: str, side: Any) -> None:
         self.docks["ticket"].show()

@@ -330,6 +330,11 @@ class OrderTicket(QWidget):
         self._show_quote(tick)
         self._update_estimate()
 
+    def take_price(self, symbol: str, value: float) -> None:
+        """A price clicked elsewhere (market watch): this symbol, a limit at that price."""
+        self.symbol_box.setCurrentText(symbol)
+        self._take_price(value)
+
     def _take_price(self, value: float) -> None:
         self.follow_box.setCurrentText("Manual")
         if not OrderType(self.type_box.currentData()).has_limit_price:

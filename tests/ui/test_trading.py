@@ -19,6 +19,7 @@ from terminal.engine.config import Config, load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
+from terminal.ui.watch_columns import COLUMNS
 from tests.engine.helpers import RaisingBroker
 
 
@@ -262,3 +263,20 @@ def test_hotkeys_come_from_the_config(engine: Engine, bridge: EngineBridge, sett
         assert window.ticket.message.text().startswith("Sent BUY 100 600000.SSE")
     finally:
         window.close()
+
+
+def test_clicking_a_price_in_the_market_watch_fills_the_ticket(
+    window: MainWindow, engine: Engine, qtbot: QtBot, run_async: Callable[..., Any]
+) -> None:
+    run_async(engine.feeds["sim"].stop())  # hold the quotes still while we compare
+    watch = window.market_watch
+    row = watch.model.symbols().index("600519.SSE")
+    bid_column = next(i for i, c in enumerate(COLUMNS) if c.key == "bid")
+    table = watch.table
+    table.scrollTo(watch.model.index(row, bid_column))
+    rect = table.visualRect(watch.model.index(row, bid_column))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    ticket = window.ticket
+    assert ticket.symbol_box.currentText() == "600519.SSE"
+    assert ticket.type_box.currentText() == "Limit"
+    assert ticket.price.value() == pytest.approx(window.bridge.latest("600519.SSE").bid)
