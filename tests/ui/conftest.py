@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 from terminal.engine.config import Config, load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.main_window import MainWindow
 
 
 @pytest.fixture(scope="session")
@@ -86,3 +87,15 @@ def bridge(engine: Engine, qtbot: QtBot) -> Iterator[EngineBridge]:
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(
+    engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
+) -> Iterator[MainWindow]:
+    """The main window on the test's engine, shown, closed afterwards."""
+    window = MainWindow(engine, bridge, settings)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()

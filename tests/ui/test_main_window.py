@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
@@ -21,17 +19,6 @@ def double_click(qtbot: QtBot, table: QTableView, point: QPoint) -> None:
     """As a user does it: Qt's item views only act on a double-click after a press."""
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=point)
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=point)
-
-
-@pytest.fixture
-def window(
-    engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
-) -> Iterator[MainWindow]:
-    window = MainWindow(engine, bridge, settings)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
 
 
 def test_market_watch_ticks(window: MainWindow, qtbot: QtBot) -> None:

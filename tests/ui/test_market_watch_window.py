@@ -12,9 +12,6 @@ from terminal.domain.enums import OrderType
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
-from tests.ui import test_main_window
-
-window = test_main_window.window  # the same live-window fixture
 
 SYMBOL = "ETHUSDT.BINANCE"
 

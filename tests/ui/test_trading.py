@@ -55,12 +55,8 @@ def engine(config: Config, run_async: Callable[..., Any]) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def window(
-    engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
-) -> Iterator[MainWindow]:
-    window = MainWindow(engine, bridge, settings)
-    qtbot.addWidget(window)
-    window.show()
+def window(window: MainWindow, engine: Engine, qtbot: QtBot) -> MainWindow:
+    """The shared window, active (for its hotkeys) and with quotes for the symbols used."""
     window.activateWindow()
     qtbot.waitUntil(
         lambda: (
@@ -69,8 +65,7 @@ def window(
         ),
         timeout=8000,
     )
-    yield window
-    window.close()
+    return window
 
 
 def orders_of(window: MainWindow) -> list[Any]:
