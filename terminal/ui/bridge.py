@@ -69,7 +69,7 @@ class EngineBridge(QObject):
             bus.subscribe(FillEvent, self._on_fill),
             bus.subscribe(PositionEvent, self._on_portfolio),
             bus.subscribe(AccountEvent, self._on_portfolio),
-            bus.subscribe(LogEvent, self._logs.append),
+            bus.subscribe(LogEvent, self._on_log),
             bus.subscribe(FeedStatus, self.status_changed.emit),
             bus.subscribe(StrategyStateEvent, self._on_strategy),
             bus.subscribe(CommandRejected, self.command_rejected.emit),
@@ -135,6 +135,9 @@ class EngineBridge(QObject):
 
     def _on_fill(self, event: FillEvent) -> None:
         self._fills.append(event.fill)
+
+    def _on_log(self, event: LogEvent) -> None:
+        self._logs.append(event)  # not a bound ``append``: flush replaces the list
 
     def _on_portfolio(self, _event: object) -> None:
         self._portfolio_dirty = True
