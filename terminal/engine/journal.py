@@ -150,8 +150,9 @@ class JournalWriter:
             log.info("journal: %d records written to %s", self.records, self.path)
 
 
-def read_journal(path: Path) -> list[Record]:
-    """Every record of a journal file. A truncated last record (a crash) is dropped."""
+def read_journal(path: Path, problems: list[str] | None = None) -> list[Record]:
+    """Every record of a journal file. A truncated last record (a crash) is dropped, and said
+    so in ``problems`` when given. A damaged record raises :class:`JournalError`."""
     data = path.read_bytes()
     if len(data) < _HEADER.size:
         raise JournalError(f"{path} is not a journal (too short)")
@@ -163,12 +164,23 @@ def read_journal(path: Path) -> list[Record]:
     decoder = msgspec.msgpack.Decoder(Record)
     records: list[Record] = []
     offset, view = _HEADER.size, memoryview(data)
-    while offset + 4 <= len(data):
-        (length,) = _LENGTH.unpack_from(data, offset)
-        end = offset + 4 + length
-        if end > len(data):
-            log.warning("journal %s: last record is truncated (%d bytes), dropped", path, length)
+    while offset < len(data):
+        whole_length = offset + 4 <= len(data)
+        end = offset + 4 + _LENGTH.unpack_from(data, offset)[0] if whole_length else len(data)
+        if not whole_length or end > len(data):
+            problem = (
+                f"{path} is truncated: its last record (at byte {offset}) is incomplete and "
+                f"was dropped; {len(records)} complete records remain"
+            )
+            log.warning("journal %s", problem)
+            if problems is not None:
+                problems.append(problem)
             break
-        records.append(decoder.decode(view[offset + 4 : end]))
+        try:
+            records.append(decoder.decode(view[offset + 4 : end]))
+        except msgspec.MsgspecError as exc:
+            raise JournalError(
+                f"{path}: record {len(records) + 1} (at byte {offset}) is damaged: {exc}"
+            ) from None
         offset = end
     return records
