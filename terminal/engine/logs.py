@@ -24,7 +24,7 @@ from terminal.engine.bus import EventBus
 from terminal.engine.paths import user_data_dir
 
 CONSOLE_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
-CONTEXT_FIELDS = ("symbol", "order_id", "strategy")
+CONTEXT_FIELDS = ("symbol", "order_id", "strategy", "replay")
 LOG_FILE_MAX_BYTES = 5_000_000
 LOG_FILE_BACKUPS = 5
 REDACTED = "***"
@@ -123,16 +123,23 @@ class JsonFormatter(logging.Formatter):
 
 # ---- handlers ------------------------------------------------------------------------------
 class BusLogHandler(logging.Handler):
-    """Publishes log records as :class:`LogEvent` (on the loop thread only)."""
+    """Publishes log records as :class:`LogEvent` (on the loop thread only): those logged
+    inside ``log_context(replay=replay)``, so a replay's lines go to its own window and the
+    live engine's lines (``replay`` None) to the live one."""
 
-    def __init__(self, bus: EventBus, level: int = logging.INFO) -> None:
+    def __init__(
+        self, bus: EventBus, level: int = logging.INFO, replay: str | None = None
+    ) -> None:
         super().__init__(level)
         self._bus = bus
         self._thread = threading.get_ident()
         self._emitting = False
+        self.replay = replay
 
     def emit(self, record: logging.LogRecord) -> None:
         if self._emitting or threading.get_ident() != self._thread:
+            return
+        if context_of(record).get("replay") != self.replay:
             return
         self._emitting = True
         try:
@@ -192,8 +199,9 @@ def configure_file(
     return handler
 
 
-def attach_bus(bus: EventBus) -> BusLogHandler:
-    handler = BusLogHandler(bus)
+def attach_bus(bus: EventBus, replay: str | None = None) -> BusLogHandler:
+    """Publish log lines on ``bus``: the live ones, or with ``replay`` that replay's."""
+    handler = BusLogHandler(bus, replay=replay)
     logging.getLogger().addHandler(handler)
     return handler
 

@@ -21,7 +21,7 @@ from terminal.engine import journal as j
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
 from terminal.engine.strategies import StrategyRunner
-from terminal.engine.strategy_host import Registry
+from terminal.engine.strategy_host import BarSource, Registry
 
 
 class PlacedOrder(msgspec.Struct, frozen=True):
@@ -53,13 +53,24 @@ class _NoBars:
 class ReplayHost:
     """The runner's host in a replay: no feeds, no brokers, a clock set from the journal."""
 
-    def __init__(self, registry: Registry, setup: j.SetupRec, live: list[j.SubmitRec]) -> None:
-        self.bus = EventBus()
-        self.clock = ManualClock()
+    def __init__(
+        self,
+        registry: Registry,
+        setup: j.SetupRec,
+        live: list[j.SubmitRec],
+        *,
+        bus: EventBus | None = None,
+        clock: ManualClock | None = None,
+        bars: BarSource | None = None,
+    ) -> None:
+        """``bus``, ``clock`` and ``bars``: a GUI replay's (``replay_engine.py``); by default
+        private ones, and no bars beyond the journal's."""
+        self.bus = bus or EventBus()
+        self.clock = clock or ManualClock()
         self.registry = registry
         self.instruments: dict[str, Any] = {i.symbol: i for i in setup.instruments}
         self.brokers: dict[str, Any] = dict.fromkeys(setup.brokers)
-        self.bars = _NoBars()
+        self.bars: BarSource = bars or _NoBars()
         self._live: dict[str, list[str]] = {}
         for record in live:
             self._live.setdefault(record.instance, []).append(record.order_id)
@@ -96,6 +107,21 @@ class ReplayResult(msgspec.Struct):
             return min(len(self.placed), len(self.live))
         return None
 
+    def summary(self, where: str = "all instances") -> str:
+        """How many orders the replay placed, and whether they are those placed live."""
+        head = f"replayed {self.records} records ({where}): {len(self.placed)} orders"
+        difference = self.first_difference()
+        if difference is None:
+            return f"{head}, identical to the {len(self.live)} placed live"
+        live = self.live[difference].describe() if difference < len(self.live) else "(none)"
+        placed = (
+            self.placed[difference].describe() if difference < len(self.placed) else "(none)"
+        )
+        return (
+            f"{head}, {len(self.live)} live; first difference at order {difference + 1}:\n"
+            f"  live:   {live}\n  replay: {placed}"
+        )
+
 
 def replay(records: list[j.Record], registry: Registry, only: str | None = None) -> ReplayResult:
     """Run the strategies of ``records`` (or instance ``only``) again; their orders, and live."""
@@ -109,7 +135,7 @@ def replay(records: list[j.Record], registry: Registry, only: str | None = None)
     for record in records:
         host.clock.set(record.ts)
         try:
-            _apply(runner, record, only)
+            apply_record(runner, record, only)
         except (ValueError, KeyError) as exc:  # e.g. a strategy no longer installed
             problems.append(f"{type(record).__name__} at {record.ts}: {exc.args[0]}")
     return ReplayResult(
@@ -120,7 +146,9 @@ def replay(records: list[j.Record], registry: Registry, only: str | None = None)
     )
 
 
-def _apply(runner: StrategyRunner, record: j.Record, only: str | None) -> None:
+def apply_record(runner: StrategyRunner, record: j.Record, only: str | None = None) -> None:
+    """Hand one journal record to ``runner`` as the live engine did (commands of instances
+    other than ``only`` are skipped when it is given)."""
     ts = record.ts
     if isinstance(record, j.TickRec):
         runner.accept(ts, record.tick)

@@ -32,20 +32,5 @@ def run(args: argparse.Namespace) -> int:
     for n, order in enumerate(result.placed, 1):
         print(f"{n:>5} {order.describe()}")
     where = f"instance {args.strategy}" if args.strategy else "all instances"
-    difference = result.first_difference()
-    if difference is None:
-        print(
-            f"replayed {result.records} records ({where}): {len(result.placed)} orders, "
-            f"identical to the {len(result.live)} placed live"
-        )
-        return 0
-    live = result.live[difference].describe() if difference < len(result.live) else "(none)"
-    placed = (
-        result.placed[difference].describe() if difference < len(result.placed) else "(none)"
-    )
-    print(
-        f"replayed {result.records} records ({where}): {len(result.placed)} orders, "
-        f"{len(result.live)} live; first difference at order {difference + 1}:\n"
-        f"  live:   {live}\n  replay: {placed}"
-    )
-    return 1
+    print(result.summary(where))
+    return 0 if result.first_difference() is None else 1
