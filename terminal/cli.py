@@ -22,9 +22,12 @@ from terminal.engine.config import Config, ConfigError, default_user_file, load_
 if TYPE_CHECKING:
     from terminal.engine.engine import Engine
     from terminal.engine.metrics_http import MetricsServer
+    from terminal.engine.replay_engine import ReplayOptions
     from terminal.engine.spot.subscriber import ZmqFeedOptions
 
 log = logging.getLogger("terminal")
+
+REPLAY_SPEEDS: dict[str, float | None] = {"pause": 1.0, "1": 1.0, "10": 10.0, "max": None}
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -42,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="terminal",
         description="A desktop trading terminal. With no command, opens the GUI.",
         epilog=f"User config file: {default_user_file()}",
+        # No prefixes of these options: `serve --rep` would be read as `--replay` here.
+        allow_abbrev=False,
     )
     parser.add_argument("--config", type=Path, help="config file (instead of the user file)")
     parser.add_argument(
@@ -65,6 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="DIR",
         help="with --connect: CURVE keys from `terminal keys` (server.key, client.key_secret)",
+    )
+    parser.add_argument(
+        "--replay",
+        type=Path,
+        metavar="JOURNAL",
+        help="open the GUI on a replay of a run's journal (no live engine, no orders sent)",
+    )
+    parser.add_argument(
+        "--replay-speed",
+        choices=list(REPLAY_SPEEDS),
+        default="1",
+        help="with --replay: start paused, at recorded speed (1), 10x, or as fast as possible",
+    )
+    parser.add_argument(
+        "--replay-strategy", metavar="NAME", help="with --replay: only this strategy instance"
     )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("gui", help="open the GUI (the default)")
@@ -166,10 +186,25 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(remote, str):
         print(f"terminal: {remote}", file=sys.stderr)
         return 2
+    if remote is not None and args.replay is not None:
+        print("terminal: --replay and --connect exclude each other", file=sys.stderr)
+        return 2
+    replay = _replay_options(args)
     if command == "screenshot":
         return run_gui(config, exit_after=args.seconds, screenshot=args.out, size=args.size,
-                       connect=remote)  # fmt: skip
-    return run_gui(config, exit_after=args.exit_after, connect=remote)
+                       connect=remote, replay=replay)  # fmt: skip
+    return run_gui(config, exit_after=args.exit_after, connect=remote, replay=replay)
+
+
+def _replay_options(args: argparse.Namespace) -> ReplayOptions | None:
+    if args.replay is None:
+        return None
+    from terminal.engine.replay_engine import ReplayOptions
+
+    speed = args.replay_speed
+    return ReplayOptions(
+        args.replay, REPLAY_SPEEDS[speed], paused=speed == "pause", only=args.replay_strategy
+    )
 
 
 def _remote_options(args: argparse.Namespace) -> ZmqFeedOptions | str:

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.aio import run as run_coroutine
+from tests.engine.replay_helpers import record_run
+
 TERMINAL = str(Path(sys.executable).parent / "terminal")
 pytestmark = pytest.mark.slow
 
@@ -94,3 +97,23 @@ def test_serve_runs_headless_and_stops() -> None:
     assert "engine started" in result.stderr and "engine stopped" in result.stderr
     served = int(result.stderr.split("served ")[1].split()[0])
     assert served > 50
+
+
+def test_replay_in_the_gui_from_the_command_line(tmp_path: Path) -> None:
+    journal, _ = run_coroutine(record_run(1.0), timeout=30)
+    offscreen = {"QT_QPA_PLATFORM": "offscreen"}
+    result = run("--replay", str(journal), "--replay-speed", "max", "--exit-after", "3",
+                 env=offscreen)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"replay of {journal.name} finished: replayed" in result.stderr
+    assert "8 orders, identical to the 8 placed live" in result.stderr
+    assert "Traceback" not in result.stderr and "Task was destroyed" not in result.stderr
+    assert (tmp_path / "config" / "replay_layout.ini").is_file()  # not the live layout
+    assert not (tmp_path / "config" / "layout.ini").exists()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    bad = run("--replay", str(notes), "--exit-after", "1", env=offscreen)
+    assert bad.returncode == 2
+    assert f"terminal: cannot open the replay: {notes} is not a journal" in bad.stderr
+    both = run("--replay", str(journal), "--connect", "tcp://127.0.0.1:5999")
+    assert both.returncode == 2 and "--replay and --connect exclude each other" in both.stderr

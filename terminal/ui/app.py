@@ -13,12 +13,13 @@ from typing import Any
 
 import qasync
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from terminal.engine import logs
 from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.engine.paths import user_config_dir
+from terminal.engine.replay_engine import ReplayOptions
 from terminal.engine.spot.remote import RemoteEngine
 from terminal.engine.spot.subscriber import ZmqFeedOptions
 from terminal.ui.bridge import EngineBridge
@@ -28,6 +29,8 @@ from terminal.ui.main_window import MainWindow
 from terminal.ui.theme import apply_theme
 
 log = logging.getLogger("terminal.ui")
+
+REPLAY_LAYOUT = "replay_layout.ini"
 
 
 def layout_settings(path: Path | None = None) -> QSettings:
@@ -56,12 +59,17 @@ async def run_window(
     screenshot: Path | None = None,
     size: tuple[int, int] | None = None,
     connect: ZmqFeedOptions | None = None,
+    replay: ReplayOptions | None = None,
 ) -> int:
-    """Start the engine (or attach to the remote one at ``connect``), show the window, run
-    until it closes; stop everything cleanly."""
+    """Start the engine (or attach to the remote one at ``connect``, or play the journal of
+    ``replay``), show the window, run until it closes; stop everything cleanly."""
     app = make_application()
     theme = str(settings.value("theme", config.ui.theme))
     apply_theme(app, theme)
+    if replay is not None:
+        from terminal.ui.replay_window import run_replay
+
+        return await run_replay(config, settings, theme, replay, exit_after, screenshot, size)
     engine: Engine | RemoteEngine = (
         Engine(config) if connect is None else RemoteEngine(config, connect)
     )
@@ -85,18 +93,7 @@ async def run_window(
             window.resize(*size)
         window.show()
         freeze_startup_heap()  # full GC passes would otherwise pause the loop at random
-        if screenshot is not None:
-            await asyncio.sleep(exit_after or 0)
-            bridge.flush()
-            await asyncio.sleep(0.1)  # let Qt lay out and paint what the flush changed
-            if not window.grab().save(str(screenshot)):
-                log.error("could not write screenshot to %s", screenshot)
-                return 1
-            log.info("screenshot written to %s", screenshot)
-            window.close()
-        elif exit_after is not None:
-            QTimer.singleShot(int(exit_after * 1000), window.close)
-        await closed.wait()
+        return await present(window, bridge, closed, exit_after, screenshot)
     finally:
         reporter.uninstall()
         bridge.close()
@@ -104,6 +101,29 @@ async def run_window(
         logs.detach(log_handler)
         if window is not None:
             window.deleteLater()
+
+
+async def present(
+    window: QWidget,
+    bridge: EngineBridge,
+    closed: asyncio.Event,
+    exit_after: float | None,
+    screenshot: Path | None,
+) -> int:
+    """Until the window closes: or write ``screenshot`` after ``exit_after`` seconds and close
+    it, or close it after ``exit_after`` seconds."""
+    if screenshot is not None:
+        await asyncio.sleep(exit_after or 0)
+        bridge.flush()
+        await asyncio.sleep(0.1)  # let Qt lay out and paint what the flush changed
+        if not window.grab().save(str(screenshot)):
+            log.error("could not write screenshot to %s", screenshot)
+            return 1
+        log.info("screenshot written to %s", screenshot)
+        window.close()
+    elif exit_after is not None:
+        QTimer.singleShot(int(exit_after * 1000), window.close)
+    await closed.wait()
     return 0
 
 
@@ -114,6 +134,7 @@ def run_gui(
     size: tuple[int, int] | None = None,
     settings_path: Path | None = None,
     connect: ZmqFeedOptions | None = None,
+    replay: ReplayOptions | None = None,
 ) -> int:
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -129,9 +150,11 @@ def run_gui(
     with tempfile.TemporaryDirectory() as scratch:
         if screenshot is not None and settings_path is None:
             settings_path = Path(scratch) / "layout.ini"  # documents show the default layout
+        if replay is not None and settings_path is None:
+            settings_path = user_config_dir() / REPLAY_LAYOUT  # the live layout stays as it is
         settings = layout_settings(settings_path)
         return _run_loop(
-            app, run_window(config, settings, exit_after, screenshot, size, connect)
+            app, run_window(config, settings, exit_after, screenshot, size, connect, replay)
         )
 
 

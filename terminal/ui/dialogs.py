@@ -41,3 +41,11 @@ def inform(parent: QWidget, title: str, text: str) -> QMessageBox:
     box.finished.connect(box.deleteLater)
     box.open()
     return box
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """Say what went wrong (a file that cannot be opened, …); the app goes on."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    box.finished.connect(box.deleteLater)
+    box.open()
+    return box

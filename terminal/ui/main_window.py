@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QSho
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFileDialog,
     QFrame,
     QLabel,
     QMainWindow,
@@ -76,8 +77,12 @@ class MainWindow(QMainWindow):
         bridge: EngineBridge,
         settings: QSettings,
         theme_name: str = "dark",
+        persist_watchlists: bool = True,
     ) -> None:
+        """``persist_watchlists`` False: the market watch starts from the config's watchlist
+        and keeps edits for this window only (a replay's)."""
         super().__init__()
+        self._persist_watchlists = persist_watchlists
         self.engine = engine
         self.bridge = bridge
         self.settings = settings
@@ -109,11 +114,9 @@ class MainWindow(QMainWindow):
     def _build_panels(self) -> None:
         engine, bridge, theme = self.engine, self.bridge, self.theme
         brokers = list(engine.brokers)  # config order: the first configured is the default
+        store = WatchlistStore(user_data_dir() / WATCH_FILE) if self._persist_watchlists else None
         self.market_watch = MarketWatch(
-            engine.instruments,
-            engine.config.watchlist,
-            theme,
-            store=WatchlistStore(user_data_dir() / WATCH_FILE),
+            engine.instruments, engine.config.watchlist, theme, store=store
         )
         self.chart = CandleChart(bridge, engine.instruments, theme, engine.config.ui.chart_symbol)
         self.ticket = OrderTicket(bridge, engine.instruments, brokers)
@@ -186,6 +189,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.open_replay_action = file_menu.addAction("Open &replay…")
+        self.open_replay_action.setToolTip("Play a run's journal in a window of its own")
+        self.open_replay_action.triggered.connect(self.choose_replay)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -373,6 +380,12 @@ class MainWindow(QMainWindow):
     def confirm(self, text: str, on_yes: Callable[[], None]) -> None:
         """Ask without a nested event loop (see dialogs.py); tests replace this with a stub."""
         ask(self, "Confirm", text, on_yes)
+
+    def choose_replay(self) -> QFileDialog:
+        """File ▸ Open replay…: pick a journal; it opens in a replay window beside this one."""
+        from terminal.ui.replay_window import choose_replay  # it builds main windows itself
+
+        return choose_replay(self)
 
     # ---- extra charts ------------------------------------------------------------------------
     def new_chart(self, symbol: str = "", timeframe: str = "") -> ChartDock:
