@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar
+from itertools import compress
+from operator import and_, itemgetter, ne
+from typing import ClassVar, TypeVar
 
 import msgspec
 
@@ -53,6 +55,8 @@ _EMPTY_FIELD = re.compile("~~")
 
 _rows = msgspec.json.Decoder(list[tuple[float, ...]])
 Row = tuple[float, ...]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @contextmanager
@@ -70,6 +74,17 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+def _looked_up(known: dict[K, V], keys: list[K], compute: Callable[[K], V]) -> list[V]:
+    """``known[key]`` for each key, computing (and remembering) the few not known yet.
+
+    One C-level pass in the usual case where all are known."""
+    values: list[V | None] = list(map(known.get, keys))
+    if None in values:
+        pairs = zip(keys, values, strict=True)
+        values = [compute(key) if value is None else value for key, value in pairs]
+    return values  # type: ignore[return-value]  # no None is left
 
 
 class QuoteError(ValueError):
@@ -154,22 +169,26 @@ class VendorParser:
             # Blank or malformed lines: redo it line by line, to number what is wrong.
             rows, line_numbers = self._scan(text, result)
         empty = self._empty_rows(rows, text)
+        codes, payloads = [code for code, _ in rows], [payload for _, payload in rows]
+        lines: Sequence[int] = line_numbers or range(1, len(rows) + 1)
+        # Which rows to build, flagged in C-level passes (no Python step per row): changed
+        # since the last answer (a code not seen before compares None to its payload), not
+        # blank, not the vendor's "no such code".
         previous = self.previous if only_changed else {}
-        # One comprehension, no call per row: this filter runs over every line of an answer.
-        keep = [
-            i
-            for i, (code, payload) in enumerate(rows)
-            if payload and previous.get(code) != payload and i not in empty
-        ]
-        result.empty = len(empty) + sum(1 for _, payload in rows if not payload)
-        result.unchanged = len(rows) - result.empty - len(keep)
-        if len(keep) == len(rows):  # every line is new (the first poll, or a busy market)
-            codes, payloads = [code for code, _ in rows], [payload for _, payload in rows]
-        else:
-            codes, payloads = [rows[i][0] for i in keep], [rows[i][1] for i in keep]
-        if keep:
-            self._build(codes, payloads, [line_numbers[i] for i in keep] if line_numbers else
-                        [i + 1 for i in keep], result)  # fmt: skip
+        build = list(map(ne, map(previous.get, codes), payloads))
+        blank = payloads.count("")
+        if blank:
+            build = list(map(and_, build, map(bool, payloads)))
+        for index in empty:
+            build[index] = False
+        result.empty = len(empty) + blank
+        kept = sum(build)
+        result.unchanged = len(rows) - result.empty - kept
+        if kept < len(rows):  # else every line is new (the first poll, or a busy market)
+            codes, payloads = list(compress(codes, build)), list(compress(payloads, build))
+            lines = list(compress(lines, build))
+        if kept:
+            self._build(codes, payloads, lines, result)
         return result
 
     def _scan(self, text: str, result: ParseResult) -> tuple[list[tuple[str, str]], list[int]]:
@@ -189,14 +208,13 @@ class VendorParser:
         return rows, numbers
 
     def _build(
-        self, codes: list[str], payloads: list[str], lines: list[int], result: ParseResult
+        self, codes: list[str], payloads: list[str], lines: Sequence[int], result: ParseResult
     ) -> None:
         try:
             names, numbers, stamps = self._cut_all(payloads)
             rows = self._decode_all(numbers)
             times = self._times(stamps, rows)
-            known_symbols = self._symbols
-            symbols = [known_symbols.get(code) or self._symbol(code) for code in codes]
+            symbols = _looked_up(self._symbols, codes, self._symbol)
             ticks = self._ticks(symbols, times, rows)  # unpacking checks each row's width
         except (msgspec.DecodeError, IndexError, ValueError):  # QuoteError is a ValueError
             # Rare: find the culprit lines one by one, and name what is wrong in each.
@@ -219,11 +237,10 @@ class VendorParser:
 
     def _times(self, stamps: list[str], rows: list[Row]) -> list[int]:
         """UTC nanoseconds of each row, from the time stamps :meth:`_cut_all` cut out."""
-        known = self._stamps
-        return [known.get(stamp) or self._stamp(stamp) for stamp in stamps]
+        return _looked_up(self._stamps, stamps, self._stamp)
 
     def _sift(
-        self, codes: list[str], payloads: list[str], lines: list[int], result: ParseResult
+        self, codes: list[str], payloads: list[str], lines: Sequence[int], result: ParseResult
     ) -> tuple[list[str], list[str], list[str], list[int], list[str], list[Row]]:
         """Keep the well-formed rows; record why each other one is malformed."""
         good = []
@@ -405,8 +422,8 @@ class QQParser(VendorParser):
         return _rows.decode(joined.replace("/", "~").replace("~", ","))
 
     def _times(self, stamps: list[str], rows: list[Row]) -> list[int]:
-        known = self._stamps_of_numbers  # field 30 YYYYMMDDHHMMSS, read as a number
-        return [known.get(row[26]) or self._stamp_of_number(row[26]) for row in rows]
+        stamps_as_numbers = list(map(itemgetter(26), rows))  # field 30, YYYYMMDDHHMMSS
+        return _looked_up(self._stamps_of_numbers, stamps_as_numbers, self._stamp_of_number)
 
     def _stamp_of_number(self, number: float) -> int:
         if len(self._stamps_of_numbers) > 100_000:
