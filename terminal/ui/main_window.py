@@ -30,8 +30,9 @@ from terminal.engine.paths import user_data_dir
 from terminal.engine.view import EngineView
 from terminal.ui.alert_test_dialog import AlertTestDialog
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.chart import CandleChart
+from terminal.ui.chart import TIMEFRAMES, CandleChart
 from terminal.ui.chart_dock import ChartDock
+from terminal.ui.chart_layout import apply_chart_state, dump_charts, load_charts
 from terminal.ui.depth_panel import DepthPanel
 from terminal.ui.dialogs import ask, inform
 from terminal.ui.health_panel import HealthPanel
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
+        self._restore_charts()
         self._connect()
         self.restore_layout()
 
@@ -309,6 +311,7 @@ class MainWindow(QMainWindow):
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
         self.market_watch.order_requested.connect(self._fill_ticket)
         self.market_watch.table.clicked.connect(self._on_watch_click)
+        self.depth_panel.price_clicked.connect(self._take_depth_price)
         self.ticket.symbol_box.setCurrentText(self.chart.symbol)
         self.orders.cancel_requested.connect(self._cancel_orders)
         self.orders.actions_for_record.insert(0, ("Mark filled / cancelled…", self._mark))
@@ -344,6 +347,12 @@ class MainWindow(QMainWindow):
         if tick is None or key not in PRICE_COLUMNS:
             return
         self.ticket.take_price(tick.symbol, PRICE_COLUMNS[key](tick))
+
+    def _take_depth_price(self, symbol: str, price: float) -> None:
+        """The ticket shares the Depth dock's tab group: bring it forward with the price."""
+        self.ticket.take_price(symbol, price)
+        self.docks["ticket"].show()
+        self.docks["ticket"].raise_()
 
     def _fill_ticket(self, symbol: str, side: Any) -> None:
         self.docks["ticket"].show()
@@ -388,20 +397,45 @@ class MainWindow(QMainWindow):
         return choose_replay(self)
 
     # ---- extra charts ------------------------------------------------------------------------
-    def new_chart(self, symbol: str = "", timeframe: str = "") -> ChartDock:
-        """Another chart dock, on its own symbol and timeframe, tabbed with the main chart."""
+    def new_chart(self, symbol: str = "", timeframe: str = "", number: int = 0) -> ChartDock:
+        """Another chart dock, on its own symbol and timeframe, tabbed with the main chart.
+
+        ``number`` names the dock (``dock_chart_N``, what the saved layout places); by
+        default the next free one."""
         chart = CandleChart(
             self.bridge, self.engine.instruments, self.theme, symbol or self.chart.symbol,
             timeframe=timeframe or self.chart.timeframe,
         )
-        self._chart_count = getattr(self, "_chart_count", 1) + 1
-        dock = ChartDock(chart, self._chart_count, self)
+        self._chart_count = max(getattr(self, "_chart_count", 1) + 1, number)
+        dock = ChartDock(chart, number or self._chart_count, self)
         self.extra_charts.append(chart)
         dock.destroyed.connect(lambda *_: self.extra_charts.remove(chart))
         self.tabifyDockWidget(self.docks["chart"], dock)
         dock.show()
         dock.raise_()
         return dock
+
+    def _restore_charts(self) -> None:
+        """The charts of the last session: the main chart's symbol, timeframe and indicators,
+        and each extra chart dock (before the saved layout is restored, which places them)."""
+        main, extra = load_charts(self.settings.value("charts"))
+        apply_chart_state(self.chart, main, "main chart")
+        for name, state in extra.items():
+            number = name.removeprefix("dock_chart_")
+            if not number.isdigit():
+                continue
+            symbol, timeframe = state.get("symbol"), state.get("timeframe")
+            dock = self.new_chart(
+                symbol if isinstance(symbol, str) else "",
+                timeframe if timeframe in TIMEFRAMES else "",
+                int(number),
+            )
+            apply_chart_state(dock.chart, state, f"chart {name}")
+
+    def _save_charts(self) -> None:
+        docks = [chart.parentWidget() for chart in self.extra_charts]
+        extra = {dock.objectName(): dock.chart for dock in docks if isinstance(dock, ChartDock)}
+        self.settings.setValue("charts", dump_charts(self.chart, extra))
 
     # ---- mail alerts ---------------------------------------------------------------------
     def _on_alerts(self, events: list[MailAlertEvent]) -> None:
@@ -441,6 +475,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         self.settings.setValue("theme", self.theme.name)
+        self._save_charts()
         self.settings.sync()
 
     def reset_layout(self) -> None:
