@@ -78,12 +78,12 @@ class MainWindow(QMainWindow):
         bridge: EngineBridge,
         settings: QSettings,
         theme_name: str = "dark",
-        persist_watchlists: bool = True,
+        saved_views: bool = True,
     ) -> None:
-        """``persist_watchlists`` False: the market watch starts from the config's watchlist
-        and keeps edits for this window only (a replay's)."""
+        """``saved_views`` False: the watchlists and charts start from the config (watchlist,
+        chart symbol) and are not saved (a replay's window: they follow its journal)."""
         super().__init__()
-        self._persist_watchlists = persist_watchlists
+        self._saved_views = saved_views
         self.engine = engine
         self.bridge = bridge
         self.settings = settings
@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
     def _build_panels(self) -> None:
         engine, bridge, theme = self.engine, self.bridge, self.theme
         brokers = list(engine.brokers)  # config order: the first configured is the default
-        store = WatchlistStore(user_data_dir() / WATCH_FILE) if self._persist_watchlists else None
+        store = WatchlistStore(user_data_dir() / WATCH_FILE) if self._saved_views else None
         self.market_watch = MarketWatch(
             engine.instruments, engine.config.watchlist, theme, store=store
         )
@@ -418,6 +418,8 @@ class MainWindow(QMainWindow):
     def _restore_charts(self) -> None:
         """The charts of the last session: the main chart's symbol, timeframe and indicators,
         and each extra chart dock (before the saved layout is restored, which places them)."""
+        if not self._saved_views:
+            return
         main, extra = load_charts(self.settings.value("charts"))
         apply_chart_state(self.chart, main, "main chart")
         for name, state in extra.items():
@@ -433,6 +435,8 @@ class MainWindow(QMainWindow):
             apply_chart_state(dock.chart, state, f"chart {name}")
 
     def _save_charts(self) -> None:
+        if not self._saved_views:
+            return
         docks = [chart.parentWidget() for chart in self.extra_charts]
         extra = {dock.objectName(): dock.chart for dock in docks if isinstance(dock, ChartDock)}
         self.settings.setValue("charts", dump_charts(self.chart, extra))

@@ -66,7 +66,7 @@ class ReplaySession(QObject):
         self.engine = engine
         self.bridge = EngineBridge(engine, refresh_hz)
         self._log_handler = logs.attach_bus(engine.bus, replay=engine.log_tag)
-        self.window = MainWindow(engine, self.bridge, settings, theme, persist_watchlists=False)
+        self.window = MainWindow(engine, self.bridge, settings, theme, saved_views=False)
         self.controls = ReplayControls(
             engine, lambda text: inform(self.window, "Replay", text), self.window
         )

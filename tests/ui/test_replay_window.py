@@ -216,3 +216,16 @@ def test_terminal_replay_writes_a_screenshot_and_refuses_a_bad_file(
     bad = ReplayOptions(tmp_path / "missing.tjnl")
     assert run_async(run_replay(config, settings, "dark", bad, exit_after=1.0)) == 2
     assert "missing.tjnl" in capsys.readouterr().err
+
+
+def test_the_charts_follow_the_journal_not_the_last_replay(
+    journal: Path, config: Config, run_async: Callable[..., Any]
+) -> None:
+    first = open_session(journal, config, run_async, paused=True)
+    first.window.chart.set_symbol("BTCUSDT.BINANCE")
+    first.window.new_chart("AAPL.NASDAQ")
+    close(first, run_async)  # saves the replay layout
+    again = open_session(journal, config, run_async, paused=True)
+    assert again.window.chart.symbol == DUAL_SYMBOL
+    assert [c.symbol for c in again.window.extra_charts] == [TWAP_SYMBOL]
+    close(again, run_async)
