@@ -102,7 +102,7 @@ def test_serve_runs_headless_and_stops() -> None:
 def test_replay_in_the_gui_from_the_command_line(tmp_path: Path) -> None:
     journal, _ = run_coroutine(record_run(1.0), timeout=30)
     offscreen = {"QT_QPA_PLATFORM": "offscreen"}
-    result = run("--replay", str(journal), "--replay-speed", "max", "--exit-after", "3",
+    result = run("--replay", str(journal), "--replay-speed", "max", "--exit-after", "1.5",
                  env=offscreen)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert f"replay of {journal.name} finished: replayed" in result.stderr
