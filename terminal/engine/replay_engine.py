@@ -300,7 +300,10 @@ class ReplayEngine:
         for record in records:
             if isinstance(record, j.StartRec):
                 for bar in record.history:
-                    length = parse_timeframe(bar.timeframe).length_ns
+                    try:
+                        length = parse_timeframe(bar.timeframe).length_ns
+                    except ValueError:  # not a timeframe the charts know: not for them
+                        continue
                     start_of_ticks = first_tick.get(bar.symbol)
                     if length and start_of_ticks is not None and (
                         bar.start + length <= start_of_ticks

@@ -96,6 +96,10 @@ async def run_window(
         return await present(window, bridge, closed, exit_after, screenshot)
     finally:
         reporter.uninstall()
+        if "terminal.ui.replay_window" in sys.modules:  # replays opened from the File menu
+            from terminal.ui.replay_window import close_all_replays
+
+            await close_all_replays()
         bridge.close()
         await engine.stop()
         logs.detach(log_handler)

@@ -87,7 +87,6 @@ class ReplaySession(QObject):
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.controls)
         window.addAction(self.controls.toggle_action)  # Space pauses and resumes
         self.banner.setObjectName("replayBanner")
-        self.banner.setStyleSheet("color: #f0b90b; font-weight: bold")
         self.banner.setToolTip(str(engine.path))
         window.statusBar().insertWidget(0, self.banner)
         off = "off in a replay: orders go to no broker"
@@ -211,6 +210,12 @@ async def open_replay(
     return session
 
 
+async def close_all_replays() -> None:
+    """Close every replay window opened with File ▸ Open replay… (the app is quitting)."""
+    for session in list(_open_sessions):
+        await session.close()
+
+
 # ---- terminal --replay JOURNAL -----------------------------------------------------------
 async def run_replay(
     config: Config,
@@ -241,6 +246,7 @@ async def run_replay(
             paused=options.paused,
         )
         session = ReplaySession(engine, settings, theme, config.ui.refresh_hz)
+        app_lines = logs.attach_bus(engine.bus)  # the app's own lines: its only window
         reporter.setParent(session.window)
         closed = asyncio.Event()
         session.window.closed.connect(closed.set)
@@ -253,6 +259,7 @@ async def run_replay(
         reporter.uninstall()
         if session is not None:
             await session.close()
+            logs.detach(app_lines)
 
 
 async def _answered(box: QMessageBox) -> None:

@@ -23,7 +23,13 @@ from terminal.engine.replay_engine import ReplayEngine, ReplayOptions, load_jour
 from terminal.ui import replay_window
 from terminal.ui.main_window import MainWindow
 from terminal.ui.replay_controls import ReplayControls
-from terminal.ui.replay_window import ReplaySession, open_replay, replay_settings, run_replay
+from terminal.ui.replay_window import (
+    ReplaySession,
+    close_all_replays,
+    open_replay,
+    replay_settings,
+    run_replay,
+)
 from tests.engine.replay_helpers import DUAL_SYMBOL, TWAP_SYMBOL, record_privately
 
 LEFT = Qt.MouseButton.LeftButton
@@ -229,3 +235,14 @@ def test_the_charts_follow_the_journal_not_the_last_replay(
     assert again.window.chart.symbol == DUAL_SYMBOL
     assert [c.symbol for c in again.window.extra_charts] == [TWAP_SYMBOL]
     close(again, run_async)
+
+
+def test_quitting_closes_every_replay_window(
+    window: MainWindow, journal: Path, run_async: Callable[..., Any]
+) -> None:
+    options = ReplayOptions(journal, paused=True)
+    sessions = [run_async(open_replay(window, journal, options)) for _ in range(2)]
+    assert replay_window._open_sessions == set(sessions)
+    assert sessions[0].engine.log_tag != sessions[1].engine.log_tag  # logs kept apart
+    run_async(close_all_replays())
+    assert all(s.is_closed for s in sessions) and not replay_window._open_sessions
