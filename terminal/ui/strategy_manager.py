@@ -1,25 +1,33 @@
 """The strategy manager dock: add, edit, start and stop strategy instances, and watch them.
 
 The parameter form is generated from the chosen strategy's ``Params`` struct and validated
-before anything is sent; the engine validates again and a refusal is shown here. The table
-shows each instance's state, position, P&L, orders and chosen variables; below it, the log of
-the selected instance.
+before anything is sent, as are the symbols (one, or several for a multi-symbol strategy,
+the primary first); the engine validates again and a refusal is shown here. The table shows
+each instance's state, position, P&L, orders and chosen variables; below it, the selected
+instance's position, last price and P&L per symbol, and its log.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,13 +41,17 @@ from terminal.domain.events import (
     RemoveStrategy,
     StartStrategy,
     StopStrategy,
+    StrategyLeg,
     StrategyStateEvent,
 )
 from terminal.engine.feed import NoOptions
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.monitors import Monitor
 from terminal.ui.params_form import ParamsForm
-from terminal.ui.record_table import Column
+from terminal.ui.record_table import Column, RecordTableModel
+from terminal.ui.symbols_edit import SymbolsEdit
+
+log = logging.getLogger("terminal.ui.strategies")
 
 STRATEGY_COMMANDS = {
     "AddStrategy", "StartStrategy", "StopStrategy", "RemoveStrategy", "EditStrategy",
@@ -51,6 +63,35 @@ ACTIVE = ("running", "warming up")
 
 def _variables(state: StrategyStateEvent) -> str:
     return ", ".join(f"{k}={v}" for k, v in state.variables.items())
+
+
+def _positions(state: StrategyStateEvent) -> str:
+    """The position, or one per symbol in the order of the Symbols column."""
+    if len(state.legs) > 1:
+        return " / ".join(f"{leg.position:g}" for leg in state.legs)
+    return f"{state.position:g}"
+
+
+def _symbols_hint(cls: Any) -> str:
+    low, high = getattr(cls, "min_symbols", 1), getattr(cls, "max_symbols", 1)
+    if high == 1:
+        return "One symbol"
+    if low == high:
+        wanted = f"{low} symbols"
+    elif high is None:
+        wanted = f"{low} or more symbols"
+    else:
+        wanted = f"{low} to {high} symbols"
+    return f"{wanted}, comma separated; the first is the primary"
+
+
+LEG_COLUMNS = [
+    Column("Symbol", lambda leg: leg.symbol),
+    Column("Position", lambda leg: f"{leg.position:g}", numeric=True),
+    Column("Last", lambda leg: f"{leg.last_price:.6g}" if leg.last_price else "", numeric=True),
+    Column("P&L", lambda leg: f"{leg.pnl:,.2f}", numeric=True),
+    Column("Working", lambda leg: str(leg.working), numeric=True),
+]
 
 
 class StrategyManager(QWidget):
@@ -72,8 +113,8 @@ class StrategyManager(QWidget):
         self.class_box.addItems(strategies)
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("instance name")
-        self.symbol_box = QComboBox()
-        self.symbol_box.addItems(symbols)
+        self.symbols_edit = SymbolsEdit(symbols)
+        self.symbols_label = QLabel("Symbol")
         self.broker_box = QComboBox()
         self.broker_box.addItems(brokers)
         self.warmup = QSpinBox()
@@ -92,9 +133,9 @@ class StrategyManager(QWidget):
             [
                 Column("Instance", lambda s: s.instance),
                 Column("Strategy", lambda s: s.strategy),
-                Column("Symbol", lambda s: s.symbol),
+                Column("Symbols", lambda s: ", ".join(s.symbols)),
                 Column("State", lambda s: s.state),
-                Column("Position", lambda s: f"{s.position:g}", numeric=True),
+                Column("Position", _positions, numeric=True, sort_key=lambda s: s.position),
                 Column("P&L", lambda s: f"{s.pnl:,.2f}", numeric=True),
                 Column("Orders", lambda s: f"{s.orders} ({s.working} working)", numeric=True),
                 Column("Variables", _variables),
@@ -102,6 +143,17 @@ class StrategyManager(QWidget):
             ],
             key=lambda s: s.instance,
         )
+        self.legs = RecordTableModel(LEG_COLUMNS, key=lambda leg: leg.symbol)
+        self.legs_view = QTableView()
+        self.legs_view.setModel(self.legs)
+        self.legs_view.verticalHeader().hide()
+        self.legs_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.legs_view.horizontalHeader().setStretchLastSection(True)
+        self.legs_view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self._fit_legs()
+        self.legs_title = QLabel("Per symbol (selected)")
         self.log_view = QPlainTextEdit()
         self.log_view.setReadOnly(True)
         self.log_view.setMaximumBlockCount(500)
@@ -110,7 +162,7 @@ class StrategyManager(QWidget):
         self.class_box.currentTextChanged.connect(self._on_class)
         self._on_class(self.class_box.currentText())
         self.instances.table.selectionModel().currentRowChanged.connect(
-            lambda *_: self._refresh_log()
+            lambda *_: self._refresh_selected()
         )
         bridge.strategies_changed.connect(self._on_states)
         bridge.command_rejected.connect(self._on_rejected)
@@ -120,7 +172,7 @@ class StrategyManager(QWidget):
         form = QFormLayout()
         form.addRow("Strategy", self.class_box)
         form.addRow("Name", self.name_edit)
-        form.addRow("Symbol", self.symbol_box)
+        form.addRow(self.symbols_label, self.symbols_edit)
         form.addRow("Broker", self.broker_box)
         form.addRow("Warm-up bars", self.warmup)
         form.addRow("", self.auto_start)
@@ -147,9 +199,24 @@ class StrategyManager(QWidget):
                 buttons.addWidget(button)
             layout.addLayout(buttons)
         layout.addWidget(self.message)
-        layout.addWidget(self.instances, 2)
-        layout.addWidget(QLabel("Log (selected)"))
-        layout.addWidget(self.log_view, 1)
+        # A splitter with minimum heights: in a short dock the panel scrolls rather than
+        # squeezing the tables to a row each.
+        lower = QSplitter(Qt.Orientation.Vertical)
+        lower.setChildrenCollapsible(False)
+        self.instances.setMinimumHeight(150)
+        lower.addWidget(self.instances)
+        for title, view in ((self.legs_title, self.legs_view), (QLabel("Log (selected)"),
+                                                                 self.log_view)):
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 4, 0, 0)
+            box_layout.addWidget(title)
+            box_layout.addWidget(view)
+            lower.addWidget(box)
+        self.log_view.setMinimumHeight(90)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(2, 2)
+        layout.addWidget(lower, 1)
 
     def _button(self, text: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)
@@ -164,11 +231,27 @@ class StrategyManager(QWidget):
         self.params_form.deleteLater()
         self.params_form = ParamsForm(params_type)
         self._params_holder.addWidget(self.params_form)
+        hint = _symbols_hint(cls)
+        self.symbols_label.setText("Symbol" if hint == "One symbol" else "Symbols")
+        self.symbols_edit.setToolTip(hint)
+        self.symbols_label.setToolTip(hint)
+
+    def _strategy_class(self) -> Any:
+        name = self.class_box.currentText()
+        return self._bridge.engine.registry.get(PluginKind.STRATEGY, name) if name else None
+
+    def _refuse(self, problem: str) -> None:
+        self.message.setText(problem)
+        log.warning("strategy form: %s", problem)
 
     def add(self) -> None:
-        problem = self.params_form.check()
+        problem = self.params_form.check() or self.symbols_edit.problem()
+        symbols = self.symbols_edit.symbols()
+        check = getattr(self._strategy_class(), "symbols_problem", None)
+        if not problem and check is not None and check(symbols):
+            problem = f"Symbols: {check(symbols)}"
         if problem:
-            self.message.setText(problem)
+            self._refuse(problem)
             return
         name = self.name_edit.text().strip() or (
             f"{self.class_box.currentText()}-{self.instances.model.rowCount() + 1}"
@@ -178,11 +261,12 @@ class StrategyManager(QWidget):
             AddStrategy(
                 name,
                 self.class_box.currentText(),
-                self.symbol_box.currentText(),
+                symbols[0],
                 self.broker_box.currentText(),
                 self.params_form.values(),
                 self.warmup.value(),
                 self.auto_start.isChecked(),
+                symbols=symbols if len(symbols) > 1 else [],
             )
         )
 
@@ -195,6 +279,7 @@ class StrategyManager(QWidget):
             self.message.setText(f"Stop {state.instance} before editing it")
             return
         self.class_box.setCurrentText(state.strategy)
+        self.symbols_edit.setText(", ".join(state.symbols))
         self.params_form.set_values(dict(state.params))
         self.warmup.setValue(state.warmup)
         self.name_edit.setText(state.instance)
@@ -206,7 +291,7 @@ class StrategyManager(QWidget):
             return
         problem = self.params_form.check()
         if problem:
-            self.message.setText(problem)
+            self._refuse(problem)
             return
         self._bridge.send(
             EditStrategy(self.editing, self.params_form.values(), self.warmup.value())
@@ -216,7 +301,7 @@ class StrategyManager(QWidget):
 
     def _set_editing(self, name: str | None) -> None:
         self.editing = name
-        for widget in (self.class_box, self.name_edit, self.symbol_box, self.broker_box):
+        for widget in (self.class_box, self.name_edit, self.symbols_edit, self.broker_box):
             widget.setEnabled(name is None)
         self.add_button.setEnabled(name is None)
         self.save_button.setEnabled(name is not None)
@@ -272,13 +357,26 @@ class StrategyManager(QWidget):
                     f"Strategy {state.instance} stopped by an error: {state.detail} (its log "
                     f"has the traceback)"
                 )
-        self._refresh_log()
+        self._refresh_selected()
 
     def _on_refresh(self) -> None:
         self._refreshes += 1
         if self._refreshes % SNAPSHOT_EVERY == 0 and self.instances.model.rowCount():
             self.instances.model.upsert(self._bridge.engine.strategies.snapshots())
-            self._refresh_log()
+            self._refresh_selected()
+
+    def _refresh_selected(self) -> None:
+        state = self._selected()
+        legs: list[StrategyLeg] = list(state.legs) if state is not None else []
+        if [leg.symbol for leg in legs] != [leg.symbol for leg in self.legs.records()]:
+            self.legs.replace_all(legs)
+            self._fit_legs()
+        else:
+            self.legs.upsert(legs)
+        self.legs_title.setText(
+            f"Per symbol: {state.instance}" if state is not None else "Per symbol (selected)"
+        )
+        self._refresh_log()
 
     def _refresh_log(self) -> None:
         state = self._selected()
@@ -296,6 +394,17 @@ class StrategyManager(QWidget):
             "\n".join(f"{line.level:<7} {line.message}" for line in lines)
         )
         self.log_view.verticalScrollBar().setValue(self.log_view.verticalScrollBar().maximum())
+
+    def _fit_legs(self, most: int = 4) -> None:
+        """As tall as its rows (up to ``most``, then it scrolls): no half-hidden leg."""
+        view = self.legs_view
+        rows = min(max(self.legs.rowCount(), 1), most)
+        view.setFixedHeight(
+            view.horizontalHeader().sizeHint().height()
+            + rows * view.verticalHeader().defaultSectionSize()
+            + view.horizontalScrollBar().sizeHint().height()
+            + 2 * view.frameWidth()
+        )
 
     def _on_rejected(self, rejected: CommandRejected) -> None:
         if rejected.command in STRATEGY_COMMANDS:
