@@ -67,6 +67,8 @@ class CandleChart(QWidget):
         self._loading_older = False
         self._dropped: int | None = None  # start of a held bar that is in fact still forming
         self.after_refresh: list[Callable[[], None]] = []  # indicator and trade layers
+        self.price_extents: list[Callable[[], tuple[float, float] | None]] = []
+        """Lowest and highest visible value of each overlay: the price fit includes them."""
         self._build_toolbar()
         self._build_plots()
         layout = QVBoxLayout(self)
@@ -384,11 +386,16 @@ class CandleChart(QWidget):
             self._loading_older = False
 
     def fit_y(self) -> None:
-        """Fit price and volume to the visible candles (buckets when zoomed out)."""
+        """Fit price and volume to the visible candles (buckets when zoomed out), and to the
+        overlays drawn over them (a Bollinger band is often wider than the candles)."""
         buckets = self.candles.visible() if self.candles.getViewBox() else None
         if buckets is None or not len(buckets):
             return
         top, bottom = float(buckets.high.max()), float(buckets.low.min())
+        for extent in self.price_extents:
+            span = extent()
+            if span is not None:
+                bottom, top = min(bottom, span[0]), max(top, span[1])
         pad = (top - bottom) * 0.06 or abs(top) * 0.001 or 1.0
         self.price_plot.setYRange(bottom - pad, top + pad, padding=0)
         self.volume_plot.setYRange(0, float(buckets.volume.max()) * 1.1 or 1.0, padding=0)

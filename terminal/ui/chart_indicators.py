@@ -104,6 +104,7 @@ class ChartIndicators:
         chart.after_refresh.append(self.sync)
         chart.price_plot.sigXRangeChanged.connect(lambda *_: self.fit_panes())
         chart.crosshair.sources.append(self.readout)
+        chart.price_extents.append(self.overlay_extent)
 
     def add(self, indicator: Indicator) -> IndicatorSeries:
         series = IndicatorSeries(indicator)
@@ -168,13 +169,16 @@ class ChartIndicators:
 
     def fit_panes(self) -> None:
         for key, pane in self._panes.items():
-            values = [curve.samples()[1] for curve in self._curves.get(key, [])]
-            data = np.concatenate(values) if values else np.empty(0)
-            data = data[np.isfinite(data)]
-            if len(data):
-                low, high = float(data.min()), float(data.max())
+            extent = _extent(self._curves.get(key, []))
+            if extent is not None:
+                low, high = extent
                 pad = (high - low) * 0.08 or 1.0
                 pane.setYRange(low - pad, high + pad, padding=0)
+
+    def overlay_extent(self) -> tuple[float, float] | None:
+        """Lowest and highest visible value of the overlays on the price pane."""
+        overlays = [id(series) for series in self.series if series.indicator.overlay]
+        return _extent([curve for key in overlays for curve in self._curves.get(key, [])])
 
     def readout(self, index: int) -> list[tuple[str, str, str]]:
         fields = []
@@ -193,3 +197,10 @@ class ChartIndicators:
         chart = self.chart
         return chart.instruments[chart.symbol].price_decimals if chart.symbol else 2
 
+
+def _extent(curves: list[IndicatorCurve]) -> tuple[float, float] | None:
+    """Lowest and highest finite visible value of ``curves`` (None if there is none)."""
+    values = [curve.samples()[1] for curve in curves]
+    data = np.concatenate(values) if values else np.empty(0)
+    data = data[np.isfinite(data)]
+    return (float(data.min()), float(data.max())) if len(data) else None

@@ -1,11 +1,12 @@
-"""Five levels of bid/ask depth for the symbol selected in the market watch."""
+"""Five levels of bid/ask depth for the symbol selected in the market watch; clicking a price
+puts it in the order ticket."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -22,11 +23,15 @@ from terminal.ui.theme import Theme
 
 LEVELS = 5
 HEADERS = ("Bid size", "Bid", "Ask", "Ask size")
+PRICE_COLUMNS = (1, 2)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class DepthPanel(QWidget):
     """Level 1 on top; bids in the up colour, asks in the down colour. Updated per refresh."""
+
+    price_clicked = Signal(str, float)
+    """(symbol, price) of a bid or ask price cell the user clicked."""
 
     def __init__(
         self, instruments: dict[str, Instrument], theme: Theme, parent: QWidget | None = None
@@ -34,6 +39,7 @@ class DepthPanel(QWidget):
         super().__init__(parent)
         self._instruments = instruments
         self.symbol = ""
+        self._shown: Tick | None = None
         self.title = QLabel("No symbol selected")
         self.title.setObjectName("depthTitle")
         self.table = QTableWidget(LEVELS, len(HEADERS), self)
@@ -47,7 +53,10 @@ class DepthPanel(QWidget):
         for level, row in enumerate(self._cells):
             for column, item in enumerate(row):
                 item.setTextAlignment(_RIGHT)
+                if column in PRICE_COLUMNS:
+                    item.setToolTip("Click to put this price in the order ticket")
                 self.table.setItem(level, column, item)
+        self.table.clicked.connect(self._on_click)
         self.set_theme(theme)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -71,6 +80,7 @@ class DepthPanel(QWidget):
             self.show_tick(tick)
 
     def show_tick(self, tick: Tick | None) -> None:
+        self._shown = tick
         instrument = self._instruments.get(self.symbol)
         decimals = instrument.price_decimals if instrument else 2
         for level, row in enumerate(self._cells):
@@ -83,6 +93,15 @@ class DepthPanel(QWidget):
             for item, text in zip(row, values, strict=True):
                 if item.text() != text:
                     item.setText(text)
+
+    def _on_click(self, index: QModelIndex) -> None:
+        """The price the user sees in that cell (the tick shown), not a newer one."""
+        tick, level = self._shown, index.row()
+        if tick is None or index.column() not in PRICE_COLUMNS:
+            return
+        prices = tick.bid_prices if index.column() == 1 else tick.ask_prices
+        if level < len(prices) and not math.isnan(prices[level]):
+            self.price_clicked.emit(self.symbol, prices[level])
 
     def cell_text(self, level: int, column: int) -> str:
         return self._cells[level][column].text()

@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
         self.market_watch.order_requested.connect(self._fill_ticket)
         self.market_watch.table.clicked.connect(self._on_watch_click)
+        self.depth_panel.price_clicked.connect(self._take_depth_price)
         self.ticket.symbol_box.setCurrentText(self.chart.symbol)
         self.orders.cancel_requested.connect(self._cancel_orders)
         self.orders.actions_for_record.insert(0, ("Mark filled / cancelled…", self._mark))
@@ -337,6 +338,12 @@ class MainWindow(QMainWindow):
         if tick is None or key not in PRICE_COLUMNS:
             return
         self.ticket.take_price(tick.symbol, PRICE_COLUMNS[key](tick))
+
+    def _take_depth_price(self, symbol: str, price: float) -> None:
+        """The ticket shares the Depth dock's tab group: bring it forward with the price."""
+        self.ticket.take_price(symbol, price)
+        self.docks["ticket"].show()
+        self.docks["ticket"].raise_()
 
     def _fill_ticket(self, symbol: str, side: Any) -> None:
         self.docks["ticket"].show()

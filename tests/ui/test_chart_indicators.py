@@ -11,6 +11,7 @@ import talib
 from pytestqt.qtbot import QtBot
 
 from terminal.engine.engine import Engine
+from terminal.engine.indicators import Bollinger
 from terminal.ui.chart import CandleChart
 from tests.ui.chart_helpers import close_chart, make_engine, open_chart, tick
 
@@ -90,3 +91,19 @@ def test_editing_parameters_recomputes_and_bad_values_are_named(
     menu_action(chart, "Remove RSI(14)")
     assert [s.indicator.label for s in chart.indicators.series] == ["EMA(9)"]
     assert len(chart.panes()) == 2
+
+
+def test_price_fit_includes_overlays_wider_than_the_candles(chart: CandleChart) -> None:
+    chart.fit_y()
+    candle_bottom, candle_top = chart.price_plot.viewRange()[1]
+    series = chart.indicators.add(Bollinger(period=20, deviations=6.0))
+    first, stop, _ = chart.visible_range()
+    upper = series.values["upper"][max(first, 0) : min(stop, series.count)]
+    lower = series.values["lower"][max(first, 0) : min(stop, series.count)]
+    assert np.nanmax(upper) > candle_top and np.nanmin(lower) < candle_bottom  # wider
+    chart.fit_y()
+    bottom, top = chart.price_plot.viewRange()[1]
+    assert bottom <= np.nanmin(lower) and np.nanmax(upper) <= top
+    chart.indicators.remove(series)
+    chart.fit_y()
+    assert chart.price_plot.viewRange()[1] == pytest.approx([candle_bottom, candle_top])

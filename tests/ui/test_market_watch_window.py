@@ -63,6 +63,26 @@ def test_depth_follows_the_selection_and_status_shows_lag(window: MainWindow, qt
     qtbot.waitUntil(lambda: "lag p99" in window.load_label.text(), timeout=3000)
 
 
+def test_clicking_a_depth_price_puts_it_in_the_ticket(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.waitUntil(lambda: window.bridge.latest(SYMBOL) is not None, timeout=8000)
+    click_row(qtbot, window, SYMBOL)
+    depth, ticket = window.depth_panel, window.ticket
+    window.docks["depth"].raise_()
+    qtbot.waitUntil(lambda: depth.cell_text(2, 1) != "", timeout=3000)
+    table = depth.table
+    rect = table.visualRect(table.model().index(2, 1))  # third bid level
+    shown = float(depth.cell_text(2, 1).replace(",", ""))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert ticket.symbol_box.currentText() == SYMBOL
+    assert ticket.type_box.currentData() == OrderType.LIMIT.value
+    assert ticket.price.value() == pytest.approx(shown)
+    assert not window.docks["ticket"].visibleRegion().isEmpty()  # brought forward
+    rect = table.visualRect(table.model().index(0, 0))  # a size, not a price: nothing
+    window.docks["depth"].raise_()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert ticket.price.value() == pytest.approx(shown)
+
+
 def test_watchlist_survives_a_restart_of_the_window(
     engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
 ) -> None:

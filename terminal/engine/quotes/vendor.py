@@ -19,10 +19,15 @@ open) and malformed lines are counted, never raised.
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar
+from itertools import compress
+from operator import and_, itemgetter, ne
+from typing import ClassVar, TypeVar
 
 import msgspec
 
@@ -43,11 +48,43 @@ _QQ_NAMES = ["last", "prev_close", "open", "volume", "outer_volume", "inner_volu
 for _side in ("bid", "ask"):
     for _level in range(1, 6):
         _QQ_NAMES += [f"{_side}{_level}_price", f"{_side}{_level}_lots"]
-_QQ_NAMES += ["high", "low", "turnover"]
-_QQ_NUMBER_FIELDS = (*range(3, 29), 33, 34, 35)
+_QQ_NAMES += ["datetime", "change", "change_pct", "high", "low", "last", "volume", "turnover"]
+_QQ_NUMBER_FIELDS = (*range(3, 29), 30, 31, 32, 33, 34, 35, 35, 35)
 QQ_MIN_FIELDS = 36
+_EMPTY_FIELD = re.compile("~~")
 
-_numbers = msgspec.json.Decoder(list[float])
+_rows = msgspec.json.Decoder(list[tuple[float, ...]])
+Row = tuple[float, ...]
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while one answer is parsed.
+
+    Parsing creates tens of thousands of short-lived tuples (and no reference cycles), so
+    the collector would run dozens of times per answer, re-traversing every item of the
+    large young lists each time; paused, the survivors are scanned once afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _looked_up(known: dict[K, V], keys: list[K], compute: Callable[[K], V]) -> list[V]:
+    """``known[key]`` for each key, computing (and remembering) the few not known yet.
+
+    One C-level pass in the usual case where all are known."""
+    values: list[V | None] = list(map(known.get, keys))
+    if None in values:
+        pairs = zip(keys, values, strict=True)
+        values = [compute(key) if value is None else value for key, value in pairs]
+    return values  # type: ignore[return-value]  # no None is left
 
 
 class QuoteError(ValueError):
@@ -106,6 +143,8 @@ class VendorParser:
     """Parses one vendor's answers. Keep one per feed: it remembers payloads and symbols."""
 
     prefix: str = ""
+    separator: str = ","
+    """What separates the numbers in the text :meth:`_cut_all` returns."""
     number_names: ClassVar[tuple[str, ...]] = ()
     number_fields: ClassVar[tuple[int, ...]] = ()
 
@@ -119,6 +158,10 @@ class VendorParser:
 
     def parse(self, text: str, only_changed: bool = True) -> ParseResult:
         """Ticks of ``text``; with ``only_changed``, only of payloads that changed since."""
+        with _collector_paused():
+            return self._parse(text, only_changed)
+
+    def _parse(self, text: str, only_changed: bool) -> ParseResult:
         result = ParseResult()
         rows: list[tuple[str, str]] = self._line.findall(text)
         line_numbers: list[int] | None = None
@@ -126,22 +169,26 @@ class VendorParser:
             # Blank or malformed lines: redo it line by line, to number what is wrong.
             rows, line_numbers = self._scan(text, result)
         empty = self._empty_rows(rows, text)
+        codes, payloads = [code for code, _ in rows], [payload for _, payload in rows]
+        lines: Sequence[int] = line_numbers or range(1, len(rows) + 1)
+        # Which rows to build, flagged in C-level passes (no Python step per row): changed
+        # since the last answer (a code not seen before compares None to its payload), not
+        # blank, not the vendor's "no such code".
         previous = self.previous if only_changed else {}
-        # One comprehension, no call per row: this filter runs over every line of an answer.
-        keep = [
-            i
-            for i, (code, payload) in enumerate(rows)
-            if payload and previous.get(code) != payload and i not in empty
-        ]
-        result.empty = len(empty) + sum(1 for _, payload in rows if not payload)
-        result.unchanged = len(rows) - result.empty - len(keep)
-        if len(keep) == len(rows):  # every line is new (the first poll, or a busy market)
-            codes, payloads = [code for code, _ in rows], [payload for _, payload in rows]
-        else:
-            codes, payloads = [rows[i][0] for i in keep], [rows[i][1] for i in keep]
-        if keep:
-            self._build(codes, payloads, [line_numbers[i] for i in keep] if line_numbers else
-                        [i + 1 for i in keep], result)  # fmt: skip
+        build = list(map(ne, map(previous.get, codes), payloads))
+        blank = payloads.count("")
+        if blank:
+            build = list(map(and_, build, map(bool, payloads)))
+        for index in empty:
+            build[index] = False
+        result.empty = len(empty) + blank
+        kept = sum(build)
+        result.unchanged = len(rows) - result.empty - kept
+        if kept < len(rows):  # else every line is new (the first poll, or a busy market)
+            codes, payloads = list(compress(codes, build)), list(compress(payloads, build))
+            lines = list(compress(lines, build))
+        if kept:
+            self._build(codes, payloads, lines, result)
         return result
 
     def _scan(self, text: str, result: ParseResult) -> tuple[list[tuple[str, str]], list[int]]:
@@ -161,33 +208,43 @@ class VendorParser:
         return rows, numbers
 
     def _build(
-        self, codes: list[str], payloads: list[str], lines: list[int], result: ParseResult
+        self, codes: list[str], payloads: list[str], lines: Sequence[int], result: ParseResult
     ) -> None:
         try:
             names, numbers, stamps = self._cut_all(payloads)
-            flat = _numbers.decode("[" + ",".join(numbers) + "]")
-            if len(flat) != len(self.number_names) * len(payloads):
-                raise ValueError("wrong count of numbers")
-            known_stamps, known_symbols = self._stamps, self._symbols
-            times = [known_stamps.get(stamp) or self._stamp(stamp) for stamp in stamps]
-            symbols = [known_symbols.get(code) or self._symbol(code) for code in codes]
+            rows = self._decode_all(numbers)
+            times = self._times(stamps, rows)
+            symbols = _looked_up(self._symbols, codes, self._symbol)
+            ticks = self._ticks(symbols, times, rows)  # unpacking checks each row's width
         except (msgspec.DecodeError, IndexError, ValueError):  # QuoteError is a ValueError
             # Rare: find the culprit lines one by one, and name what is wrong in each.
-            codes, payloads, names, times, symbols, flat = self._sift(
+            codes, payloads, names, times, symbols, rows = self._sift(
                 codes, payloads, lines, result
             )
+            ticks = self._ticks(symbols, times, rows)
         self.previous.update(zip(codes, payloads, strict=True))
         result.names.update(zip(symbols, names, strict=True))
-        ticks = self._ticks(symbols, times, flat)
         result.ticks = [tick for tick in ticks if tick is not None]
         result.suspended = len(ticks) - len(result.ticks)
 
+    def _decode_all(self, numbers: list[str]) -> list[Row]:
+        """The numbers of every row, in one C call. One tuple per row, not one flat list: a
+        flat list is a single young object the collector re-scans item by item."""
+        joined = "[[" + "],[".join(numbers) + "]]"
+        if self.separator != ",":
+            joined = joined.replace(self.separator, ",")
+        return _rows.decode(joined)
+
+    def _times(self, stamps: list[str], rows: list[Row]) -> list[int]:
+        """UTC nanoseconds of each row, from the time stamps :meth:`_cut_all` cut out."""
+        return _looked_up(self._stamps, stamps, self._stamp)
+
     def _sift(
-        self, codes: list[str], payloads: list[str], lines: list[int], result: ParseResult
-    ) -> tuple[list[str], list[str], list[str], list[int], list[str], list[float]]:
+        self, codes: list[str], payloads: list[str], lines: Sequence[int], result: ParseResult
+    ) -> tuple[list[str], list[str], list[str], list[int], list[str], list[Row]]:
         """Keep the well-formed rows; record why each other one is malformed."""
         good = []
-        flat: list[float] = []
+        numbers_of_rows: list[Row] = []
         for code, payload, line in zip(codes, payloads, lines, strict=True):
             try:
                 name, numbers, stamp = self._cut_one(payload)
@@ -196,18 +253,18 @@ class VendorParser:
             except QuoteError as exc:
                 result.malformed.append((line, f"{code}: {exc}"))
                 continue
-            flat += values
+            numbers_of_rows.append(values)
         return (
             [row[0] for row in good],
             [row[1] for row in good],
             [row[2] for row in good],
             [row[3] for row in good],
             [row[4] for row in good],
-            flat,
+            numbers_of_rows,
         )
 
-    def _decode_one(self, numbers: str) -> list[float]:
-        texts = numbers.split(",")
+    def _decode_one(self, numbers: str) -> Row:
+        texts = numbers.split(self.separator)
         for index, text in enumerate(texts):
             try:
                 float(text)
@@ -217,7 +274,7 @@ class VendorParser:
                 raise QuoteError(f"field {where} ({name}) = '{text}' is not a number") from None
         if len(texts) != len(self.number_names):
             raise QuoteError(f"expected {len(self.number_names)} numbers, got {len(texts)}")
-        return [float(text) for text in texts]
+        return tuple(float(text) for text in texts)
 
     def _symbol(self, code: str) -> str:
         symbol = self._symbols[code] = symbol_of_code(code)
@@ -248,8 +305,8 @@ class VendorParser:
     def _parse_stamp(self, stamp: str) -> int:
         raise NotImplementedError
 
-    def _ticks(self, symbols: list[str], times: list[int], flat: list[float]) -> list[Tick | None]:
-        """One tick per row (numbers of row i at ``flat[i * width:]``), or None for a row
+    def _ticks(self, symbols: list[str], times: list[int], rows: list[Row]) -> list[Tick | None]:
+        """One tick per row (``rows[i]`` holds the numbers of row i), or None for a row
         whose instrument has not traded today (suspended, or before the open)."""
         raise NotImplementedError
 
@@ -297,27 +354,26 @@ class SinaParser(VendorParser):
         except ValueError:
             raise QuoteError(f"date and time '{stamp}' are not YYYY-MM-DD,HH:MM:SS") from None
 
-    def _ticks(self, symbols: list[str], times: list[int], flat: list[float]) -> list[Tick | None]:
+    def _ticks(self, symbols: list[str], times: list[int], rows: list[Row]) -> list[Tick | None]:
         ticks: list[Tick | None] = []
         append = ticks.append
-        for index, symbol in enumerate(symbols):
-            # Unpacking a slice is twice as fast as slicing out each field.
+        for symbol, ts, row in zip(symbols, times, rows, strict=True):
             (o, pc, last, h, lo, _, _, vol, turnover,
              bs1, bp1, bs2, bp2, bs3, bp3, bs4, bp4, bs5, bp5,
              as1, ap1, as2, ap2, as3, ap3, as4, ap4, as5, ap5,
-             ) = flat[index * 29 : index * 29 + 29]  # fmt: skip
+             ) = row  # fmt: skip
             if last <= 0.0:
                 append(None)
             elif bp5 > 0.0 and ap5 > 0.0:  # levels fill best first: all five are there
                 # A plain call: star-arguments would build an argument tuple per tick.
-                append(Tick(symbol, times[index], last, vol, turnover, 0.0,
+                append(Tick(symbol, ts, last, vol, turnover, 0.0,
                             (bp1, bp2, bp3, bp4, bp5), (bs1, bs2, bs3, bs4, bs5),
                             (ap1, ap2, ap3, ap4, ap5), (as1, as2, as3, as4, as5),
                             o, h, lo, pc))  # fmt: skip
             else:
                 bids = _depth((bp1, bp2, bp3, bp4, bp5), (bs1, bs2, bs3, bs4, bs5))
                 asks = _depth((ap1, ap2, ap3, ap4, ap5), (as1, as2, as3, as4, as5))
-                append(Tick(symbol, times[index], last, vol, turnover, 0.0, *bids, *asks,
+                append(Tick(symbol, ts, last, vol, turnover, 0.0, *bids, *asks,
                             o, h, lo, pc))  # fmt: skip
         return ticks
 
@@ -326,8 +382,13 @@ class QQParser(VendorParser):
     """Tencent's ``v_CODE="…";`` lines."""
 
     prefix = "v_"
+    separator = "~"
     number_names = tuple(_QQ_NAMES)
     number_fields = _QQ_NUMBER_FIELDS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stamps_of_numbers: dict[float, int] = {}
 
     def _empty_rows(self, rows: list[tuple[str, str]], text: str) -> frozenset[int]:
         # QQ answers an unknown code with v_pv_none_match="1"; one search of the whole text
@@ -337,22 +398,49 @@ class QQParser(VendorParser):
         return frozenset(i for i, (code, _) in enumerate(rows) if code.startswith("pv_none_match"))
 
     def _cut_all(self, payloads: list[str]) -> tuple[list[str], list[str], list[str]]:
-        rows = [payload.split("~", 36) for payload in payloads]
-        numbers = [
-            ",".join(f[3:29]) + "," + f[33] + "," + f[34] + "," + f[35].rpartition("/")[2]
-            for f in rows
-        ]
-        return [f[1] for f in rows], numbers, [f[30] for f in rows]
+        # Splitting a row into its 37+ fields costs more than everything else together (a
+        # string object per field, cut from text that is wide because of the name), so cut
+        # one slice per row, fields 3..35, and let whole-answer replaces make it numbers:
+        # field 29 (latest trades), empty in the answers seen, drops out with "~~" → "~",
+        # and field 35 "last/volume/turnover" becomes three numbers. A row where field 29 is
+        # not empty comes out with the wrong count of numbers, and _cut_one, which splits,
+        # then takes that answer row by row.
+        names, numbers = [], []
+        for payload in payloads:
+            name_start = payload.find("~") + 1
+            name_end = payload.find("~", name_start)
+            first = payload.find("~", name_end + 1) + 1  # field 3, the first number
+            # The first '/' is field 35's: fields 3..34 are numbers (and 29 is empty).
+            names.append(payload[name_start:name_end])
+            numbers.append(payload[first : payload.find("~", payload.find("/", first))])
+        return names, numbers, []
+
+    def _decode_all(self, numbers: list[str]) -> list[Row]:
+        joined = "[[" + "],[".join(numbers) + "]]"
+        # A compiled "~~" search is faster than str.replace's for a two-character needle.
+        joined = _EMPTY_FIELD.sub("~", joined)
+        return _rows.decode(joined.replace("/", "~").replace("~", ","))
+
+    def _times(self, stamps: list[str], rows: list[Row]) -> list[int]:
+        stamps_as_numbers = list(map(itemgetter(26), rows))  # field 30, YYYYMMDDHHMMSS
+        return _looked_up(self._stamps_of_numbers, stamps_as_numbers, self._stamp_of_number)
+
+    def _stamp_of_number(self, number: float) -> int:
+        if len(self._stamps_of_numbers) > 100_000:
+            self._stamps_of_numbers.clear()
+        ts = self._stamps_of_numbers[number] = self._stamp(f"{number:.0f}")
+        return ts
 
     def _cut_one(self, payload: str) -> tuple[str, str, str]:
         f = payload.split("~", 36)
         if len(f) < QQ_MIN_FIELDS:
             raise QuoteError(f"expected at least {QQ_MIN_FIELDS} fields, got {len(f)}")
-        # The exact turnover (yuan) is the third part of field 35 "last/volume/turnover".
-        _, slash, turnover = f[35].rpartition("/")
-        if not slash:
-            raise QuoteError(f"field 35 (last/volume/turnover) = '{f[35]}' has no '/'")
-        return f[1], ",".join(f[3:29]) + "," + f[33] + "," + f[34] + "," + turnover, f[30]
+        if f[35].count("/") != 2:
+            raise QuoteError(f"field 35 (last/volume/turnover) = '{f[35]}' is not a/b/c")
+        # The same numbers as _cut_all's, field 29 (not a number) left out, and 31 and 32
+        # (change, change %: unused, and may be empty) as zeros.
+        numbers = "~".join([*f[3:29], f[30], "0", "0", f[33], f[34], f[35].replace("/", "~")])
+        return f[1], numbers, f[30]
 
     def _parse_stamp(self, stamp: str) -> int:
         if len(stamp) != 14 or not stamp.isdigit():
@@ -363,28 +451,29 @@ class QQParser(VendorParser):
         except ValueError:
             raise QuoteError(f"field 30 (datetime) = '{stamp}' is not a calendar date") from None
 
-    def _ticks(self, symbols: list[str], times: list[int], flat: list[float]) -> list[Tick | None]:
+    def _ticks(self, symbols: list[str], times: list[int], rows: list[Row]) -> list[Tick | None]:
         ticks: list[Tick | None] = []
-        append = ticks.append
-        for index, symbol in enumerate(symbols):
-            # Fields 3..28 (bids and asks as price~lots pairs), then high, low, turnover.
+        append, lot = ticks.append, LOT  # locals: a global is looked up at each use
+        for symbol, ts, row in zip(symbols, times, rows, strict=True):
+            # Fields 3..28 (bids and asks as price~lots pairs), 30..34 (time stamp, change,
+            # change %, high, low), then 35 (last, volume, turnover).
             (last, pc, o, lots, _, _,
              bp1, bs1, bp2, bs2, bp3, bs3, bp4, bs4, bp5, bs5,
              ap1, as1, ap2, as2, ap3, as3, ap4, as4, ap5, as5,
-             h, lo, turnover) = flat[index * 29 : index * 29 + 29]  # fmt: skip
+             _, _, _, h, lo, _, _, turnover) = row  # fmt: skip
             if last <= 0.0:
                 append(None)
                 continue
-            bid_sizes = (bs1 * LOT, bs2 * LOT, bs3 * LOT, bs4 * LOT, bs5 * LOT)
-            ask_sizes = (as1 * LOT, as2 * LOT, as3 * LOT, as4 * LOT, as5 * LOT)
+            bid_sizes = (bs1 * lot, bs2 * lot, bs3 * lot, bs4 * lot, bs5 * lot)
+            ask_sizes = (as1 * lot, as2 * lot, as3 * lot, as4 * lot, as5 * lot)
             if bp5 > 0.0 and ap5 > 0.0:  # levels fill best first: all five are there
-                append(Tick(symbol, times[index], last, lots * LOT, turnover, 0.0,
+                append(Tick(symbol, ts, last, lots * lot, turnover, 0.0,
                             (bp1, bp2, bp3, bp4, bp5), bid_sizes,
                             (ap1, ap2, ap3, ap4, ap5), ask_sizes, o, h, lo, pc))  # fmt: skip
             else:
                 bids = _depth((bp1, bp2, bp3, bp4, bp5), bid_sizes)
                 asks = _depth((ap1, ap2, ap3, ap4, ap5), ask_sizes)
-                append(Tick(symbol, times[index], last, lots * LOT, turnover, 0.0, *bids, *asks,
+                append(Tick(symbol, ts, last, lots * lot, turnover, 0.0, *bids, *asks,
                             o, h, lo, pc))  # fmt: skip
         return ticks
 

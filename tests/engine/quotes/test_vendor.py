@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
 from terminal.engine.quotes.vendor import (
@@ -119,3 +121,53 @@ def test_symbol_and_code_mapping_round_trips_and_names_bad_input() -> None:
         code_of_symbol("AAPL.NASDAQ")
     with pytest.raises(QuoteError, match="code 'hk00700'"):
         symbol_of_code("hk00700")
+
+
+def _with_field(payload: str, index: int, value: str) -> str:
+    fields = payload.split("~")
+    fields[index] = value
+    return "~".join(fields)
+
+
+@pytest.mark.parametrize(
+    ("index", "value"),
+    [
+        (29, "15:00:03/10.09/1234/S/1245123/12345|14:59:57/10.08/10/B/10080/12344"),  # trades
+        (29, "7"),  # a number where the parser's fast path expects nothing
+        (31, ""),  # an empty change field: two "~~" in the numbers
+    ],
+)
+def test_qq_rows_the_fast_cut_does_not_fit_still_parse_exactly(index: int, value: str) -> None:
+    """The QQ fast path assumes field 29 is empty; any row where that or the field layout
+    differs must come out exactly as a plain split would give it, never shifted."""
+    plain = qq_line("sh600000", qq_payload())
+    odd = qq_line("sz000001", _with_field(qq_payload(code="000001"), index, value))
+    result = QQParser().parse(plain + odd)
+    assert result.malformed == []
+    first, second = result.ticks
+    assert second.symbol == "000001.SZSE"
+    assert msgspec.structs.replace(second, symbol=first.symbol) == first
+
+
+def test_qq_malformed_field_35_is_named() -> None:
+    payload = _with_field(qq_payload(), 35, "10.09/318776")
+    result = QQParser().parse(qq_line("sh600000", payload))
+    assert result.ticks == []
+    assert result.malformed == [
+        (1, "sh600000: field 35 (last/volume/turnover) = '10.09/318776' is not a/b/c")
+    ]
+
+
+def test_parsing_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """The parser pauses the cyclic collector while it works: it must come back on after a
+    parse, also one that meets malformed lines, and stay off if it was off."""
+    text = qq_line("sh600000", qq_payload()) + 'v_sz000001="1~x";\n'
+    assert gc.isenabled()
+    assert len(QQParser().parse(text).malformed) == 1
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        QQParser().parse(text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
