@@ -15,19 +15,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -41,14 +38,14 @@ from terminal.domain.events import (
     RemoveStrategy,
     StartStrategy,
     StopStrategy,
-    StrategyLeg,
     StrategyStateEvent,
 )
 from terminal.engine.feed import NoOptions
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.monitors import Monitor
 from terminal.ui.params_form import ParamsForm
-from terminal.ui.record_table import Column, RecordTableModel
+from terminal.ui.record_table import Column
+from terminal.ui.strategy_legs import StrategyLegsView
 from terminal.ui.symbols_edit import SymbolsEdit
 
 log = logging.getLogger("terminal.ui.strategies")
@@ -83,15 +80,6 @@ def _symbols_hint(cls: Any) -> str:
     else:
         wanted = f"{low} to {high} symbols"
     return f"{wanted}, comma separated; the first is the primary"
-
-
-LEG_COLUMNS = [
-    Column("Symbol", lambda leg: leg.symbol),
-    Column("Position", lambda leg: f"{leg.position:g}", numeric=True),
-    Column("Last", lambda leg: f"{leg.last_price:.6g}" if leg.last_price else "", numeric=True),
-    Column("P&L", lambda leg: f"{leg.pnl:,.2f}", numeric=True),
-    Column("Working", lambda leg: str(leg.working), numeric=True),
-]
 
 
 class StrategyManager(QWidget):
@@ -143,17 +131,7 @@ class StrategyManager(QWidget):
             ],
             key=lambda s: s.instance,
         )
-        self.legs = RecordTableModel(LEG_COLUMNS, key=lambda leg: leg.symbol)
-        self.legs_view = QTableView()
-        self.legs_view.setModel(self.legs)
-        self.legs_view.verticalHeader().hide()
-        self.legs_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.legs_view.horizontalHeader().setStretchLastSection(True)
-        self.legs_view.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
-        )
-        self._fit_legs()
-        self.legs_title = QLabel("Per symbol (selected)")
+        self.legs = StrategyLegsView()
         self.log_view = QPlainTextEdit()
         self.log_view.setReadOnly(True)
         self.log_view.setMaximumBlockCount(500)
@@ -205,15 +183,14 @@ class StrategyManager(QWidget):
         lower.setChildrenCollapsible(False)
         self.instances.setMinimumHeight(150)
         lower.addWidget(self.instances)
-        for title, view in ((self.legs_title, self.legs_view), (QLabel("Log (selected)"),
-                                                                 self.log_view)):
-            box = QWidget()
-            box_layout = QVBoxLayout(box)
-            box_layout.setContentsMargins(0, 4, 0, 0)
-            box_layout.addWidget(title)
-            box_layout.addWidget(view)
-            lower.addWidget(box)
+        lower.addWidget(self.legs)
+        log_box = QWidget()
+        log_layout = QVBoxLayout(log_box)
+        log_layout.setContentsMargins(0, 4, 0, 0)
+        log_layout.addWidget(QLabel("Log (selected)"))
+        log_layout.addWidget(self.log_view)
         self.log_view.setMinimumHeight(90)
+        lower.addWidget(log_box)
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(2, 2)
         layout.addWidget(lower, 1)
@@ -232,7 +209,8 @@ class StrategyManager(QWidget):
         self.params_form = ParamsForm(params_type)
         self._params_holder.addWidget(self.params_form)
         hint = _symbols_hint(cls)
-        self.symbols_label.setText("Symbol" if hint == "One symbol" else "Symbols")
+        several = getattr(cls, "max_symbols", 1) != 1
+        self.symbols_label.setText("Symbols" if several else "Symbol")
         self.symbols_edit.setToolTip(hint)
         self.symbols_label.setToolTip(hint)
 
@@ -366,16 +344,7 @@ class StrategyManager(QWidget):
             self._refresh_selected()
 
     def _refresh_selected(self) -> None:
-        state = self._selected()
-        legs: list[StrategyLeg] = list(state.legs) if state is not None else []
-        if [leg.symbol for leg in legs] != [leg.symbol for leg in self.legs.records()]:
-            self.legs.replace_all(legs)
-            self._fit_legs()
-        else:
-            self.legs.upsert(legs)
-        self.legs_title.setText(
-            f"Per symbol: {state.instance}" if state is not None else "Per symbol (selected)"
-        )
+        self.legs.show_state(self._selected())
         self._refresh_log()
 
     def _refresh_log(self) -> None:
@@ -394,17 +363,6 @@ class StrategyManager(QWidget):
             "\n".join(f"{line.level:<7} {line.message}" for line in lines)
         )
         self.log_view.verticalScrollBar().setValue(self.log_view.verticalScrollBar().maximum())
-
-    def _fit_legs(self, most: int = 4) -> None:
-        """As tall as its rows (up to ``most``, then it scrolls): no half-hidden leg."""
-        view = self.legs_view
-        rows = min(max(self.legs.rowCount(), 1), most)
-        view.setFixedHeight(
-            view.horizontalHeader().sizeHint().height()
-            + rows * view.verticalHeader().defaultSectionSize()
-            + view.horizontalScrollBar().sizeHint().height()
-            + 2 * view.frameWidth()
-        )
 
     def _on_rejected(self, rejected: CommandRejected) -> None:
         if rejected.command in STRATEGY_COMMANDS:

@@ -209,7 +209,7 @@ def test_a_two_symbol_instance_added_from_the_form_trades_both_legs(
     assert model.data(model.index(0, 2)) == ", ".join(PAIR)
     assert engine.strategies.get("pair").symbols == PAIR
     manager.instances.table.selectRow(0)
-    assert [leg.symbol for leg in manager.legs.records()] == list(PAIR)
+    assert [leg.symbol for leg in manager.legs.model.records()] == list(PAIR)
     qtbot.mouseClick(manager.start_button, LEFT)
 
     def both_legs_filled() -> bool:
@@ -225,12 +225,12 @@ def test_a_two_symbol_instance_added_from_the_form_trades_both_legs(
         lambda: model.data(model.index(0, 4)) == f"{first:g} / {second:g}", timeout=3000
     )
     qtbot.waitUntil(
-        lambda: [manager.legs.data(manager.legs.index(r, 1)) for r in range(2)]
+        lambda: [manager.legs.model.data(manager.legs.model.index(r, 1)) for r in range(2)]
         == [f"{first:g}", f"{second:g}"],
         timeout=3000,
     )
-    assert manager.legs_title.text() == "Per symbol: pair"
-    pnl = sum(leg.pnl for leg in manager.legs.records())
+    assert manager.legs.title.text() == "Per symbol: pair"
+    pnl = sum(leg.pnl for leg in manager.legs.model.records())
     assert model.record(0).pnl == pytest.approx(pnl)
     qtbot.mouseClick(manager.stop_button, LEFT)
     qtbot.waitUntil(lambda: model.record(0).state == "stopped", timeout=3000)
