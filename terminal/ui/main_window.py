@@ -29,8 +29,9 @@ from terminal.engine.paths import user_data_dir
 from terminal.engine.view import EngineView
 from terminal.ui.alert_test_dialog import AlertTestDialog
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.chart import CandleChart
+from terminal.ui.chart import TIMEFRAMES, CandleChart
 from terminal.ui.chart_dock import ChartDock
+from terminal.ui.chart_layout import apply_chart_state, dump_charts, load_charts
 from terminal.ui.depth_panel import DepthPanel
 from terminal.ui.dialogs import ask, inform
 from terminal.ui.health_panel import HealthPanel
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
+        self._restore_charts()
         self._connect()
         self.restore_layout()
 
@@ -382,20 +384,45 @@ class MainWindow(QMainWindow):
         ask(self, "Confirm", text, on_yes)
 
     # ---- extra charts ------------------------------------------------------------------------
-    def new_chart(self, symbol: str = "", timeframe: str = "") -> ChartDock:
-        """Another chart dock, on its own symbol and timeframe, tabbed with the main chart."""
+    def new_chart(self, symbol: str = "", timeframe: str = "", number: int = 0) -> ChartDock:
+        """Another chart dock, on its own symbol and timeframe, tabbed with the main chart.
+
+        ``number`` names the dock (``dock_chart_N``, what the saved layout places); by
+        default the next free one."""
         chart = CandleChart(
             self.bridge, self.engine.instruments, self.theme, symbol or self.chart.symbol,
             timeframe=timeframe or self.chart.timeframe,
         )
-        self._chart_count = getattr(self, "_chart_count", 1) + 1
-        dock = ChartDock(chart, self._chart_count, self)
+        self._chart_count = max(getattr(self, "_chart_count", 1) + 1, number)
+        dock = ChartDock(chart, number or self._chart_count, self)
         self.extra_charts.append(chart)
         dock.destroyed.connect(lambda *_: self.extra_charts.remove(chart))
         self.tabifyDockWidget(self.docks["chart"], dock)
         dock.show()
         dock.raise_()
         return dock
+
+    def _restore_charts(self) -> None:
+        """The charts of the last session: the main chart's symbol, timeframe and indicators,
+        and each extra chart dock (before the saved layout is restored, which places them)."""
+        main, extra = load_charts(self.settings.value("charts"))
+        apply_chart_state(self.chart, main, "main chart")
+        for name, state in extra.items():
+            number = name.removeprefix("dock_chart_")
+            if not number.isdigit():
+                continue
+            symbol, timeframe = state.get("symbol"), state.get("timeframe")
+            dock = self.new_chart(
+                symbol if isinstance(symbol, str) else "",
+                timeframe if timeframe in TIMEFRAMES else "",
+                int(number),
+            )
+            apply_chart_state(dock.chart, state, f"chart {name}")
+
+    def _save_charts(self) -> None:
+        docks = [chart.parentWidget() for chart in self.extra_charts]
+        extra = {dock.objectName(): dock.chart for dock in docks if isinstance(dock, ChartDock)}
+        self.settings.setValue("charts", dump_charts(self.chart, extra))
 
     # ---- mail alerts ---------------------------------------------------------------------
     def _on_alerts(self, events: list[MailAlertEvent]) -> None:
@@ -435,6 +462,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         self.settings.setValue("theme", self.theme.name)
+        self._save_charts()
         self.settings.sync()
 
     def reset_layout(self) -> None:

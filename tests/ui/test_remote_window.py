@@ -66,6 +66,10 @@ def test_remote_window_shows_the_engine_and_sends_its_commands(
         qtbot.waitUntil(lambda: remote.name in ages(window.status_text()), timeout=5000)
         assert ages(window.status_text())[remote.name] < 2.0
         qtbot.waitUntil(lambda: window.bridge.latest(SYMBOL) is not None, timeout=5000)
+        # The Health dock shows the engine's feeds and brokers, sent once a second.
+        qtbot.waitUntil(lambda: bool(window.health_panel.rows()), timeout=5000)
+        rows = {row[2]: row for row in window.health_panel.rows()}
+        assert rows["sim"][:2] == ("green", "feed") and rows["paper"][1] == "broker"
 
         # An order sent the way the ticket sends it rests on the engine and shows here.
         price = round(remote.latest[SYMBOL].last * 0.5, 2)

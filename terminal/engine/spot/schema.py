@@ -50,6 +50,7 @@ from terminal.domain.events import (
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, FeedStatus, Tick
 from terminal.domain.orders import Account, Fill, Order, Position
+from terminal.engine.metrics import HealthSnapshot
 
 VERSION = 1
 TICK = "tick/"
@@ -61,7 +62,8 @@ EVENT = "evt/"
 EVENTS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (OrderEvent, FillEvent, PositionEvent, AccountEvent, StrategyStateEvent,
-                FeedStatus, CommandRejected, LogEvent, MailAlertEvent, AlertTestResult)
+                FeedStatus, CommandRejected, LogEvent, MailAlertEvent, AlertTestResult,
+                HealthSnapshot)
 }  # fmt: skip
 COMMANDS: dict[str, type[Any]] = {
     cls.__name__: cls
