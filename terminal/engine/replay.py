@@ -134,8 +134,8 @@ def _apply(runner: StrategyRunner, record: j.Record, only: str | None) -> None:
         return
     elif isinstance(record, j.AddRec):
         runner.add(
-            record.instance, record.strategy, record.symbol, record.broker, record.params,
-            record.warmup, position=record.position,
+            record.instance, record.strategy, record.all_symbols(), record.broker,
+            record.params, record.warmup, position=record.all_positions(),
         )
     elif isinstance(record, j.EditRec):
         runner.edit(record.instance, record.params, record.warmup)
