@@ -97,6 +97,7 @@ class SimulatedFeed(Feed):
         self._specs = load_sim_instruments(path)
         demo = options.mode == "demo"
         self._instruments = [spec.instrument(around_the_clock=demo) for spec in self._specs]
+        self._index = {spec.symbol: i for i, spec in enumerate(self._specs)}
         self._rng = np.random.default_rng(options.seed)
         count = len(self._specs)
         self._tick = np.array([s.tick_size for s in self._specs])
@@ -133,7 +134,7 @@ class SimulatedFeed(Feed):
         """Synthetic 1-minute history ending at the current minute; sets the starting price."""
         if timeframe != "1m":
             return []
-        index = next((i for i, s in enumerate(self._specs) if s.symbol == symbol), None)
+        index = self._index.get(symbol)
         if index is None:
             return []
         count = min(count, self.options.history_bars)

@@ -22,6 +22,7 @@ __all__ = [
     "OrderEvent",
     "PluginReport",
     "PositionEvent",
+    "StrategyLeg",
     "StrategyStateEvent",
     "SubmitOrder",
     "Tick",
@@ -68,8 +69,21 @@ class PluginReport(msgspec.Struct, frozen=True):
     reason: str = ""
 
 
+class StrategyLeg(msgspec.Struct, frozen=True):
+    """One symbol of a strategy instance: its position, last price and P&L in that symbol."""
+
+    symbol: str
+    position: float = 0.0
+    last_price: float = 0.0
+    pnl: float = 0.0
+    working: int = 0
+
+
 class StrategyStateEvent(msgspec.Struct, frozen=True):
-    """An instance's state, as the strategy manager shows it."""
+    """An instance's state, as the strategy manager shows it.
+
+    ``symbol`` and ``position`` are the primary symbol's; ``legs`` has every symbol the
+    instance trades, primary first, and ``pnl`` is the sum over them."""
 
     instance: str
     strategy: str
@@ -84,6 +98,12 @@ class StrategyStateEvent(msgspec.Struct, frozen=True):
     variables: dict[str, str] = {}
     params: dict[str, object] = {}
     warmup: int = 0
+    legs: list[StrategyLeg] = []
+
+    @property
+    def symbols(self) -> list[str]:
+        """Every symbol of the instance, primary first."""
+        return [leg.symbol for leg in self.legs] or [self.symbol]
 
 
 class SubmitOrder(msgspec.Struct, frozen=True):
@@ -102,6 +122,8 @@ class AddStrategy(msgspec.Struct, frozen=True):
 
     ``warmup`` is the number of history bars fed before going live (-1: the class default);
     ``auto_start`` starts it again after a restart if it was running when the engine stopped.
+    ``symbols`` lists every symbol of a multi-symbol instance, primary first (``symbol`` is
+    then that first one, or empty); left empty, the instance trades ``symbol`` alone.
     """
 
     instance: str
@@ -111,6 +133,18 @@ class AddStrategy(msgspec.Struct, frozen=True):
     params: dict[str, object] = {}
     warmup: int = -1
     auto_start: bool = False
+    symbols: list[str] = []
+
+    def all_symbols(self) -> list[str]:
+        """The instance's symbols, primary first; a ``symbol`` that contradicts ``symbols``
+        is an error."""
+        if not self.symbols:
+            return [self.symbol]
+        if self.symbol and self.symbol != self.symbols[0]:
+            raise ValueError(
+                f"symbol '{self.symbol}' is not the first of symbols ({', '.join(self.symbols)})"
+            )
+        return list(self.symbols)
 
 
 class EditStrategy(msgspec.Struct, frozen=True):

@@ -140,7 +140,8 @@ class Engine:
             AddStrategy,
             self._guarded(
                 lambda c: self.strategies.add(
-                    c.instance, c.strategy, c.symbol, c.broker, c.params, c.warmup, c.auto_start
+                    c.instance, c.strategy, c.all_symbols(), c.broker, c.params, c.warmup,
+                    c.auto_start,
                 )
             ),
         )

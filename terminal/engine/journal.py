@@ -27,7 +27,11 @@ from terminal.domain.orders import Fill, Order, OrderRequest
 log = logging.getLogger("terminal.journal")
 
 MAGIC = b"TJNL"
-VERSION = 1
+VERSION = 2
+"""2: ``add`` records may carry several symbols. Version 1 files read as they are (their
+``add`` records simply lack the trailing fields); a reader of version 1 alone refuses a
+version 2 file rather than replaying a multi-symbol instance on its first symbol only."""
+READABLE = (1, 2)
 _HEADER = struct.Struct("<4sH")
 _LENGTH = struct.Struct("<I")
 
@@ -61,10 +65,23 @@ class AddRec(_Rec, frozen=True, tag="add"):
     instance: str
     strategy: str
     symbol: str
+    """The primary symbol."""
     broker: str
     params: dict[str, Any]
     warmup: int
     position: float
+    """The primary symbol's position when added (restored state)."""
+    symbols: list[str] = []
+    """Since version 2: every symbol of a multi-symbol instance, primary first; empty for a
+    single-symbol one."""
+    positions: dict[str, float] = {}
+    """Since version 2: the position per symbol of a multi-symbol instance."""
+
+    def all_symbols(self) -> list[str]:
+        return list(self.symbols) or [self.symbol]
+
+    def all_positions(self) -> dict[str, float]:
+        return dict(self.positions) or {self.symbol: self.position}
 
 
 class EditRec(_Rec, frozen=True, tag="edit"):
@@ -159,8 +176,9 @@ def read_journal(path: Path, problems: list[str] | None = None) -> list[Record]:
     magic, version = _HEADER.unpack_from(data)
     if magic != MAGIC:
         raise JournalError(f"{path} is not a journal (starts with {magic!r}, not {MAGIC!r})")
-    if version != VERSION:
-        raise JournalError(f"{path} is journal format version {version}; this reads {VERSION}")
+    if version not in READABLE:
+        readable = " and ".join(str(v) for v in READABLE)
+        raise JournalError(f"{path} is journal format version {version}; this reads {readable}")
     decoder = msgspec.msgpack.Decoder(Record)
     records: list[Record] = []
     offset, view = _HEADER.size, memoryview(data)

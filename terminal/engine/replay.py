@@ -162,8 +162,8 @@ def apply_record(runner: StrategyRunner, record: j.Record, only: str | None = No
         return
     elif isinstance(record, j.AddRec):
         runner.add(
-            record.instance, record.strategy, record.symbol, record.broker, record.params,
-            record.warmup, position=record.position,
+            record.instance, record.strategy, record.all_symbols(), record.broker,
+            record.params, record.warmup, position=record.all_positions(),
         )
     elif isinstance(record, j.EditRec):
         runner.edit(record.instance, record.params, record.warmup)

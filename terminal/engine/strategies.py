@@ -12,7 +12,7 @@ import logging
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,15 @@ from terminal.domain.market import Bar
 from terminal.domain.orders import OrderRequest
 from terminal.engine import journal as j
 from terminal.engine.logs import log_context
-from terminal.engine.strategy_host import StrategyHost, journal_record, parse_params
+from terminal.engine.strategy_host import (
+    StrategyHost,
+    checked_symbols,
+    construct_strategy,
+    journal_record,
+    parse_params,
+    per_symbol,
+    warmup_history,
+)
 from terminal.engine.strategy_instance import (
     ACTIVE,
     ERROR,
@@ -44,7 +52,7 @@ from terminal.engine.strategy_instance import (
     LogLine,
     StrategyInstance,
 )
-from terminal.engine.strategy_store import SavedInstance, StrategyStore
+from terminal.engine.strategy_store import StrategyStore
 
 log = logging.getLogger("terminal.strategies")
 
@@ -88,36 +96,45 @@ class StrategyRunner:
         self,
         name: str,
         strategy_name: str,
-        symbol: str,
+        symbols: str | Sequence[str],
         broker: str,
         params: dict[str, Any] | None = None,
         warmup: int = -1,
         auto_start: bool = False,
-        position: float = 0.0,
-        cash: float = 0.0,
+        position: float | Mapping[str, float] = 0.0,
+        cash: float | Mapping[str, float] = 0.0,
     ) -> StrategyInstance:
+        """A new instance, stopped. ``symbols``: one symbol, or several with the primary first;
+        ``position`` and ``cash`` (restored state): per symbol, or the primary's alone."""
         if not name:
             raise ValueError("instance name is empty")
         if name in self._instances:
             raise ValueError(f"instance name '{name}' is already in use")
         cls = self._class(strategy_name)
-        if symbol not in self._host.instruments:
-            raise ValueError(f"unknown symbol '{symbol}'")
+        symbols = checked_symbols(cls, name, symbols, self._host.instruments)
         if broker not in self._host.brokers:
             raise ValueError(f"unknown broker '{broker}'")
         params = dict(params or {})
         warmup = cls.warmup_bars if warmup < 0 else warmup
         parsed = parse_params(cls, params, name)
-        strategy = cls(name, symbol, broker, InstanceContext(self, name), parsed)
-        strategy.position = position
-        instrument = self._host.instruments[symbol]
+        context = InstanceContext(self, name)
+        strategy = construct_strategy(cls, name, symbols, broker, context, parsed)
+        positions = per_symbol(symbols, position)
+        strategy._positions.update(positions)
         instance = StrategyInstance(
-            name, strategy_name, symbol, broker, params, warmup, strategy, auto_start,
-            multiplier=getattr(instrument, "multiplier", 1.0), cash=cash,
+            name, strategy_name, symbols, broker, params, warmup, strategy, auto_start,
+            multipliers={
+                s: getattr(self._host.instruments[s], "multiplier", 1.0) for s in symbols
+            },
+            cash_by_symbol=per_symbol(symbols, cash),
         )
         self._instances[name] = instance
         self._record(
-            j.AddRec(self._now(), name, strategy_name, symbol, broker, params, warmup, position)
+            j.AddRec(
+                self._now(), name, strategy_name, symbols[0], broker, params, warmup,
+                positions[symbols[0]], list(symbols) if len(symbols) > 1 else [],
+                positions if len(symbols) > 1 else {},
+            )
         )
         self._save(instance)
         self._publish(instance)
@@ -136,12 +153,19 @@ class StrategyRunner:
     def _rebuild(
         self, instance: StrategyInstance, cls: type[Any], params: dict[str, Any], warmup: int
     ) -> None:
+        problem = cls.symbols_problem(instance.symbols)
+        if problem:
+            raise ValueError(problem)
         parsed = parse_params(cls, params, instance.name)
         old = instance.strategy
-        strategy = cls(instance.name, instance.symbol, instance.broker, old.context, parsed)
-        strategy.position = old.position
+        strategy = construct_strategy(
+            cls, instance.name, instance.symbols, instance.broker, old.context, parsed
+        )
+        strategy._positions = old._positions
         strategy._working = old._working
+        strategy._last_prices = old._last_prices
         instance.strategy, instance.params = strategy, dict(params)
+        instance.last_bar.clear()  # the new object has no bars: its next start warms up fully
         instance.warmup = cls.warmup_bars if warmup < 0 else warmup
         if instance.state == ERROR:
             instance.state, instance.detail = STOPPED, ""
@@ -155,10 +179,14 @@ class StrategyRunner:
         instance.state, instance.detail = WARMING_UP, ""
         self._publish(instance)
         instance.unsubscribers = [
-            self._host.bars.subscribe(instance.symbol, tf) for tf in strategy.timeframes
+            self._host.bars.subscribe(symbol, tf)
+            for symbol in instance.symbols
+            for tf in strategy.timeframes
         ]
         if history is None:
-            history = self._history(instance)
+            history = warmup_history(
+                self._host.bars, instance.symbols, strategy.timeframes, instance.warmup
+            )
         self._record(j.StartRec(self._now(), name, history))
         strategy.history_phase = True
         instance.refused = 0
@@ -183,15 +211,6 @@ class StrategyRunner:
             self._save(instance)
             self._publish(instance)
         self._drain()
-
-    def _history(self, instance: StrategyInstance) -> list[Bar]:
-        if instance.warmup <= 0:
-            return []
-        bars: list[Bar] = []
-        for tf in instance.strategy.timeframes:
-            bars.extend(self._host.bars.history(instance.symbol, tf)[-instance.warmup :])
-        order = {tf: i for i, tf in enumerate(instance.strategy.timeframes)}
-        return sorted(bars, key=lambda bar: (bar.start, order[bar.timeframe]))
 
     def stop(self, name: str, cancel_orders: bool = True) -> None:
         instance = self.get(name)
@@ -250,8 +269,8 @@ class StrategyRunner:
         for saved in self.store.load():
             try:
                 self.add(
-                    saved.name, saved.strategy, saved.symbol, saved.broker, saved.params,
-                    saved.warmup, saved.auto_start, saved.position, saved.cash,
+                    saved.name, saved.strategy, saved.symbols, saved.broker, saved.params,
+                    saved.warmup, saved.auto_start, saved.positions, saved.cash,
                 )
             except (ValueError, KeyError) as exc:
                 log.error("strategy instance '%s' not restored: %s", saved.name, exc)
@@ -282,13 +301,7 @@ class StrategyRunner:
 
     def _save(self, instance: StrategyInstance) -> None:
         if self.store is not None:
-            self.store.save(
-                SavedInstance(
-                    instance.name, instance.strategy_name, instance.symbol, instance.broker,
-                    instance.params, instance.warmup, instance.auto_start, instance.state,
-                    instance.strategy.position, instance.cash,
-                )
-            )
+            self.store.save(instance.saved())
 
     # ---- orders from strategies ---------------------------------------------------------
     def submit_for(self, instance: StrategyInstance, request: OrderRequest) -> str:
@@ -347,14 +360,14 @@ class StrategyRunner:
     def _deliver(self, ts: int, event: object) -> None:
         if isinstance(event, Tick):
             for instance in self._instances.values():
-                if instance.symbol == event.symbol:
-                    instance.last_price = event.last
+                if event.symbol in instance.symbols:
+                    instance.strategy._last_prices[event.symbol] = event.last
                     if instance.state == RUNNING:
                         instance.strategy.now_ns = ts
                         self._call(instance, instance.strategy.on_tick, event)
         elif isinstance(event, BarEvent):
             for instance in self._instances.values():
-                if instance.state == RUNNING and instance.symbol == event.bar.symbol:
+                if instance.state == RUNNING and event.bar.symbol in instance.symbols:
                     instance.strategy.now_ns = ts
                     self._feed_bar(instance, event.bar)
         elif isinstance(event, OrderEvent):
@@ -365,12 +378,14 @@ class StrategyRunner:
     def _feed_bar(self, instance: StrategyInstance, bar: Bar) -> bool:
         """Feed one bar of a declared timeframe, once: the warm-up/live seam drops repeats."""
         strategy = instance.strategy
-        if bar.timeframe not in strategy.timeframes:
+        key = (bar.symbol, bar.timeframe)
+        series = strategy._series.get(key)
+        if series is None:  # not a declared timeframe, or not one of its symbols
             return True
-        if bar.start <= instance.last_bar.get(bar.timeframe, -1):
+        if bar.start <= instance.last_bar.get(key, -1):
             return True
-        instance.last_bar[bar.timeframe] = bar.start
-        strategy.bars(bar.timeframe).append(bar)
+        instance.last_bar[key] = bar.start
+        series.append(bar)
         if strategy.history_phase:
             strategy.now_ns = bar.start
         return self._call(instance, strategy.on_bar, bar)
@@ -394,9 +409,7 @@ class StrategyRunner:
         instance = self._instances.get(self._owner.get(fill.order_id, ""))
         if instance is None:
             return
-        signed = fill.side.sign * fill.quantity
-        instance.strategy.position += signed
-        instance.cash -= signed * fill.price * instance.multiplier + fill.commission
+        instance.apply_fill(fill)
         self._save(instance)
         if instance.state == RUNNING:
             instance.strategy.now_ns = ts
@@ -437,6 +450,10 @@ class StrategyRunner:
         )
         self._save(instance)
         self._publish(instance)
+
+    def instrument(self, symbol: str) -> Any:
+        """The host's instrument for ``symbol`` (what ``Strategy.instrument`` returns)."""
+        return self._host.instruments[symbol]
 
     def _class(self, strategy_name: str) -> type[Any]:
         cls = self._host.registry.get(PluginKind.STRATEGY, strategy_name)

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from terminal.domain.events import StrategyStateEvent
-from terminal.domain.orders import OrderRequest
+from terminal.domain.events import StrategyLeg, StrategyStateEvent
+from terminal.domain.instrument import Instrument
+from terminal.domain.orders import Fill, OrderRequest
 from terminal.engine.strategy import Strategy
+from terminal.engine.strategy_store import SavedInstance
 
 if TYPE_CHECKING:
     from terminal.engine.strategies import StrategyRunner
@@ -34,32 +36,85 @@ class LogLine:
 class StrategyInstance:
     name: str
     strategy_name: str
-    symbol: str
+    symbols: tuple[str, ...]
+    """Every symbol the instance trades, the primary one first."""
     broker: str
     params: dict[str, Any]
     warmup: int
     strategy: Strategy
     auto_start: bool = False
-    multiplier: float = 1.0
+    multipliers: dict[str, float] = field(default_factory=dict)
     state: str = STOPPED
     detail: str = ""
-    cash: float = 0.0
-    """Cash flow of this instance's fills (commission included); P&L = cash + marked position."""
-    last_price: float | None = None
+    cash_by_symbol: dict[str, float] = field(default_factory=dict)
+    """Cash flow of this instance's fills per symbol (commission included); a symbol's P&L is
+    its cash plus its position marked at its last price."""
     orders_placed: int = 0
     refused: int = 0
     """Orders refused during the current warm-up."""
-    last_bar: dict[str, int] = field(default_factory=dict)
-    """Start of the last bar fed per timeframe: the seam between warm-up and live."""
+    last_bar: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Start of the last bar fed per (symbol, timeframe): the seam between warm-up and live."""
     unsubscribers: list[Callable[[], None]] = field(default_factory=list)
     log_lines: deque[LogLine] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
 
     @property
+    def symbol(self) -> str:
+        """The primary symbol."""
+        return self.symbols[0]
+
+    @property
+    def last_prices(self) -> dict[str, float]:
+        """Last traded price per symbol (the strategy reads the same, as ``last_price``)."""
+        return self.strategy._last_prices
+
+    @property
+    def cash(self) -> float:
+        """Cash flow of all this instance's fills."""
+        return sum(self.cash_by_symbol.values())
+
+    def pnl_of(self, symbol: str) -> float:
+        """P&L in one symbol: its cash flow plus its position at its own last price and
+        multiplier."""
+        price = self.last_prices.get(symbol, 0.0)
+        position = self.strategy.position_of(symbol)
+        return self.cash_by_symbol.get(symbol, 0.0) + position * price * self.multiplier(symbol)
+
+    def multiplier(self, symbol: str) -> float:
+        return self.multipliers.get(symbol, 1.0)
+
+    @property
     def pnl(self) -> float:
-        price = self.last_price or 0.0
-        return self.cash + self.strategy.position * price * self.multiplier
+        return sum(self.pnl_of(symbol) for symbol in self.symbols)
+
+    def apply_fill(self, fill: Fill) -> None:
+        """Book a fill of this instance's order: its symbol's position and cash flow."""
+        signed = fill.side.sign * fill.quantity
+        positions, cash = self.strategy._positions, self.cash_by_symbol
+        positions[fill.symbol] = positions.get(fill.symbol, 0.0) + signed
+        cash[fill.symbol] = cash.get(fill.symbol, 0.0) - (
+            signed * fill.price * self.multiplier(fill.symbol) + fill.commission
+        )
+
+    def saved(self) -> SavedInstance:
+        """What the strategy store keeps of this instance."""
+        return SavedInstance(
+            self.name, self.strategy_name, self.symbols, self.broker, self.params, self.warmup,
+            self.auto_start, self.state, self.strategy.positions, dict(self.cash_by_symbol),
+        )
 
     def snapshot(self) -> StrategyStateEvent:
+        strategy = self.strategy
+        working = strategy.working_orders
+        legs = [
+            StrategyLeg(
+                symbol,
+                strategy.position_of(symbol),
+                self.last_prices.get(symbol, 0.0),
+                self.pnl_of(symbol),
+                sum(1 for order in working if order.symbol == symbol),
+            )
+            for symbol in self.symbols
+        ]
         return StrategyStateEvent(
             instance=self.name,
             strategy=self.strategy_name,
@@ -67,13 +122,14 @@ class StrategyInstance:
             state=self.state,
             detail=self.detail,
             broker=self.broker,
-            position=self.strategy.position,
-            pnl=self.pnl,
+            position=strategy.position,
+            pnl=sum(leg.pnl for leg in legs),
             orders=self.orders_placed,
-            working=len(self.strategy.working_orders),
-            variables=self.strategy.display_values(),
+            working=len(working),
+            variables=strategy.display_values(),
             params=dict(self.params),
             warmup=self.warmup,
+            legs=legs,
         )
 
 
@@ -103,6 +159,9 @@ class InstanceContext:
                 instance.log_lines.append(LogLine(time.time(), "WARNING", message))
             return ""
         return self._runner.submit_for(instance, request)
+
+    def instrument(self, symbol: str) -> Instrument:
+        return self._runner.instrument(symbol)
 
     def cancel(self, order_id: str) -> None:
         self._runner.cancel_for(self._runner.get(self._name), order_id)

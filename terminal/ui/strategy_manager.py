@@ -1,15 +1,19 @@
 """The strategy manager dock: add, edit, start and stop strategy instances, and watch them.
 
 The parameter form is generated from the chosen strategy's ``Params`` struct and validated
-before anything is sent; the engine validates again and a refusal is shown here. The table
-shows each instance's state, position, P&L, orders and chosen variables; below it, the log of
-the selected instance.
+before anything is sent, as are the symbols (one, or several for a multi-symbol strategy,
+the primary first); the engine validates again and a refusal is shown here. The table shows
+each instance's state, position, P&L, orders and chosen variables; below it, the selected
+instance's position, last price and P&L per symbol, and its log.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +45,10 @@ from terminal.ui.bridge import EngineBridge
 from terminal.ui.monitors import Monitor
 from terminal.ui.params_form import ParamsForm
 from terminal.ui.record_table import Column
+from terminal.ui.strategy_legs import StrategyLegsView
+from terminal.ui.symbols_edit import SymbolsEdit
+
+log = logging.getLogger("terminal.ui.strategies")
 
 STRATEGY_COMMANDS = {
     "AddStrategy", "StartStrategy", "StopStrategy", "RemoveStrategy", "EditStrategy",
@@ -51,6 +60,26 @@ ACTIVE = ("running", "warming up")
 
 def _variables(state: StrategyStateEvent) -> str:
     return ", ".join(f"{k}={v}" for k, v in state.variables.items())
+
+
+def _positions(state: StrategyStateEvent) -> str:
+    """The position, or one per symbol in the order of the Symbols column."""
+    if len(state.legs) > 1:
+        return " / ".join(f"{leg.position:g}" for leg in state.legs)
+    return f"{state.position:g}"
+
+
+def _symbols_hint(cls: Any) -> str:
+    low, high = getattr(cls, "min_symbols", 1), getattr(cls, "max_symbols", 1)
+    if high == 1:
+        return "One symbol"
+    if low == high:
+        wanted = f"{low} symbols"
+    elif high is None:
+        wanted = f"{low} or more symbols"
+    else:
+        wanted = f"{low} to {high} symbols"
+    return f"{wanted}, comma separated; the first is the primary"
 
 
 class StrategyManager(QWidget):
@@ -72,8 +101,8 @@ class StrategyManager(QWidget):
         self.class_box.addItems(strategies)
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("instance name")
-        self.symbol_box = QComboBox()
-        self.symbol_box.addItems(symbols)
+        self.symbols_edit = SymbolsEdit(symbols)
+        self.symbols_label = QLabel("Symbol")
         self.broker_box = QComboBox()
         self.broker_box.addItems(brokers)
         self.warmup = QSpinBox()
@@ -92,9 +121,9 @@ class StrategyManager(QWidget):
             [
                 Column("Instance", lambda s: s.instance),
                 Column("Strategy", lambda s: s.strategy),
-                Column("Symbol", lambda s: s.symbol),
+                Column("Symbols", lambda s: ", ".join(s.symbols)),
                 Column("State", lambda s: s.state),
-                Column("Position", lambda s: f"{s.position:g}", numeric=True),
+                Column("Position", _positions, numeric=True, sort_key=lambda s: s.position),
                 Column("P&L", lambda s: f"{s.pnl:,.2f}", numeric=True),
                 Column("Orders", lambda s: f"{s.orders} ({s.working} working)", numeric=True),
                 Column("Variables", _variables),
@@ -102,6 +131,7 @@ class StrategyManager(QWidget):
             ],
             key=lambda s: s.instance,
         )
+        self.legs = StrategyLegsView()
         self.log_view = QPlainTextEdit()
         self.log_view.setReadOnly(True)
         self.log_view.setMaximumBlockCount(500)
@@ -110,7 +140,7 @@ class StrategyManager(QWidget):
         self.class_box.currentTextChanged.connect(self._on_class)
         self._on_class(self.class_box.currentText())
         self.instances.table.selectionModel().currentRowChanged.connect(
-            lambda *_: self._refresh_log()
+            lambda *_: self._refresh_selected()
         )
         bridge.strategies_changed.connect(self._on_states)
         bridge.command_rejected.connect(self._on_rejected)
@@ -120,7 +150,7 @@ class StrategyManager(QWidget):
         form = QFormLayout()
         form.addRow("Strategy", self.class_box)
         form.addRow("Name", self.name_edit)
-        form.addRow("Symbol", self.symbol_box)
+        form.addRow(self.symbols_label, self.symbols_edit)
         form.addRow("Broker", self.broker_box)
         form.addRow("Warm-up bars", self.warmup)
         form.addRow("", self.auto_start)
@@ -147,9 +177,23 @@ class StrategyManager(QWidget):
                 buttons.addWidget(button)
             layout.addLayout(buttons)
         layout.addWidget(self.message)
-        layout.addWidget(self.instances, 2)
-        layout.addWidget(QLabel("Log (selected)"))
-        layout.addWidget(self.log_view, 1)
+        # A splitter with minimum heights: in a short dock the panel scrolls rather than
+        # squeezing the tables to a row each.
+        lower = QSplitter(Qt.Orientation.Vertical)
+        lower.setChildrenCollapsible(False)
+        self.instances.setMinimumHeight(150)
+        lower.addWidget(self.instances)
+        lower.addWidget(self.legs)
+        log_box = QWidget()
+        log_layout = QVBoxLayout(log_box)
+        log_layout.setContentsMargins(0, 4, 0, 0)
+        log_layout.addWidget(QLabel("Log (selected)"))
+        log_layout.addWidget(self.log_view)
+        self.log_view.setMinimumHeight(90)
+        lower.addWidget(log_box)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(2, 2)
+        layout.addWidget(lower, 1)
 
     def _button(self, text: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)
@@ -164,11 +208,28 @@ class StrategyManager(QWidget):
         self.params_form.deleteLater()
         self.params_form = ParamsForm(params_type)
         self._params_holder.addWidget(self.params_form)
+        hint = _symbols_hint(cls)
+        several = getattr(cls, "max_symbols", 1) != 1
+        self.symbols_label.setText("Symbols" if several else "Symbol")
+        self.symbols_edit.setToolTip(hint)
+        self.symbols_label.setToolTip(hint)
+
+    def _strategy_class(self) -> Any:
+        name = self.class_box.currentText()
+        return self._bridge.engine.registry.get(PluginKind.STRATEGY, name) if name else None
+
+    def _refuse(self, problem: str) -> None:
+        self.message.setText(problem)
+        log.warning("strategy form: %s", problem)
 
     def add(self) -> None:
-        problem = self.params_form.check()
+        problem = self.params_form.check() or self.symbols_edit.problem()
+        symbols = self.symbols_edit.symbols()
+        check = getattr(self._strategy_class(), "symbols_problem", None)
+        if not problem and check is not None and check(symbols):
+            problem = f"Symbols: {check(symbols)}"
         if problem:
-            self.message.setText(problem)
+            self._refuse(problem)
             return
         name = self.name_edit.text().strip() or (
             f"{self.class_box.currentText()}-{self.instances.model.rowCount() + 1}"
@@ -178,11 +239,12 @@ class StrategyManager(QWidget):
             AddStrategy(
                 name,
                 self.class_box.currentText(),
-                self.symbol_box.currentText(),
+                symbols[0],
                 self.broker_box.currentText(),
                 self.params_form.values(),
                 self.warmup.value(),
                 self.auto_start.isChecked(),
+                symbols=symbols if len(symbols) > 1 else [],
             )
         )
 
@@ -195,6 +257,7 @@ class StrategyManager(QWidget):
             self.message.setText(f"Stop {state.instance} before editing it")
             return
         self.class_box.setCurrentText(state.strategy)
+        self.symbols_edit.setText(", ".join(state.symbols))
         self.params_form.set_values(dict(state.params))
         self.warmup.setValue(state.warmup)
         self.name_edit.setText(state.instance)
@@ -206,7 +269,7 @@ class StrategyManager(QWidget):
             return
         problem = self.params_form.check()
         if problem:
-            self.message.setText(problem)
+            self._refuse(problem)
             return
         self._bridge.send(
             EditStrategy(self.editing, self.params_form.values(), self.warmup.value())
@@ -216,7 +279,7 @@ class StrategyManager(QWidget):
 
     def _set_editing(self, name: str | None) -> None:
         self.editing = name
-        for widget in (self.class_box, self.name_edit, self.symbol_box, self.broker_box):
+        for widget in (self.class_box, self.name_edit, self.symbols_edit, self.broker_box):
             widget.setEnabled(name is None)
         self.add_button.setEnabled(name is None)
         self.save_button.setEnabled(name is not None)
@@ -272,13 +335,17 @@ class StrategyManager(QWidget):
                     f"Strategy {state.instance} stopped by an error: {state.detail} (its log "
                     f"has the traceback)"
                 )
-        self._refresh_log()
+        self._refresh_selected()
 
     def _on_refresh(self) -> None:
         self._refreshes += 1
         if self._refreshes % SNAPSHOT_EVERY == 0 and self.instances.model.rowCount():
             self.instances.model.upsert(self._bridge.engine.strategies.snapshots())
-            self._refresh_log()
+            self._refresh_selected()
+
+    def _refresh_selected(self) -> None:
+        self.legs.show_state(self._selected())
+        self._refresh_log()
 
     def _refresh_log(self) -> None:
         state = self._selected()

@@ -304,3 +304,30 @@ def test_reload_gives_stopped_instances_the_new_code(tmp_path: Path) -> None:
         return orders
 
     assert run(scenario()) == [("buy", "version 1"), ("sell", "version 2")]
+
+
+def test_an_edited_instance_warms_up_again_on_its_next_start() -> None:
+    """The edit gives it a new strategy object with no bars: the seam must not hold back the
+    history its old object had already seen."""
+    start = 1_700_000_000 * 1_000_000_000 // MINUTE_NS * MINUTE_NS
+
+    async def scenario() -> None:
+        clock = ManualClock(start)
+        engine = make_engine(clock=clock)
+        await engine.start()
+        for minute in range(8):
+            push(engine, 10.0, ts=start + minute * MINUTE_NS + 1)
+        clock.set(start + 7 * MINUTE_NS + 5)
+        engine.bus.publish(AddStrategy("w", "bar_buyer", TEST_SYMBOL, "paper"))
+        engine.bus.publish(StartStrategy("w"))
+        engine.bus.publish(StopStrategy("w"))
+        engine.bus.publish(EditStrategy("w", {}, warmup=3))
+        engine.bus.publish(StartStrategy("w"))
+        strategy = engine.strategies.get("w").strategy
+        assert strategy.seen == [  # type: ignore[attr-defined]
+            (start + m * MINUTE_NS, True) for m in (4, 5, 6)
+        ]
+        assert len(strategy.bars()) == 3
+        await engine.stop()
+
+    run(scenario())

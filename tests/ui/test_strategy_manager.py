@@ -61,7 +61,7 @@ def test_start_from_the_manager_and_see_orders_appear(
     manager: StrategyManager, engine: Engine, qtbot: QtBot
 ) -> None:
     manager.class_box.setCurrentText("twap")
-    manager.symbol_box.setCurrentText("ETHUSDT.BINANCE")
+    manager.symbols_edit.setText("ETHUSDT.BINANCE")
     qtbot.keyClicks(manager.name_edit, "eth-twap")
     spin(manager, "quantity").setValue(3.0)
     spin(manager, "slices").setValue(3)
@@ -149,3 +149,90 @@ def test_an_error_stops_the_instance_and_says_so(
     assert manager.message.text().startswith("Strategy boom stopped by an error: RuntimeError:")
     qtbot.waitUntil(lambda: "Traceback" in manager.log_view.toPlainText(), timeout=3000)
     assert engine.running  # the app goes on
+
+
+PAIR = ("BTCUSDT.BINANCE", "ETHUSDT.BINANCE")
+
+
+def test_symbols_are_checked_and_completed_in_the_form(
+    manager: StrategyManager, qtbot: QtBot
+) -> None:
+    manager.class_box.setCurrentText("pairs")
+    assert manager.symbols_label.text() == "Symbols"
+    assert "2 symbols" in manager.symbols_edit.toolTip()
+    manager.symbols_edit.setText("BTCUSDT.BINANCE, NOPE.X")
+    qtbot.mouseClick(manager.add_button, LEFT)
+    assert manager.message.text() == (
+        "Symbols: unknown symbol 'NOPE.X' (no feed has this instrument)"
+    )
+    manager.symbols_edit.setText("BTCUSDT.BINANCE")
+    qtbot.mouseClick(manager.add_button, LEFT)
+    assert manager.message.text() == (
+        "Symbols: strategy 'pairs' trades exactly 2 symbols, got 1 (BTCUSDT.BINANCE)"
+    )
+    manager.symbols_edit.clear()
+    manager.activateWindow()
+    manager.symbols_edit.setFocus()
+    qtbot.waitUntil(manager.symbols_edit.hasFocus, timeout=2000)
+    qtbot.keyClicks(manager.symbols_edit, "BTCUSDT.BINANCE, ethusdt")
+    popup = manager.symbols_edit.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert manager.symbols_edit.text() == "BTCUSDT.BINANCE, ETHUSDT.BINANCE"
+    assert manager.symbols_edit.problem() == ""
+    manager.class_box.setCurrentText("dual_ma")
+    assert manager.symbols_label.text() == "Symbol"
+    qtbot.mouseClick(manager.add_button, LEFT)
+    assert manager.message.text() == (
+        "Symbols: strategy 'dual_ma' trades exactly 1 symbol, got 2 "
+        "(BTCUSDT.BINANCE, ETHUSDT.BINANCE)"
+    )
+    assert manager.instances.model.rowCount() == 0
+
+
+def test_a_two_symbol_instance_added_from_the_form_trades_both_legs(
+    manager: StrategyManager, engine: Engine, qtbot: QtBot
+) -> None:
+    manager.class_box.setCurrentText("pairs")
+    manager.symbols_edit.clear()
+    qtbot.keyClicks(manager.symbols_edit, "btcusdt.binance, ETHUSDT.BINANCE")
+    qtbot.keyClicks(manager.name_edit, "pair")
+    spin(manager, "window").setValue(30)
+    spin(manager, "entry_z").setValue(0.1)  # enters on the first live tick, never exits
+    spin(manager, "exit_z").setValue(0.0)
+    spin(manager, "quantity").setValue(0.1)
+    qtbot.mouseClick(manager.add_button, LEFT)
+    assert manager.message.text() == ""
+    model = manager.instances.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
+    assert model.data(model.index(0, 2)) == ", ".join(PAIR)
+    assert engine.strategies.get("pair").symbols == PAIR
+    manager.instances.table.selectRow(0)
+    assert [leg.symbol for leg in manager.legs.model.records()] == list(PAIR)
+    qtbot.mouseClick(manager.start_button, LEFT)
+
+    def both_legs_filled() -> bool:
+        legs = model.record(0).legs
+        return len(legs) == 2 and all(leg.position != 0 for leg in legs)
+
+    qtbot.waitUntil(both_legs_filled, timeout=8000)
+    orders = [o for o in engine.order_book.all() if o.origin == "strategy:pair"]
+    assert {o.symbol for o in orders} == set(PAIR)
+    first, second = (engine.strategies.get("pair").strategy.position_of(s) for s in PAIR)
+    assert abs(first) == pytest.approx(0.1) and first * second < 0  # long one, short the other
+    qtbot.waitUntil(
+        lambda: model.data(model.index(0, 4)) == f"{first:g} / {second:g}", timeout=3000
+    )
+    qtbot.waitUntil(
+        lambda: [manager.legs.model.data(manager.legs.model.index(r, 1)) for r in range(2)]
+        == [f"{first:g}", f"{second:g}"],
+        timeout=3000,
+    )
+    assert manager.legs.title.text() == "Per symbol: pair"
+    pnl = sum(leg.pnl for leg in manager.legs.model.records())
+    assert model.record(0).pnl == pytest.approx(pnl)
+    qtbot.mouseClick(manager.stop_button, LEFT)
+    qtbot.waitUntil(lambda: model.record(0).state == "stopped", timeout=3000)
+    qtbot.mouseClick(manager.edit_button, LEFT)
+    assert manager.symbols_edit.text() == ", ".join(PAIR) and not manager.symbols_edit.isEnabled()

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from terminal.domain.market import Bar
 from terminal.engine.bars.batch import TickArrays, bars_frame, build_bars, resample_bars
@@ -78,3 +80,27 @@ def test_higher_timeframes_derive_from_lower_ones_like_building_from_ticks() -> 
         assert derived["start"].tolist() == direct["start"].tolist()
         for column in ("open", "high", "low", "close", "volume", "ticks"):
             assert np.allclose(derived[column].to_numpy(float), direct[column].to_numpy(float))
+
+
+@given(
+    batches=st.lists(
+        st.lists(st.tuples(st.integers(0, 40), st.floats(1, 100)), max_size=30), max_size=6
+    )
+)
+def test_merging_in_any_order_keeps_one_bar_per_start_the_last_merged(
+    batches: list[list[tuple[int, float]]],
+) -> None:
+    """Whatever order and overlap batches come in (feed history, files, live bars), the
+    series holds each start once, in order, with the bar merged last for it."""
+    store, expected = BarStore(), {}
+    for number, batch in enumerate(batches):
+        bars = [Bar("X", "1m", minute * MINUTE, close, close, close, close, 1.0, ticks=number)
+                for minute, close in batch]  # fmt: skip
+        for bar in bars:
+            expected[bar.start] = bar
+        if number % 2:
+            for bar in bars:
+                store.append(bar)
+        else:
+            store.extend(bars)
+    assert store.bars("X", "1m") == [expected[start] for start in sorted(expected)]

@@ -15,6 +15,7 @@ from terminal.domain.events import (
     CancelOrder,
     CommandRejected,
     KillSwitch,
+    RemoveStrategy,
     StartStrategy,
     SubmitOrder,
 )
@@ -97,8 +98,18 @@ def test_two_remote_engines_see_one_engine_and_command_it() -> None:
             first.bus.publish(StartStrategy("s1"))
             await until(lambda: any(s.instance == "s1" and s.state == "running"
                                     for s in second.strategies.instances()))  # fmt: skip
+            # A two-symbol instance: its symbol list goes over the wire, its legs come back.
+            pair = [SYMBOL, "ETHUSDT.BINANCE"]
+            first.bus.publish(AddStrategy("p1", "pairs", "", "paper", symbols=pair))
+            await until(lambda: any(s.instance == "p1" for s in second.strategies.instances()))
+            (p1,) = [s for s in second.strategies.instances() if s.instance == "p1"]
+            assert p1.symbols == pair and [leg.symbol for leg in p1.legs] == pair
+            assert engine.strategies.get("p1").symbols == tuple(pair)
+            first.bus.publish(RemoveStrategy("p1"))
+            await until(lambda: "p1" not in {i.name for i in engine.strategies.instances()})
             second.bus.publish(KillSwitch("test"))
-            await until(lambda: [s.state for s in first.strategies.instances()] == ["stopped"])
+            await until(lambda: [s.state for s in first.strategies.instances()
+                                 if s.instance == "s1"] == ["stopped"])  # fmt: skip
 
             # A refusal comes back where the command was sent from.
             rejected: list[CommandRejected] = []
