@@ -73,16 +73,10 @@ def _positions(state: StrategyStateEvent) -> str:
 
 
 def _symbols_hint(cls: Any) -> str:
-    low, high = getattr(cls, "min_symbols", 1), getattr(cls, "max_symbols", 1)
-    if high == 1:
+    if getattr(cls, "max_symbols", 1) == 1 or not hasattr(cls, "symbols_wanted"):
         return "One symbol"
-    if low == high:
-        wanted = f"{low} symbols"
-    elif high is None:
-        wanted = f"{low} or more symbols"
-    else:
-        wanted = f"{low} to {high} symbols"
-    return f"{wanted}, comma separated; the first is the primary"
+    wanted = cls.symbols_wanted()
+    return f"{wanted[0].upper()}{wanted[1:]}, comma separated; the first is the primary"
 
 
 class StrategyManager(QWidget):
