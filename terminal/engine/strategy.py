@@ -91,6 +91,17 @@ class Strategy:
         self._series = {(s, tf): BarSeries() for s in self.symbols for tf in self.timeframes}
 
     @classmethod
+    def symbols_wanted(cls) -> str:
+        """How many symbols an instance takes, in words: "exactly 1 symbol", "at least 2
+        symbols", "2 to 3 symbols"."""
+        low, high = cls.min_symbols, cls.max_symbols
+        if high == low:
+            return f"exactly {low} symbol{'s' if low != 1 else ''}"
+        if high is None:
+            return f"at least {low} symbol{'s' if low != 1 else ''}"
+        return f"{low} to {high} symbols"
+
+    @classmethod
     def symbols_problem(cls, symbols: Sequence[str]) -> str:
         """"" when this class can trade ``symbols`` (count and repeats), else why not."""
         seen: set[str] = set()
@@ -101,12 +112,7 @@ class Strategy:
         count, low, high = len(symbols), cls.min_symbols, cls.max_symbols
         if low <= count and (high is None or count <= high):
             return ""
-        if high == low:
-            wanted = f"exactly {low} symbol{'s' if low != 1 else ''}"
-        elif high is None:
-            wanted = f"at least {low} symbol{'s' if low != 1 else ''}"
-        else:
-            wanted = f"{low} to {high} symbols"
+        wanted = cls.symbols_wanted()
         given = ", ".join(symbols) or "none"
         name = getattr(cls, "plugin_name", cls.__name__)
         return f"strategy '{name}' trades {wanted}, got {count} ({given})"

@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
             ("chart", "Chart", self.chart),
             ("ticket", "Order ticket", _scrollable(self.ticket)),
             ("depth", "Depth", self.depth_panel),
-            ("strategies", "Strategies", _scrollable(self.strategy_manager)),
+            ("strategies", "Strategies", self.strategy_manager),
             ("orders", "Orders", self.orders),
             ("trades", "Trades", self.trades),
             ("positions", "Positions", self.positions),
@@ -164,11 +164,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(left, d["market_watch"])
         self.addDockWidget(right, d["chart"])
         self.splitDockWidget(d["chart"], d["ticket"], Qt.Orientation.Horizontal)
-        self.tabifyDockWidget(d["ticket"], d["strategies"])
         self.tabifyDockWidget(d["ticket"], d["depth"])
         d["ticket"].raise_()
         self.addDockWidget(bottom, d["orders"])
-        for key in ("trades", "positions", "account", "log", "health"):
+        for key in ("trades", "positions", "account", "strategies", "log", "health"):
             self.tabifyDockWidget(d["orders"], d[key])
         d["orders"].raise_()
         self._size_docks()

@@ -4,7 +4,8 @@ The parameter form is generated from the chosen strategy's ``Params`` struct and
 before anything is sent, as are the symbols (one, or several for a multi-symbol strategy,
 the primary first); the engine validates again and a refusal is shown here. The table shows
 each instance's state, position, P&L, orders and chosen variables; below it, the selected
-instance's position, last price and P&L per symbol, and its log.
+instance's position, last price and P&L per symbol, and its log. The form sits on the left,
+the instances on the right: the dock lives in the wide bottom area.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -70,16 +73,10 @@ def _positions(state: StrategyStateEvent) -> str:
 
 
 def _symbols_hint(cls: Any) -> str:
-    low, high = getattr(cls, "min_symbols", 1), getattr(cls, "max_symbols", 1)
-    if high == 1:
+    if getattr(cls, "max_symbols", 1) == 1 or not hasattr(cls, "symbols_wanted"):
         return "One symbol"
-    if low == high:
-        wanted = f"{low} symbols"
-    elif high is None:
-        wanted = f"{low} or more symbols"
-    else:
-        wanted = f"{low} to {high} symbols"
-    return f"{wanted}, comma separated; the first is the primary"
+    wanted = cls.symbols_wanted()
+    return f"{wanted[0].upper()}{wanted[1:]}, comma separated; the first is the primary"
 
 
 class StrategyManager(QWidget):
@@ -147,16 +144,8 @@ class StrategyManager(QWidget):
         bridge.refreshed.connect(self._on_refresh)
 
     def _build_layout(self) -> None:
-        form = QFormLayout()
-        form.addRow("Strategy", self.class_box)
-        form.addRow("Name", self.name_edit)
-        form.addRow(self.symbols_label, self.symbols_edit)
-        form.addRow("Broker", self.broker_box)
-        form.addRow("Warm-up bars", self.warmup)
-        form.addRow("", self.auto_start)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(self._params_holder)
+        """The form on the left (it scrolls on its own); the instances take the rest, with
+        the selected one's symbols and log below: the table is what is watched."""
         self.add_button = self._button("Add", self.add)
         self.save_button = self._button("Save edit", self.save_edit)
         self.save_button.setEnabled(False)
@@ -167,33 +156,69 @@ class StrategyManager(QWidget):
         self.remove_button = self._button("Remove", self.remove_selected)
         self.start_all_button = self._button("Start all", self.start_all)
         self.stop_all_button = self._button("Stop all", self.stop_all)
-        for row in (
-            (self.add_button, self.save_button, self.reload_button),
-            (self.start_button, self.stop_button, self.edit_button, self.remove_button),
-            (self.start_all_button, self.stop_all_button),
-        ):
-            buttons = QHBoxLayout()
-            for button in row:
-                buttons.addWidget(button)
-            layout.addLayout(buttons)
-        layout.addWidget(self.message)
-        # A splitter with minimum heights: in a short dock the panel scrolls rather than
-        # squeezing the tables to a row each.
-        lower = QSplitter(Qt.Orientation.Vertical)
-        lower.setChildrenCollapsible(False)
-        self.instances.setMinimumHeight(150)
-        lower.addWidget(self.instances)
-        lower.addWidget(self.legs)
+
+        form = QFormLayout()
+        form.addRow("Strategy", self.class_box)
+        form.addRow("Name", self.name_edit)
+        form.addRow(self.symbols_label, self.symbols_edit)
+        form.addRow("Broker", self.broker_box)
+        form.addRow("Warm-up bars", self.warmup)
+        form.addRow("", self.auto_start)
+        form_panel = QWidget()
+        form_layout = QVBoxLayout(form_panel)
+        form_layout.setContentsMargins(0, 0, 4, 0)
+        form_layout.addLayout(form)
+        form_layout.addLayout(self._params_holder)
+        form_layout.addLayout(_row(self.add_button, self.save_button, self.reload_button))
+        form_layout.addWidget(self.message)
+        form_layout.addStretch(1)
+        form_scroll = QScrollArea()
+        form_scroll.setObjectName("panelScroll")  # the theme's panel background
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        form_scroll.setWidget(form_panel)
+        form_scroll.setMinimumWidth(300)
+
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
-        log_layout.setContentsMargins(0, 4, 0, 0)
+        log_layout.setContentsMargins(0, 0, 0, 0)
         log_layout.addWidget(QLabel("Log (selected)"))
         log_layout.addWidget(self.log_view)
-        self.log_view.setMinimumHeight(90)
-        lower.addWidget(log_box)
+        details = QSplitter(Qt.Orientation.Horizontal)
+        details.setChildrenCollapsible(False)
+        details.addWidget(self.legs)
+        details.addWidget(log_box)
+        details.setStretchFactor(1, 1)
+        details.setSizes([420, 600])
+        lower = QSplitter(Qt.Orientation.Vertical)
+        lower.setChildrenCollapsible(False)
+        self.instances.setMinimumHeight(110)
+        self.log_view.setMinimumHeight(60)
+        lower.addWidget(self.instances)
+        lower.addWidget(details)
         lower.setStretchFactor(0, 3)
-        lower.setStretchFactor(2, 2)
-        layout.addWidget(lower, 1)
+        lower.setStretchFactor(1, 2)
+        instances_panel = QWidget()
+        instances_layout = QVBoxLayout(instances_panel)
+        instances_layout.setContentsMargins(4, 0, 0, 0)
+        actions = _row(self.start_button, self.stop_button, self.edit_button,
+                       self.remove_button)  # fmt: skip
+        actions.addStretch(1)
+        actions.addWidget(self.start_all_button)
+        actions.addWidget(self.stop_all_button)
+        instances_layout.addLayout(actions)
+        instances_layout.addWidget(lower, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.addWidget(form_scroll)
+        split.addWidget(instances_panel)
+        split.setStretchFactor(1, 1)
+        split.setSizes([340, 1000])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split)
 
     def _button(self, text: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)
@@ -367,3 +392,10 @@ class StrategyManager(QWidget):
     def _on_rejected(self, rejected: CommandRejected) -> None:
         if rejected.command in STRATEGY_COMMANDS:
             self.message.setText(rejected.reason)
+
+
+def _row(*buttons: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    return row
