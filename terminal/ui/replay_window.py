@@ -15,14 +15,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractSpinBox,
-    QBoxLayout,
-    QComboBox,
     QFileDialog,
-    QFormLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QToolBar,
 )
@@ -40,7 +34,6 @@ from terminal.ui.dialogs import inform, warn
 from terminal.ui.heartbeat import freeze_startup_heap
 from terminal.ui.main_window import MainWindow
 from terminal.ui.replay_controls import ReplayControls
-from terminal.ui.strategy_manager import StrategyManager
 
 log = logging.getLogger("terminal.ui")
 
@@ -93,12 +86,14 @@ class ReplaySession(QObject):
         window.ticket.setEnabled(False)
         window.ticket.setToolTip(f"The order ticket is {off}")
         window.docks["ticket"].setWindowTitle("Order ticket (off in a replay)")
-        window.docks["strategies"].raise_()  # what a replay is about
+        window.docks["depth"].raise_()  # the ticket is off; the depth follows the journal
         window.orders.cancel_all_button.hide()
         self.bridge.command_rejected.connect(
             lambda rejected: window.statusBar().showMessage(rejected.reason, 10_000)
         )
-        _show_instances_only(window.strategy_manager)
+        window.strategy_manager.watch_only(
+            "Replay: the strategies follow the journal's commands."
+        )
         window.restore_layout()  # again, now that the replay toolbar exists
 
     async def start(self) -> None:
@@ -135,27 +130,6 @@ class ReplaySession(QObject):
         self.window.deleteLater()
         _open_sessions.discard(self)
         self.closed.emit()
-
-
-def _show_instances_only(manager: StrategyManager) -> None:
-    """The strategy manager without its form and buttons: in a replay the strategies follow
-    the journal's commands (the engine refuses any other)."""
-    inputs = QAbstractButton | QComboBox | QLineEdit | QAbstractSpinBox
-    for form in manager.findChildren(QFormLayout):
-        for row in range(form.rowCount()):
-            for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole):
-                item = form.itemAt(row, role)
-                widget = item.widget() if item is not None else None
-                if widget is not None:
-                    widget.hide()
-    for child in manager.children():
-        if isinstance(child, inputs) or child is manager.params_form:
-            child.hide()
-    note = QLabel("Replay: the strategies follow the journal's commands.", manager)
-    note.setObjectName("replayStrategiesNote")
-    layout = manager.layout()
-    if isinstance(layout, QBoxLayout):
-        layout.insertWidget(0, note)
 
 
 async def read_journal_in_background(path: Path) -> LoadedJournal:

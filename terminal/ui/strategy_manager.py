@@ -207,6 +207,7 @@ class StrategyManager(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.start_all_button)
         actions.addWidget(self.stop_all_button)
+        self._actions, self._form_scroll = actions, form_scroll
         instances_layout.addLayout(actions)
         instances_layout.addWidget(lower, 1)
 
@@ -219,6 +220,15 @@ class StrategyManager(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)
+
+    def watch_only(self, note: str) -> None:
+        """Instances, symbols and logs without the form and command buttons, and ``note``
+        saying why (a replay, whose strategies follow its journal)."""
+        self._form_scroll.hide()
+        buttons = (self.start_button, self.stop_button, self.edit_button, self.remove_button)
+        for button in (*buttons, self.start_all_button, self.stop_all_button):
+            button.hide()
+        self._actions.insertWidget(0, QLabel(note))
 
     def _button(self, text: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)

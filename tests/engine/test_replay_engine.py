@@ -148,7 +148,8 @@ def test_bad_journals_are_named_with_what_is_wrong(
         load_journal(notes)
     newer = tmp_path / "newer.tjnl"
     newer.write_bytes(b"TJNL\x09\x00" + data[6:])
-    with pytest.raises(j.JournalError, match=r"newer\.tjnl is journal format version 9; this reads 1 and 2"):
+    unreadable = r"newer\.tjnl is journal format version 9; this reads 1 and 2"
+    with pytest.raises(j.JournalError, match=unreadable):
         load_journal(newer)
     damaged = tmp_path / "damaged.tjnl"
     damaged.write_bytes(data[:6] + b"\x03\x00\x00\x00\xc1\xc1\xc1" + data[6:])

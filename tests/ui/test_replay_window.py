@@ -163,8 +163,10 @@ def test_commands_in_a_replay_are_refused_and_the_ticket_is_off(
     session = open_session(journal, config, run_async, paused=True)
     shown = session.window
     assert not shown.ticket.isEnabled() and not shown.kill_action.isEnabled()
-    assert shown.strategy_manager.add_button.isHidden()
-    assert not shown.strategy_manager.instances.isHidden()
+    manager = shown.strategy_manager
+    assert not manager.add_button.isVisibleTo(manager)
+    assert not manager.start_button.isVisibleTo(manager)
+    assert manager.instances.isVisibleTo(manager) and manager.log_view.isVisibleTo(manager)
     request = OrderRequest("paper", TWAP_SYMBOL, Side.BUY, 1.0)
     session.bridge.send(SubmitOrder("by-hand", request))
     qtbot.waitUntil(lambda: "is a replay of" in shown.statusBar().currentMessage(),
