@@ -1,6 +1,6 @@
 """Feed benchmarks: vendor quote parsing, and spot server → ZeroMQ feed over tcp on localhost.
 
-    .venv/bin/python tests/benchmarks/bench_feed.py [--rounds 7]
+    .venv/bin/python -m tests.benchmarks.bench_feed [--rounds 7] [--only parse|zmq]
 
 Prints RESULT feed.parse_lines_per_s (Sina; QQ alongside), feed.zmq_ticks_per_s (end to end
 into the receiving engine's bar builder, publisher in another process) and feed.zmq_p99_ms
@@ -200,6 +200,7 @@ def main() -> None:
     parser.add_argument("--latency-rounds", type=int, default=5)
     parser.add_argument("--raw-publisher", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--rate", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=("parse", "zmq"), help="run one part")
     args = parser.parse_args()
     if args.raw_publisher:
         raw_publisher(args.raw_publisher, args.rate)
@@ -207,6 +208,13 @@ def main() -> None:
     if args.publisher:
         asyncio.run(publisher(args.publisher, args.rate))
         return
+    if args.only != "zmq":
+        parse_part(args)
+    if args.only != "parse":
+        zmq_part(args)
+
+
+def parse_part(args: argparse.Namespace) -> None:
     sina = "".join(sina_line(f"sz{i:06d}", sina_payload()) for i in range(LINES))
     qq = "".join(qq_line(f"sh{i:06d}", qq_payload(code=f"{i:06d}")) for i in range(LINES))
     figures = {
@@ -221,6 +229,9 @@ def main() -> None:
               f" cold (fresh parser) {cold_cpu:,.0f} CPU, {cold_wall:,.0f} wall; target 200,000",
               flush=True)  # fmt: skip
     print(f"REFERENCE {anchor()}", flush=True)
+
+
+def zmq_part(args: argparse.Namespace) -> None:
     rates = [asyncio.run(receive(args.ticks, 0.0))[0] for _ in range(3)]
     print(f"RESULT feed.zmq_ticks_per_s = {statistics.median(rates):,.0f} ticks/s  # "
           f"{args.ticks:,} ticks, 50 symbols, publisher in another process, median of 3 "
