@@ -51,6 +51,7 @@ from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
 from terminal.engine.store import TradingStore
 from terminal.engine.strategies import StrategyRunner
 from terminal.engine.strategy_reload import open_run_journal, reload_strategy_class
+from terminal.engine.tasks import TrackedTasks
 
 log = logging.getLogger("terminal.engine")
 
@@ -90,7 +91,7 @@ class Engine:
         self.broker_status: dict[str, FeedStatus] = {}
         self.tick_count = 0
         self.running = False
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TrackedTasks(log)
         self.live_since_ns = 0
         self._last_snapshot: dict[str, int] = {}
         self.store = (
@@ -221,12 +222,7 @@ class Engine:
         for name, broker in list(self.brokers.items()):
             await self._stop_plugin(PluginKind.BROKER, name, broker)
         self.bars.save()
-        tasks = [task for task in self._tasks if not task.done()]
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.clear()
+        await self._tasks.cancel_all()
         if self.store is not None:
             self.store.close()
         log.info("engine stopped")
@@ -241,22 +237,11 @@ class Engine:
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """Run ``coro`` as a task the engine tracks, logs if it fails, and cancels on stop."""
-        task = asyncio.get_running_loop().create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            log.error(
-                "task %s failed: %s: %s", task.get_name(), type(exc).__name__, exc, exc_info=exc
-            )
+        return self._tasks.spawn(coro, name)
 
     @property
     def tasks(self) -> set[asyncio.Task[Any]]:
-        return set(self._tasks)
+        return self._tasks.running
 
     async def _start_plugin(self, kind: PluginKind, spec: PluginInstance) -> None:
         cls = self.registry.get(kind, spec.plugin)

@@ -61,6 +61,7 @@ from terminal.engine.replay import PlacedOrder, ReplayHost, ReplayResult, apply_
 from terminal.engine.replay_player import ReplayPlayer, WallClock
 from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
 from terminal.engine.strategies import StrategyRunner
+from terminal.engine.tasks import TrackedTasks
 from terminal.engine.view import RegistryView
 
 log = logging.getLogger("terminal.replay")
@@ -191,7 +192,7 @@ class ReplayEngine:
         """Index of the first order that differs from the one placed live, once seen."""
         self.result: ReplayResult | None = None
         self._checked = 0
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TrackedTasks(log, "replay: ", lambda: log_context(replay=self.log_tag))
         self._seed_chart_history(records)
         self.player = ReplayPlayer(records, self.apply, speed=speed, paused=paused, wall=wall)
         self.player.on_finished.append(self._on_finished)
@@ -208,27 +209,10 @@ class ReplayEngine:
             )
 
     async def stop(self) -> None:
-        tasks = [task for task in self._tasks if not task.done()]
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.clear()
+        await self._tasks.cancel_all()
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro, name=f"replay: {name}")
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            with log_context(replay=self.log_tag):
-                log.error(
-                    "%s failed: %s: %s", task.get_name(), type(exc).__name__, exc, exc_info=exc
-                )
+        return self._tasks.spawn(coro, name)
 
     # ---- playing -------------------------------------------------------------------------
     def apply(self, record: j.Record) -> None:

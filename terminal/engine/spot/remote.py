@@ -13,7 +13,6 @@ for the whole session again.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Coroutine
@@ -48,6 +47,7 @@ from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
 from terminal.engine.spot import schema
 from terminal.engine.spot.subscriber import SpotSubscriber, ZmqFeedOptions, request_reply
 from terminal.engine.strategy_instance import LogLine
+from terminal.engine.tasks import TrackedTasks
 
 log = logging.getLogger("terminal.remote")
 
@@ -164,7 +164,7 @@ class RemoteEngine:
                                keep=config.engine.bar_history)  # fmt: skip
         self.name = f"engine {self.options.pub}"
         self._zmq = zmq.asyncio.Context.instance()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TrackedTasks(log, "remote: ")
         self._outbox: asyncio.Queue[object] = asyncio.Queue()
         self._sender: asyncio.Task[None] | None = None
         self._feed = SpotSubscriber(self.name, _Context(self), self.options)
@@ -187,19 +187,11 @@ class RemoteEngine:
 
     async def stop(self) -> None:
         await self._feed.stop()
-        tasks = [task for task in self._tasks if not task.done()]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._tasks.cancel_all()
         self.conflator.flush()
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro, name=f"remote: {name}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self._tasks.spawn(coro, name)
 
     def _resync_soon(self) -> None:
         self.spawn(self.resync(), "resync")
