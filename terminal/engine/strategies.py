@@ -45,6 +45,7 @@ from terminal.engine.strategy_host import (
 from terminal.engine.strategy_instance import (
     ACTIVE,
     ERROR,
+    REMOVED,
     RUNNING,
     STOPPED,
     WARMING_UP,
@@ -243,10 +244,11 @@ class StrategyRunner:
 
     def remove(self, name: str) -> None:
         self.stop(name)
-        del self._instances[name]
+        last = msgspec.structs.replace(self._instances.pop(name).snapshot(), state=REMOVED)
         self._record(j.RemoveRec(self._now(), name))
         if self.store is not None:
             self.store.delete(name)
+        self._host.bus.publish(last)
 
     def reload(self, strategy_name: str, cls: type[Any]) -> list[str]:
         """Give stopped instances of ``strategy_name`` the new class; returns their names."""

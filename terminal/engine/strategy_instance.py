@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from terminal.engine.strategies import StrategyRunner
 
 STOPPED, WARMING_UP, RUNNING, ERROR = "stopped", "warming up", "running", "error"
+REMOVED = "removed"
+"""The last state an instance publishes: every GUI (local or attached) drops its row."""
 ACTIVE = (WARMING_UP, RUNNING)
 LOG_LINES = 500
 

@@ -44,6 +44,7 @@ from terminal.domain.events import (
     StrategyStateEvent,
 )
 from terminal.engine.feed import NoOptions
+from terminal.engine.strategy_instance import REMOVED
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.monitors import Monitor
 from terminal.ui.params_form import ParamsForm
@@ -361,6 +362,11 @@ class StrategyManager(QWidget):
         return state
 
     def _on_states(self, states: list[StrategyStateEvent]) -> None:
+        removed = {state.instance for state in states if state.state == REMOVED}
+        if removed:  # by this window or another one attached to the engine
+            kept = [s for s in self.instances.model.records() if s.instance not in removed]
+            self.instances.model.replace_all(kept)
+            states = [state for state in states if state.state != REMOVED]
         self.instances.model.upsert(states)
         if self.instances.table.currentIndex().row() < 0 and self.instances.model.rowCount():
             self.instances.table.selectRow(0)

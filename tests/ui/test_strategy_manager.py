@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from terminal.domain.enums import PluginKind
+from terminal.domain.events import AddStrategy, RemoveStrategy
 from terminal.domain.market import Tick
 from terminal.engine.engine import Engine
 from terminal.engine.strategy import Strategy
@@ -87,6 +88,17 @@ def test_start_from_the_manager_and_see_orders_appear(
     assert model.rowCount() == 0
     with pytest.raises(KeyError):
         engine.strategies.get("eth-twap")
+
+
+def test_an_instance_removed_elsewhere_leaves_the_table(
+    manager: StrategyManager, engine: Engine, qtbot: QtBot
+) -> None:
+    """Removed from another window attached to the same engine: this one drops the row."""
+    engine.bus.publish(AddStrategy("elsewhere", "sma_cross", "ETHUSDT.BINANCE", "paper"))
+    model = manager.instances.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
+    engine.bus.publish(RemoveStrategy("elsewhere"))
+    qtbot.waitUntil(lambda: model.rowCount() == 0, timeout=3000)
 
 
 def test_bad_parameters_are_explained_before_sending(

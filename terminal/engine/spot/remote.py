@@ -46,7 +46,7 @@ from terminal.engine.plugins import PluginRegistry
 from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
 from terminal.engine.spot import schema
 from terminal.engine.spot.subscriber import SpotSubscriber, ZmqFeedOptions, request_reply
-from terminal.engine.strategy_instance import LogLine
+from terminal.engine.strategy_instance import REMOVED, LogLine
 from terminal.engine.tasks import TrackedTasks
 
 log = logging.getLogger("terminal.remote")
@@ -105,7 +105,13 @@ class RemoteStrategyLog:
 class RemoteStrategies:
     def __init__(self, bus: EventBus) -> None:
         self.states: dict[str, StrategyStateEvent] = {}
-        bus.subscribe(StrategyStateEvent, lambda e: self.states.__setitem__(e.instance, e))
+        bus.subscribe(StrategyStateEvent, self._on_state)
+
+    def _on_state(self, event: StrategyStateEvent) -> None:
+        if event.state == REMOVED:
+            self.states.pop(event.instance, None)
+        else:
+            self.states[event.instance] = event
 
     def instances(self) -> list[StrategyStateEvent]:
         return list(self.states.values())

@@ -107,6 +107,9 @@ def test_two_remote_engines_see_one_engine_and_command_it() -> None:
             assert engine.strategies.get("p1").symbols == tuple(pair)
             first.bus.publish(RemoveStrategy("p1"))
             await until(lambda: "p1" not in {i.name for i in engine.strategies.instances()})
+            for remote in (first, second):  # every attached GUI drops it too
+                await until(lambda r=remote: "p1" not in {s.instance
+                                                          for s in r.strategies.instances()})
             second.bus.publish(KillSwitch("test"))
             await until(lambda: [s.state for s in first.strategies.instances()
                                  if s.instance == "s1"] == ["stopped"])  # fmt: skip
