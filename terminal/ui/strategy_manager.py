@@ -342,10 +342,9 @@ class StrategyManager(QWidget):
     def remove_selected(self) -> None:
         state = self._selected()
         if state is not None:
+            # The row goes when the engine says the instance is removed (as in every other
+            # window): a refused or undelivered removal leaves it where it is.
             self._bridge.send(RemoveStrategy(state.instance))
-            self.instances.model.replace_all(
-                [s for s in self.instances.model.records() if s.instance != state.instance]
-            )
 
     def _for_selected(self, command: type[StartStrategy] | type[StopStrategy]) -> None:
         state = self._selected()

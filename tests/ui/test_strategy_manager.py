@@ -85,7 +85,7 @@ def test_start_from_the_manager_and_see_orders_appear(
     qtbot.mouseClick(manager.stop_button, LEFT)
     qtbot.waitUntil(lambda: model.record(0).state == "stopped", timeout=3000)
     qtbot.mouseClick(manager.remove_button, LEFT)
-    assert model.rowCount() == 0
+    qtbot.waitUntil(lambda: model.rowCount() == 0, timeout=3000)
     with pytest.raises(KeyError):
         engine.strategies.get("eth-twap")
 
