@@ -2,13 +2,16 @@
 # Set-up and entry point used by the README's two commands and by CI:
 #   bash .ci/setup.sh run  [terminal args…]   installs what is missing, opens the terminal
 #   bash .ci/setup.sh test [pytest args…]     installs what is missing, runs ruff, mypy, pytest
-# It checks Qt's system libraries (installing them with apt when it can), creates or refreshes
-# .venv from pyproject.toml (re-installing only when pyproject.toml changed).
+# It checks Qt's system libraries and a C compiler (installing them with apt when it can),
+# creates or refreshes .venv from pyproject.toml (re-installing, which also recompiles the
+# quote cutter, only when pyproject.toml, setup.py or the cutter's source changed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Qt's runtime libraries, a font with Chinese glyphs (instrument names), and a C compiler
+# for the compiled quote cutter (terminal/engine/quotes/_cut.pyx).
 SYSTEM_PACKAGES=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3
-                 fonts-wqy-microhei)
+                 fonts-wqy-microhei gcc libc6-dev)
 
 check_system_packages() {
     if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -44,7 +47,9 @@ ensure_venv() {
         exit 1
     fi
     [ -x .venv/bin/python ] || "$python" -m venv .venv
-    local stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+    local stamp
+    stamp=".venv/.installed-$(cat pyproject.toml setup.py terminal/engine/quotes/_cut.pyx \
+        | sha256sum | cut -c1-16)"
     if [ ! -f "$stamp" ]; then
         echo "setup: installing Python packages into .venv (first run takes a minute)"
         .venv/bin/python -m pip install -q --upgrade pip

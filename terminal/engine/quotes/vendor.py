@@ -9,19 +9,28 @@ QQ answers ``v_sh600000="market~NAME~code~last~prev_close~open~volume~outer~inne
 b1 lots~…~a5 lots~trades~YYYYMMDDHHMMSS~change~change%~high~low~last/volume/turnover~…";``
 with volumes and sizes in lots of 100 shares.
 
-Speed matters (a full-market answer is ~5,000 lines every few seconds), so a parser first
-cuts every line with string searches, skips payloads identical to the previous answer's,
-then converts the numbers of all remaining lines in one C call (msgspec's JSON decoder),
-falling back to line by line only to name what is wrong in a malformed line. Empty answers
-(``var hq_str_sz160923="";``), instruments with no trade today (suspended, or before the
-open) and malformed lines are counted, never raised.
+Speed matters (a full-market answer is ~5,000 lines every few seconds), so there are two
+paths, which give the same ticks (tests/engine/quotes/test_compiled_cut.py checks that on
+generated and damaged answers):
+
+- compiled (``_cut.pyx``, built at install): one pass over the whole answer cuts every line
+  and converts its numbers into an array of doubles, then ticks are built from that array,
+  with no Python step per field; it gives up (returns None) on any line that is not exactly
+  as expected, and the answer then takes
+- the pure-Python path: cut every line with string searches, skip payloads identical to the
+  previous answer's, convert the numbers of all remaining lines in one C call (msgspec's
+  JSON decoder), and go line by line only to name what is wrong in a malformed line.
+
+Empty answers (``var hq_str_sz160923="";``), instruments with no trade today (suspended, or
+before the open) and malformed lines are counted, never raised.
 """
 
 from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +41,11 @@ from typing import ClassVar, TypeVar
 import msgspec
 
 from terminal.domain.market import Tick
+
+try:  # the compiled cutter, built by setup.py; without it the pure-Python path does it all
+    from terminal.engine.quotes import _cut as compiled
+except ImportError:  # pragma: no cover - a build without a C compiler
+    compiled = None  # type: ignore[assignment]
 
 SHANGHAI_UTC_OFFSET_S = 8 * 3600  # China Standard Time has no daylight saving
 LOT = 100.0  # QQ reports volumes and sizes in lots of 100 shares
@@ -55,6 +69,9 @@ _EMPTY_FIELD = re.compile("~~")
 
 _rows = msgspec.json.Decoder(list[tuple[float, ...]])
 Row = tuple[float, ...]
+Columns = tuple[list[str], list[str], list[str], list[str], "array[float]"]
+"""What the compiled cutter returns: codes, payloads, names, time stamps and numbers."""
+Cutter = Callable[[str], Columns | None]
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -147,14 +164,29 @@ class VendorParser:
     """What separates the numbers in the text :meth:`_cut_all` returns."""
     number_names: ClassVar[tuple[str, ...]] = ()
     number_fields: ClassVar[tuple[int, ...]] = ()
+    tick_layout: ClassVar[tuple[int, ...]] = ()
+    """Where the compiled tick builder finds a tick's fields among a row's numbers: last,
+    volume, turnover, open, high, low, previous close, then the first level's bid price,
+    bid size, ask price and ask size (each next level two numbers further on)."""
 
-    def __init__(self) -> None:
+    def __init__(self, use_compiled: bool = True) -> None:
+        """``use_compiled``: cut with the compiled cutter when it is built (tests turn it
+        off to check that the pure-Python path gives the same ticks)."""
         self.previous: dict[str, str] = {}
         self._symbols: dict[str, str] = {}
         self._stamps: dict[str, int] = {}
         self._line = re.compile(
             "^" + re.escape(self.prefix) + r'(\w+)="(.*)";[ \t\r]*$', re.MULTILINE
         )
+        self._compiled_cut = self._compiled() if use_compiled and compiled is not None else None
+
+    @property
+    def compiled(self) -> bool:
+        """Whether this parser cuts with the compiled cutter."""
+        return self._compiled_cut is not None
+
+    def _compiled(self) -> Cutter | None:
+        return None
 
     def parse(self, text: str, only_changed: bool = True) -> ParseResult:
         """Ticks of ``text``; with ``only_changed``, only of payloads that changed since."""
@@ -162,6 +194,14 @@ class VendorParser:
             return self._parse(text, only_changed)
 
     def _parse(self, text: str, only_changed: bool) -> ParseResult:
+        if self._compiled_cut is not None:
+            columns = self._compiled_cut(text)
+            if columns is not None:
+                cut = self._parse_cut(columns, only_changed)
+                if cut is not None:
+                    return cut
+        # Not compiled, or something unexpected in the answer: cut it in Python, which also
+        # finds and names what is wrong.
         result = ParseResult()
         rows: list[tuple[str, str]] = self._line.findall(text)
         line_numbers: list[int] | None = None
@@ -174,8 +214,7 @@ class VendorParser:
         # Which rows to build, flagged in C-level passes (no Python step per row): changed
         # since the last answer (a code not seen before compares None to its payload), not
         # blank, not the vendor's "no such code".
-        previous = self.previous if only_changed else {}
-        build = list(map(ne, map(previous.get, codes), payloads))
+        build = self._changed(codes, payloads, only_changed)
         blank = payloads.count("")
         if blank:
             build = list(map(and_, build, map(bool, payloads)))
@@ -190,6 +229,56 @@ class VendorParser:
         if kept:
             self._build(codes, payloads, lines, result)
         return result
+
+    def _parse_cut(self, columns: Columns, only_changed: bool) -> ParseResult | None:
+        """The ticks of an answer the compiled cutter cut into codes, payloads, names, time
+        stamps ("" for the vendor's "no such code") and numbers, or None if a code or time
+        stamp is wrong (for the Python path to name it)."""
+        codes, payloads, names, stamps, numbers = columns
+        result = ParseResult()
+        build = self._changed(codes, payloads, only_changed)
+        result.empty = stamps.count("")
+        if result.empty:
+            build = list(map(and_, build, map(bool, stamps)))
+        kept = sum(build)
+        result.unchanged = len(codes) - result.empty - kept
+        indexes: Iterable[int] = range(len(codes))
+        if kept < len(codes):  # else every line is new (the first poll, or a busy market)
+            codes, payloads, names, stamps = (
+                list(compress(column, build)) for column in (codes, payloads, names, stamps)
+            )
+            indexes = compress(indexes, build)
+        try:
+            times = _looked_up(self._stamps, stamps, self._stamp)
+            symbols = _looked_up(self._symbols, codes, self._symbol)
+        except ValueError:  # QuoteError is a ValueError
+            return None
+        width, layout = len(self.number_names), self.tick_layout
+        ticks = compiled.ticks(Tick, numbers, width, layout, indexes, symbols, times)
+        self._keep(codes, payloads, names, symbols, ticks, result)
+        return result
+
+    def _changed(self, codes: list[str], payloads: list[str], only_changed: bool) -> list[bool]:
+        """Per row, whether to build it, in C-level passes (no Python step per row): with
+        ``only_changed``, whether its payload changed since the last answer (a code not seen
+        before compares None to its payload)."""
+        previous = self.previous if only_changed else {}
+        return list(map(ne, map(previous.get, codes), payloads))
+
+    def _keep(
+        self,
+        codes: list[str],
+        payloads: list[str],
+        names: list[str],
+        symbols: list[str],
+        ticks: list[Tick | None],
+        result: ParseResult,
+    ) -> None:
+        """Remember the payloads built, and put the ticks and names in ``result``."""
+        self.previous.update(zip(codes, payloads, strict=True))
+        result.names.update(zip(symbols, names, strict=True))
+        result.ticks = list(filter(None, ticks))  # a Tick is always true
+        result.suspended = len(ticks) - len(result.ticks)
 
     def _scan(self, text: str, result: ParseResult) -> tuple[list[tuple[str, str]], list[int]]:
         rows: list[tuple[str, str]] = []
@@ -222,10 +311,7 @@ class VendorParser:
                 codes, payloads, lines, result
             )
             ticks = self._ticks(symbols, times, rows)
-        self.previous.update(zip(codes, payloads, strict=True))
-        result.names.update(zip(symbols, names, strict=True))
-        result.ticks = [tick for tick in ticks if tick is not None]
-        result.suspended = len(ticks) - len(result.ticks)
+        self._keep(codes, payloads, names, symbols, ticks, result)
 
     def _decode_all(self, numbers: list[str]) -> list[Row]:
         """The numbers of every row, in one C call. One tuple per row, not one flat list: a
@@ -317,6 +403,10 @@ class SinaParser(VendorParser):
     prefix = "var hq_str_"
     number_names = tuple(_SINA_NAMES)
     number_fields = tuple(range(1, 30))
+    tick_layout = (2, 7, 8, 0, 3, 4, 1, 10, 9, 20, 19)
+
+    def _compiled(self) -> Cutter | None:
+        return compiled.cut_sina if compiled is not None else None
 
     def _cut_all(self, payloads: list[str]) -> tuple[list[str], list[str], list[str]]:
         commas = [payload.find(",") for payload in payloads]
@@ -385,10 +475,14 @@ class QQParser(VendorParser):
     separator = "~"
     number_names = tuple(_QQ_NAMES)
     number_fields = _QQ_NUMBER_FIELDS
+    tick_layout = (0, 3, 33, 2, 29, 30, 1, 6, 7, 16, 17)  # volume and sizes in shares
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, use_compiled: bool = True) -> None:
         self._stamps_of_numbers: dict[float, int] = {}
+        super().__init__(use_compiled)
+
+    def _compiled(self) -> Cutter | None:
+        return compiled.cut_qq if compiled is not None else None
 
     def _empty_rows(self, rows: list[tuple[str, str]], text: str) -> frozenset[int]:
         # QQ answers an unknown code with v_pv_none_match="1"; one search of the whole text
@@ -411,8 +505,9 @@ class QQParser(VendorParser):
             name_end = payload.find("~", name_start)
             first = payload.find("~", name_end + 1) + 1  # field 3, the first number
             # The first '/' is field 35's: fields 3..34 are numbers (and 29 is empty).
+            end = payload.find("~", payload.find("/", first))
             names.append(payload[name_start:name_end])
-            numbers.append(payload[first : payload.find("~", payload.find("/", first))])
+            numbers.append(payload[first : end if end >= 0 else len(payload)])  # 35 the last?
         return names, numbers, []
 
     def _decode_all(self, numbers: list[str]) -> list[Row]:

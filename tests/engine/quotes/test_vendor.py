@@ -171,3 +171,13 @@ def test_parsing_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("use_compiled", [True, False])
+def test_qq_field_35_may_be_the_last_field(use_compiled: bool) -> None:
+    """A row that ends with "last/volume/turnover" keeps the turnover's last digit (the Python
+    cut once sliced it off when no '~' followed)."""
+    payload = "~".join(qq_payload(turnover=322033425.0).split("~")[:36])
+    result = QQParser(use_compiled).parse(qq_line("sh600000", payload))
+    (tick,) = result.ticks
+    assert tick.turnover == 322033425.0
