@@ -84,6 +84,19 @@ cdef Py_ssize_t number(const char_t *d, Py_ssize_t i, Py_ssize_t end, unsigned i
     return i
 
 
+cdef Py_ssize_t numbers_at(const char_t *d, Py_ssize_t i, Py_ssize_t end, unsigned int stop,
+                           double *out, Py_ssize_t count) except -2:
+    """Parse ``count`` decimals each ended by ``stop``; the index after the last ``stop``,
+    or -1 if one is not a plain decimal."""
+    cdef Py_ssize_t k
+    for k in range(count):
+        i = number(d, i, end, stop, &out[k])
+        if i < 0:
+            return -1
+        i += 1
+    return i
+
+
 cdef Py_ssize_t expect(const char_t *d, Py_ssize_t i, Py_ssize_t end,
                        const char *literal) noexcept:
     """Index after ``literal`` if the text has it at ``i``, else -1."""
@@ -232,8 +245,20 @@ def ticks(tick, carray.array numbers, Py_ssize_t width, tuple layout, indexes, l
     return built
 
 
+cdef void no_such_code(list payloads, str payload, list names, list stamps,
+                       carray.array numbers, Py_ssize_t width) except *:
+    """A line of the vendor's "no such code": its payload, no name, no stamp, zeros."""
+    cdef double zero = 0.0
+    cdef Py_ssize_t k
+    payloads.append(payload)
+    names.append("")
+    stamps.append("")
+    for k in range(width):
+        carray.extend_buffer(numbers, <char *>&zero, 1)
+
+
 cdef object sina(str text, const char_t *d, Py_ssize_t end):
-    cdef Py_ssize_t i = 0, eq, start, comma, j, k, stop
+    cdef Py_ssize_t i = 0, eq, start, comma, j, stop
     cdef double values[29]
     cdef carray.array numbers = carray.clone(DOUBLES, 0, False)
     codes, payloads, names, stamps = [], [], [], []
@@ -250,22 +275,14 @@ cdef object sina(str text, const char_t *d, Py_ssize_t end):
             i = next_line(d, start, end)
             if i < 0:
                 return None
-            payloads.append("")
-            names.append("")
-            stamps.append("")
-            for k in range(29):
-                values[k] = 0.0
-            carray.extend_buffer(numbers, <char *>values, 29)
+            no_such_code(payloads, "", names, stamps, numbers, 29)
             continue
         comma = find(d, start, end, COMMA)  # after the name
         if comma < 0:
             return None
-        j = comma + 1
-        for k in range(29):
-            j = number(d, j, end, COMMA, &values[k])
-            if j < 0:
-                return None
-            j += 1
+        j = numbers_at(d, comma + 1, end, COMMA, values, 29)
+        if j < 0:
+            return None
         if not has_shape(d, j, end, b"DDDD-DD-DD,DD:DD:DD"):
             return None
         stop = find(d, j + 19, end, QUOTE)
@@ -309,12 +326,8 @@ cdef object qq(str text, const char_t *d, Py_ssize_t end):
             i = next_line(d, stop, end)
             if i < 0:
                 return None
-            payloads.append(PyUnicode_Substring(text, start, stop))
-            names.append("")
-            stamps.append("")
-            for k in range(34):
-                values[k] = 0.0
-            carray.extend_buffer(numbers, <char *>values, 34)
+            no_such_code(payloads, PyUnicode_Substring(text, start, stop), names, stamps,
+                         numbers, 34)
             continue
         name_start = skip_field(d, start, end)  # after field 0, the market
         if name_start < 0:
@@ -325,11 +338,9 @@ cdef object qq(str text, const char_t *d, Py_ssize_t end):
         j = skip_field(d, name_end + 1, end)  # after field 2, the code
         if j < 0:
             return None
-        for k in range(26):  # fields 3..28
-            j = number(d, j, end, TILDE, &values[k])
-            if j < 0:
-                return None
-            j += 1
+        j = numbers_at(d, j, end, TILDE, values, 26)  # fields 3..28
+        if j < 0:
+            return None
         # Field 29 (latest trades) empty, field 30 the time stamp.
         if not has_shape(d, j, end, b"~DDDDDDDDDDDDDD~"):
             return None
@@ -342,16 +353,12 @@ cdef object qq(str text, const char_t *d, Py_ssize_t end):
         j = skip_field(d, j, end)
         if j < 0:
             return None
-        for k in range(29, 31):  # fields 33, 34
-            j = number(d, j, end, TILDE, &values[k])
-            if j < 0:
-                return None
-            j += 1
-        for k in range(31, 33):  # field 35: last/volume/turnover
-            j = number(d, j, end, SLASH, &values[k])
-            if j < 0:
-                return None
-            j += 1
+        j = numbers_at(d, j, end, TILDE, &values[29], 2)  # fields 33, 34
+        if j < 0:
+            return None
+        j = numbers_at(d, j, end, SLASH, &values[31], 2)  # field 35: last/volume/turnover
+        if j < 0:
+            return None
         stop = find(d, j, end, QUOTE)
         if stop < 0:
             return None
