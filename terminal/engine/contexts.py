@@ -35,6 +35,11 @@ class EngineFeedContext:
         self.last_tick_at = time.monotonic()
         self._submit(tick)
 
+    def update_instrument(self, instrument: Instrument) -> None:
+        if self._engine.instruments.get(instrument.symbol) != instrument:
+            log.debug("feed %s: %s is now %r", self._name, instrument.symbol, instrument.name)
+            self._engine.instruments[instrument.symbol] = instrument
+
     def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
         state = FeedStatus(self._name, status, reason)
         self._engine.feed_status[self._name] = state

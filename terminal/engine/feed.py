@@ -35,6 +35,10 @@ class FeedContext(Protocol):
 
     def sessions(self, name: str) -> TradingSessions: ...
 
+    def update_instrument(self, instrument: Instrument) -> None:
+        """The feed learned more of an instrument it serves (a vendor's name, say): it
+        replaces the engine's description, so windows show it."""
+
 
 class Feed(ABC):
     """A source of ticks. Subclasses set ``plugin_name`` and, if they take options, ``Options``."""

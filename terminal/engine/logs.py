@@ -158,6 +158,12 @@ def _marked(root: logging.Logger, mark: str) -> logging.Handler | None:
     return next((h for h in root.handlers if getattr(h, mark, False)), None)
 
 
+# Libraries that log every HTTP request at INFO: a quote feed polling 80 batches every few
+# seconds would bury the log (and the Log dock) in them. Their warnings still show, and at
+# log level DEBUG everything does.
+CHATTY_LOGGERS = ("httpx", "httpcore")
+
+
 def configure_console(level: str) -> None:
     root = logging.getLogger()
     if _marked(root, "_terminal_console") is None:
@@ -166,6 +172,9 @@ def configure_console(level: str) -> None:
         handler._terminal_console = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)
+    quiet = root.getEffectiveLevel() > logging.DEBUG
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING if quiet else logging.NOTSET)
 
 
 def default_log_file() -> Path:

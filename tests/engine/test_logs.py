@@ -144,3 +144,20 @@ def test_password_never_reaches_any_log(
     assert "AUTH PLAIN alice *** rejected" in file_text
     refused = [line for line in json_lines(log_file) if "refused:" in str(line["message"])]
     assert refused and refused[0]["symbol"] == SYMBOL and str(refused[0]["order_id"])
+
+
+def test_http_libraries_log_requests_only_at_debug() -> None:
+    """httpx logs every request at INFO; a quote feed's polls must not flood the log."""
+    root, httpx_log = logging.getLogger(), logging.getLogger("httpx")
+    level, handlers = root.level, list(root.handlers)
+    try:
+        logs.configure_console("INFO")
+        assert not httpx_log.isEnabledFor(logging.INFO)
+        assert httpx_log.isEnabledFor(logging.WARNING)
+        assert logging.getLogger("terminal.feeds.http").isEnabledFor(logging.INFO)
+        logs.configure_console("DEBUG")
+        assert httpx_log.isEnabledFor(logging.INFO)
+    finally:
+        root.setLevel(level)
+        root.handlers[:] = handlers
+        httpx_log.setLevel(logging.NOTSET)

@@ -7,7 +7,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from terminal.domain.enums import ConnectionStatus
-from terminal.domain.instrument import TradingSessions
+from terminal.domain.instrument import Instrument, TradingSessions
 from terminal.domain.market import Tick
 from terminal.engine.clock import LiveClock
 from terminal.engine.sessions import ALWAYS
@@ -19,12 +19,16 @@ class RecordingContext:
         self.ticks: list[Tick] = []
         self.statuses: list[tuple[ConnectionStatus, str]] = []
         self.tasks: list[asyncio.Task[Any]] = []
+        self.instruments: dict[str, Instrument] = {}
 
     def publish_tick(self, tick: Tick) -> None:
         self.ticks.append(tick)
 
     def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
         self.statuses.append((status, reason))
+
+    def update_instrument(self, instrument: Instrument) -> None:
+        self.instruments[instrument.symbol] = instrument
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro, name=name)

@@ -54,6 +54,8 @@ def test_sina_feed_polls_in_batches_with_referer_and_publishes_only_changes() ->
     assert paths == {"/list=sh600000,sh600519", "/list=sz000001,sz000858", "/list=sz300750"}
     assert all(h["Referer"] == "https://finance.sina.com.cn/" for _, h in state.requests)
     assert feed.names["600000.SSE"] == "浦发银行"  # decoded from GBK
+    assert context.instruments["600000.SSE"].name == "浦发银行"
+    assert context.instruments["600000.SSE"].lot_size == 100.0
     assert context.status is ConnectionStatus.DISCONNECTED
 
 
@@ -156,6 +158,8 @@ def test_engine_loads_the_sina_plugin_from_config_and_its_ticks_reach_bars() -> 
         engine = run(scenario())
     assert engine.latest["600000.SSE"].last == 10.09
     assert engine.instruments["600000.SSE"].currency == "CNY"
+    # The vendor's name replaces the symbol the instrument was known by before the answer.
+    assert engine.instruments["600000.SSE"].name == "浦发银行"
     # A 2019 quote's bar is long over by the wall clock: the bar timer has closed it.
     bars = [*engine.bars.history("600000.SSE"), engine.bars.forming("600000.SSE")]
     assert any(bar is not None and bar.close == 10.09 for bar in bars)

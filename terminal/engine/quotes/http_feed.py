@@ -98,19 +98,19 @@ class HttpQuoteFeed(Feed):
                 raise bad("symbols", symbol, str(exc)) from None
 
     def instruments(self) -> list[Instrument]:
-        return [
-            Instrument(
-                symbol=symbol,
-                name=self.names.get(symbol, symbol),
-                exchange=symbol.partition(".")[2],
-                asset_class=AssetClass.STOCK,
-                tick_size=0.01,
-                lot_size=100.0,
-                currency="CNY",
-                sessions="cn_stock",
-            )
-            for symbol in self.options.symbols
-        ]
+        return [self._instrument(symbol) for symbol in self.options.symbols]
+
+    def _instrument(self, symbol: str) -> Instrument:
+        return Instrument(
+            symbol=symbol,
+            name=self.names.get(symbol, symbol),  # the vendor's, once an answer named it
+            exchange=symbol.partition(".")[2],
+            asset_class=AssetClass.STOCK,
+            tick_size=0.01,
+            lot_size=100.0,
+            currency="CNY",
+            sessions="cn_stock",
+        )
 
     async def start(self) -> None:
         proxy = self.options.proxy or None
@@ -204,7 +204,11 @@ class HttpQuoteFeed(Feed):
                 line,
                 why,
             )
-        self.names.update(result.names)
+        names = self.names
+        renamed = [symbol for symbol, name in result.names.items() if names.get(symbol) != name]
+        names.update(result.names)
+        for symbol in renamed:  # the first answer names every instrument; later, rarely one
+            self.context.update_instrument(self._instrument(symbol))
         if result.ticks:
             self._last_change = time.monotonic()
         publish = self.context.publish_tick

@@ -321,3 +321,6 @@ class _Context:
 
     def sessions(self, name: str) -> TradingSessions:
         return self._engine.sessions.get(name, ALWAYS)
+
+    def update_instrument(self, instrument: Instrument) -> None:
+        self._engine.instruments[instrument.symbol] = instrument
