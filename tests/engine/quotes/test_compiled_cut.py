@@ -154,3 +154,24 @@ def test_tick_builder_refuses_what_does_not_fit() -> None:
     (tick,) = build(Tick, numbers, 29, layout, [0], ["A"], [1])
     assert tick == Tick("A", 1, 1.0, 1.0, 1.0, 0.0, (1.0,) * 5, (1.0,) * 5, (1.0,) * 5,
                         (1.0,) * 5, 1.0, 1.0, 1.0, 1.0)  # fmt: skip
+
+
+# Pieces of both formats, so that random text often gets deep into a line before it breaks.
+pieces = st.sampled_from(
+    ["var hq_str_", "v_", "sh600000", "pv_none_match", '="', '";', "\n", "\r", " ", ",", "~",
+     "/", ".", "-", ":", "0", "9", "12", "2019-03-12,15:00:03", "20190312150003", "浦发银行",
+     "\U0001f600", "x", '"', "=", "~~", "1~"]
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(pieces, max_size=80).map("".join))
+def test_any_text_is_cut_or_refused(text: str) -> None:
+    """Whatever arrives, the cutter returns columns of equal length or None: it never
+    crashes, reads past the text, or returns rows it did not fill."""
+    for cut, width in ((vendor.compiled.cut_sina, 29), (vendor.compiled.cut_qq, 34)):
+        columns = cut(text)
+        if columns is not None:
+            codes, payloads, names, stamps, numbers = columns
+            assert len(codes) == len(payloads) == len(names) == len(stamps)
+            assert len(numbers) == width * len(codes)
