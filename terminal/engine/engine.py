@@ -202,7 +202,9 @@ class Engine:
                 await self._start_plugin(PluginKind.FEED, spec)
         self.running = True
         self.live_since_ns = self.clock.now_ns()
-        self.strategies.record_setup(self.instruments, self.brokers)
+        self.strategies.record_setup(
+            self.instruments, self.brokers, self.portfolio.accounts(), self.portfolio.positions()
+        )
         self.strategies.restore()
         self.spawn(self._watch_acknowledgements(), "acknowledgement watchdog")
         log.info(

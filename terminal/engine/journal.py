@@ -5,9 +5,10 @@ and a msgpack-encoded record (a tagged array, see ``Record``). The records are w
 order the strategy runner *received* them, which is also the order it delivers them, so a
 replay that feeds them back in file order reproduces every handler call (``replay.py``).
 
-Inputs: ``setup`` (instruments and brokers), ``tick``, ``bar`` (closed bars), ``order``,
-``fill``, and the strategy commands (``add``, ``edit``, ``start`` with the warm-up history it
-fed, ``stop``, ``remove``), plus other GUI commands for the record (``command``).
+Inputs: ``setup`` (instruments, brokers, and the accounts and positions the run began with),
+``tick``, ``bar`` (closed bars), ``order``, ``fill``, and the strategy commands (``add``,
+``edit``, ``start`` with the warm-up history it fed, ``stop``, ``remove``), plus other GUI
+commands for the record (``command``).
 Outputs, for comparison in a replay: ``submit`` and ``cancel`` by a strategy instance.
 """
 
@@ -22,7 +23,7 @@ import msgspec
 
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, Tick
-from terminal.domain.orders import Fill, Order, OrderRequest
+from terminal.domain.orders import Account, Fill, Order, OrderRequest, Position
 
 log = logging.getLogger("terminal.journal")
 
@@ -43,6 +44,10 @@ class _Rec(msgspec.Struct, frozen=True, array_like=True, tag_field="k"):
 class SetupRec(_Rec, frozen=True, tag="setup"):
     instruments: list[Instrument]
     brokers: list[str]
+    accounts: list[Account] = []
+    """The brokers' accounts as the run began (files written before lack it: none)."""
+    positions: list[Position] = []
+    """The positions held as the run began, carried over from earlier runs."""
 
 
 class TickRec(_Rec, frozen=True, tag="tick"):

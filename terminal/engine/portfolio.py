@@ -73,6 +73,21 @@ class Portfolio:
         state.opened = True
         self._bus.publish(AccountEvent(self.account(broker)))
 
+    def seed(self, accounts: list[Account], positions: list[Position]) -> None:
+        """Start from where a recorded run began (a replay): each account's cash and
+        commission so far, and each position held, before any fill of the run is booked."""
+        for position in positions:
+            days = DaySplit(None, position.today_quantity, position.yesterday_quantity)
+            self._holdings[(position.broker, position.symbol)] = _Holding(
+                position.quantity, position.average_price, position.realized_pnl, days
+            )
+            self._bus.publish(PositionEvent(self._position(position.broker, position.symbol)))
+        for account in accounts:
+            self._cash[account.broker] = _Cash(
+                account.currency, account.cash, account.commission, opened=True
+            )
+            self._bus.publish(AccountEvent(self.account(account.broker)))
+
     def quantity(self, broker: str, symbol: str) -> float:
         holding = self._holdings.get((broker, symbol))
         return holding.quantity if holding else 0.0

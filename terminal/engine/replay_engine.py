@@ -144,6 +144,7 @@ class ReplayEngine:
     ) -> None:
         records = journal.records
         setup = next((r for r in records if isinstance(r, j.SetupRec)), j.SetupRec(0, [], []))
+        self._setup = setup
         self.path = journal.path
         self.name = journal.path.name
         number = next(_replay_numbers)
@@ -200,6 +201,8 @@ class ReplayEngine:
     # ---- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
         """Start playing (or wait paused) and closing chart bars on the replay's clock."""
+        # The accounts and positions as the live run began: the fills replayed move them on.
+        self.portfolio.seed(self._setup.accounts, self._setup.positions)
         with log_context(replay=self.log_tag):  # the tasks keep it: their lines are the replay's
             self.spawn(self.player.run(), "player")
             self.spawn(self.bars.run_timer(), "bar timer")

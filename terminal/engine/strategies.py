@@ -30,7 +30,7 @@ from terminal.domain.events import (
     Tick,
 )
 from terminal.domain.market import Bar
-from terminal.domain.orders import OrderRequest
+from terminal.domain.orders import Account, OrderRequest, Position
 from terminal.engine import journal as j
 from terminal.engine.logs import log_context
 from terminal.engine.strategy_host import (
@@ -287,9 +287,19 @@ class StrategyRunner:
                 instance.detail = "stopped by an error before the restart"
                 self._publish(instance)
 
-    def record_setup(self, instruments: Mapping[str, Any], brokers: Mapping[str, Any]) -> None:
-        """Journal what a replay needs to accept the same commands: instruments and brokers."""
-        self._record(j.SetupRec(self._now(), list(instruments.values()), list(brokers)))
+    def record_setup(
+        self,
+        instruments: Mapping[str, Any],
+        brokers: Mapping[str, Any],
+        accounts: Sequence[Account] = (),
+        positions: Sequence[Position] = (),
+    ) -> None:
+        """Journal what a replay needs to accept the same commands (instruments and brokers)
+        and to show the same accounts (where they stood as the run began)."""
+        setup = j.SetupRec(
+            self._now(), list(instruments.values()), list(brokers), list(accounts), list(positions)
+        )
+        self._record(setup)
 
     def shutdown(self) -> None:
         """Stop every instance for an engine stop: the saved state still says what ran."""

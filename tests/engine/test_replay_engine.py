@@ -10,11 +10,20 @@ from pathlib import Path
 import pytest
 
 from terminal.domain.enums import PluginKind, Side
-from terminal.domain.events import CommandRejected, LogEvent, StartStrategy, SubmitOrder
-from terminal.domain.orders import OrderRequest
+from terminal.domain.events import (
+    AccountEvent,
+    CommandRejected,
+    LogEvent,
+    PositionEvent,
+    StartStrategy,
+    SubmitOrder,
+)
+from terminal.domain.orders import Account, OrderRequest, Position
 from terminal.engine import journal as j
 from terminal.engine import logs
+from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
+from terminal.engine.plugins import PluginRegistry
 from terminal.engine.replay import replay
 from terminal.engine.replay_engine import (
     RecordedBroker,
@@ -22,7 +31,7 @@ from terminal.engine.replay_engine import (
     load_journal,
 )
 from tests.aio import run
-from tests.engine.replay_helpers import TWAP_SYMBOL, record_privately
+from tests.engine.replay_helpers import TEST_SYMBOL, TWAP_SYMBOL, record_privately, synthetic
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +189,45 @@ def journal_end(data: bytes) -> int:
             break
         offset = end
     return offset
+
+
+def test_a_replay_shows_the_account_the_live_run_had(recorded: tuple[Path, Engine]) -> None:
+    """The journal records the paper account's opening balance; the replayed fills move it
+    on to where the live run's ended."""
+    path, live = recorded
+    journal = load_journal(path)
+    setup = next(r for r in journal.records if isinstance(r, j.SetupRec))
+    assert [(a.broker, a.cash) for a in setup.accounts] == [("paper", 1_000_000.0)]
+    engine = ReplayEngine(journal, live.config, live.registry, speed=None)
+    play_through(engine)
+    (account,) = engine.portfolio.accounts()
+    (live_account,) = live.portfolio.accounts()
+    assert account.cash == live_account.cash < 1_000_000.0  # the TWAP bought
+    assert account.commission == live_account.commission > 0
+
+
+def test_a_replay_starts_from_the_positions_carried_into_the_run(tmp_path: Path) -> None:
+    """A position held from an earlier run is in the replay from its first moment, marked to
+    the journal's prices, and the account shows it."""
+    records = synthetic(11)
+    opening = Account("paper", "USD", 1000.0, 1950.0, 0.0, 0.0, 2.0, market_value=950.0)
+    held = Position("paper", TEST_SYMBOL, 100.0, 9.5, 0.0, 0.0, 9.5, yesterday_quantity=100.0)
+    records[0] = j.SetupRec(records[0].ts, [], ["paper"], [opening], [held])
+    path = tmp_path / "carried.tjnl"
+    writer = j.JournalWriter(path)
+    for record in records:
+        writer.write(record)
+    writer.close()
+    engine = ReplayEngine(load_journal(path), load_config(), PluginRegistry(), speed=None)
+    panels: list[object] = []
+    engine.bus.subscribe(AccountEvent, panels.append)
+    engine.bus.subscribe(PositionEvent, panels.append)
+    play_through(engine)
+    assert panels[:2] == [
+        PositionEvent(Position("paper", TEST_SYMBOL, 100.0, 9.5, 0.0, 0.0, 9.5, 0.0, 100.0)),
+        AccountEvent(Account("paper", "USD", 1000.0, 1950.0, 0.0, 0.0, 2.0, 950.0, 0.0, 1000.0)),
+    ]
+    (position,) = engine.portfolio.positions()
+    assert position.last_price == 10.1 and position.unrealized_pnl == pytest.approx(60.0)
+    (account,) = engine.portfolio.accounts()
+    assert account.equity == pytest.approx(1000.0 + 100 * 10.1)

@@ -101,6 +101,13 @@ def test_open_a_replay_beside_the_live_window_and_follow_it(
     orders, trades = shown.orders.model, shown.trades.model
     qtbot.waitUntil(lambda: orders.rowCount() == 8 and trades.rowCount() == 8, timeout=2000)
     assert {orders.record(r).origin for r in range(8)} == {"strategy:twap-1"}
+    # The Account panel starts at the journal's opening balance and ends where live did.
+    account = shown.account.model
+    qtbot.waitUntil(lambda: account.rowCount() == 1, timeout=2000)
+    qtbot.waitUntil(
+        lambda: account.record(0).cash == replay.portfolio.account("paper").cash, timeout=2000
+    )
+    assert account.record(0).cash < 1_000_000.0
     states = shown.strategy_manager.instances.model
     qtbot.waitUntil(lambda: states.rowCount() == 2, timeout=2000)
     assert controls.progress.format() == f"{replay.player.total:,} / {replay.player.total:,} events"
