@@ -164,6 +164,8 @@ class VendorParser:
     """What separates the numbers in the text :meth:`_cut_all` returns."""
     number_names: ClassVar[tuple[str, ...]] = ()
     number_fields: ClassVar[tuple[int, ...]] = ()
+    cutter: ClassVar[str]
+    """The compiled cutter's function for this vendor's answers."""
     tick_layout: ClassVar[tuple[int, ...]] = ()
     """Where the compiled tick builder finds a tick's fields among a row's numbers: last,
     volume, turnover, open, high, low, previous close, then the first level's bid price,
@@ -178,15 +180,14 @@ class VendorParser:
         self._line = re.compile(
             "^" + re.escape(self.prefix) + r'(\w+)="(.*)";[ \t\r]*$', re.MULTILINE
         )
-        self._compiled_cut = self._compiled() if use_compiled and compiled is not None else None
+        self._compiled_cut: Cutter | None = (
+            getattr(compiled, self.cutter) if use_compiled and compiled is not None else None
+        )
 
     @property
     def compiled(self) -> bool:
         """Whether this parser cuts with the compiled cutter."""
         return self._compiled_cut is not None
-
-    def _compiled(self) -> Cutter | None:
-        return None
 
     def parse(self, text: str, only_changed: bool = True) -> ParseResult:
         """Ticks of ``text``; with ``only_changed``, only of payloads that changed since."""
@@ -403,10 +404,8 @@ class SinaParser(VendorParser):
     prefix = "var hq_str_"
     number_names = tuple(_SINA_NAMES)
     number_fields = tuple(range(1, 30))
+    cutter = "cut_sina"
     tick_layout = (2, 7, 8, 0, 3, 4, 1, 10, 9, 20, 19)
-
-    def _compiled(self) -> Cutter | None:
-        return compiled.cut_sina if compiled is not None else None
 
     def _cut_all(self, payloads: list[str]) -> tuple[list[str], list[str], list[str]]:
         commas = [payload.find(",") for payload in payloads]
@@ -475,14 +474,12 @@ class QQParser(VendorParser):
     separator = "~"
     number_names = tuple(_QQ_NAMES)
     number_fields = _QQ_NUMBER_FIELDS
+    cutter = "cut_qq"
     tick_layout = (0, 3, 33, 2, 29, 30, 1, 6, 7, 16, 17)  # volume and sizes in shares
 
     def __init__(self, use_compiled: bool = True) -> None:
-        self._stamps_of_numbers: dict[float, int] = {}
         super().__init__(use_compiled)
-
-    def _compiled(self) -> Cutter | None:
-        return compiled.cut_qq if compiled is not None else None
+        self._stamps_of_numbers: dict[float, int] = {}
 
     def _empty_rows(self, rows: list[tuple[str, str]], text: str) -> frozenset[int]:
         # QQ answers an unknown code with v_pv_none_match="1"; one search of the whole text
