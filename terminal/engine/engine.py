@@ -40,17 +40,17 @@ from terminal.engine.conflation import TickConflator
 from terminal.engine.contexts import EngineBrokerContext, EngineFeedContext
 from terminal.engine.feed import Feed
 from terminal.engine.logs import log_context
-from terminal.engine.metrics import EngineMetrics
-from terminal.engine.order_validation import FieldProblem, validate_request
-from terminal.engine.orders import OrderBook
+from terminal.engine.monitoring.metrics import EngineMetrics
+from terminal.engine.orders.book import OrderBook
+from terminal.engine.orders.risk import RiskManager, RiskView
+from terminal.engine.orders.validation import FieldProblem, validate_request
 from terminal.engine.paths import user_data_dir
 from terminal.engine.plugins import PluginRegistry
 from terminal.engine.portfolio import Portfolio
-from terminal.engine.risk import RiskManager, RiskView
 from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
 from terminal.engine.store import TradingStore
-from terminal.engine.strategies import StrategyRunner
-from terminal.engine.strategy_reload import open_run_journal, reload_strategy_class
+from terminal.engine.strategy.reload import open_run_journal, reload_strategy_class
+from terminal.engine.strategy.runner import StrategyRunner
 from terminal.engine.tasks import TrackedTasks
 
 log = logging.getLogger("terminal.engine")

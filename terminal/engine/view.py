@@ -18,7 +18,7 @@ from terminal.engine.bars.store import BarStore
 from terminal.engine.bus import EventBus
 from terminal.engine.config import Config
 from terminal.engine.conflation import ConflationStats
-from terminal.engine.strategy_instance import LogLine
+from terminal.engine.strategy.instance import LogLine
 
 if TYPE_CHECKING:
     from terminal.engine.engine import OrderEstimate

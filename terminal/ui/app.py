@@ -15,13 +15,13 @@ import qasync
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from terminal.adapters.spot.remote import RemoteEngine
+from terminal.adapters.spot.subscriber import ZmqFeedOptions
 from terminal.engine import logs
 from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.engine.paths import user_config_dir
-from terminal.engine.replay_engine import ReplayOptions
-from terminal.engine.spot.remote import RemoteEngine
-from terminal.engine.spot.subscriber import ZmqFeedOptions
+from terminal.engine.replay.engine import ReplayOptions
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.crash_dialog import CrashReporter
 from terminal.ui.heartbeat import freeze_startup_heap
@@ -67,7 +67,7 @@ async def run_window(
     theme = str(settings.value("theme", config.ui.theme))
     apply_theme(app, theme)
     if replay is not None:
-        from terminal.ui.replay_window import run_replay
+        from terminal.ui.replay.window import run_replay
 
         return await run_replay(config, settings, theme, replay, exit_after, screenshot, size)
     engine: Engine | RemoteEngine = (
@@ -96,8 +96,8 @@ async def run_window(
         return await present(window, bridge, closed, exit_after, screenshot)
     finally:
         reporter.uninstall()
-        if "terminal.ui.replay_window" in sys.modules:  # replays opened from the File menu
-            from terminal.ui.replay_window import close_all_replays
+        if "terminal.ui.replay.window" in sys.modules:  # replays opened from the File menu
+            from terminal.ui.replay.window import close_all_replays
 
             await close_all_replays()
         bridge.close()

@@ -26,7 +26,7 @@ from terminal.domain.events import (
 )
 from terminal.domain.market import Bar
 from terminal.domain.orders import Fill, Order
-from terminal.engine.metrics import HealthSnapshot
+from terminal.engine.monitoring.metrics import HealthSnapshot
 from terminal.engine.view import EngineView
 
 SNAPSHOT_EVERY = 5  # positions and accounts are re-marked every fifth refresh
@@ -51,7 +51,7 @@ class EngineBridge(QObject):
         self, engine: EngineView, refresh_hz: int = 20, parent: QObject | None = None
     ) -> None:
         """``engine`` is the in-process Engine, or a RemoteEngine attached to `terminal serve`
-        (terminal.engine.spot.remote): the bridge and the widgets cannot tell them apart."""
+        (terminal.adapters.spot.remote): the bridge and the widgets cannot tell them apart."""
         super().__init__(parent)
         self.engine = engine
         self._ticks: dict[str, Tick] = {}

@@ -28,27 +28,27 @@ from terminal.domain.orders import Account, Order, Position
 from terminal.engine.config import Hotkeys
 from terminal.engine.paths import user_data_dir
 from terminal.engine.view import EngineView
-from terminal.ui.alert_test_dialog import AlertTestDialog
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.chart import TIMEFRAMES, CandleChart
-from terminal.ui.chart_dock import ChartDock
-from terminal.ui.chart_layout import apply_chart_state, dump_charts, load_charts
-from terminal.ui.depth_panel import DepthPanel
+from terminal.ui.chart.chart import TIMEFRAMES, CandleChart
+from terminal.ui.chart.dock import ChartDock
+from terminal.ui.chart.layout import apply_chart_state, dump_charts, load_charts
 from terminal.ui.dialogs import ask, inform
-from terminal.ui.health_panel import HealthPanel
 from terminal.ui.heartbeat import LoopHeartbeat
-from terminal.ui.log_panel import LogPanel
-from terminal.ui.mail_alerts import AlertRelay
-from terminal.ui.mark_order_dialog import MarkOrderDialog
-from terminal.ui.market_watch import MarketWatch
-from terminal.ui.monitors import account_monitor, positions_monitor, trades_monitor
-from terminal.ui.order_ticket import OrderTicket
-from terminal.ui.orders_panel import OrdersPanel
-from terminal.ui.strategy_manager import StrategyManager
+from terminal.ui.monitors.blotters import account_monitor, positions_monitor, trades_monitor
+from terminal.ui.monitors.health_panel import HealthPanel
+from terminal.ui.monitors.log_panel import LogPanel
+from terminal.ui.strategies.manager import StrategyManager
 from terminal.ui.theme import THEMES, Theme, apply_theme
-from terminal.ui.watch_columns import COLUMNS
-from terminal.ui.watchlist_store import FILE_NAME as WATCH_FILE
-from terminal.ui.watchlist_store import WatchlistStore
+from terminal.ui.trading.alert_test_dialog import AlertTestDialog
+from terminal.ui.trading.depth import DepthPanel
+from terminal.ui.trading.mail_alerts import AlertRelay
+from terminal.ui.trading.mark_order_dialog import MarkOrderDialog
+from terminal.ui.trading.orders_panel import OrdersPanel
+from terminal.ui.trading.ticket import OrderTicket
+from terminal.ui.watch.columns import COLUMNS
+from terminal.ui.watch.market_watch import MarketWatch
+from terminal.ui.watch.store import FILE_NAME as WATCH_FILE
+from terminal.ui.watch.store import WatchlistStore
 
 log = logging.getLogger("terminal.ui")
 
@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
 
     def choose_replay(self) -> QFileDialog:
         """File ▸ Open replay…: pick a journal; it opens in a replay window beside this one."""
-        from terminal.ui.replay_window import choose_replay  # it builds main windows itself
+        from terminal.ui.replay.window import choose_replay  # it builds main windows itself
 
         return choose_replay(self)
 

@@ -88,7 +88,7 @@ def worker(n: int, updates: int) -> None:
     from terminal.engine.config import load_config
     from terminal.engine.engine import Engine
     from terminal.ui.bridge import EngineBridge
-    from terminal.ui.chart import CandleChart
+    from terminal.ui.chart.chart import CandleChart
     from terminal.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])

@@ -15,7 +15,7 @@ from terminal.engine.bars.batch import BAR_COLUMNS
 from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.chart import CandleChart
+from terminal.ui.chart.chart import CandleChart
 from terminal.ui.theme import THEMES
 
 MINUTE = 60_000_000_000

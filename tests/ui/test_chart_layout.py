@@ -69,7 +69,7 @@ def test_saved_charts_that_no_longer_apply_are_skipped_and_named(
     qtbot: QtBot, caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
     settings.setValue("charts", saved)
-    with caplog.at_level(logging.WARNING, logger="terminal.ui.chart_layout"):
+    with caplog.at_level(logging.WARNING, logger="terminal.ui.chart.layout"):
         window = open_window(engine, bridge, settings, qtbot)
     try:
         assert named in caplog.text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from terminal.engine.health import FeedHealth, HealthLevel
-from terminal.engine.metrics import (
+from terminal.engine.monitoring.health import FeedHealth, HealthLevel
+from terminal.engine.monitoring.metrics import (
     PATHS,
     BrokerFigures,
     FeedFigures,
@@ -13,7 +13,7 @@ from terminal.engine.metrics import (
     LatencySummary,
 )
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.health_panel import LEVEL_COLORS, HealthPanel
+from terminal.ui.monitors.health_panel import LEVEL_COLORS, HealthPanel
 from terminal.ui.theme import THEMES
 
 

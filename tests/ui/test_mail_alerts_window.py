@@ -15,7 +15,7 @@ from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
-from terminal.ui.mark_order_dialog import MarkOrderDialog
+from terminal.ui.trading.mark_order_dialog import MarkOrderDialog
 from tests.mail_server import HOST, MailSink, smtp_server
 
 SYMBOL = "600000.SSE"

@@ -11,14 +11,14 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from terminal.adapters.spot.remote import RemoteEngine
+from terminal.adapters.spot.server import EngineMarket, SpotServer
+from terminal.adapters.spot.subscriber import ZmqFeedOptions
 from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.events import SubmitOrder
 from terminal.domain.orders import OrderRequest
 from terminal.engine.config import Config
 from terminal.engine.engine import Engine
-from terminal.engine.spot.remote import RemoteEngine
-from terminal.engine.spot.server import EngineMarket, SpotServer
-from terminal.engine.spot.subscriber import ZmqFeedOptions
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
 

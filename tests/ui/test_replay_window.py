@@ -19,11 +19,11 @@ from terminal.domain.orders import OrderRequest
 from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.engine.plugins import PluginRegistry
-from terminal.engine.replay_engine import ReplayEngine, ReplayOptions, load_journal
-from terminal.ui import replay_window
+from terminal.engine.replay.engine import ReplayEngine, ReplayOptions, load_journal
 from terminal.ui.main_window import MainWindow
-from terminal.ui.replay_controls import ReplayControls
-from terminal.ui.replay_window import (
+from terminal.ui.replay import window as replay_window
+from terminal.ui.replay.controls import ReplayControls
+from terminal.ui.replay.window import (
     ReplaySession,
     close_all_replays,
     open_replay,

@@ -15,7 +15,7 @@ from terminal.domain.market import Tick
 from terminal.engine.engine import Engine
 from terminal.engine.strategy import Strategy
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.strategy_manager import StrategyManager
+from terminal.ui.strategies.manager import StrategyManager
 
 LEFT = Qt.MouseButton.LeftButton
 

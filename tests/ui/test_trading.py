@@ -19,7 +19,7 @@ from terminal.engine.config import Config, load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
-from terminal.ui.watch_columns import COLUMNS
+from terminal.ui.watch.columns import COLUMNS
 from tests.engine.helpers import RaisingBroker
 
 
