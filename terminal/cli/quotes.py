@@ -8,7 +8,7 @@ from typing import TextIO
 
 import msgspec
 
-from terminal.adapters.quotes.vendor import PARSERS
+from terminal.adapters.quotes.parsers import PARSERS
 
 
 def decode_answer(raw: bytes) -> str:

@@ -24,7 +24,8 @@ import msgspec
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from terminal.adapters.quotes.vendor import QQParser, SinaParser  # noqa: E402
+from terminal.adapters.quotes.qq import QQParser  # noqa: E402
+from terminal.adapters.quotes.sina import SinaParser  # noqa: E402
 from terminal.adapters.spot.subscriber import ZmqFeed, ZmqFeedOptions  # noqa: E402
 from terminal.domain.market import Tick  # noqa: E402
 from terminal.engine.bars.streaming import StreamingBars  # noqa: E402

@@ -1,1 +1,2 @@
-"""Snapshot quotes of China A-shares from the Sina and Tencent (QQ) HTTP endpoints."""
+"""Sina and Tencent (QQ) snapshot quotes of China A-shares: codes, parsers (a compiled
+cutter and a pure-Python path) and the HTTP polling feeds."""

@@ -4,7 +4,8 @@ the shared HTTP polling feed (:mod:`terminal.adapters.quotes.http_feed`)."""
 from __future__ import annotations
 
 from terminal.adapters.quotes.http_feed import HttpQuoteFeed
-from terminal.adapters.quotes.vendor import QQParser, SinaParser
+from terminal.adapters.quotes.qq import QQParser
+from terminal.adapters.quotes.sina import SinaParser
 
 
 class SinaQuoteFeed(HttpQuoteFeed):

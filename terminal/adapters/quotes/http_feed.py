@@ -17,7 +17,8 @@ from typing import Any, ClassVar
 import httpx
 import msgspec
 
-from terminal.adapters.quotes.vendor import ParseResult, QuoteError, VendorParser, code_of_symbol
+from terminal.adapters.quotes.codes import QuoteError, code_of_symbol
+from terminal.adapters.quotes.vendor import ParseResult, VendorParser
 from terminal.domain.enums import AssetClass, ConnectionStatus
 from terminal.domain.instrument import Instrument
 from terminal.engine.feed import Feed, FeedContext, cancel_and_wait

@@ -1,4 +1,5 @@
-"""Parsers of the Sina and Tencent (QQ) snapshot-quote formats into :class:`Tick`.
+"""The shared machinery of the Sina and Tencent (QQ) snapshot-quote parsers (``sina.py``,
+``qq.py``): answers into :class:`Tick`.
 
 Sina answers one line per code, volume in shares and turnover in yuan::
 
@@ -35,11 +36,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress
-from operator import and_, itemgetter, ne
+from operator import and_, ne
 from typing import ClassVar, TypeVar
 
 import msgspec
 
+from terminal.adapters.quotes.codes import QuoteError, symbol_of_code
 from terminal.domain.market import Tick
 
 try:  # the compiled cutter, built by setup.py; without it the pure-Python path does it all
@@ -48,26 +50,11 @@ except ImportError:  # pragma: no cover - a build without a C compiler
     compiled = None  # type: ignore[assignment]
 
 SHANGHAI_UTC_OFFSET_S = 8 * 3600  # China Standard Time has no daylight saving
-LOT = 100.0  # QQ reports volumes and sizes in lots of 100 shares
 NS = 1_000_000_000
 
-EXCHANGE_OF_PREFIX = {"sh": "SSE", "sz": "SZSE", "bj": "BSE"}
-PREFIX_OF_EXCHANGE = {exchange: prefix for prefix, exchange in EXCHANGE_OF_PREFIX.items()}
 
-_SINA_NAMES = ["open", "prev_close", "last", "high", "low", "bid", "ask", "volume", "turnover"]
-for _side in ("bid", "ask"):
-    for _level in range(1, 6):
-        _SINA_NAMES += [f"{_side}{_level}_size", f"{_side}{_level}_price"]
-_QQ_NAMES = ["last", "prev_close", "open", "volume", "outer_volume", "inner_volume"]
-for _side in ("bid", "ask"):
-    for _level in range(1, 6):
-        _QQ_NAMES += [f"{_side}{_level}_price", f"{_side}{_level}_lots"]
-_QQ_NAMES += ["datetime", "change", "change_pct", "high", "low", "last", "volume", "turnover"]
-_QQ_NUMBER_FIELDS = (*range(3, 29), 30, 31, 32, 33, 34, 35, 35, 35)
-QQ_MIN_FIELDS = 36
-_EMPTY_FIELD = re.compile("~~")
 
-_rows = msgspec.json.Decoder(list[tuple[float, ...]])
+ROWS_DECODER = msgspec.json.Decoder(list[tuple[float, ...]])
 Row = tuple[float, ...]
 Columns = tuple[list[str], list[str], list[str], list[str], "array[float]"]
 """What the compiled cutter returns: codes, payloads, names, time stamps and numbers."""
@@ -93,7 +80,7 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _looked_up(known: dict[K, V], keys: list[K], compute: Callable[[K], V]) -> list[V]:
+def looked_up(known: dict[K, V], keys: list[K], compute: Callable[[K], V]) -> list[V]:
     """``known[key]`` for each key, computing (and remembering) the few not known yet.
 
     One C-level pass in the usual case where all are known."""
@@ -102,10 +89,6 @@ def _looked_up(known: dict[K, V], keys: list[K], compute: Callable[[K], V]) -> l
         pairs = zip(keys, values, strict=True)
         values = [compute(key) if value is None else value for key, value in pairs]
     return values  # type: ignore[return-value]  # no None is left
-
-
-class QuoteError(ValueError):
-    """One line that could not be parsed; the message names the field and value."""
 
 
 @dataclass
@@ -120,25 +103,7 @@ class ParseResult:
     malformed: list[tuple[int, str]] = field(default_factory=list)
 
 
-def symbol_of_code(code: str) -> str:
-    """``sh600000`` → ``600000.SSE``."""
-    exchange = EXCHANGE_OF_PREFIX.get(code[:2])
-    if exchange is None or not code[2:].isdigit():
-        raise QuoteError(f"code '{code}' is not sh/sz/bj followed by digits")
-    return f"{code[2:]}.{exchange}"
-
-
-def code_of_symbol(symbol: str) -> str:
-    """``600000.SSE`` → ``sh600000``; the inverse of :func:`symbol_of_code`."""
-    number, _, exchange = symbol.partition(".")
-    prefix = PREFIX_OF_EXCHANGE.get(exchange)
-    if prefix is None or not number.isdigit():
-        known = ", ".join(sorted(PREFIX_OF_EXCHANGE))
-        raise QuoteError(f"symbol '{symbol}' is not DIGITS.EXCHANGE with EXCHANGE one of {known}")
-    return prefix + number
-
-
-def _utc_ns(year: int, month: int, day: int, seconds: int) -> int:
+def shanghai_utc_ns(year: int, month: int, day: int, seconds: int) -> int:
     """Shanghai local date + seconds after midnight → UTC nanoseconds."""
     days = date(year, month, day).toordinal() - _EPOCH_ORDINAL
     return (days * 86_400 + seconds - SHANGHAI_UTC_OFFSET_S) * NS
@@ -150,7 +115,7 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 Levels = tuple[float, ...]
 
 
-def _depth(prices: Levels, sizes: Levels) -> tuple[Levels, Levels]:
+def depth_levels(prices: Levels, sizes: Levels) -> tuple[Levels, Levels]:
     """Drop empty levels (price 0): missing levels are absent from the tick's tuples."""
     keep = [i for i, price in enumerate(prices) if price > 0.0]
     return tuple(prices[i] for i in keep), tuple(sizes[i] for i in keep)
@@ -250,8 +215,8 @@ class VendorParser:
             )
             indexes = compress(indexes, build)
         try:
-            times = _looked_up(self._stamps, stamps, self._stamp)
-            symbols = _looked_up(self._symbols, codes, self._symbol)
+            times = looked_up(self._stamps, stamps, self._stamp)
+            symbols = looked_up(self._symbols, codes, self._symbol)
         except ValueError:  # QuoteError is a ValueError
             return None
         width, layout = len(self.number_names), self.tick_layout
@@ -304,7 +269,7 @@ class VendorParser:
             names, numbers, stamps = self._cut_all(payloads)
             rows = self._decode_all(numbers)
             times = self._times(stamps, rows)
-            symbols = _looked_up(self._symbols, codes, self._symbol)
+            symbols = looked_up(self._symbols, codes, self._symbol)
             ticks = self._ticks(symbols, times, rows)  # unpacking checks each row's width
         except (msgspec.DecodeError, IndexError, ValueError):  # QuoteError is a ValueError
             # Rare: find the culprit lines one by one, and name what is wrong in each.
@@ -320,11 +285,11 @@ class VendorParser:
         joined = "[[" + "],[".join(numbers) + "]]"
         if self.separator != ",":
             joined = joined.replace(self.separator, ",")
-        return _rows.decode(joined)
+        return ROWS_DECODER.decode(joined)
 
     def _times(self, stamps: list[str], rows: list[Row]) -> list[int]:
         """UTC nanoseconds of each row, from the time stamps :meth:`_cut_all` cut out."""
-        return _looked_up(self._stamps, stamps, self._stamp)
+        return looked_up(self._stamps, stamps, self._stamp)
 
     def _sift(
         self, codes: list[str], payloads: list[str], lines: Sequence[int], result: ParseResult
@@ -396,178 +361,3 @@ class VendorParser:
         """One tick per row (``rows[i]`` holds the numbers of row i), or None for a row
         whose instrument has not traded today (suspended, or before the open)."""
         raise NotImplementedError
-
-
-class SinaParser(VendorParser):
-    """Sina's ``var hq_str_CODE="…";`` lines."""
-
-    prefix = "var hq_str_"
-    number_names = tuple(_SINA_NAMES)
-    number_fields = tuple(range(1, 30))
-    cutter = "cut_sina"
-    tick_layout = (2, 7, 8, 0, 3, 4, 1, 10, 9, 20, 19)
-
-    def _cut_all(self, payloads: list[str]) -> tuple[list[str], list[str], list[str]]:
-        commas = [payload.find(",") for payload in payloads]
-        # Every number is non-negative, so the first '-' after the name is the date's.
-        dashes = [payload.find("-", comma) for payload, comma in zip(payloads, commas, strict=True)]
-        cuts = list(zip(payloads, commas, dashes, strict=True))
-        return (
-            [payload[:comma] for payload, comma, _ in cuts],
-            [payload[comma + 1 : dash - 5] for payload, comma, dash in cuts],
-            [payload[dash - 4 : dash + 15] for payload, _, dash in cuts],
-        )
-
-    def _cut_one(self, payload: str) -> tuple[str, str, str]:
-        comma = payload.find(",")
-        dash = payload.find("-", comma)
-        if comma < 0 or dash < comma + 6:
-            fields = payload.count(",") + 1
-            raise QuoteError(f"expected a name, 29 numbers, a date and a time; got {fields} fields")
-        return payload[:comma], payload[comma + 1 : dash - 5], payload[dash - 4 : dash + 15]
-
-    def _parse_stamp(self, stamp: str) -> int:
-        # "YYYY-MM-DD,HH:MM:SS"
-        try:
-            if stamp[4] != "-" or stamp[7] != "-" or stamp[10] != ",":
-                raise ValueError
-            year, month, day = int(stamp[:4]), int(stamp[5:7]), int(stamp[8:10])
-        except (ValueError, IndexError):
-            raise QuoteError(f"field 30 (date) = '{stamp[:10]}' is not YYYY-MM-DD") from None
-        clock = stamp[11:]
-        try:
-            if len(clock) != 8 or clock[2] != ":" or clock[5] != ":":
-                raise ValueError
-            seconds = int(clock[:2]) * 3600 + int(clock[3:5]) * 60 + int(clock[6:])
-            return _utc_ns(year, month, day, seconds)
-        except ValueError:
-            raise QuoteError(f"date and time '{stamp}' are not YYYY-MM-DD,HH:MM:SS") from None
-
-    def _ticks(self, symbols: list[str], times: list[int], rows: list[Row]) -> list[Tick | None]:
-        ticks: list[Tick | None] = []
-        append = ticks.append
-        for symbol, ts, row in zip(symbols, times, rows, strict=True):
-            (o, pc, last, h, lo, _, _, vol, turnover,
-             bs1, bp1, bs2, bp2, bs3, bp3, bs4, bp4, bs5, bp5,
-             as1, ap1, as2, ap2, as3, ap3, as4, ap4, as5, ap5,
-             ) = row  # fmt: skip
-            if last <= 0.0:
-                append(None)
-            elif bp5 > 0.0 and ap5 > 0.0:  # levels fill best first: all five are there
-                # A plain call: star-arguments would build an argument tuple per tick.
-                append(Tick(symbol, ts, last, vol, turnover, 0.0,
-                            (bp1, bp2, bp3, bp4, bp5), (bs1, bs2, bs3, bs4, bs5),
-                            (ap1, ap2, ap3, ap4, ap5), (as1, as2, as3, as4, as5),
-                            o, h, lo, pc))  # fmt: skip
-            else:
-                bids = _depth((bp1, bp2, bp3, bp4, bp5), (bs1, bs2, bs3, bs4, bs5))
-                asks = _depth((ap1, ap2, ap3, ap4, ap5), (as1, as2, as3, as4, as5))
-                append(Tick(symbol, ts, last, vol, turnover, 0.0, *bids, *asks,
-                            o, h, lo, pc))  # fmt: skip
-        return ticks
-
-
-class QQParser(VendorParser):
-    """Tencent's ``v_CODE="…";`` lines."""
-
-    prefix = "v_"
-    separator = "~"
-    number_names = tuple(_QQ_NAMES)
-    number_fields = _QQ_NUMBER_FIELDS
-    cutter = "cut_qq"
-    tick_layout = (0, 3, 33, 2, 29, 30, 1, 6, 7, 16, 17)  # volume and sizes in shares
-
-    def __init__(self, use_compiled: bool = True) -> None:
-        super().__init__(use_compiled)
-        self._stamps_of_numbers: dict[float, int] = {}
-
-    def _empty_rows(self, rows: list[tuple[str, str]], text: str) -> frozenset[int]:
-        # QQ answers an unknown code with v_pv_none_match="1"; one search of the whole text
-        # spares a call per row in the usual answer that has none.
-        if "v_pv_none_match" not in text:
-            return frozenset()
-        return frozenset(i for i, (code, _) in enumerate(rows) if code.startswith("pv_none_match"))
-
-    def _cut_all(self, payloads: list[str]) -> tuple[list[str], list[str], list[str]]:
-        # Splitting a row into its 37+ fields costs more than everything else together (a
-        # string object per field, cut from text that is wide because of the name), so cut
-        # one slice per row, fields 3..35, and let whole-answer replaces make it numbers:
-        # field 29 (latest trades), empty in the answers seen, drops out with "~~" → "~",
-        # and field 35 "last/volume/turnover" becomes three numbers. A row where field 29 is
-        # not empty comes out with the wrong count of numbers, and _cut_one, which splits,
-        # then takes that answer row by row.
-        names, numbers = [], []
-        for payload in payloads:
-            name_start = payload.find("~") + 1
-            name_end = payload.find("~", name_start)
-            first = payload.find("~", name_end + 1) + 1  # field 3, the first number
-            # The first '/' is field 35's: fields 3..34 are numbers (and 29 is empty).
-            end = payload.find("~", payload.find("/", first))
-            names.append(payload[name_start:name_end])
-            numbers.append(payload[first : end if end >= 0 else len(payload)])  # 35 the last?
-        return names, numbers, []
-
-    def _decode_all(self, numbers: list[str]) -> list[Row]:
-        joined = "[[" + "],[".join(numbers) + "]]"
-        # A compiled "~~" search is faster than str.replace's for a two-character needle.
-        joined = _EMPTY_FIELD.sub("~", joined)
-        return _rows.decode(joined.replace("/", "~").replace("~", ","))
-
-    def _times(self, stamps: list[str], rows: list[Row]) -> list[int]:
-        stamps_as_numbers = list(map(itemgetter(26), rows))  # field 30, YYYYMMDDHHMMSS
-        return _looked_up(self._stamps_of_numbers, stamps_as_numbers, self._stamp_of_number)
-
-    def _stamp_of_number(self, number: float) -> int:
-        if len(self._stamps_of_numbers) > 100_000:
-            self._stamps_of_numbers.clear()
-        ts = self._stamps_of_numbers[number] = self._stamp(f"{number:.0f}")
-        return ts
-
-    def _cut_one(self, payload: str) -> tuple[str, str, str]:
-        f = payload.split("~", 36)
-        if len(f) < QQ_MIN_FIELDS:
-            raise QuoteError(f"expected at least {QQ_MIN_FIELDS} fields, got {len(f)}")
-        if f[35].count("/") != 2:
-            raise QuoteError(f"field 35 (last/volume/turnover) = '{f[35]}' is not a/b/c")
-        # The same numbers as _cut_all's, field 29 (not a number) left out, and 31 and 32
-        # (change, change %: unused, and may be empty) as zeros.
-        numbers = "~".join([*f[3:29], f[30], "0", "0", f[33], f[34], f[35].replace("/", "~")])
-        return f[1], numbers, f[30]
-
-    def _parse_stamp(self, stamp: str) -> int:
-        if len(stamp) != 14 or not stamp.isdigit():
-            raise QuoteError(f"field 30 (datetime) = '{stamp}' is not YYYYMMDDHHMMSS")
-        seconds = int(stamp[8:10]) * 3600 + int(stamp[10:12]) * 60 + int(stamp[12:])
-        try:
-            return _utc_ns(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8]), seconds)
-        except ValueError:
-            raise QuoteError(f"field 30 (datetime) = '{stamp}' is not a calendar date") from None
-
-    def _ticks(self, symbols: list[str], times: list[int], rows: list[Row]) -> list[Tick | None]:
-        ticks: list[Tick | None] = []
-        append, lot = ticks.append, LOT  # locals: a global is looked up at each use
-        for symbol, ts, row in zip(symbols, times, rows, strict=True):
-            # Fields 3..28 (bids and asks as price~lots pairs), 30..34 (time stamp, change,
-            # change %, high, low), then 35 (last, volume, turnover).
-            (last, pc, o, lots, _, _,
-             bp1, bs1, bp2, bs2, bp3, bs3, bp4, bs4, bp5, bs5,
-             ap1, as1, ap2, as2, ap3, as3, ap4, as4, ap5, as5,
-             _, _, _, h, lo, _, _, turnover) = row  # fmt: skip
-            if last <= 0.0:
-                append(None)
-                continue
-            bid_sizes = (bs1 * lot, bs2 * lot, bs3 * lot, bs4 * lot, bs5 * lot)
-            ask_sizes = (as1 * lot, as2 * lot, as3 * lot, as4 * lot, as5 * lot)
-            if bp5 > 0.0 and ap5 > 0.0:  # levels fill best first: all five are there
-                append(Tick(symbol, ts, last, lots * lot, turnover, 0.0,
-                            (bp1, bp2, bp3, bp4, bp5), bid_sizes,
-                            (ap1, ap2, ap3, ap4, ap5), ask_sizes, o, h, lo, pc))  # fmt: skip
-            else:
-                bids = _depth((bp1, bp2, bp3, bp4, bp5), bid_sizes)
-                asks = _depth((ap1, ap2, ap3, ap4, ap5), ask_sizes)
-                append(Tick(symbol, ts, last, lots * lot, turnover, 0.0, *bids, *asks,
-                            o, h, lo, pc))  # fmt: skip
-        return ticks
-
-
-PARSERS: dict[str, type[VendorParser]] = {"sina": SinaParser, "qq": QQParser}

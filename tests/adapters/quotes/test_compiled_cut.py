@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from terminal.adapters.quotes import vendor
-from terminal.adapters.quotes.vendor import ParseResult, QQParser, SinaParser
+from terminal.adapters.quotes.qq import QQParser
+from terminal.adapters.quotes.sina import SinaParser
+from terminal.adapters.quotes.vendor import ParseResult
 from terminal.domain.market import Tick
 from tests.plugins.quote_samples import qq_line, qq_payload, sina_line, sina_payload
 

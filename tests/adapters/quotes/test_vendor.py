@@ -8,13 +8,9 @@ from datetime import UTC, datetime
 import msgspec
 import pytest
 
-from terminal.adapters.quotes.vendor import (
-    QQParser,
-    QuoteError,
-    SinaParser,
-    code_of_symbol,
-    symbol_of_code,
-)
+from terminal.adapters.quotes.codes import QuoteError, code_of_symbol, symbol_of_code
+from terminal.adapters.quotes.qq import QQParser
+from terminal.adapters.quotes.sina import SinaParser
 from tests.plugins.quote_samples import qq_line, qq_payload, sina_line, sina_payload
 
 # 2019-03-12 15:00:03 in Shanghai is 07:00:03 UTC.
