@@ -127,12 +127,12 @@ class TPlusOne(PreTradeCheck):
             return ""
         position = view.position(request.broker, request.symbol)
         sellable = max(0.0, position.yesterday_quantity) if position else 0.0
-        if request.quantity > sellable + 1e-9:
-            return (
-                f"T+1: only {sellable:g} of {request.symbol} can be sold today "
-                f"(shares bought today settle next trading day)"
-            )
-        return ""
+        if request.quantity <= sellable + 1e-9:
+            return ""
+        return (
+            f"T+1: only {sellable:g} of {request.symbol} can be sold today "
+            f"(shares bought today settle next trading day)"
+        )
 
 
 # ---- no order from history ---------------------------------------------------------------
