@@ -21,7 +21,7 @@ from terminal.engine.conflation import ConflationStats
 from terminal.engine.strategy.instance import LogLine
 
 if TYPE_CHECKING:
-    from terminal.engine.engine import OrderEstimate
+    from terminal.engine.market import OrderEstimate
 
 
 class RegistryView(Protocol):

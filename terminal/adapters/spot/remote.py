@@ -2,7 +2,8 @@
 
 :class:`RemoteEngine` provides what :class:`terminal.engine.view.EngineView` asks: a local
 bus fed by the server's ticks and events (through a :class:`ZmqFeed` with ``events`` on),
-mirrors of orders, positions, accounts and strategies kept from those events, bars built
+a :class:`MarketState` of its instruments and ticks, mirrors of orders
+(:class:`OrdersMirror`), positions, accounts and strategies kept from those events, bars built
 from the ticks as the engine builds them, and a forwarder that sends every command published
 on the local bus (SubmitOrder, CancelOrder, Start/StopStrategy, KillSwitch, …) to the server.
 A refusal (or an unreachable server) comes back as a ``CommandRejected`` on the local bus,
@@ -36,16 +37,15 @@ from terminal.domain.events import (
 )
 from terminal.domain.instrument import Instrument, TradingSessions
 from terminal.domain.market import Bar, FeedStatus, Tick
-from terminal.domain.orders import Account, Order, OrderRequest, Position
-from terminal.engine.bars.calendar import SessionCalendar
+from terminal.domain.orders import Account, OrderRequest, Position
 from terminal.engine.bars.service import BarService
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.config import Config
 from terminal.engine.conflation import TickConflator
-from terminal.engine.engine import OrderEstimate
+from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
+from terminal.engine.orders.mirror import OrdersMirror
 from terminal.engine.plugins import PluginRegistry
-from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
 from terminal.engine.strategy.instance import REMOVED, LogLine
 from terminal.engine.tasks import TrackedTasks
 
@@ -79,21 +79,6 @@ class RemoteRegistry:
 
     def failed(self) -> list[PluginReport]:
         return [r for r in self.reports if r.state is PluginState.FAILED]
-
-
-class RemoteOrders:
-    """Latest state of every order, from the server's order events."""
-
-    def __init__(self, bus: EventBus) -> None:
-        self.orders: dict[str, Order] = {}
-        bus.subscribe(OrderEvent, lambda event: self.orders.__setitem__(event.order.order_id,
-                                                                        event.order))  # fmt: skip
-
-    def all(self) -> list[Order]:
-        return list(self.orders.values())
-
-    def working(self) -> list[Order]:
-        return [order for order in self.orders.values() if order.status.is_working]
 
 
 class RemoteStrategyLog:
@@ -145,7 +130,7 @@ class RemotePortfolio:
         return list(self._accounts.values())
 
 
-class RemoteEngine:
+class RemoteEngine(MarketMixin):
     """A GUI's view of a headless engine reached at ``options.pub`` / ``options.rep``."""
 
     def __init__(self, config: Config, options: ZmqFeedOptions) -> None:
@@ -154,19 +139,16 @@ class RemoteEngine:
         self.clock: Clock = LiveClock()
         self.bus = EventBus()
         self.conflator = TickConflator(self.bus.publish)
-        self.sessions = load_sessions()
-        self.instruments: dict[str, Instrument] = {}
-        self.latest: dict[str, Tick] = {}
+        self.market = MarketState()
         self.brokers: dict[str, RemoteBroker] = {}
         self._broker_accounts: dict[str, list[str]] = {}
         self.registry = RemoteRegistry()
         self.feed_status: dict[str, FeedStatus] = {}
         self.broker_status: dict[str, FeedStatus] = {}
-        self.tick_count = 0
-        self.order_book = RemoteOrders(self.bus)
+        self.order_book = OrdersMirror(self.bus)
         self.strategies = RemoteStrategies(self.bus)
         self.portfolio = RemotePortfolio(self.bus)
-        self.bars = BarService(self.bus, self.clock, self.calendar_of,
+        self.bars = BarService(self.bus, self.clock, self.market.calendar_of,
                                keep=config.engine.bar_history)  # fmt: skip
         self.name = f"engine {self.options.pub}"
         self._zmq = zmq.asyncio.Context.instance()
@@ -176,7 +158,7 @@ class RemoteEngine:
         self._feed = SpotSubscriber(self.name, _Context(self), self.options)
         self._feed.on_event = self._on_event
         self._feed.on_event_gap = self._resync_soon
-        self.bus.subscribe(Tick, self._remember_tick)
+        self.bus.subscribe(Tick, self.market.on_tick)
         self.bus.subscribe(Tick, self.bars.on_tick)
         self.bus.subscribe(FeedStatus, self._on_status)
         for command in schema.COMMANDS.values():
@@ -189,7 +171,7 @@ class RemoteEngine:
         await self.resync(raise_errors=True)
         self.spawn(self.bars.run_timer(), "bar timer")
         log.info("attached to %s: %d instruments, brokers %s, %d orders", self.options.pub,
-                 len(self.instruments), sorted(self.brokers), len(self.order_book.orders))
+                 len(self.instruments), sorted(self.brokers), len(self.order_book.all()))
 
     async def stop(self) -> None:
         await self._feed.stop()
@@ -267,16 +249,7 @@ class RemoteEngine:
                 log.warning("%s not delivered to %s: %s", kind, self.options.rep, exc)
                 self.bus.publish(CommandRejected(kind, f"not delivered to the engine: {exc}"))
 
-    def _remember_tick(self, tick: Tick) -> None:
-        self.latest[tick.symbol] = tick
-        self.tick_count += 1
-
     # ---- what the widgets ask ------------------------------------------------------------
-    def calendar_of(self, symbol: str) -> SessionCalendar:
-        instrument = self.instruments.get(symbol)
-        sessions = self.sessions.get(instrument.sessions, ALWAYS) if instrument else ALWAYS
-        return session_calendar(sessions)
-
     def last_tick_age(self, feed: str) -> float | None:
         """Known for this GUI's own subscription only (ticks or heartbeats from the server);
         the server's feeds show their state without an age."""
@@ -295,13 +268,7 @@ class RemoteEngine:
     def estimate(self, request: OrderRequest) -> OrderEstimate:
         """Notional and margin from the instrument; the commission is the server broker's
         business and shows as 0 here."""
-        instrument = self.instruments.get(request.symbol)
-        if instrument is None:
-            return OrderEstimate(0.0, 0.0, 0.0)
-        tick = self.latest.get(request.symbol)
-        price = request.price or (tick.last if tick else 0.0)
-        notional = request.quantity * price * instrument.multiplier
-        return OrderEstimate(notional, 0.0, notional * instrument.margin_rate)
+        return self.market.estimate(request)
 
 
 class _Context:
@@ -320,7 +287,7 @@ class _Context:
         return self._engine.spawn(coro, name)
 
     def sessions(self, name: str) -> TradingSessions:
-        return self._engine.sessions.get(name, ALWAYS)
+        return self._engine.market.trading_sessions(name)
 
     def update_instrument(self, instrument: Instrument) -> None:
         self._engine.instruments[instrument.symbol] = instrument

@@ -17,17 +17,33 @@ from terminal.engine.store import TradingStore
 log = logging.getLogger("terminal.orders")
 
 
-class OrderBook:
+class OrderIndex:
+    """Orders by id, read the same way by whoever keeps them (the book, a mirror of one)."""
+
+    def __init__(self) -> None:
+        self._orders: dict[str, Order] = {}
+
+    def get(self, order_id: str) -> Order | None:
+        return self._orders.get(order_id)
+
+    def all(self) -> list[Order]:
+        return list(self._orders.values())
+
+    def working(self) -> list[Order]:
+        return [o for o in self._orders.values() if o.status.is_working]
+
+
+class OrderBook(OrderIndex):
     """Holds orders by id, applies broker reports, and publishes every change on the bus.
 
     With a store, every change is committed to it before it is published.
     """
 
     def __init__(self, bus: EventBus, clock: Clock, store: TradingStore | None = None) -> None:
+        super().__init__()
         self._bus = bus
         self._clock = clock
         self._store = store
-        self._orders: dict[str, Order] = {}
         self._fill_ids: set[str] = set()
         self._ids = itertools.count(1)
         self._prefix = run_id(clock.now_ns())
@@ -39,15 +55,6 @@ class OrderBook:
 
     def next_order_id(self) -> str:
         return f"O{self._prefix}-{next(self._ids)}"
-
-    def get(self, order_id: str) -> Order | None:
-        return self._orders.get(order_id)
-
-    def all(self) -> list[Order]:
-        return list(self._orders.values())
-
-    def working(self) -> list[Order]:
-        return [o for o in self._orders.values() if o.status.is_working]
 
     def create(self, order_id: str, request: OrderRequest) -> Order:
         if order_id in self._orders:

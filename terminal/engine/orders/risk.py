@@ -1,7 +1,8 @@
-"""Pre-trade risk checks: every order passes them before it reaches a broker.
+"""Risk limits: the configured ones (``[risk]``) and the pre-trade checks that enforce them.
 
 Limits are configured globally (``[risk]``) and per broker (``[risk.brokers.NAME]``); an order
-must pass both. A zero limit is off. A refusal names the rule and the numbers.
+must pass both. A zero limit is off. Each limit is one :class:`RiskLimitCheck`; its refusal
+reads ``risk (<scope>): <rule>: <the numbers>``.
 """
 
 from __future__ import annotations
@@ -9,15 +10,18 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import ClassVar
 
 import msgspec
 
-from terminal.domain.enums import Side
-from terminal.domain.instrument import Instrument, TradingSessions
-from terminal.domain.orders import Account, Order, OrderRequest
+from terminal.domain.events import AccountEvent
+from terminal.domain.orders import Account, OrderRequest
+from terminal.engine.bus import EventBus
+from terminal.engine.orders.checks import PreTradeCheck, PreTradeView
+
+GLOBAL = "global"
 
 
 class RiskLimits(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
@@ -38,122 +42,155 @@ class RiskSection(RiskLimits, kw_only=True, frozen=True):
     brokers: dict[str, RiskLimits] = msgspec.field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class RiskView:
-    """What the checks read from the engine."""
+class RiskLimitCheck(PreTradeCheck):
+    """The limit named ``setting`` (a field of :class:`RiskLimits`), checked against ``[risk]``
+    ("global"), then the order broker's own limits; a limit of 0 (or false) is off there."""
 
-    instrument: Callable[[str], Instrument | None]
-    last_price: Callable[[str], float | None]
-    position: Callable[[str, str], float]
-    working_orders: Callable[[], list[Order]]
-    account: Callable[[str], Account | None]
-    sessions: Callable[[str], TradingSessions]
-    now_ns: Callable[[], int]
+    setting: ClassVar[str]
 
-
-class RiskManager:
-    """Runs the configured checks; ``check`` returns "" or the reason for refusal."""
-
-    def __init__(self, section: RiskSection, view: RiskView) -> None:
+    def __init__(self, section: RiskSection) -> None:
         self._section = section
-        self._view = view
-        self._recent: dict[str, deque[float]] = {}
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        for scope, limits in self._scopes(request.broker):
+            limit = getattr(limits, self.setting)
+            reason = self.breach(request, view, limit, scope) if limit else ""
+            if reason:
+                return f"risk ({scope}): {self.rule}: {reason}"
+        return ""
+
+    def _scopes(self, broker: str) -> Iterator[tuple[str, RiskLimits]]:
+        yield GLOBAL, self._section
+        limits = self._section.brokers.get(broker)
+        if limits is not None:
+            yield f"broker {broker}", limits
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        """"" or how ``request`` breaks ``limit``, with the numbers (``check`` adds the scope
+        and the rule)."""
+        raise NotImplementedError
+
+
+def _price(request: OrderRequest, view: PreTradeView) -> float:
+    """The order's price; a market order's is the last price (0 before the first tick)."""
+    last = view.market.last_price(request.symbol)
+    return request.price or (last if last is not None else 0.0)
+
+
+class MaxOrderQuantity(RiskLimitCheck):
+    rule, setting = "max order quantity", "max_order_quantity"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        return f"{request.quantity:g} > limit {limit:g}" if request.quantity > limit else ""
+
+
+class MaxOrderNotional(RiskLimitCheck):
+    rule, setting = "max order notional", "max_order_notional"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        instrument = view.market.instruments.get(request.symbol)
+        multiplier = instrument.multiplier if instrument else 1.0
+        notional = request.quantity * _price(request, view) * multiplier
+        return f"{notional:,.2f} > limit {limit:,.2f}" if notional > limit else ""
+
+
+class MaxPosition(RiskLimitCheck):
+    rule, setting = "max position", "max_position"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        position = view.position(request.broker, request.symbol)
+        after = (position.quantity if position else 0.0) + request.side.sign * request.quantity
+        if abs(after) > limit:
+            return f"{request.symbol} would be {after:g}, limit ±{limit:g}"
+        return ""
+
+
+class MaxOpenOrders(RiskLimitCheck):
+    rule, setting = "max open orders", "max_open_orders"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        working = [
+            o for o in view.working_orders() if scope == GLOBAL or o.broker == request.broker
+        ]
+        return f"{len(working)} working, limit {limit:g}" if len(working) >= limit else ""
+
+
+class OrderRate(RiskLimitCheck):
+    """Orders sent in the last second, all brokers ("global") or the order's broker."""
+
+    rule, setting = "order rate", "max_orders_per_second"
+
+    def __init__(self, section: RiskSection) -> None:
+        super().__init__(section)
+        self._recent: dict[str, deque[float]] = {}  # "*" (all) or broker → monotonic times
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        recent = self._recent.setdefault("*" if scope == GLOBAL else request.broker, deque())
+        now = time.monotonic()
+        while recent and now - recent[0] > 1.0:
+            recent.popleft()
+        if len(recent) >= limit:
+            return f"{len(recent)} orders in the last second, limit {limit:g}/s"
+        return ""
+
+    def accepted(self, request: OrderRequest) -> None:
+        now = time.monotonic()
+        self._recent.setdefault(request.broker, deque()).append(now)
+        self._recent.setdefault("*", deque()).append(now)
+
+
+class PriceBand(RiskLimitCheck):
+    """Limit and trigger prices within ``price_band_pct`` of the last price (once there is one)."""
+
+    rule, setting = "price band", "price_band_pct"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        last = view.market.last_price(request.symbol)
+        for name, value in (("price", request.price), ("trigger", request.trigger_price)):
+            if last and value and abs(value / last - 1.0) * 100.0 > limit:
+                return (
+                    f"{name} {value:g} is {(value / last - 1.0) * 100.0:+.2f}% from last "
+                    f"{last:g}, limit ±{limit:g}%"
+                )
+        return ""
+
+
+class DailyLoss(RiskLimitCheck):
+    """The day's loss: each broker's equity below its first equity seen that day."""
+
+    rule, setting = "daily loss limit", "daily_loss_limit"
+
+    def __init__(self, section: RiskSection) -> None:
+        super().__init__(section)
         self._day_start_equity: dict[str, tuple[str, float]] = {}
 
-    def check(self, request: OrderRequest) -> str:
-        for scope, limits in (
-            ("global", self._section),
-            (f"broker {request.broker}", self._section.brokers.get(request.broker)),
-        ):
-            if limits is None:
-                continue
-            reason = self._check(request, limits, scope)
-            if reason:
-                return reason
-        self._recent.setdefault(request.broker, deque()).append(time.monotonic())
-        self._recent.setdefault("*", deque()).append(time.monotonic())
-        return ""
+    def watch(self, bus: EventBus, view: PreTradeView) -> None:
+        bus.subscribe(AccountEvent, lambda event: self.observe(event.account, view.now_ns()))
 
-    def _check(self, request: OrderRequest, limits: RiskLimits, scope: str) -> str:
-        view = self._view
-        instrument = view.instrument(request.symbol)
-        multiplier = instrument.multiplier if instrument else 1.0
-        last = view.last_price(request.symbol)
-        price = request.price or (last if last is not None else 0.0)
-        prefix = f"risk ({scope}):"
-        if limits.max_order_quantity and request.quantity > limits.max_order_quantity:
-            return (
-                f"{prefix} max order quantity: {request.quantity:g} > "
-                f"limit {limits.max_order_quantity:g}"
-            )
-        notional = request.quantity * price * multiplier
-        if limits.max_order_notional and notional > limits.max_order_notional:
-            return (
-                f"{prefix} max order notional: {notional:,.2f} > "
-                f"limit {limits.max_order_notional:,.2f}"
-            )
-        if limits.max_position:
-            after = view.position(request.broker, request.symbol) + (
-                request.quantity if request.side is Side.BUY else -request.quantity
-            )
-            if abs(after) > limits.max_position:
-                return (
-                    f"{prefix} max position: {request.symbol} would be {after:g}, "
-                    f"limit ±{limits.max_position:g}"
-                )
-        if limits.max_open_orders:
-            working = [
-                o for o in view.working_orders() if scope == "global" or o.broker == request.broker
-            ]
-            if len(working) >= limits.max_open_orders:
-                return (
-                    f"{prefix} max open orders: {len(working)} working, "
-                    f"limit {limits.max_open_orders}"
-                )
-        if limits.max_orders_per_second:
-            recent = self._recent.setdefault("*" if scope == "global" else request.broker, deque())
-            now = time.monotonic()
-            while recent and now - recent[0] > 1.0:
-                recent.popleft()
-            if len(recent) >= limits.max_orders_per_second:
-                return (
-                    f"{prefix} order rate: {len(recent)} orders in the last second, "
-                    f"limit {limits.max_orders_per_second:g}/s"
-                )
-        if limits.price_band_pct and last:
-            for name, value in (("price", request.price), ("trigger", request.trigger_price)):
-                if value and abs(value / last - 1.0) * 100.0 > limits.price_band_pct:
-                    return (
-                        f"{prefix} price band: {name} {value:g} is "
-                        f"{(value / last - 1.0) * 100.0:+.2f}% from last {last:g}, "
-                        f"limit ±{limits.price_band_pct:g}%"
-                    )
-        if limits.daily_loss_limit:
-            loss = self._day_loss(request.broker)
-            if loss > limits.daily_loss_limit:
-                return (
-                    f"{prefix} daily loss limit: lost {loss:,.2f} today, "
-                    f"limit {limits.daily_loss_limit:,.2f}"
-                )
-        if limits.session_check and instrument is not None:
-            sessions = view.sessions(instrument.sessions)
-            when = datetime.fromtimestamp(view.now_ns() / 1e9, tz=UTC)
-            if not sessions.is_open(when):
-                return f"{prefix} trading session: {request.symbol} ({sessions.name}) is closed"
-        return ""
-
-    def observe(self, account: Account) -> None:
+    def observe(self, account: Account, now_ns: int) -> None:
         """Remember each broker's first equity of the day (call on every account update)."""
-        today = self._today()
+        today = datetime.fromtimestamp(now_ns / 1e9, tz=UTC).date().isoformat()
         if self._day_start_equity.get(account.broker, ("", 0.0))[0] != today:
             self._day_start_equity[account.broker] = (today, account.equity)
 
-    def _day_loss(self, broker: str) -> float:
-        account = self._view.account(broker)
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        account = view.account(request.broker)
         if account is None or math.isnan(account.equity):
-            return 0.0
-        self.observe(account)
-        return self._day_start_equity[broker][1] - account.equity
+            return ""
+        self.observe(account, view.now_ns())
+        loss = self._day_start_equity[request.broker][1] - account.equity
+        return f"lost {loss:,.2f} today, limit {limit:,.2f}" if loss > limit else ""
 
-    def _today(self) -> str:
-        return datetime.fromtimestamp(self._view.now_ns() / 1e9, tz=UTC).date().isoformat()
+
+class TradingSession(RiskLimitCheck):
+    """With ``session_check`` on: no orders while the instrument's exchange is closed."""
+
+    rule, setting = "trading session", "session_check"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        if request.symbol not in view.market.instruments:
+            return ""
+        sessions = view.market.session_of(request.symbol)
+        if not sessions.is_open(datetime.fromtimestamp(view.now_ns() / 1e9, tz=UTC)):
+            return f"{request.symbol} ({sessions.name}) is closed"
+        return ""

@@ -32,7 +32,6 @@ from terminal.domain.alerts import AlertTestRequest, MarkAlertOrder
 from terminal.domain.events import (
     AddStrategy,
     CancelOrder,
-    CommandRejected,
     EditStrategy,
     FillEvent,
     KillSwitch,
@@ -43,23 +42,22 @@ from terminal.domain.events import (
     StopStrategy,
     SubmitOrder,
 )
-from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, FeedStatus, Tick
-from terminal.domain.orders import Order, OrderRequest
+from terminal.domain.orders import OrderRequest
 from terminal.engine import journal as j
-from terminal.engine.bars.calendar import SessionCalendar
 from terminal.engine.bars.service import BarService
 from terminal.engine.bars.timeframes import parse_timeframe
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
+from terminal.engine.commands import refuse
 from terminal.engine.config import Config
 from terminal.engine.conflation import TickConflator
-from terminal.engine.engine import OrderEstimate
 from terminal.engine.logs import log_context
+from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
+from terminal.engine.orders.mirror import OrdersMirror
 from terminal.engine.portfolio import Portfolio
 from terminal.engine.replay.host import PlacedOrder, ReplayHost, ReplayResult, apply_record
 from terminal.engine.replay.player import ReplayPlayer, WallClock
-from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
 from terminal.engine.strategy.runner import StrategyRunner
 from terminal.engine.tasks import TrackedTasks
 from terminal.engine.view import RegistryView
@@ -111,24 +109,7 @@ class RecordedBroker(msgspec.Struct, frozen=True):
     simulated: bool = True
 
 
-class ReplayOrders:
-    """Latest state of every order, from the journal's order updates."""
-
-    def __init__(self, bus: EventBus) -> None:
-        self.orders: dict[str, Order] = {}
-        bus.subscribe(OrderEvent, self._on_order)
-
-    def _on_order(self, event: OrderEvent) -> None:
-        self.orders[event.order.order_id] = event.order
-
-    def all(self) -> list[Order]:
-        return list(self.orders.values())
-
-    def working(self) -> list[Order]:
-        return [order for order in self.orders.values() if order.status.is_working]
-
-
-class ReplayEngine:
+class ReplayEngine(MarketMixin):
     """The journal ``journal`` played back through the strategies of ``registry``."""
 
     def __init__(
@@ -156,15 +137,13 @@ class ReplayEngine:
         self.clock = ManualClock(records[0].ts if records else 0)
         self.bus = EventBus()
         self.conflator = TickConflator(self.bus.publish)  # unused: for the load figures
-        self.sessions = load_sessions()
-        self.latest: dict[str, Tick] = {}
-        self.tick_count = 0
         self.feed_status: dict[str, FeedStatus] = {}
         self.broker_status: dict[str, FeedStatus] = {}
         self.brokers = {name: RecordedBroker(name) for name in setup.brokers}
+        self.market = MarketState()
         # Bars built for the charts go on a bus of their own: the strategies get the journal's.
         self.bars = BarService(
-            EventBus(), self.clock, self.calendar_of, keep=config.engine.bar_history
+            EventBus(), self.clock, self.market.calendar_of, keep=config.engine.bar_history
         )
         submits = [
             r for r in records if isinstance(r, j.SubmitRec) and only in (None, r.instance)
@@ -173,17 +152,17 @@ class ReplayEngine:
         self.host = ReplayHost(
             registry, setup, submits, bus=self.bus, clock=self.clock, bars=self.bars
         )
-        self.instruments: dict[str, Instrument] = dict(self.host.instruments)
+        self.market.instruments.update(self.host.instruments)
         self.strategy_symbols, self.symbols = _symbols_of(records)
         """Symbols the strategies traded or warmed up on; all the journal's symbols."""
         self.config = _replay_config(config, self.symbols, set(self.instruments))
-        self.order_book = ReplayOrders(self.bus)
+        self.order_book = OrdersMirror(self.bus)
         self.portfolio = Portfolio(
-            self.bus, self.instruments.get, self.last_price, now_ns=self.clock.now_ns
+            self.bus, self.instruments.get, self.market.last_price, now_ns=self.clock.now_ns
         )
         # The same subscription order as the live engine: a strategy sees a tick with the
         # latest quote and the bars already updated.
-        self.bus.subscribe(Tick, self._remember_tick)
+        self.bus.subscribe(Tick, self.market.on_tick)
         self.bus.subscribe(Tick, self.bars.on_tick)
         self.strategies = StrategyRunner(self.host)
         for command in REFUSED_COMMANDS:
@@ -267,14 +246,12 @@ class ReplayEngine:
         return self.host.placed
 
     def _refuse(self, command: object) -> None:
-        kind = type(command).__name__
         reason = (
             f"this window is a replay of {self.name}: orders and strategy commands are not "
             "carried out (strategies follow the journal)"
         )
         with log_context(replay=self.log_tag):  # shown in the replay's window
-            log.warning("%s refused: %s", kind, reason)
-        self.bus.publish(CommandRejected(kind, reason))
+            refuse(self.bus, log, command, reason)
 
     def _seed_chart_history(self, records: list[j.Record]) -> None:
         """Give the charts the warm-up bars the strategies were fed that end before the
@@ -301,19 +278,6 @@ class ReplayEngine:
             self.bars.seed(symbol, bars)
 
     # ---- what the widgets ask ------------------------------------------------------------
-    def _remember_tick(self, tick: Tick) -> None:
-        self.latest[tick.symbol] = tick
-        self.tick_count += 1
-
-    def last_price(self, symbol: str) -> float | None:
-        tick = self.latest.get(symbol)
-        return tick.last if tick else None
-
-    def calendar_of(self, symbol: str) -> SessionCalendar:
-        instrument = self.instruments.get(symbol)
-        sessions = self.sessions.get(instrument.sessions, ALWAYS) if instrument else ALWAYS
-        return session_calendar(sessions)
-
     def last_tick_age(self, feed: str) -> float | None:
         return None
 
@@ -327,12 +291,7 @@ class ReplayEngine:
         return True  # whatever the broker was live, here it is a recording
 
     def estimate(self, request: OrderRequest) -> OrderEstimate:
-        instrument = self.instruments.get(request.symbol)
-        if instrument is None:
-            return OrderEstimate(0.0, 0.0, 0.0)
-        price = request.price or self.last_price(request.symbol) or 0.0
-        notional = request.quantity * price * instrument.multiplier
-        return OrderEstimate(notional, 0.0, notional * instrument.margin_rate)
+        return self.market.estimate(request)  # no broker here to ask for the commission
 
 
 def _symbols_of(records: list[j.Record]) -> tuple[list[str], list[str]]:

@@ -78,7 +78,7 @@ def test_two_remote_engines_see_one_engine_and_command_it() -> None:
             buy = OrderRequest("paper", SYMBOL, Side.BUY, 0.01, order_type=OrderType.MARKET)
             first.bus.publish(SubmitOrder("R-1", buy))
             for remote in (first, second):
-                await until(lambda r=remote: (o := r.order_book.orders.get("R-1")) is not None
+                await until(lambda r=remote: (o := r.order_book.get("R-1")) is not None
                             and o.status is OrderStatus.FILLED)  # fmt: skip
                 await until(lambda r=remote: any(p.symbol == SYMBOL and p.quantity == 0.01
                                                  for p in r.portfolio.positions()))  # fmt: skip
@@ -88,10 +88,11 @@ def test_two_remote_engines_see_one_engine_and_command_it() -> None:
             price = round(first.latest[SYMBOL].last * 0.5, 2)
             limit = OrderRequest("paper", SYMBOL, Side.BUY, 0.01, OrderType.LIMIT, price)
             second.bus.publish(SubmitOrder("R-2", limit))
-            await until(lambda: "R-2" in first.order_book.orders
-                        and first.order_book.orders["R-2"].status.is_working)  # fmt: skip
+            await until(lambda: (o := first.order_book.get("R-2")) is not None
+                        and o.status.is_working)  # fmt: skip
             first.bus.publish(CancelOrder("R-2"))
-            await until(lambda: second.order_book.orders["R-2"].status is OrderStatus.CANCELLED)
+            await until(lambda: (o := second.order_book.get("R-2")) is not None
+                        and o.status is OrderStatus.CANCELLED)  # fmt: skip
 
             # Strategies: add and start from one GUI, the kill switch from the other stops it.
             first.bus.publish(AddStrategy("s1", "sma_cross", SYMBOL, "paper", {"fast": 2}))
@@ -179,10 +180,11 @@ def test_a_restarted_server_is_followed_and_what_happened_meanwhile_resynced() -
             await until(lambda: remote.feed_status[remote.name].status is ConnectionStatus.STALE)
             server = SpotServer(EngineMarket(engine), pub, rep, heartbeat_s=0.1)
             await server.start()
-            await until(lambda: "MISSED" in remote.order_book.orders, timeout=10)
+            await until(lambda: remote.order_book.get("MISSED") is not None, timeout=10)
             assert remote.feed_status[remote.name].status is ConnectionStatus.LIVE
             remote.bus.publish(CancelOrder("MISSED"))  # and commands reach the new server
-            await until(lambda: remote.order_book.orders["MISSED"].status is OrderStatus.CANCELLED)
+            await until(lambda: (o := remote.order_book.get("MISSED")) is not None
+                        and o.status is OrderStatus.CANCELLED)  # fmt: skip
         finally:
             await remote.stop()
             await server.stop()
