@@ -86,7 +86,7 @@ async def run_window(
             log.error("%s", exc)
             print(f"terminal: {exc}", file=sys.stderr)
             return 2
-        window = MainWindow(engine, bridge, settings, theme)
+        window = MainWindow(bridge, settings, theme)
         reporter.setParent(window)
         window.closed.connect(closed.set)
         if size is not None:
