@@ -166,7 +166,7 @@ class MarketWatch(QWidget):
     def set_theme(self, theme: Theme) -> None:
         """Draw the up/down colours and flashes of ``theme``."""
         self.model.set_theme(theme)
-        self.table.painter.update_colors()
+        self.table.update_colors()
 
     # ---- live data ----------------------------------------------------------------------------
     def update_ticks(self, ticks: dict[str, Tick]) -> None:
