@@ -53,7 +53,7 @@ def make_engine(bars: dict[str, int]) -> Engine:
 def open_chart(engine: Engine, qtbot: QtBot, **kwargs: int) -> tuple[CandleChart, EngineBridge]:
     """A shown 1200x700 chart on AAA.SIM over ``engine``, through a real bridge."""
     bridge = EngineBridge(engine, refresh_hz=30)
-    chart = CandleChart(bridge, engine.instruments, THEMES["dark"], "AAA.SIM", **kwargs)
+    chart = CandleChart(bridge, THEMES["dark"], "AAA.SIM", **kwargs)
     qtbot.addWidget(chart)
     chart.resize(1200, 700)
     chart.show()

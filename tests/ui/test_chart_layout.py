@@ -18,7 +18,7 @@ from terminal.ui.main_window import MainWindow
 def open_window(
     engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
 ) -> MainWindow:
-    window = MainWindow(engine, bridge, settings)
+    window = MainWindow(bridge, settings)
     qtbot.addWidget(window)
     window.show()
     return window

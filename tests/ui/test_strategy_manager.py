@@ -31,12 +31,7 @@ class Explodes(Strategy):
 @pytest.fixture
 def manager(engine: Engine, bridge: EngineBridge, qtbot: QtBot) -> Iterator[StrategyManager]:
     engine.registry.replace(PluginKind.STRATEGY, "explodes", Explodes)
-    widget = StrategyManager(
-        bridge,
-        engine.registry.names(PluginKind.STRATEGY),
-        sorted(engine.instruments),
-        sorted(engine.brokers),
-    )
+    widget = StrategyManager(bridge)
     qtbot.addWidget(widget)
     widget.show()
     yield widget

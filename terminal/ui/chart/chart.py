@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar
@@ -26,6 +26,7 @@ from terminal.ui.chart.indicator_dialog import IndicatorMenu
 from terminal.ui.chart.indicators import ChartIndicators
 from terminal.ui.chart.items import CandleItem, PriceAxis, TimeAxis, VolumeItem, visible_span
 from terminal.ui.chart.trades import ChartTrades
+from terminal.ui.symbol_box import symbol_box
 from terminal.ui.theme import Theme
 
 VISIBLE_BARS = 150
@@ -36,7 +37,9 @@ PERIOD_SECONDS = {"day": 86_400.0, "week": 7 * 86_400.0, "month": 30 * 86_400.0}
 
 
 class CandleChart(QWidget):
-    """One chart on one symbol and timeframe, following the latest bar unless scrolled back."""
+    """One chart on one symbol and timeframe, following the latest bar unless scrolled back.
+
+    ``symbol`` if the bridge lists it, else the first listed symbol."""
 
     symbol_changed = Signal(str)
     timeframe_changed = Signal(str)
@@ -44,7 +47,6 @@ class CandleChart(QWidget):
     def __init__(
         self,
         bridge: EngineBridge,
-        instruments: dict[str, Instrument],
         theme: Theme,
         symbol: str,
         parent: QWidget | None = None,
@@ -54,7 +56,6 @@ class CandleChart(QWidget):
     ) -> None:
         super().__init__(parent)
         self._bridge = bridge
-        self._instruments = instruments
         self._theme = theme
         self.symbol = ""
         self.timeframe = timeframe if timeframe in TIMEFRAMES else "1m"
@@ -78,17 +79,11 @@ class CandleChart(QWidget):
         layout.addWidget(self.graphics, 1)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         bridge.refreshed.connect(self.refresh)
-        self.set_symbol(symbol if symbol in instruments else next(iter(sorted(instruments)), ""))
+        self.set_symbol(symbol if symbol in self.instruments else next(iter(bridge.symbols()), ""))
 
     # ---- construction ----------------------------------------------------------------
     def _build_toolbar(self) -> None:
-        self.symbol_box = QComboBox()
-        self.symbol_box.setEditable(True)
-        self.symbol_box.addItems(sorted(self._instruments))
-        completer = QCompleter(sorted(self._instruments), self.symbol_box)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.symbol_box.setCompleter(completer)
+        self.symbol_box = symbol_box(self._bridge.symbols())
         self.symbol_box.activated.connect(lambda _: self.set_symbol(self.symbol_box.currentText()))
         self.timeframe_box = QComboBox()
         self.timeframe_box.addItems(TIMEFRAMES)
@@ -123,8 +118,9 @@ class CandleChart(QWidget):
         self.price_plot.getAxis("bottom").setStyle(showValues=False)
         self.price_plot.getAxis("bottom").setHeight(0)
         self.candles = CandleItem(self.buffer, theme.color("up"), theme.color("down"))
-        self.volume = VolumeItem(self.buffer, theme.color("up"), theme.color("down"))
-        self.volume.background = theme.color("background")
+        self.volume = VolumeItem(
+            self.buffer, theme.color("up"), theme.color("down"), theme.color("background")
+        )
         self.price_plot.addItem(self.candles)
         self.volume_plot.addItem(self.volume)
         self.last_line = pg.InfiniteLine(
@@ -190,7 +186,8 @@ class CandleChart(QWidget):
 
     @property
     def instruments(self) -> dict[str, Instrument]:
-        return self._instruments
+        """The instruments the chart may show (those the bridge lists)."""
+        return self._bridge.instruments()
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
@@ -207,7 +204,7 @@ class CandleChart(QWidget):
     # ---- symbol and timeframe ---------------------------------------------------------------
     def set_symbol(self, symbol: str) -> None:
         symbol = symbol.strip()
-        if symbol not in self._instruments or symbol == self.symbol:
+        if symbol not in self.instruments or symbol == self.symbol:
             self.symbol_box.setCurrentText(self.symbol)
             return
         self.symbol = symbol
@@ -334,7 +331,8 @@ class CandleChart(QWidget):
         self.fit_y()
 
     def set_last_price(self, price: float) -> None:
-        decimals = self._instruments[self.symbol].price_decimals if self.symbol else 2
+        instrument = self._bridge.instrument(self.symbol)
+        decimals = instrument.price_decimals if instrument else 2
         self.last_line.setValue(price)
         self.last_line.show()
         self.price_axis.set_marker(

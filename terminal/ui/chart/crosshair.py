@@ -34,7 +34,7 @@ class Crosshair:
         chart.graphics.scene().sigMouseClicked.connect(self._on_click)
 
     def _pen(self) -> object:
-        return pg.mkPen(self.chart._theme.foreground, width=1, style=Qt.PenStyle.DotLine)
+        return pg.mkPen(self.chart.theme.foreground, width=1, style=Qt.PenStyle.DotLine)
 
     def _plots(self) -> list[pg.PlotItem]:
         items = self.chart.graphics.ci.items
@@ -73,7 +73,7 @@ class Crosshair:
             if here and y is not None:
                 horizontal.setValue(y)
             if isinstance(axis, PriceAxis):
-                theme = self.chart._theme
+                theme = self.chart.theme
                 decimals = self._decimals()
                 label = f"{y:.{decimals}f}" if here and y is not None else ""
                 axis.set_marker("cross", y if here else None, label, theme.grid, theme.foreground)
@@ -81,7 +81,7 @@ class Crosshair:
 
     def _decimals(self) -> int:
         chart = self.chart
-        return chart._instruments[chart.symbol].price_decimals if chart.symbol else 2
+        return chart.instruments[chart.symbol].price_decimals if chart.symbol else 2
 
     def show_readout(self, index: int) -> None:
         chart = self.chart
@@ -95,7 +95,7 @@ class Crosshair:
         previous = chart.buffer.row(index - 1)
         base = previous[4] if previous is not None else o
         change = (c / base - 1.0) * 100.0 if base else 0.0
-        theme = chart._theme
+        theme = chart.theme
         color = theme.up if c >= o else theme.down
         when = datetime.fromtimestamp(start / 1e9).strftime("%Y-%m-%d %H:%M")
         fields: list[tuple[str, str, str]] = [

@@ -33,7 +33,11 @@ class IndicatorDialog(QDialog):
     """Edits one indicator's parameters; a bad value is named and the dialog stays open."""
 
     def __init__(
-        self, indicator: Indicator, on_apply: Callable[[Indicator], object], parent: QWidget | None
+        self,
+        indicator: Indicator,
+        on_apply: Callable[[Indicator], object],
+        parent: QWidget | None,
+        error_color: str,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"{NAMES.get(indicator.kind, indicator.kind)} parameters")
@@ -56,7 +60,7 @@ class IndicatorDialog(QDialog):
             self.editors[field.name] = editor
             form.addRow(field.name.capitalize(), editor)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #ef5350")
+        self.error.setStyleSheet(f"color: {error_color}")
         form.addRow(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -110,7 +114,10 @@ class IndicatorMenu(QToolButton):
 
     def edit(self, series: IndicatorSeries) -> IndicatorDialog:
         self.dialog = IndicatorDialog(
-            series.indicator, lambda new: self._indicators.replace(series, new), self
+            series.indicator,
+            lambda new: self._indicators.replace(series, new),
+            self,
+            self._indicators.theme.bad,
         )
         self.dialog.open()  # not exec(): no nested event loop under qasync
         return self.dialog

@@ -18,12 +18,10 @@ from PySide6.QtGui import QPainter
 from terminal.engine.indicators import Indicator
 from terminal.ui.chart.data import CLOSE
 from terminal.ui.chart.items import ViewBoundItem, visible_span
+from terminal.ui.theme import Theme
 
 if TYPE_CHECKING:
     from terminal.ui.chart.chart import CandleChart
-
-PALETTE = ["#f0b90b", "#42a5f5", "#ab47bc", "#ff7043", "#66bb6a", "#ec407a", "#8d6e63"]
-
 
 class IndicatorSeries:
     """One indicator's output lines over the chart's bars, kept in step with them."""
@@ -106,11 +104,17 @@ class ChartIndicators:
         chart.crosshair.sources.append(self.readout)
         chart.price_extents.append(self.overlay_extent)
 
+    @property
+    def theme(self) -> Theme:
+        """The chart's theme (the dialogs editing an indicator draw with it)."""
+        return self.chart.theme
+
     def add(self, indicator: Indicator) -> IndicatorSeries:
         series = IndicatorSeries(indicator)
         series.load(self.chart.buffer.column(CLOSE))
         self.series.append(series)
-        colors = iter(PALETTE[(len(self.series) - 1) % len(PALETTE) :] + PALETTE)
+        palette = list(self.chart.theme.series)  # each new indicator starts one colour on
+        colors = iter(palette[(len(self.series) - 1) % len(palette) :] + palette)
         plot = self.chart.price_plot if indicator.overlay else self._new_pane(series)
         curves = [IndicatorCurve(series, name, next(colors)) for name in indicator.outputs]
         for curve in curves:

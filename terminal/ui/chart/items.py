@@ -133,9 +133,12 @@ class CandleItem(_BucketItem):
 
 
 class VolumeItem(_BucketItem):
-    """Volume bars coloured like their candles (summed per bucket when zoomed out)."""
+    """Volume bars coloured like their candles (summed per bucket when zoomed out), mixed
+    with the chart's ``background``."""
 
-    background = QColor("#000000")
+    def __init__(self, buffer: BarBuffer, up: QColor, down: QColor, background: QColor) -> None:
+        super().__init__(buffer, up, down)
+        self.background = QColor(background)
 
     def _color(self, up: bool) -> QColor:
         # Opaque, mixed with the background by hand: alpha-blended fills cost ~2 ms a frame.

@@ -19,6 +19,21 @@ def _signed_color(theme: Theme, value: Callable[[Any], float]) -> Callable[[Any]
     return lambda r: up if value(r) > 0 else (down if value(r) < 0 else None)
 
 
+def _pnl_columns(theme: Theme) -> list[Column]:
+    """Unrealized and realized P&L of a position or an account, signed in colour."""
+    pnls: list[tuple[str, Callable[[Any], float]]] = [
+        ("Unrealized P&L", lambda r: r.unrealized_pnl),
+        ("Realized P&L", lambda r: r.realized_pnl),
+    ]
+    return [_money_column(title, pnl, theme) for title, pnl in pnls]
+
+
+def _money_column(title: str, value: Callable[[Any], float], theme: Theme) -> Column:
+    return Column(
+        title, lambda r: fmt.money(value(r)), numeric=True, color=_signed_color(theme, value)
+    )
+
+
 def order_columns(theme: Theme, alert: Callable[[Order], str] | None = None) -> list[Column]:
     """``alert`` gives the state of an order's alert email (mail brokers), if any."""
     columns = [
@@ -80,18 +95,7 @@ def position_columns(theme: Theme) -> list[Column]:
         Column("Yesterday", lambda p: fmt.quantity(p.yesterday_quantity), numeric=True),
         Column("Avg price", lambda p: f"{p.average_price:.6g}" if p.quantity else "", numeric=True),
         Column("Last", lambda p: f"{p.last_price:.6g}", numeric=True),
-        Column(
-            "Unrealized P&L",
-            lambda p: fmt.money(p.unrealized_pnl),
-            numeric=True,
-            color=_signed_color(theme, lambda p: p.unrealized_pnl),
-        ),
-        Column(
-            "Realized P&L",
-            lambda p: fmt.money(p.realized_pnl),
-            numeric=True,
-            color=_signed_color(theme, lambda p: p.realized_pnl),
-        ),
+        *_pnl_columns(theme),
     ]
 
 
@@ -101,18 +105,7 @@ def account_columns(theme: Theme) -> list[Column]:
         Column("Currency", lambda a: a.currency),
         Column("Cash", lambda a: fmt.money(a.cash), numeric=True),
         Column("Equity", lambda a: fmt.money(a.equity), numeric=True),
-        Column(
-            "Unrealized P&L",
-            lambda a: fmt.money(a.unrealized_pnl),
-            numeric=True,
-            color=_signed_color(theme, lambda a: a.unrealized_pnl),
-        ),
-        Column(
-            "Realized P&L",
-            lambda a: fmt.money(a.realized_pnl),
-            numeric=True,
-            color=_signed_color(theme, lambda a: a.realized_pnl),
-        ),
+        *_pnl_columns(theme),
         Column("Commission", lambda a: fmt.money(a.commission), numeric=True),
     ]
 

@@ -8,7 +8,7 @@ from collections import deque
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -26,10 +26,10 @@ from terminal.engine.monitoring.health import HealthLevel
 from terminal.engine.monitoring.metrics import PATHS, HealthSnapshot, LatencySummary
 from terminal.ui.theme import Theme
 
-LEVEL_COLORS = {
-    HealthLevel.GREEN: "#26a69a",
-    HealthLevel.AMBER: "#f0b90b",
-    HealthLevel.RED: "#ef5350",
+LEVEL_COLORS = {  # the Theme field each verdict is drawn in
+    HealthLevel.GREEN: "good",
+    HealthLevel.AMBER: "warning",
+    HealthLevel.RED: "bad",
 }
 PATH_TITLES = {
     "tick_to_strategy": "tick → bars → strategies",
@@ -64,6 +64,7 @@ class HealthPanel(QWidget):
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._theme = theme
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
@@ -143,7 +144,7 @@ class HealthPanel(QWidget):
         self.table.setRowCount(len(rows))
         for row, (kind, name, level, status, why, rate, age) in enumerate(rows):
             dot = QTableWidgetItem("●")
-            dot.setForeground(QBrush(QColor(LEVEL_COLORS[level])))
+            dot.setForeground(QBrush(self._theme.color(LEVEL_COLORS[level])))
             dot.setToolTip(level.value)
             dot.setData(Qt.ItemDataRole.UserRole, level.value)
             self.table.setItem(row, 0, dot)

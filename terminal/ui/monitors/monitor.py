@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,20 @@ class Monitor(QWidget):
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.addLayout(self.bar)
         self.layout_.addWidget(self.table)
+
+    def upsert(self, records: Iterable[Any]) -> None:
+        """Replace the rows of these records (by key) in place; add the new ones on top."""
+        self.model.upsert(records)
+
+    def add_record_action(
+        self, text: str, action: Callable[[Any], None], first: bool = False
+    ) -> None:
+        """Offer ``action`` on the record under the cursor in the context menu (at the top
+        if ``first``)."""
+        if first:
+            self.actions_for_record.insert(0, (text, action))
+        else:
+            self.actions_for_record.append((text, action))
 
     def record_at(self, view_row: int) -> Any:
         """The record shown in ``view_row`` (after filtering and sorting)."""

@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QLabel, QProgressBar, QStyle, QToolBar, QWidget
 
-from terminal.engine.replay.engine import ReplayEngine
 from terminal.engine.replay.player import SPEEDS
+from terminal.ui.replay.bridge import ReplayBridge
+from terminal.ui.theme import Theme
 
 REFRESH_MS = 50
-OK_COLOR, WARN_COLOR, BAD_COLOR = "#26a69a", "#f0b90b", "#ef5350"
 
 
 def replay_clock(ns: int) -> str:
@@ -23,20 +23,21 @@ def replay_clock(ns: int) -> str:
 
 
 class ReplayControls(QToolBar):
-    """Drives ``engine.player``; shows where it is (events done/total, the replay clock) and,
-    at the end, whether the strategies placed the orders placed live."""
+    """Drives the replay's player through ``bridge``; shows where it is (events done/total,
+    the replay clock) and, at the end, whether the strategies placed the orders placed live."""
 
     def __init__(
         self,
-        engine: ReplayEngine,
+        bridge: ReplayBridge,
+        theme: Theme,
         show_details: Callable[[str], Any],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Replay", parent)
         self.setObjectName("replayToolbar")
         self.setMovable(False)
-        self.engine = engine
-        self.player = engine.player
+        self._bridge = bridge
+        self._theme = theme
         self._show_details = show_details
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         group = QActionGroup(self)
@@ -50,7 +51,7 @@ class ReplayControls(QToolBar):
             )
             for (text, speed), tip in zip(SPEEDS.items(), tips, strict=True)
         }
-        self._last_speed = self.player.speed
+        self._last_speed = bridge.playback().speed
         self.toggle_action = QAction("Pause/resume", self)
         self.toggle_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
         self.toggle_action.triggered.connect(self.toggle)  # a shortcut only: the window adds it
@@ -64,7 +65,7 @@ class ReplayControls(QToolBar):
         self.addSeparator()
         self.progress = QProgressBar(self)
         self.progress.setObjectName("replayProgress")
-        self.progress.setRange(0, max(1, self.player.total))
+        self.progress.setRange(0, max(1, bridge.playback().total))
         self.progress.setMinimumWidth(180)
         self.progress.setMaximumWidth(320)
         self.addWidget(self.progress)
@@ -103,66 +104,66 @@ class ReplayControls(QToolBar):
     # ---- actions -------------------------------------------------------------------------
     def play(self, speed: float | None) -> None:
         self._last_speed = speed
-        self.player.play(speed)
+        self._bridge.play(speed)
         self.refresh()
 
     def pause(self) -> None:
-        self.player.pause()
+        self._bridge.pause()
         self.refresh()
 
     def toggle(self) -> None:
-        if self.player.paused:
+        if self._bridge.playback().paused:
             self.play(self._last_speed)
         else:
             self.pause()
 
     def step(self) -> None:
-        self.player.step()
+        self._bridge.step()
         self.refresh()
 
     def details(self) -> None:
         self._show_details(self.details_text())
 
     def details_text(self) -> str:
-        engine = self.engine
-        lines = [f"Replay of {engine.path}", ""]
-        result = engine.result
+        bridge = self._bridge
+        lines = [f"Replay of {bridge.journal_path()}", ""]
+        result = bridge.result()
         if result is not None:
-            lines.append(result.summary(engine.scope))
-        shown = engine.placed[:20]
+            lines.append(result.summary(bridge.scope()))
+        shown = bridge.placed()[:20]
         if shown:
             lines += ["", f"Orders placed in the replay (first {len(shown)}):"]
             lines += [f"{n:>4}  {order.describe()}" for n, order in enumerate(shown, 1)]
-        if engine.problems:
-            lines += ["", "Problems:", *engine.problems]
+        problems = bridge.problems()
+        if problems:
+            lines += ["", "Problems:", *problems]
         return "\n".join(lines)
 
     # ---- showing -------------------------------------------------------------------------
     def refresh(self) -> None:
-        player = self.player
-        done, total = player.position, player.total
+        playback = self._bridge.playback()
+        done, total = playback.position, playback.total
         self.progress.setValue(done)
         self.progress.setFormat(f"{done:,} / {total:,} events")
-        self.clock_label.setText(replay_clock(player.event_ns))
-        if player.finished:
+        self.clock_label.setText(replay_clock(playback.event_ns))
+        if playback.finished:
             self._show_finished()
             return
         checked = (
             self.pause_action
-            if player.paused
-            else next(a for t, a in self.speed_actions.items() if SPEEDS[t] == player.speed)
+            if playback.paused
+            else next(a for t, a in self.speed_actions.items() if SPEEDS[t] == playback.speed)
         )
         checked.setChecked(True)
-        self.step_action.setEnabled(player.paused)
-        if player.paused:
+        self.step_action.setEnabled(playback.paused)
+        if playback.paused:
             text, color = "Paused", ""
         else:
-            speed = "at max speed" if player.speed is None else f"{player.speed:g}×"
-            text, color = f"Playing {speed}", OK_COLOR
-        divergence = self.engine.divergence
-        if divergence is not None:
-            text += f" · ⚠ differs from live at order {divergence + 1}"
-            color = WARN_COLOR
+            speed = "at max speed" if playback.speed is None else f"{playback.speed:g}×"
+            text, color = f"Playing {speed}", self._theme.good
+        if playback.divergence is not None:
+            text += f" · ⚠ differs from live at order {playback.divergence + 1}"
+            color = self._theme.warning
         self._set_state(text, color)
 
     def _show_finished(self) -> None:
@@ -172,21 +173,22 @@ class ReplayControls(QToolBar):
         for action in [self.pause_action, *self.speed_actions.values(), self.step_action,
                        self.toggle_action]:  # fmt: skip
             action.setEnabled(False)
-        engine, result = self.engine, self.engine.result
-        placed = len(engine.placed)
+        bridge, result = self._bridge, self._bridge.result()
+        placed = len(bridge.placed())
         if result is None or result.first_difference() is None:
-            live = len(engine.live)
+            live = bridge.live_count()
             text = f"Replay finished · {placed} orders placed, identical to the {live} live"
-            color = OK_COLOR
+            color = self._theme.good
         else:
             n = result.first_difference()
             assert n is not None
             text = (
                 f"Replay finished · {placed} orders placed · differs from live at order {n + 1}"
             )
-            color = BAD_COLOR
-        if engine.problems:
-            text += f" · {len(engine.problems)} problem(s)"
+            color = self._theme.bad
+        problems = bridge.problems()
+        if problems:
+            text += f" · {len(problems)} problem(s)"
         self._set_state(text, color)
         self.details_action.setVisible(True)
 

@@ -14,12 +14,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMessageBox,
-    QToolBar,
-)
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from terminal.engine import logs
 from terminal.engine.config import Config
@@ -28,11 +23,11 @@ from terminal.engine.paths import user_config_dir, user_data_dir
 from terminal.engine.plugins import PluginRegistry
 from terminal.engine.replay.engine import LoadedJournal, ReplayEngine, ReplayOptions, load_journal
 from terminal.ui.app import REPLAY_LAYOUT, layout_settings, present
-from terminal.ui.bridge import EngineBridge
 from terminal.ui.crash_dialog import CrashReporter
 from terminal.ui.dialogs import inform, warn
 from terminal.ui.heartbeat import freeze_startup_heap
 from terminal.ui.main_window import MainWindow
+from terminal.ui.replay.bridge import ReplayBridge
 from terminal.ui.replay.controls import ReplayControls
 
 log = logging.getLogger("terminal.ui")
@@ -57,11 +52,14 @@ class ReplaySession(QObject):
     ) -> None:
         super().__init__(parent)
         self.engine = engine
-        self.bridge = EngineBridge(engine, refresh_hz)
+        self.bridge = ReplayBridge(engine, refresh_hz)
         self._log_handler = logs.attach_bus(engine.bus, replay=engine.log_tag)
-        self.window = MainWindow(engine, self.bridge, settings, theme, saved_views=False)
+        self.window = MainWindow(self.bridge, settings, theme, saved_views=False)
         self.controls = ReplayControls(
-            engine, lambda text: inform(self.window, "Replay", text), self.window
+            self.bridge,
+            self.window.theme,
+            lambda text: inform(self.window, "Replay", text),
+            self.window,
         )
         self.banner = QLabel(
             f"REPLAY of {engine.name} · orders go to no broker", self.window
@@ -73,26 +71,18 @@ class ReplaySession(QObject):
     def _mark_as_replay(self) -> None:
         window, engine = self.window, self.engine
         window.setWindowTitle(f"Terminal — Replay of {engine.name}")
-        trading = window.findChild(QToolBar, "tradingToolbar")
-        if trading is not None:
-            trading.hide()  # the kill switch has nothing to act on here
-        window.kill_action.setEnabled(False)
+        window.turn_off_trading(
+            "Order ticket (off in a replay)",
+            "The order ticket is off in a replay: orders go to no broker",
+            "Replay: the strategies follow the journal's commands.",
+        )
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.controls)
         window.addAction(self.controls.toggle_action)  # Space pauses and resumes
         self.banner.setObjectName("replayBanner")
         self.banner.setToolTip(str(engine.path))
         window.statusBar().insertWidget(0, self.banner)
-        off = "off in a replay: orders go to no broker"
-        window.ticket.setEnabled(False)
-        window.ticket.setToolTip(f"The order ticket is {off}")
-        window.docks["ticket"].setWindowTitle("Order ticket (off in a replay)")
-        window.docks["depth"].raise_()  # the ticket is off; the depth follows the journal
-        window.orders.cancel_all_button.hide()
         self.bridge.command_rejected.connect(
             lambda rejected: window.statusBar().showMessage(rejected.reason, 10_000)
-        )
-        window.strategy_manager.watch_only(
-            "Replay: the strategies follow the journal's commands."
         )
         window.restore_layout()  # again, now that the replay toolbar exists
 
@@ -172,11 +162,11 @@ async def open_replay(
         warn(opener, "Open replay", f"Cannot open the replay.\n\n{exc}")
         return None
     options = options or ReplayOptions(path)
+    config = opener.bridge.config()
     engine = ReplayEngine(
-        journal, opener.engine.config, opener.engine.registry,
+        journal, config, opener.bridge.registry(),
         only=options.only, speed=options.speed, paused=options.paused,
     )
-    config = opener.engine.config
     session = ReplaySession(engine, replay_settings(), opener.theme.name, config.ui.refresh_hz)
     _open_sessions.add(session)
     opener.closed.connect(session.window.close)  # a replay window does not outlive its opener

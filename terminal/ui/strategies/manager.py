@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from terminal.domain.enums import PluginKind
 from terminal.domain.events import (
     AddStrategy,
     CommandRejected,
@@ -81,28 +80,22 @@ def _symbols_hint(cls: Any) -> str:
 
 
 class StrategyManager(QWidget):
-    """Instances with their state; buttons send commands to the engine."""
+    """Instances with their state; buttons send commands to the engine. The strategy classes,
+    symbols and brokers offered are those the bridge lists."""
 
-    def __init__(
-        self,
-        bridge: EngineBridge,
-        strategies: list[str],
-        symbols: list[str],
-        brokers: list[str],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._bridge = bridge
         self._refreshes = 0
         self.editing: str | None = None
         self.class_box = QComboBox()
-        self.class_box.addItems(strategies)
+        self.class_box.addItems(bridge.strategy_names())
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("instance name")
-        self.symbols_edit = SymbolsEdit(symbols)
+        self.symbols_edit = SymbolsEdit(bridge.symbols())
         self.symbols_label = QLabel("Symbol")
         self.broker_box = QComboBox()
-        self.broker_box.addItems(brokers)
+        self.broker_box.addItems(bridge.broker_names())
         self.warmup = QSpinBox()
         self.warmup.setRange(-1, 100_000)
         self.warmup.setSpecialValueText("class default")
@@ -238,7 +231,7 @@ class StrategyManager(QWidget):
 
     # ---- the form ---------------------------------------------------------------------------
     def _on_class(self, name: str) -> None:
-        cls = self._bridge.engine.registry.get(PluginKind.STRATEGY, name) if name else None
+        cls = self._bridge.strategy_class(name)
         params_type = getattr(cls, "Params", NoOptions)
         self._params_holder.removeWidget(self.params_form)
         self.params_form.deleteLater()
@@ -251,8 +244,7 @@ class StrategyManager(QWidget):
         self.symbols_label.setToolTip(hint)
 
     def _strategy_class(self) -> Any:
-        name = self.class_box.currentText()
-        return self._bridge.engine.registry.get(PluginKind.STRATEGY, name) if name else None
+        return self._bridge.strategy_class(self.class_box.currentText())
 
     def _refuse(self, problem: str) -> None:
         self.message.setText(problem)
@@ -380,7 +372,7 @@ class StrategyManager(QWidget):
     def _on_refresh(self) -> None:
         self._refreshes += 1
         if self._refreshes % SNAPSHOT_EVERY == 0 and self.instances.model.rowCount():
-            self.instances.model.upsert(self._bridge.engine.strategies.snapshots())
+            self.instances.model.upsert(self._bridge.strategy_snapshots())
             self._refresh_selected()
 
     def _refresh_selected(self) -> None:
@@ -391,9 +383,8 @@ class StrategyManager(QWidget):
         state = self._selected()
         if state is None:
             return
-        try:
-            lines = self._bridge.engine.strategies.get(state.instance).log_lines
-        except KeyError:
+        lines = self._bridge.strategy_log(state.instance)
+        if lines is None:
             return
         shown = (state.instance, len(lines) and id(lines[-1]))
         if shown == self._shown_log:

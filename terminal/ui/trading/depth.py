@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.ui import formatting as fmt
+from terminal.ui.bridge import EngineBridge
 from terminal.ui.theme import Theme
 
 LEVELS = 5
@@ -33,11 +33,9 @@ class DepthPanel(QWidget):
     price_clicked = Signal(str, float)
     """(symbol, price) of a bid or ask price cell the user clicked."""
 
-    def __init__(
-        self, instruments: dict[str, Instrument], theme: Theme, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, bridge: EngineBridge, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._instruments = instruments
+        self._bridge = bridge
         self.symbol = ""
         self._shown: Tick | None = None
         self.title = QLabel("No symbol selected")
@@ -62,26 +60,28 @@ class DepthPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
         layout.addWidget(self.table)
+        bridge.ticks_changed.connect(self._on_ticks)
 
     def set_theme(self, theme: Theme) -> None:
         for row in self._cells:
             for column, item in enumerate(row):
                 item.setForeground(theme.color("up" if column < 2 else "down"))
 
-    def set_symbol(self, symbol: str, tick: Tick | None) -> None:
+    def set_symbol(self, symbol: str) -> None:
+        """Show the depth of ``symbol``, from its latest quote on."""
         self.symbol = symbol
-        instrument = self._instruments.get(symbol)
+        instrument = self._bridge.instrument(symbol)
         self.title.setText(f"{symbol}  {instrument.name}" if instrument else symbol)
-        self.show_tick(tick)
+        self.show_tick(self._bridge.latest(symbol))
 
-    def update_ticks(self, ticks: dict[str, Tick]) -> None:
+    def _on_ticks(self, ticks: dict[str, Tick]) -> None:
         tick = ticks.get(self.symbol)
         if tick is not None:
             self.show_tick(tick)
 
     def show_tick(self, tick: Tick | None) -> None:
         self._shown = tick
-        instrument = self._instruments.get(self.symbol)
+        instrument = self._bridge.instrument(self.symbol)
         decimals = instrument.price_decimals if instrument else 2
         for level, row in enumerate(self._cells):
             values = (

@@ -45,10 +45,9 @@ class AlertRelay(QObject):
         super().__init__(parent)
         self.latest: dict[str, MailAlertEvent] = {}
         self._changed: dict[str, MailAlertEvent] = {}
-        bus = bridge.engine.bus
         self._unsubscribers: list[Callable[[], None]] = [
-            bus.subscribe(MailAlertEvent, self._on_alert),
-            bus.subscribe(AlertTestResult, self.test_result.emit),
+            bridge.subscribe(MailAlertEvent, self._on_alert),
+            bridge.subscribe(AlertTestResult, self.test_result.emit),
         ]
         bridge.refreshed.connect(self.flush)
 

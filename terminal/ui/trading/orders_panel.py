@@ -42,6 +42,14 @@ class OrdersPanel(Monitor):
         self.actions_for_record.append(("Cancel order", self._cancel_one))
         self.record_activated.connect(self._cancel_one)
 
+    def reshow(self, order_ids: set[str]) -> None:
+        """Redraw the rows of these orders (a column read from elsewhere, their alert, moved)."""
+        self.upsert([order for order in self.model.records() if order.order_id in order_ids])
+
+    def hide_cancel_all(self) -> None:
+        """No "Cancel all" button (a replay, whose orders go to no broker)."""
+        self.cancel_all_button.hide()
+
     def cancel_all(self) -> None:
         working = [o for o in self.model.records() if o.status.is_working]
         if not working:

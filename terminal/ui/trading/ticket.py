@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from terminal.domain.enums import AssetClass, Offset, OrderType, Side, TimeInForce
 from terminal.domain.events import SubmitOrder
-from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.domain.orders import OrderRequest
 from terminal.engine.config import Hotkeys
@@ -33,6 +31,7 @@ from terminal.engine.orders.validation import FieldProblem, validate_request
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.dialogs import Confirm, ask
+from terminal.ui.symbol_box import symbol_box
 
 DEPTH_LEVELS = 5
 TYPES = [
@@ -76,23 +75,16 @@ class OrderTicket(QWidget):
     """Sends :class:`SubmitOrder` commands; shows the quote and 5-level depth of its symbol.
 
     Hotkeys (while the window is active, configurable in [ui.hotkeys]): F1 buy, F2 sell,
-    Esc clear.
+    Esc clear. Symbols and brokers are those the bridge lists; the first broker is the default.
     """
 
-    def __init__(
-        self,
-        bridge: EngineBridge,
-        instruments: dict[str, Instrument],
-        brokers: list[str],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._bridge = bridge
-        self._instruments = instruments
         self._ids = itertools.count(1)
         self._prefix = f"T{os.getpid() % 10000:04d}"
         self.confirm: Confirm = self._ask
-        self._build(brokers)
+        self._build(bridge.broker_names())
         self._layout()
         self.symbol_box.currentTextChanged.connect(self._on_symbol)
         self.type_box.currentIndexChanged.connect(self._on_type)
@@ -122,13 +114,7 @@ class OrderTicket(QWidget):
         self.sell_button.setText(f"Sell  {keys.sell}")
 
     def _build(self, brokers: list[str]) -> None:
-        self.symbol_box = QComboBox()
-        self.symbol_box.setEditable(True)
-        self.symbol_box.addItems(sorted(self._instruments))
-        completer = QCompleter(sorted(self._instruments), self.symbol_box)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.symbol_box.setCompleter(completer)
+        self.symbol_box = symbol_box(self._bridge.symbols())
         self.broker_box = QComboBox()
         self.broker_box.addItems(brokers)
         self.broker_box.currentTextChanged.connect(self._on_broker)
@@ -205,6 +191,10 @@ class OrderTicket(QWidget):
         layout.addStretch(1)
 
     # ---- user actions ---------------------------------------------------------------------
+    def set_symbol(self, symbol: str) -> None:
+        """Show ``symbol`` (its quote, depth and lot size), as if the user had chosen it."""
+        self.symbol_box.setCurrentText(symbol)
+
     def fill_from_watch(self, symbol: str, side: Side) -> None:
         """Prefill from the market watch: the symbol, and a limit at the price that side pays."""
         self.symbol_box.setCurrentText(symbol)
@@ -238,7 +228,7 @@ class OrderTicket(QWidget):
         None when input was refused."""
         request = self.request(side)
         try:
-            validate_request(request, self._instruments.get(request.symbol))
+            validate_request(request, self._bridge.instrument(request.symbol))
             if not request.broker:
                 raise FieldProblem("broker", "no broker is connected")
         except FieldProblem as problem:
@@ -252,7 +242,7 @@ class OrderTicket(QWidget):
             self._bridge.send(SubmitOrder(order_id, request))
             self._show(f"Sent {text} ({order_id})", ok=True)
 
-        if self._bridge.engine.is_simulated(request.broker):
+        if self._bridge.is_simulated(request.broker):
             send()
         else:
             self._show(f"Waiting for confirmation: {text}", ok=False)
@@ -261,7 +251,7 @@ class OrderTicket(QWidget):
 
     def request(self, side: Side) -> OrderRequest:
         symbol = self.symbol_box.currentText().strip()
-        instrument = self._instruments.get(symbol)
+        instrument = self._bridge.instrument(symbol)
         order_type = OrderType(self.type_box.currentData())
         futures = instrument is not None and instrument.asset_class is AssetClass.FUTURE
         return OrderRequest(
@@ -288,7 +278,7 @@ class OrderTicket(QWidget):
 
     # ---- reactions --------------------------------------------------------------------------
     def _on_symbol(self, symbol: str) -> None:
-        instrument = self._instruments.get(symbol)
+        instrument = self._bridge.instrument(symbol)
         if instrument is None:
             return
         self.quantity.setDecimals(max(0, -math.floor(math.log10(instrument.lot_size))))
@@ -308,7 +298,7 @@ class OrderTicket(QWidget):
 
     def _on_broker(self, broker: str) -> None:
         self.account_box.clear()
-        self.account_box.addItems(self._bridge.engine.accounts_of(broker))
+        self.account_box.addItems(self._bridge.accounts_of(broker))
         self._update_estimate()
 
     def _on_type(self) -> None:
@@ -343,10 +333,10 @@ class OrderTicket(QWidget):
 
     def _update_estimate(self) -> None:
         request = self.request(Side.BUY)
-        if request.symbol not in self._instruments:
+        if self._bridge.instrument(request.symbol) is None:
             self.estimate.setText("")
             return
-        estimate = self._bridge.engine.estimate(request)
+        estimate = self._bridge.estimate(request)
         parts = [
             f"Est. notional {fmt.money(estimate.notional)}",
             f"commission {fmt.money(estimate.commission)}",
@@ -356,7 +346,8 @@ class OrderTicket(QWidget):
         self.estimate.setText(" · ".join(parts))
 
     def _show_quote(self, tick: Tick) -> None:
-        decimals = self._instruments[tick.symbol].price_decimals
+        instrument = self._bridge.instrument(tick.symbol)
+        decimals = instrument.price_decimals if instrument else 2
         self.quote.setText(
             f"Last {fmt.price(tick.last, decimals)}   "
             f"Bid {fmt.price(tick.bid, decimals)}   "

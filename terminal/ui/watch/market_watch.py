@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QCompleter,
     QFileDialog,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.ui.theme import Theme
+from terminal.ui.watch.columns import COLUMNS
 from terminal.ui.watch.filter import FilterError
 from terminal.ui.watch.model import MarketWatchModel
 from terminal.ui.watch.store import (
@@ -41,6 +42,7 @@ from terminal.ui.watch.table import WatchTable, signals_blocked
 
 log = logging.getLogger("terminal.ui.watch.market_watch")
 SEPARATOR = "  —  "  # between symbol and name in the search completions
+PRICE_FIELDS = ("last", "bid", "ask")  # the columns whose cells are prices to trade at
 
 
 class MarketWatch(QWidget):
@@ -50,6 +52,8 @@ class MarketWatch(QWidget):
     symbol_activated = Signal(str)
     order_requested = Signal(str, object)  # symbol, Side
     current_symbol_changed = Signal(str)
+    price_clicked = Signal(str, str)
+    """(symbol, "last" | "bid" | "ask"): the user clicked that price cell of that row."""
 
     def __init__(
         self,
@@ -114,6 +118,7 @@ class MarketWatch(QWidget):
         self.table.order_requested.connect(self.order_requested)
         self.table.remove_requested.connect(self.model.remove_symbols)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.table.clicked.connect(self._on_click)
         self.model.modelReset.connect(self._reselect)
         self._current: str | None = None
 
@@ -157,6 +162,11 @@ class MarketWatch(QWidget):
         model = self.completer.model()
         if isinstance(model, QStringListModel):
             model.setStringList(self._completions())
+
+    def set_theme(self, theme: Theme) -> None:
+        """Draw the up/down colours and flashes of ``theme``."""
+        self.model.set_theme(theme)
+        self.table.update_colors()
 
     # ---- live data ----------------------------------------------------------------------------
     def update_ticks(self, ticks: dict[str, Tick]) -> None:
@@ -278,6 +288,11 @@ class MarketWatch(QWidget):
         if symbol is not None and symbol != self._current:
             self._current = symbol
             self.current_symbol_changed.emit(symbol)
+
+    def _on_click(self, index: QModelIndex) -> None:
+        key = COLUMNS[index.column()].key
+        if key in PRICE_FIELDS:
+            self.price_clicked.emit(self.model.symbol_at(index.row()), key)
 
     def _reselect(self) -> None:
         if self._current is not None:

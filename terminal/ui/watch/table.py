@@ -64,6 +64,10 @@ class WatchTable(QTableView):
             lambda index: self.chart_requested.emit(self._symbol(index.row()))
         )
 
+    def update_colors(self) -> None:
+        """Re-read the model's up/down colours (after a theme change)."""
+        self.painter.update_colors()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         """Rows are painted by :class:`RowPainter`, not cell by cell (see there for why)."""
         self.painter.paint(event)
