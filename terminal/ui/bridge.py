@@ -38,7 +38,7 @@ from terminal.engine.strategy.instance import LogLine
 from terminal.engine.view import EngineView, RegistryView
 
 if TYPE_CHECKING:
-    from terminal.engine.engine import OrderEstimate
+    from terminal.engine.market import OrderEstimate
 
 SNAPSHOT_EVERY = 5  # positions and accounts are re-marked every fifth refresh
 RUNNING = "running"  # the state a running strategy instance reports
