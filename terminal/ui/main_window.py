@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 import terminal
 from terminal.domain.alerts import MailAlertEvent
-from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
+from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState, StrategyState
 from terminal.domain.events import CancelOrder, FeedStatus, KillSwitch
 from terminal.domain.market import Tick
 from terminal.domain.orders import Account, Order, Position
@@ -374,7 +374,9 @@ class MainWindow(QMainWindow):
     def kill_switch(self) -> None:
         """Cancel every working order and stop every strategy, after one confirmation."""
         working = len(self.engine.order_book.working())
-        running = sum(1 for i in self.engine.strategies.instances() if i.state == "running")
+        running = sum(
+            1 for i in self.engine.strategies.instances() if i.state is StrategyState.RUNNING
+        )
 
         def kill() -> None:
             self.bridge.send(KillSwitch("kill switch (GUI)"))

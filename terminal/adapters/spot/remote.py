@@ -24,7 +24,7 @@ import zmq.asyncio
 
 from terminal.adapters.spot import schema
 from terminal.adapters.spot.subscriber import SpotSubscriber, ZmqFeedOptions, request_reply
-from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
+from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState, StrategyState
 from terminal.domain.events import (
     AccountEvent,
     CommandRejected,
@@ -46,7 +46,7 @@ from terminal.engine.conflation import TickConflator
 from terminal.engine.engine import OrderEstimate
 from terminal.engine.plugins import PluginRegistry
 from terminal.engine.sessions import ALWAYS, load_sessions, session_calendar
-from terminal.engine.strategy.instance import REMOVED, LogLine
+from terminal.engine.strategy.instance import LogLine
 from terminal.engine.tasks import TrackedTasks
 
 log = logging.getLogger("terminal.remote")
@@ -108,7 +108,7 @@ class RemoteStrategies:
         bus.subscribe(StrategyStateEvent, self._on_state)
 
     def _on_state(self, event: StrategyStateEvent) -> None:
-        if event.state == REMOVED:
+        if event.state is StrategyState.REMOVED:
             self.states.pop(event.instance, None)
         else:
             self.states[event.instance] = event
