@@ -86,7 +86,9 @@ class Strategy:
         self.context = context
         self.params = params
         runtime = getattr(context, "runtime", None)
-        self._runtime = (
+        # A private name of this class (``_Strategy__runtime``): a subclass's own attributes,
+        # whatever their names, never replace it.
+        self.__runtime = (
             runtime if isinstance(runtime, StrategyRuntime) else StrategyRuntime(self.symbols)
         )
 
@@ -141,41 +143,41 @@ class Strategy:
     @property
     def history_phase(self) -> bool:
         """True while warm-up history is fed: orders are refused, with a log line."""
-        return self._runtime.history_phase
+        return self.__runtime.history_phase
 
     @property
     def now_ns(self) -> int:
         """Time of the event being handled (UTC ns): the same in a replay as it was live."""
-        return self._runtime.now_ns
+        return self.__runtime.now_ns
 
     @property
     def position(self) -> float:
         """This instance's net position in its primary symbol, from its own fills."""
-        return self._runtime.positions[self.symbol]
+        return self.__runtime.positions[self.symbol]
 
     @position.setter
     def position(self, value: float) -> None:
         # Kept for strategies written when ``position`` was a plain attribute they could set.
-        self._runtime.positions[self.symbol] = value
+        self.__runtime.positions[self.symbol] = value
 
     def position_of(self, symbol: str | None = None) -> float:
         """This instance's net position in ``symbol`` (default: the primary one)."""
-        return self._runtime.positions[self._checked(symbol)]
+        return self.__runtime.positions[self._checked(symbol)]
 
     @property
     def positions(self) -> dict[str, float]:
         """Net position per symbol, in the order of ``symbols``."""
-        return dict(self._runtime.positions)
+        return dict(self.__runtime.positions)
 
     @property
     def working_orders(self) -> list[Order]:
         """This instance's orders that can still fill, in every symbol, oldest first."""
-        return list(self._runtime.working.values())
+        return list(self.__runtime.working.values())
 
     def working_orders_of(self, symbol: str | None = None) -> list[Order]:
         """This instance's orders in ``symbol`` (default: the primary) that can still fill."""
         symbol = self._checked(symbol)
-        return [order for order in self._runtime.working.values() if order.symbol == symbol]
+        return [order for order in self.__runtime.working.values() if order.symbol == symbol]
 
     def bars(self, timeframe: str | None = None, symbol: str | None = None) -> BarSeries:
         """Closed bars of ``symbol`` (default: the primary) fed so far, oldest first, as numpy
@@ -186,12 +188,12 @@ class Strategy:
                 f"timeframe '{timeframe}' is not one of {self.plugin_name}'s timeframes "
                 f"({', '.join(self.timeframes)})"
             )
-        return self._runtime.series(self._checked(symbol), timeframe)
+        return self.__runtime.series(self._checked(symbol), timeframe)
 
     def last_price(self, symbol: str | None = None) -> float | None:
         """Last traded price of ``symbol`` (default: the primary) seen so far, None before
         its first tick."""
-        return self._runtime.last_prices.get(self._checked(symbol))
+        return self.__runtime.last_prices.get(self._checked(symbol))
 
     def instrument(self, symbol: str | None = None) -> Instrument:
         """The instrument of ``symbol`` (default: the primary): tick and lot size, multiplier."""
@@ -287,7 +289,7 @@ class Strategy:
         difference to ``target`` (signed). Returns the order id, or "" when already there."""
         symbol = self._checked(symbol)
         self.cancel_all(symbol)
-        difference = target - self._runtime.positions[symbol]
+        difference = target - self.__runtime.positions[symbol]
         if abs(difference) < 1e-12:
             return ""
         side = Side.BUY if difference > 0 else Side.SELL

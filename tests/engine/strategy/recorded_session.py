@@ -94,7 +94,7 @@ class Fragile(Strategy):
             raise RuntimeError(f"price {tick.last:g} out of range")
 
 
-class _Registry:
+class Registry:
     def __init__(self, *classes: type[Strategy]) -> None:
         self._classes = {cls.plugin_name: cls for cls in classes}
 
@@ -102,7 +102,7 @@ class _Registry:
         return self._classes.get(name) if kind is PluginKind.STRATEGY else None
 
 
-REGISTRY = _Registry(Follower, Pair, Fragile)
+REGISTRY = Registry(Follower, Pair, Fragile)
 
 
 def history_bars(symbol: str, timeframe: str = "1m") -> list[Bar]:
@@ -124,10 +124,10 @@ class _Bars:
 class SessionHost:
     """The runner's host: a hand-set clock, order ids o1, o2… in the order placed."""
 
-    def __init__(self) -> None:
+    def __init__(self, registry: Registry = REGISTRY) -> None:
         self.bus = EventBus()
         self.clock = ManualClock(T0 + 10 * MINUTE)
-        self.registry = REGISTRY
+        self.registry = registry
         self.instruments = {
             STOCK: Instrument(STOCK, "A", "X", AssetClass.STOCK, tick_size=0.01),
             FUTURE: Instrument(FUTURE, "F", "X", AssetClass.FUTURE, 0.5, multiplier=10.0),
@@ -153,7 +153,10 @@ class SessionOutput:
     rows: list[list[Any]]
 
 
-def _order(host: SessionHost, order_id: str, status: OrderStatus, filled: float = 0.0) -> Order:
+def order_update(
+    host: SessionHost, order_id: str, status: OrderStatus, filled: float = 0.0
+) -> Order:
+    """Order ``order_id`` as its broker reports it now."""
     r = host.placed[order_id]
     ts = host.clock.now_ns()
     return Order(
@@ -163,9 +166,10 @@ def _order(host: SessionHost, order_id: str, status: OrderStatus, filled: float 
     )
 
 
-def play_session(folder: Path) -> SessionOutput:
-    """Run the script; the journal and store go into ``folder``."""
-    host = SessionHost()
+def play_session(folder: Path, registry: Registry = REGISTRY) -> SessionOutput:
+    """Run the script; the journal and store go into ``folder``. ``registry``: the classes
+    to run under the names follower, pair and fragile."""
+    host = SessionHost(registry)
     runner = StrategyRunner(host)
     runner.journal = JournalWriter(folder / "session.tjnl")
     runner.open_store(folder / "strategies.sqlite")
@@ -181,7 +185,7 @@ def play_session(folder: Path) -> SessionOutput:
         host.bus.publish(Tick(symbol, host.clock.now_ns(), last, 1000.0 + minutes))
 
     def report(order_id: str, status: OrderStatus, filled: float = 0.0) -> None:
-        host.bus.publish(OrderEvent(_order(host, order_id, status, filled)))
+        host.bus.publish(OrderEvent(order_update(host, order_id, status, filled)))
 
     def fill(order_id: str, price: float) -> None:
         r = host.placed[order_id]

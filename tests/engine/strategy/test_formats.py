@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import msgspec
+import pytest
 
 from terminal.adapters.spot import schema
+from terminal.domain.enums import StrategyState
 from terminal.domain.events import StrategyStateEvent
 from terminal.engine.journal import read_journal
 from terminal.engine.replay.host import replay
@@ -45,6 +48,17 @@ def test_recorded_state_events_decode_to_the_same_events(tmp_path: Path) -> None
     from_json = [msgspec.json.decode(e["json"], type=StrategyStateEvent) for e in recorded]
     assert from_wire == from_json == output.events
     assert [e.state for e in from_json][-4:] == ["removed", "warming up", "running", "stopped"]
+    assert all(type(e.state) is StrategyState for e in from_json)
+
+
+def test_strategy_states_are_the_strings_they_were() -> None:
+    assert [(s.name, s.value, s.is_active) for s in StrategyState] == [
+        ("STOPPED", "stopped", False),
+        ("WARMING_UP", "warming up", True),
+        ("RUNNING", "running", True),
+        ("ERROR", "error", False),
+        ("REMOVED", "removed", False),
+    ]
 
 
 def test_store_rows_are_as_recorded(tmp_path: Path) -> None:
@@ -69,6 +83,20 @@ def test_a_store_written_before_still_loads_and_restores(tmp_path: Path) -> None
     assert (f1.state, f1.strategy.position, f1.params) == ("stopped", 3.0, {"step": 3.0})
     assert x1.state == "running"  # added with auto_start, running when the engine stopped
     runner.shutdown()
+
+
+def test_a_stored_state_this_version_does_not_know_comes_back_stopped(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "strategies.sqlite"
+    shutil.copy(DATA / "strategies.sqlite", path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE instances SET state = 'paused' WHERE name = 'x1'")
+    db.close()
+    store = StrategyStore(path)
+    assert [s.state for s in store.load()] == [StrategyState.STOPPED, StrategyState.STOPPED]
+    store.close()
+    assert "instance 'x1' has unknown state 'paused', read as stopped" in caplog.text
 
 
 def test_a_journal_written_before_replays_to_the_orders_placed_then() -> None:
