@@ -55,9 +55,7 @@ class StrategyRunner:
         self._instances: dict[str, StrategyInstance] = {}
         self._owner: dict[str, str] = {}  # order id → instance name
         self._records = StrategyRecords()
-        self._delivery = EventDelivery(
-            self._instances, self._owner, self._records, self._publish
-        )
+        self._delivery = EventDelivery(self._instances, self._owner, self._records, self._publish)
         bus = host.bus
         bus.subscribe(Tick, self._receive)
         bus.subscribe(BarEvent, self._receive_bar)

@@ -155,8 +155,10 @@ class StrategyStore:
         try:
             return StrategyState(text)
         except ValueError:  # not one this version writes: comes back stopped, never trading
-            log.warning("strategy store %s: instance '%s' has unknown state '%s', read as %s",
-                        self.path, name, text, StrategyState.STOPPED.value)
+            log.warning(
+                "strategy store %s: instance '%s' has unknown state '%s', read as %s",
+                self.path, name, text, StrategyState.STOPPED.value,
+            )
             return StrategyState.STOPPED
 
     def close(self) -> None:
