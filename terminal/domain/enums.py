@@ -108,3 +108,24 @@ class PluginKind(StrEnum):
 class PluginState(StrEnum):
     LOADED = "loaded"
     FAILED = "failed"
+
+
+class StrategyState(StrEnum):
+    """State of a strategy instance: in the engine, its store and journal, on the wire and in
+    the strategy manager."""
+
+    STOPPED = "stopped"
+    WARMING_UP = "warming up"
+    RUNNING = "running"
+    ERROR = "error"
+    """Stopped by an exception in one of its handlers (``detail`` says which)."""
+    REMOVED = "removed"
+    """The last state an instance publishes: every GUI (local or attached) drops its row."""
+
+    @property
+    def is_active(self) -> bool:
+        """Warming up or running: it receives events, and must be stopped before an edit."""
+        return self in _ACTIVE_STRATEGY
+
+
+_ACTIVE_STRATEGY = frozenset({StrategyState.WARMING_UP, StrategyState.RUNNING})

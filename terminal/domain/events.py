@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import msgspec
 
-from terminal.domain.enums import PluginKind, PluginState
+from terminal.domain.enums import PluginKind, PluginState, StrategyState
 from terminal.domain.market import Bar, FeedStatus, Tick
 from terminal.domain.orders import Account, Fill, Order, OrderRequest, Position
 
@@ -88,7 +88,7 @@ class StrategyStateEvent(msgspec.Struct, frozen=True):
     instance: str
     strategy: str
     symbol: str
-    state: str
+    state: StrategyState
     detail: str = ""
     broker: str = ""
     position: float = 0.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from terminal.domain.enums import PluginKind
+from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import PluginReport, StrategyStateEvent
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, FeedStatus, Tick
@@ -42,7 +42,7 @@ class OrdersView(Protocol):
 
 class StrategyView(Protocol):
     @property
-    def state(self) -> str: ...
+    def state(self) -> StrategyState: ...
 
 
 class StrategyLogView(Protocol):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from terminal.domain.enums import PluginKind
+from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import (
     AccountEvent,
     CommandRejected,
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from terminal.engine.market import OrderEstimate
 
 SNAPSHOT_EVERY = 5  # positions and accounts are re-marked every fifth refresh
-RUNNING = "running"  # the state a running strategy instance reports
 E = TypeVar("E")
 
 
@@ -195,7 +194,8 @@ class EngineBridge(QObject):
             return None
 
     def running_strategy_count(self) -> int:
-        return sum(1 for i in self.engine.strategies.instances() if i.state == RUNNING)
+        instances = self.engine.strategies.instances()
+        return sum(1 for i in instances if i.state is StrategyState.RUNNING)
 
     # ---- reads: bars ----------------------------------------------------------------------------
     def closed_bars(self, symbol: str, timeframe: str = "1m") -> list[Bar]:

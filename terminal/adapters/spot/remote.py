@@ -25,7 +25,7 @@ import zmq.asyncio
 
 from terminal.adapters.spot import schema
 from terminal.adapters.spot.subscriber import SpotSubscriber, ZmqFeedOptions, request_reply
-from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState
+from terminal.domain.enums import ConnectionStatus, PluginKind, PluginState, StrategyState
 from terminal.domain.events import (
     AccountEvent,
     CommandRejected,
@@ -46,7 +46,7 @@ from terminal.engine.conflation import TickConflator
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
 from terminal.engine.orders.mirror import OrdersMirror
 from terminal.engine.plugins import PluginRegistry
-from terminal.engine.strategy.instance import REMOVED, LogLine
+from terminal.engine.strategy.instance import LogLine
 from terminal.engine.tasks import TrackedTasks
 
 log = logging.getLogger("terminal.remote")
@@ -93,7 +93,7 @@ class RemoteStrategies:
         bus.subscribe(StrategyStateEvent, self._on_state)
 
     def _on_state(self, event: StrategyStateEvent) -> None:
-        if event.state == REMOVED:
+        if event.state is StrategyState.REMOVED:
             self.states.pop(event.instance, None)
         else:
             self.states[event.instance] = event

@@ -4,7 +4,8 @@ A strategy is a class with ``plugin_name``, a frozen ``Params`` struct and the h
 needs (``on_start``, ``on_tick``, ``on_bar``, ``on_order``, ``on_fill``, ``on_stop``). It acts
 only through the methods here; the runner keeps its positions, working orders and bar history
 up to date from the events it delivers, one at a time, so that a replay of the same events
-makes the same decisions (see ``terminal/engine/strategy/runner.py``).
+makes the same decisions (see ``terminal/engine/strategy/runner.py``). It keeps them in a
+``StrategyRuntime`` (``runtime.py``) that the strategy reads and never writes.
 
 An instance trades one or more symbols (``symbols``; the first is ``symbol``, its primary).
 Handlers receive the ticks and bars of all of them (each carries ``.symbol``); every order
@@ -30,10 +31,13 @@ from terminal.domain.market import Bar, Tick
 from terminal.domain.orders import Fill, Order, OrderRequest
 from terminal.engine.feed import NoOptions
 from terminal.engine.strategy.bar_series import BarSeries
+from terminal.engine.strategy.runtime import StrategyRuntime
 
 
 class StrategyContext(Protocol):
-    """What the runner offers one instance."""
+    """What the runner offers one instance. The runner's context also carries the instance's
+    ``runtime`` (a :class:`StrategyRuntime`); a context without one, e.g. a stand-in in a
+    user's unit test, leaves the strategy with a runtime of its own that nothing updates."""
 
     def submit(self, request: OrderRequest) -> str: ...
 
@@ -81,14 +85,12 @@ class Strategy:
         self.broker = broker
         self.context = context
         self.params = params
-        self.history_phase = False
-        """True while warm-up history is fed: orders are refused, with a log line."""
-        self.now_ns = 0
-        """Time of the event being handled (UTC ns): the same in a replay as it was live."""
-        self._positions = dict.fromkeys(self.symbols, 0.0)
-        self._last_prices: dict[str, float] = {}
-        self._working: dict[str, Order] = {}
-        self._series = {(s, tf): BarSeries() for s in self.symbols for tf in self.timeframes}
+        runtime = getattr(context, "runtime", None)
+        # A private name of this class (``_Strategy__runtime``): a subclass's own attributes,
+        # whatever their names, never replace it.
+        self.__runtime = (
+            runtime if isinstance(runtime, StrategyRuntime) else StrategyRuntime(self.symbols)
+        )
 
     @classmethod
     def symbols_wanted(cls) -> str:
@@ -139,49 +141,59 @@ class Strategy:
 
     # ---- reading -------------------------------------------------------------------------
     @property
+    def history_phase(self) -> bool:
+        """True while warm-up history is fed: orders are refused, with a log line."""
+        return self.__runtime.history_phase
+
+    @property
+    def now_ns(self) -> int:
+        """Time of the event being handled (UTC ns): the same in a replay as it was live."""
+        return self.__runtime.now_ns
+
+    @property
     def position(self) -> float:
         """This instance's net position in its primary symbol, from its own fills."""
-        return self._positions[self.symbol]
+        return self.__runtime.positions[self.symbol]
 
     @position.setter
     def position(self, value: float) -> None:
-        self._positions[self.symbol] = value
+        # Kept for strategies written when ``position`` was a plain attribute they could set.
+        self.__runtime.positions[self.symbol] = value
 
     def position_of(self, symbol: str | None = None) -> float:
         """This instance's net position in ``symbol`` (default: the primary one)."""
-        return self._positions[self._checked(symbol)]
+        return self.__runtime.positions[self._checked(symbol)]
 
     @property
     def positions(self) -> dict[str, float]:
         """Net position per symbol, in the order of ``symbols``."""
-        return dict(self._positions)
+        return dict(self.__runtime.positions)
 
     @property
     def working_orders(self) -> list[Order]:
         """This instance's orders that can still fill, in every symbol, oldest first."""
-        return list(self._working.values())
+        return list(self.__runtime.working.values())
 
     def working_orders_of(self, symbol: str | None = None) -> list[Order]:
         """This instance's orders in ``symbol`` (default: the primary) that can still fill."""
         symbol = self._checked(symbol)
-        return [order for order in self._working.values() if order.symbol == symbol]
+        return [order for order in self.__runtime.working.values() if order.symbol == symbol]
 
     def bars(self, timeframe: str | None = None, symbol: str | None = None) -> BarSeries:
         """Closed bars of ``symbol`` (default: the primary) fed so far, oldest first, as numpy
         arrays (``.close``, ``.high``, ``.start``…)."""
         timeframe = timeframe or self.timeframes[0]
-        try:
-            return self._series[(self._checked(symbol), timeframe)]
-        except KeyError:
+        if timeframe not in self.timeframes:
             raise ValueError(
                 f"timeframe '{timeframe}' is not one of {self.plugin_name}'s timeframes "
                 f"({', '.join(self.timeframes)})"
-            ) from None
+            )
+        return self.__runtime.series(self._checked(symbol), timeframe)
 
     def last_price(self, symbol: str | None = None) -> float | None:
         """Last traded price of ``symbol`` (default: the primary) seen so far, None before
         its first tick."""
-        return self._last_prices.get(self._checked(symbol))
+        return self.__runtime.last_prices.get(self._checked(symbol))
 
     def instrument(self, symbol: str | None = None) -> Instrument:
         """The instrument of ``symbol`` (default: the primary): tick and lot size, multiplier."""
@@ -201,7 +213,7 @@ class Strategy:
     def _checked(self, symbol: str | None) -> str:
         if symbol is None:
             return self.symbol
-        if symbol not in self._positions:
+        if symbol not in self.symbols:
             raise ValueError(
                 f"'{symbol}' is not a symbol of instance {self.instance} "
                 f"({', '.join(self.symbols)})"
@@ -277,7 +289,7 @@ class Strategy:
         difference to ``target`` (signed). Returns the order id, or "" when already there."""
         symbol = self._checked(symbol)
         self.cancel_all(symbol)
-        difference = target - self._positions[symbol]
+        difference = target - self.__runtime.positions[symbol]
         if abs(difference) < 1e-12:
             return ""
         side = Side.BUY if difference > 0 else Side.SELL

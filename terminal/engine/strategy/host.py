@@ -8,10 +8,8 @@ from typing import Any, Protocol
 import msgspec
 
 from terminal.domain.enums import PluginKind
-from terminal.domain.events import BarEvent, FillEvent, OrderEvent, Tick
 from terminal.domain.market import Bar
 from terminal.domain.orders import OrderRequest
-from terminal.engine import journal as j
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock
 from terminal.engine.config import describe_validation_error
@@ -116,14 +114,3 @@ def per_symbol(symbols: tuple[str, ...], value: float | Mapping[str, float]) -> 
         return {symbol: float(value.get(symbol, 0.0)) for symbol in symbols}
     return {symbol: float(value) if n == 0 else 0.0 for n, symbol in enumerate(symbols)}
 
-
-def journal_record(ts: int, event: object) -> j.Record:
-    if isinstance(event, Tick):
-        return j.TickRec(ts, event)
-    if isinstance(event, BarEvent):
-        return j.BarRec(ts, event.bar)
-    if isinstance(event, OrderEvent):
-        return j.OrderRec(ts, event.order)
-    if isinstance(event, FillEvent):
-        return j.FillRec(ts, event.fill)
-    raise TypeError(f"no journal record for {type(event).__name__}")

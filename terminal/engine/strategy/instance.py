@@ -9,19 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from terminal.domain.enums import StrategyState
 from terminal.domain.events import StrategyLeg, StrategyStateEvent
 from terminal.domain.instrument import Instrument
 from terminal.domain.orders import Fill, OrderRequest
 from terminal.engine.strategy.base import Strategy
+from terminal.engine.strategy.runtime import StrategyRuntime
 from terminal.engine.strategy.store import SavedInstance
 
 if TYPE_CHECKING:
     from terminal.engine.strategy.runner import StrategyRunner
 
-STOPPED, WARMING_UP, RUNNING, ERROR = "stopped", "warming up", "running", "error"
-REMOVED = "removed"
-"""The last state an instance publishes: every GUI (local or attached) drops its row."""
-ACTIVE = (WARMING_UP, RUNNING)
 LOG_LINES = 500
 
 
@@ -36,6 +34,9 @@ class LogLine:
 
 @dataclass(slots=True)
 class StrategyInstance:
+    """An instance: its settings, its current strategy object and the runtime that object
+    reads, its state, cash flow and log."""
+
     name: str
     strategy_name: str
     symbols: tuple[str, ...]
@@ -44,9 +45,10 @@ class StrategyInstance:
     params: dict[str, Any]
     warmup: int
     strategy: Strategy
+    runtime: StrategyRuntime
     auto_start: bool = False
     multipliers: dict[str, float] = field(default_factory=dict)
-    state: str = STOPPED
+    state: StrategyState = StrategyState.STOPPED
     detail: str = ""
     cash_by_symbol: dict[str, float] = field(default_factory=dict)
     """Cash flow of this instance's fills per symbol (commission included); a symbol's P&L is
@@ -54,8 +56,6 @@ class StrategyInstance:
     orders_placed: int = 0
     refused: int = 0
     """Orders refused during the current warm-up."""
-    last_bar: dict[tuple[str, str], int] = field(default_factory=dict)
-    """Start of the last bar fed per (symbol, timeframe): the seam between warm-up and live."""
     unsubscribers: list[Callable[[], None]] = field(default_factory=list)
     log_lines: deque[LogLine] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
 
@@ -67,7 +67,7 @@ class StrategyInstance:
     @property
     def last_prices(self) -> dict[str, float]:
         """Last traded price per symbol (the strategy reads the same, as ``last_price``)."""
-        return self.strategy._last_prices
+        return self.runtime.last_prices
 
     @property
     def cash(self) -> float:
@@ -78,7 +78,7 @@ class StrategyInstance:
         """P&L in one symbol: its cash flow plus its position at its own last price and
         multiplier."""
         price = self.last_prices.get(symbol, 0.0)
-        position = self.strategy.position_of(symbol)
+        position = self.runtime.positions.get(symbol, 0.0)
         return self.cash_by_symbol.get(symbol, 0.0) + position * price * self.multiplier(symbol)
 
     def multiplier(self, symbol: str) -> float:
@@ -91,26 +91,33 @@ class StrategyInstance:
     def apply_fill(self, fill: Fill) -> None:
         """Book a fill of this instance's order: its symbol's position and cash flow."""
         signed = fill.side.sign * fill.quantity
-        positions, cash = self.strategy._positions, self.cash_by_symbol
-        positions[fill.symbol] = positions.get(fill.symbol, 0.0) + signed
+        self.runtime.book_fill(fill.symbol, signed)
+        cash = self.cash_by_symbol
         cash[fill.symbol] = cash.get(fill.symbol, 0.0) - (
             signed * fill.price * self.multiplier(fill.symbol) + fill.commission
         )
+
+    def detach(self) -> None:
+        """Drop the bar subscriptions made for this instance's timeframes."""
+        for unsubscribe in self.unsubscribers:
+            unsubscribe()
+        self.unsubscribers = []
 
     def saved(self) -> SavedInstance:
         """What the strategy store keeps of this instance."""
         return SavedInstance(
             self.name, self.strategy_name, self.symbols, self.broker, self.params, self.warmup,
-            self.auto_start, self.state, self.strategy.positions, dict(self.cash_by_symbol),
+            self.auto_start, self.state, dict(self.runtime.positions),
+            dict(self.cash_by_symbol),
         )
 
     def snapshot(self) -> StrategyStateEvent:
-        strategy = self.strategy
-        working = strategy.working_orders
+        """The instance as the strategy manager shows it."""
+        working = list(self.runtime.working.values())
         legs = [
             StrategyLeg(
                 symbol,
-                strategy.position_of(symbol),
+                self.runtime.positions.get(symbol, 0.0),
                 self.last_prices.get(symbol, 0.0),
                 self.pnl_of(symbol),
                 sum(1 for order in working if order.symbol == symbol),
@@ -124,11 +131,11 @@ class StrategyInstance:
             state=self.state,
             detail=self.detail,
             broker=self.broker,
-            position=strategy.position,
+            position=legs[0].position,
             pnl=sum(leg.pnl for leg in legs),
             orders=self.orders_placed,
             working=len(working),
-            variables=strategy.display_values(),
+            variables=self.strategy.display_values(),
             params=dict(self.params),
             warmup=self.warmup,
             legs=legs,
@@ -141,14 +148,16 @@ class InstanceContext:
     During warm-up (``history_phase``) orders are refused here, with a log line: a signal from
     history never becomes an order."""
 
-    def __init__(self, runner: StrategyRunner, name: str) -> None:
+    def __init__(self, runner: StrategyRunner, name: str, runtime: StrategyRuntime) -> None:
         self._runner = runner
         self._name = name
         self._log = logging.getLogger(f"terminal.strategy.{name}")
+        self.runtime = runtime
+        """The instance's runtime: what its strategy reads (see ``Strategy.__init__``)."""
 
     def submit(self, request: OrderRequest) -> str:
         instance = self._runner.get(self._name)
-        if instance.strategy.history_phase:
+        if self.runtime.history_phase:
             instance.refused += 1
             message = (
                 f"history phase: {request.side.value} {request.quantity:g} {request.symbol} "

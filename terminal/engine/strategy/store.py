@@ -21,6 +21,8 @@ from typing import Any
 
 import msgspec
 
+from terminal.domain.enums import StrategyState
+
 log = logging.getLogger("terminal.strategies")
 
 SCHEMA_VERSION = 2
@@ -42,7 +44,7 @@ class SavedInstance(msgspec.Struct, frozen=True):
     params: dict[str, Any]
     warmup: int
     auto_start: bool
-    state: str
+    state: StrategyState
     positions: dict[str, float]
     cash: dict[str, float]
     """Cash flow of the instance's fills, per symbol."""
@@ -117,7 +119,7 @@ class StrategyStore:
                 json.dumps(saved.params),
                 saved.warmup,
                 int(saved.auto_start),
-                saved.state,
+                saved.state.value,
                 saved.positions.get(saved.symbol, 0.0),
                 sum(saved.cash.values()),
                 json.dumps(legs),
@@ -143,11 +145,21 @@ class StrategyStore:
             saved.append(
                 SavedInstance(
                     name, strategy, tuple(leg[0] for leg in legs), broker, json.loads(params),
-                    warmup, bool(auto), state, {leg[0]: leg[1] for leg in legs},
+                    warmup, bool(auto), self._state(name, state), {leg[0]: leg[1] for leg in legs},
                     {leg[0]: leg[2] for leg in legs},
                 )
             )
         return saved
+
+    def _state(self, name: str, text: str) -> StrategyState:
+        try:
+            return StrategyState(text)
+        except ValueError:  # not one this version writes: comes back stopped, never trading
+            log.warning(
+                "strategy store %s: instance '%s' has unknown state '%s', read as %s",
+                self.path, name, text, StrategyState.STOPPED.value,
+            )
+            return StrategyState.STOPPED
 
     def close(self) -> None:
         self.flush()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from terminal.domain.enums import StrategyState
 from terminal.domain.events import (
     AddStrategy,
     CommandRejected,
@@ -43,7 +44,6 @@ from terminal.domain.events import (
     StrategyStateEvent,
 )
 from terminal.engine.feed import NoOptions
-from terminal.engine.strategy.instance import REMOVED
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.monitors.blotters import Monitor
 from terminal.ui.monitors.record_table import Column
@@ -58,7 +58,6 @@ STRATEGY_COMMANDS = {
     "ReloadStrategy",
 }
 SNAPSHOT_EVERY = 5  # refreshes between two reads of positions, P&L and variables
-ACTIVE = ("running", "warming up")
 
 
 def _variables(state: StrategyStateEvent) -> str:
@@ -113,7 +112,7 @@ class StrategyManager(QWidget):
                 Column("Instance", lambda s: s.instance),
                 Column("Strategy", lambda s: s.strategy),
                 Column("Symbols", lambda s: ", ".join(s.symbols)),
-                Column("State", lambda s: s.state),
+                Column("State", lambda s: s.state.value),
                 Column("Position", _positions, numeric=True, sort_key=lambda s: s.position),
                 Column("P&L", lambda s: f"{s.pnl:,.2f}", numeric=True),
                 Column("Orders", lambda s: f"{s.orders} ({s.working} working)", numeric=True),
@@ -281,7 +280,7 @@ class StrategyManager(QWidget):
         if state is None:
             self.message.setText("Select an instance first")
             return
-        if state.state in ACTIVE:
+        if state.state.is_active:
             self.message.setText(f"Stop {state.instance} before editing it")
             return
         self.class_box.setCurrentText(state.strategy)
@@ -323,12 +322,12 @@ class StrategyManager(QWidget):
     # ---- instances ------------------------------------------------------------------------
     def start_all(self) -> None:
         for state in self.instances.model.records():
-            if state.state not in ACTIVE:
+            if not state.state.is_active:
                 self._bridge.send(StartStrategy(state.instance))
 
     def stop_all(self) -> None:
         for state in self.instances.model.records():
-            if state.state in ACTIVE:
+            if state.state.is_active:
                 self._bridge.send(StopStrategy(state.instance))
 
     def remove_selected(self) -> None:
@@ -353,16 +352,16 @@ class StrategyManager(QWidget):
         return state
 
     def _on_states(self, states: list[StrategyStateEvent]) -> None:
-        removed = {state.instance for state in states if state.state == REMOVED}
+        removed = {state.instance for state in states if state.state is StrategyState.REMOVED}
         if removed:  # by this window or another one attached to the engine
             kept = [s for s in self.instances.model.records() if s.instance not in removed]
             self.instances.model.replace_all(kept)
-            states = [state for state in states if state.state != REMOVED]
+            states = [state for state in states if state.state is not StrategyState.REMOVED]
         self.instances.model.upsert(states)
         if self.instances.table.currentIndex().row() < 0 and self.instances.model.rowCount():
             self.instances.table.selectRow(0)
         for state in states:
-            if state.state == "error":
+            if state.state is StrategyState.ERROR:
                 self.message.setText(
                     f"Strategy {state.instance} stopped by an error: {state.detail} (its log "
                     f"has the traceback)"
