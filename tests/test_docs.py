@@ -88,15 +88,16 @@ def slug(heading: str) -> str:
 
 
 def anchors(page: Path) -> set[str]:
-    seen: dict[str, int] = {}
+    """The anchors of ``page``'s headings; a repeated heading gets -1, -2, … as on GitHub."""
+    found, counts = set(), dict[str, int]()
     for _, line in prose(page):
         heading = re.match(r"^#{1,6}\s+(.*)$", line)
         if heading:
             base = slug(heading.group(1))
-            count = seen.get(base, 0)
-            seen[base] = count + 1
-            seen.setdefault(f"{base}-{count}" if count else base, 1)
-    return set(seen)
+            repeat = counts.get(base, 0)
+            counts[base] = repeat + 1
+            found.add(f"{base}-{repeat}" if repeat else base)
+    return found
 
 
 # ---- commands ------------------------------------------------------------------------------
