@@ -1,4 +1,4 @@
-"""The wire schema of the spot server, version 1 (documented in the README).
+"""The wire schema of the spot server, version 1 (documented in docs/serving.md).
 
 PUB messages are three ZeroMQ frames::
 

@@ -2,7 +2,7 @@
 
 Served by a small asyncio HTTP server on the engine's own loop (no thread), so a scrape
 reads engine state where it lives. Gauges come from the engine's 1 Hz health snapshot;
-counters are read live. The names are listed in the README (*Monitoring*).
+counters are read live. The names are listed in docs/monitoring.md.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from terminal.domain.enums import ConnectionStatus, Side
+from terminal.domain.enums import ConnectionStatus, Offset, Side
 from terminal.domain.market import FeedStatus
 from terminal.domain.orders import Account, Order, OrderRequest, Position
 from terminal.engine.orders.validation import FieldProblem, validate_request
@@ -132,6 +132,35 @@ class TPlusOne(PreTradeCheck):
         return (
             f"T+1: only {sellable:g} of {request.symbol} can be sold today "
             f"(shares bought today settle next trading day)"
+        )
+
+
+class CloseOffsets(PreTradeCheck):
+    """A futures order flagged close, close-today or close-yesterday must close that much of a
+    position held the other way (exchanges such as SHFE refuse it otherwise)."""
+
+    rule = "close offset"
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        offset = request.offset
+        if offset not in (Offset.CLOSE, Offset.CLOSE_TODAY, Offset.CLOSE_YESTERDAY):
+            return ""
+        position = view.position(request.broker, request.symbol)
+        # A sell closes a long position, a buy a short one: held is what the order can close.
+        sign = -request.side.sign
+        if offset is Offset.CLOSE_TODAY:
+            held, part = position.today_quantity if position else 0.0, "opened today"
+        elif offset is Offset.CLOSE_YESTERDAY:
+            held, part = position.yesterday_quantity if position else 0.0, "held from earlier days"
+        else:
+            held, part = position.quantity if position else 0.0, "held"
+        closable = max(0.0, held * sign)
+        if request.quantity <= closable + 1e-9:
+            return ""
+        direction = "long" if sign > 0 else "short"
+        return (
+            f"close offset: {offset.value} {request.quantity:g} of {request.symbol} but only "
+            f"{closable:g} {direction} {part}"
         )
 
 

@@ -1,10 +1,11 @@
 """The one pre-trade pipeline: every order passes the same ordered checks before its broker.
 
 The order of the checks is :func:`standard_checks`: the request's fields, then whether it can
-trade now (broker connection, trading session), what may be sold today (T+1), the live guard,
-and the risk limits. A new rule is one :class:`~terminal.engine.orders.checks.PreTradeCheck`
-subclass added to that list at the place it belongs. The first check that refuses decides; a
-check that raises (or cannot decide) refuses too, so a broken rule never lets an order through.
+trade now (broker connection, trading session), what may be sold or closed today (T+1, close
+offsets), the live guard, and the risk limits. A new rule is one
+:class:`~terminal.engine.orders.checks.PreTradeCheck` subclass added to that list at the place
+it belongs. The first check that refuses decides; a check that raises (or cannot decide)
+refuses too, so a broken rule never lets an order through.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from terminal.engine.orders.checks import (
     BrokerAccount,
     BrokerConnected,
     CannotCheck,
+    CloseOffsets,
     KnownBroker,
     LiveGuard,
     PreTradeCheck,
@@ -52,8 +54,9 @@ def standard_checks(config: Config) -> list[PreTradeCheck]:
         # 2. can the instrument trade now
         BrokerConnected(),
         TradingSession(risk),
-        # 3. what may be sold today
+        # 3. what may be sold or closed today
         TPlusOne(config.engine.t_plus_one),
+        CloseOffsets(),
         # 4. no order from history or warm-up
         LiveGuard(),
         # 5. the risk limits

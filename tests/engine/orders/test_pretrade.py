@@ -11,6 +11,7 @@ import pytest
 from terminal.domain.enums import (
     AssetClass,
     ConnectionStatus,
+    Offset,
     OrderStatus,
     OrderType,
     Side,
@@ -29,9 +30,12 @@ from tests.engine.helpers import quote
 
 SYMBOL = "600000.SSE"
 STOCK = Instrument(SYMBOL, "PF Bank", "SSE", AssetClass.STOCK, 0.01, 100.0, sessions="cn_stock")
+FUTURE = Instrument("rb2605.SHFE", "Rebar", "SHFE", AssetClass.FUTURE, 1.0, multiplier=10.0,
+                    margin_rate=0.1)
 FRIDAY_EVENING_NS = 1_767_960_000 * 10**9  # 2026-01-09 20:00 in Shanghai: stocks closed
 RULES = [
-    "broker", "account", "fields", "broker connection", "trading session", "T+1", "live guard",
+    "broker", "account", "fields", "broker connection", "trading session", "T+1", "close offset",
+    "live guard",
     "max order quantity", "max order notional", "max position", "max open orders", "order rate",
     "price band", "daily loss limit",
 ]  # fmt: skip
@@ -41,8 +45,9 @@ class Desk:
     """A pipeline over a hand-made engine state the test changes at will."""
 
     def __init__(self, **overrides: Any) -> None:
-        self.market = MarketState({SYMBOL: STOCK})
+        self.market = MarketState({SYMBOL: STOCK, FUTURE.symbol: FUTURE})
         self.market.on_tick(quote(10.0, 9.99, 10.01, symbol=SYMBOL))
+        self.market.on_tick(quote(3500.0, 3499.0, 3501.0, symbol=FUTURE.symbol))
         self.status: dict[str, FeedStatus] = {}
         self.positions: dict[tuple[str, str], Position] = {}
         self.working: list[Order] = []
@@ -64,9 +69,9 @@ class Desk:
         )
         self.pipeline = PreTradePipeline(standard_checks(config), view, self.bus)
 
-    def hold(self, quantity: float, yesterday: float) -> None:
-        self.positions[("paper", SYMBOL)] = Position(
-            "paper", SYMBOL, quantity, 10.0, 0.0, 0.0, 10.0, quantity - yesterday, yesterday
+    def hold(self, quantity: float, yesterday: float, symbol: str = SYMBOL) -> None:
+        self.positions[("paper", symbol)] = Position(
+            "paper", symbol, quantity, 10.0, 0.0, 0.0, 10.0, quantity - yesterday, yesterday
         )
 
     def check(self, request: OrderRequest) -> Refusal | None:
@@ -125,6 +130,9 @@ CASES = [
     ("T+1", {}, lambda desk: desk.hold(300, 100), OrderRequest("paper", SYMBOL, Side.SELL, 200),
      f"T+1: only 100 of {SYMBOL} can be sold today (shares bought today settle next trading "
      "day)"),
+    ("close offset", {}, lambda desk: desk.hold(5, 3, FUTURE.symbol),
+     OrderRequest("paper", FUTURE.symbol, Side.SELL, 3, offset=Offset.CLOSE_TODAY),
+     "close offset: close_today 3 of rb2605.SHFE but only 2 long opened today"),
     ("live guard", {}, lambda desk: setattr(desk, "live_since", 100), buy(ts=5),
      "live guard: order stamped 5 ns is older than the engine's live start 100 ns "
      "(history or warm-up signal)"),
@@ -206,3 +214,24 @@ def test_a_check_that_raises_or_cannot_decide_refuses(caplog: pytest.LogCaptureF
     assert undecided.check(buy()) == Refusal(
         "needs a price", f"needs a price: cannot be checked: no price for {SYMBOL}"
     )
+
+
+@pytest.mark.parametrize(
+    ("held", "yesterday", "side", "offset", "quantity", "refused"),
+    [
+        (5, 3, Side.SELL, Offset.CLOSE_YESTERDAY, 3, False),
+        (5, 3, Side.SELL, Offset.CLOSE_YESTERDAY, 4, True),
+        (5, 3, Side.SELL, Offset.CLOSE, 5, False),
+        (5, 3, Side.SELL, Offset.CLOSE, 6, True),
+        (5, 3, Side.BUY, Offset.CLOSE, 1, True),  # a buy cannot close a long position
+        (-4, 0, Side.BUY, Offset.CLOSE_TODAY, 4, False),  # a short opened today
+        (0, 0, Side.SELL, Offset.OPEN, 9, False),  # opening is not this rule's business
+    ],
+)
+def test_close_offsets_close_only_what_is_held_the_other_way(
+    held: float, yesterday: float, side: Side, offset: Offset, quantity: float, refused: bool
+) -> None:
+    desk = Desk()
+    desk.hold(held, yesterday, FUTURE.symbol)
+    refusal = desk.check(OrderRequest("paper", FUTURE.symbol, side, quantity, offset=offset))
+    assert (refusal is not None and refusal.rule == "close offset") is refused, refusal
