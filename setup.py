@@ -10,8 +10,8 @@ setup(
     ext_modules=cythonize(
         [
             Extension(
-                "terminal.engine.quotes._cut",
-                ["terminal/engine/quotes/_cut.pyx"],
+                "terminal.adapters.quotes._cut",
+                ["terminal/adapters/quotes/_cut.pyx"],
                 optional=True,
             )
         ],

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Qt's runtime libraries, a font with Chinese glyphs (instrument names), and a C compiler
-# for the compiled quote cutter (terminal/engine/quotes/_cut.pyx).
+# for the compiled quote cutter (terminal/adapters/quotes/_cut.pyx).
 SYSTEM_PACKAGES=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3
                  fonts-wqy-microhei gcc libc6-dev)
 
@@ -48,7 +48,7 @@ ensure_venv() {
     fi
     [ -x .venv/bin/python ] || "$python" -m venv .venv
     local stamp
-    stamp=".venv/.installed-$(cat pyproject.toml setup.py terminal/engine/quotes/_cut.pyx \
+    stamp=".venv/.installed-$(cat pyproject.toml setup.py terminal/adapters/quotes/_cut.pyx \
         | sha256sum | cut -c1-16)"
     if [ ! -f "$stamp" ]; then
         echo "setup: installing Python packages into .venv (first run takes a minute)"

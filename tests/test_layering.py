@@ -1,4 +1,5 @@
-"""The engine and domain stay Qt-free: checked statically and by running them with Qt blocked."""
+"""The layers import one way (domain ← engine ← adapters ← plugins, ui, cli) and everything
+but the ui is Qt-free: checked statically and by running it with Qt blocked."""
 
 from __future__ import annotations
 
@@ -10,18 +11,46 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 QT_MODULES = {"PySide6", "pyqtgraph", "qasync", "shiboken6"}
-QT_FREE = [ROOT / "terminal" / "domain", ROOT / "terminal" / "engine", ROOT / "plugins"]
+PACKAGES = ("domain", "engine", "adapters", "ui", "cli")
+QT_FREE = [ROOT / "terminal" / name for name in ("domain", "engine", "adapters", "cli")] + [
+    ROOT / "plugins"
+]
+# What each package of terminal/ may import of the project (besides itself).
+ALLOWED = {
+    "domain": set(),
+    "engine": {"domain"},
+    "adapters": {"domain", "engine"},
+    "ui": {"domain", "engine", "adapters"},
+    "cli": {"domain", "engine", "adapters", "ui"},
+}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+            modules |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return modules
 
 
 def _imported_roots(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    roots = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            roots |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    return roots
+    return {module.split(".")[0] for module in _imported_modules(path)}
+
+
+def _project_layers(path: Path) -> set[str]:
+    """The packages of terminal/ (and ``plugins``) a file imports."""
+    layers = set()
+    for module in _imported_modules(path):
+        parts = module.split(".")
+        if parts[0] == "plugins":
+            layers.add("plugins")
+        elif parts[0] == "terminal" and len(parts) > 1 and parts[1] in PACKAGES:
+            layers.add(parts[1])
+    return layers
 
 
 def test_no_qt_import_in_engine_domain_or_plugins() -> None:
@@ -34,10 +63,30 @@ def test_no_qt_import_in_engine_domain_or_plugins() -> None:
     assert not offenders, offenders
 
 
-def test_domain_never_imports_engine_or_ui() -> None:
-    for path in (ROOT / "terminal" / "domain").rglob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        assert "terminal.engine" not in source and "terminal.ui" not in source, path
+def test_every_package_imports_only_the_layers_below_it() -> None:
+    offenders = []
+    for package, allowed in ALLOWED.items():
+        for path in (ROOT / "terminal" / package).rglob("*.py"):
+            wrong = _project_layers(path) - allowed - {package}
+            if wrong:
+                offenders.append(f"{path.relative_to(ROOT)} imports {sorted(wrong)}")
+    assert not offenders, offenders
+
+
+def test_plugins_are_registrations_over_engine_and_adapters() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {sorted(_project_layers(path) & {'ui', 'cli'})}"
+        for path in (ROOT / "plugins").rglob("*.py")
+        if _project_layers(path) & {"ui", "cli"}
+    ]
+    assert not offenders, offenders
+
+
+def test_the_layer_check_sees_a_violation(tmp_path: Path) -> None:
+    """A file of the engine importing an adapter is caught (so the check above can fail)."""
+    probe = tmp_path / "probe.py"
+    probe.write_text("from terminal.adapters.spot import schema\nimport terminal.ui.bridge\n")
+    assert _project_layers(probe) - ALLOWED["engine"] == {"adapters", "ui"}
 
 
 BLOCKED_RUN = textwrap.dedent(
@@ -51,10 +100,11 @@ BLOCKED_RUN = textwrap.dedent(
             return None
 
     sys.meta_path.insert(0, BlockQt())
-    import terminal.domain, terminal.engine, plugins
-    for package in (terminal.domain, terminal.engine, plugins):
+    import terminal.domain, terminal.engine, terminal.adapters, terminal.cli, plugins
+    for package in (terminal.domain, terminal.engine, terminal.adapters, terminal.cli, plugins):
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            importlib.import_module(info.name)
+            if not info.name.endswith(".__main__"):  # that one runs the command line
+                importlib.import_module(info.name)
 
     from terminal.domain.enums import OrderStatus, Side
     from terminal.domain.orders import OrderRequest

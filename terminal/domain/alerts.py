@@ -13,6 +13,8 @@ import msgspec
 
 
 class AlertState(StrEnum):
+    """Where a mail alert stands in the outbox, as the orders monitor's Alert column shows."""
+
     QUEUED = "queued"
     SENDING = "sending"
     RETRYING = "retrying"

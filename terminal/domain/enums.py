@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class AssetClass(StrEnum):
+    """What kind of thing an instrument is: it decides margin, offsets and T+1 rules."""
+
     STOCK = "stock"
     FUTURE = "future"
     CRYPTO = "crypto"
@@ -13,6 +15,8 @@ class AssetClass(StrEnum):
 
 
 class Side(StrEnum):
+    """Buy or sell; ``sign`` is +1 or -1 for position arithmetic."""
+
     BUY = "buy"
     SELL = "sell"
 
@@ -26,6 +30,8 @@ class Side(StrEnum):
 
 
 class OrderType(StrEnum):
+    """How an order executes: at market, at a limit, or triggered at a stop price."""
+
     MARKET = "market"
     LIMIT = "limit"
     STOP = "stop"
@@ -51,6 +57,8 @@ class Offset(StrEnum):
 
 
 class TimeInForce(StrEnum):
+    """How long an order stays working: the day, until cancelled, or immediate (IOC/FOK)."""
+
     DAY = "day"
     GTC = "gtc"
     IOC = "ioc"
@@ -58,6 +66,8 @@ class TimeInForce(StrEnum):
 
 
 class OrderStatus(StrEnum):
+    """Where an order stands; the legal transitions are the table in ``domain/orders.py``."""
+
     SUBMITTED = "submitted"
     ACCEPTED = "accepted"
     PARTIALLY_FILLED = "partially_filled"
@@ -100,11 +110,36 @@ class ConnectionStatus(StrEnum):
 
 
 class PluginKind(StrEnum):
+    """The kinds of plugin the engine discovers, one entry-point group each."""
+
     FEED = "feed"
     BROKER = "broker"
     STRATEGY = "strategy"
 
 
 class PluginState(StrEnum):
+    """Whether a discovered plugin loaded, or failed (with a reason in its report)."""
+
     LOADED = "loaded"
     FAILED = "failed"
+
+
+class StrategyState(StrEnum):
+    """State of a strategy instance: in the engine, its store and journal, on the wire and in
+    the strategy manager."""
+
+    STOPPED = "stopped"
+    WARMING_UP = "warming up"
+    RUNNING = "running"
+    ERROR = "error"
+    """Stopped by an exception in one of its handlers (``detail`` says which)."""
+    REMOVED = "removed"
+    """The last state an instance publishes: every GUI (local or attached) drops its row."""
+
+    @property
+    def is_active(self) -> bool:
+        """Warming up or running: it receives events, and must be stopped before an edit."""
+        return self in _ACTIVE_STRATEGY
+
+
+_ACTIVE_STRATEGY = frozenset({StrategyState.WARMING_UP, StrategyState.RUNNING})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import msgspec
 
-from terminal.domain.enums import PluginKind, PluginState
+from terminal.domain.enums import PluginKind, PluginState, StrategyState
 from terminal.domain.market import Bar, FeedStatus, Tick
 from terminal.domain.orders import Account, Fill, Order, OrderRequest, Position
 
@@ -37,22 +37,32 @@ class BarEvent(msgspec.Struct, frozen=True, gc=False):
 
 
 class OrderEvent(msgspec.Struct, frozen=True):
+    """An order's new state, published after it is recorded."""
+
     order: Order
 
 
 class FillEvent(msgspec.Struct, frozen=True):
+    """A new execution, published after it is recorded."""
+
     fill: Fill
 
 
 class PositionEvent(msgspec.Struct, frozen=True):
+    """A position changed by a fill or re-marked to the last price."""
+
     position: Position
 
 
 class AccountEvent(msgspec.Struct, frozen=True):
+    """An account's cash, equity and margin after a change."""
+
     account: Account
 
 
 class LogEvent(msgspec.Struct, frozen=True):
+    """One log line for the log panel: ``ts`` in seconds since the epoch."""
+
     ts: float
     level: str
     component: str
@@ -88,7 +98,7 @@ class StrategyStateEvent(msgspec.Struct, frozen=True):
     instance: str
     strategy: str
     symbol: str
-    state: str
+    state: StrategyState
     detail: str = ""
     broker: str = ""
     position: float = 0.0
@@ -114,6 +124,8 @@ class SubmitOrder(msgspec.Struct, frozen=True):
 
 
 class CancelOrder(msgspec.Struct, frozen=True):
+    """Command: cancel one working order."""
+
     order_id: str
 
 
@@ -161,16 +173,22 @@ class ReloadStrategy(msgspec.Struct, frozen=True):
     strategy: str
 
 
-class StartStrategy(msgspec.Struct, frozen=True):
+class InstanceCommand(msgspec.Struct, frozen=True):
+    """A command addressed to one strategy instance by name."""
+
     instance: str
 
 
-class StopStrategy(msgspec.Struct, frozen=True):
-    instance: str
+class StartStrategy(InstanceCommand, frozen=True):
+    """Command: warm an instance up on history, then run it live."""
 
 
-class RemoveStrategy(msgspec.Struct, frozen=True):
-    instance: str
+class StopStrategy(InstanceCommand, frozen=True):
+    """Command: stop an instance and cancel its working orders."""
+
+
+class RemoveStrategy(InstanceCommand, frozen=True):
+    """Command: stop an instance and forget it (its saved state too)."""
 
 
 class CommandRejected(msgspec.Struct, frozen=True):

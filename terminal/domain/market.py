@@ -49,9 +49,11 @@ class Bar(msgspec.Struct, frozen=True, gc=False):
     low: float
     close: float
     volume: float
+    """Traded in this bar (shares or contracts), not the day's cumulative figure."""
     turnover: float = 0.0
     open_interest: float = 0.0
     ticks: int = 0
+    """Ticks that went into the bar (0 for bars from a vendor's history)."""
 
 
 class FeedStatus(msgspec.Struct, frozen=True):

@@ -115,7 +115,9 @@ class Fill(msgspec.Struct, frozen=True):
     quantity: float
     price: float
     ts: int
+    """Execution time, UTC nanoseconds."""
     commission: float = 0.0
+    """In the account's currency."""
     offset: Offset = Offset.NONE
 
 
@@ -125,10 +127,12 @@ class Position(msgspec.Struct, frozen=True):
     broker: str
     symbol: str
     quantity: float
+    """Signed: positive long, negative short."""
     average_price: float
     realized_pnl: float
     unrealized_pnl: float
     last_price: float
+    """The price the position was last marked at."""
     today_quantity: float = 0.0
     """Opened on the current trading day (futures close-today rules, stock T+1)."""
     yesterday_quantity: float = 0.0
@@ -141,9 +145,11 @@ class Account(msgspec.Struct, frozen=True):
     currency: str
     cash: float
     equity: float
+    """Cash plus the marked value of positions (or plus unrealised P&L on margin)."""
     realized_pnl: float
     unrealized_pnl: float
     commission: float
+    """Paid since the account was opened."""
     market_value: float = 0.0
     margin: float = 0.0
     buying_power: float = 0.0

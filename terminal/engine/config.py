@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from terminal.engine.orders.risk import RiskSection
 from terminal.engine.paths import RESOURCES, user_config_dir
-from terminal.engine.risk import RiskSection
 
 DEFAULT_CONFIG = RESOURCES / "default_config.toml"
 

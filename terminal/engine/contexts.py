@@ -12,7 +12,6 @@ from terminal.domain.enums import ConnectionStatus, OrderStatus
 from terminal.domain.events import FeedStatus, Tick
 from terminal.domain.instrument import Instrument, TradingSessions
 from terminal.domain.orders import Fill, Order
-from terminal.engine.sessions import ALWAYS
 
 if TYPE_CHECKING:
     from terminal.engine.engine import Engine
@@ -49,7 +48,7 @@ class EngineFeedContext:
         return self._engine.spawn(coro, f"feed {self._name}: {name}")
 
     def sessions(self, name: str) -> TradingSessions:
-        return self._engine.sessions.get(name, ALWAYS)
+        return self._engine.market.trading_sessions(name)
 
 
 class EngineBrokerContext:

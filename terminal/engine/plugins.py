@@ -22,7 +22,7 @@ from terminal.domain.events import PluginReport
 from terminal.engine.broker import Broker
 from terminal.engine.feed import Feed
 from terminal.engine.paths import PLUGINS_DIR
-from terminal.engine.strategy import Strategy
+from terminal.engine.strategy.base import Strategy
 
 log = logging.getLogger("terminal.plugins")
 

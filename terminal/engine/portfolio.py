@@ -92,6 +92,10 @@ class Portfolio:
         holding = self._holdings.get((broker, symbol))
         return holding.quantity if holding else 0.0
 
+    def position(self, broker: str, symbol: str) -> Position | None:
+        """The position in ``symbol`` at ``broker``; None if it was never traded there."""
+        return self._position(broker, symbol) if (broker, symbol) in self._holdings else None
+
     def positions(self) -> list[Position]:
         return [self._position(broker, symbol) for broker, symbol in self._holdings]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from terminal.domain.enums import PluginKind
+from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import PluginReport, StrategyStateEvent
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, FeedStatus, Tick
@@ -18,10 +18,10 @@ from terminal.engine.bars.store import BarStore
 from terminal.engine.bus import EventBus
 from terminal.engine.config import Config
 from terminal.engine.conflation import ConflationStats
-from terminal.engine.strategy_instance import LogLine
+from terminal.engine.strategy.instance import LogLine
 
 if TYPE_CHECKING:
-    from terminal.engine.engine import OrderEstimate
+    from terminal.engine.market import OrderEstimate
 
 
 class RegistryView(Protocol):
@@ -42,7 +42,7 @@ class OrdersView(Protocol):
 
 class StrategyView(Protocol):
     @property
-    def state(self) -> str: ...
+    def state(self) -> StrategyState: ...
 
 
 class StrategyLogView(Protocol):

@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,13 @@ import qasync
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from terminal.adapters.spot.remote import RemoteEngine
+from terminal.adapters.spot.subscriber import ZmqFeedOptions
 from terminal.engine import logs
 from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.engine.paths import user_config_dir
-from terminal.engine.replay_engine import ReplayOptions
-from terminal.engine.spot.remote import RemoteEngine
-from terminal.engine.spot.subscriber import ZmqFeedOptions
+from terminal.engine.replay.engine import ReplayOptions
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.crash_dialog import CrashReporter
 from terminal.ui.heartbeat import freeze_startup_heap
@@ -31,6 +32,17 @@ from terminal.ui.theme import apply_theme
 log = logging.getLogger("terminal.ui")
 
 REPLAY_LAYOUT = "replay_layout.ini"
+
+
+@dataclass(frozen=True, slots=True)
+class GuiRun:
+    """On which engine the window runs, and how it ends (the user, a timer, a screenshot)."""
+
+    exit_after: float | None = None  # seconds, then close (or take the screenshot)
+    screenshot: Path | None = None  # write the window to this PNG, then close
+    size: tuple[int, int] | None = None  # the window's size instead of the saved one
+    connect: ZmqFeedOptions | None = None  # attach to a remote engine (`terminal serve`)
+    replay: ReplayOptions | None = None  # play this journal instead of running an engine
 
 
 def layout_settings(path: Path | None = None) -> QSettings:
@@ -52,26 +64,20 @@ def make_application() -> QApplication:
     return app
 
 
-async def run_window(
-    config: Config,
-    settings: QSettings,
-    exit_after: float | None = None,
-    screenshot: Path | None = None,
-    size: tuple[int, int] | None = None,
-    connect: ZmqFeedOptions | None = None,
-    replay: ReplayOptions | None = None,
-) -> int:
-    """Start the engine (or attach to the remote one at ``connect``, or play the journal of
-    ``replay``), show the window, run until it closes; stop everything cleanly."""
+async def run_window(config: Config, settings: QSettings, run: GuiRun) -> int:
+    """Start the engine (or attach to the remote one at ``run.connect``, or play the journal
+    of ``run.replay``), show the window, run until it closes; stop everything cleanly."""
     app = make_application()
     theme = str(settings.value("theme", config.ui.theme))
     apply_theme(app, theme)
-    if replay is not None:
-        from terminal.ui.replay_window import run_replay
+    if run.replay is not None:
+        from terminal.ui.replay.window import run_replay
 
-        return await run_replay(config, settings, theme, replay, exit_after, screenshot, size)
+        return await run_replay(
+            config, settings, theme, run.replay, run.exit_after, run.screenshot, run.size
+        )
     engine: Engine | RemoteEngine = (
-        Engine(config) if connect is None else RemoteEngine(config, connect)
+        Engine(config) if run.connect is None else RemoteEngine(config, run.connect)
     )
     log_handler = logs.attach_bus(engine.bus)
     bridge = EngineBridge(engine, config.ui.refresh_hz)
@@ -86,18 +92,18 @@ async def run_window(
             log.error("%s", exc)
             print(f"terminal: {exc}", file=sys.stderr)
             return 2
-        window = MainWindow(engine, bridge, settings, theme)
+        window = MainWindow(bridge, settings, theme)
         reporter.setParent(window)
         window.closed.connect(closed.set)
-        if size is not None:
-            window.resize(*size)
+        if run.size is not None:
+            window.resize(*run.size)
         window.show()
         freeze_startup_heap()  # full GC passes would otherwise pause the loop at random
-        return await present(window, bridge, closed, exit_after, screenshot)
+        return await present(window, bridge, closed, run.exit_after, run.screenshot)
     finally:
         reporter.uninstall()
-        if "terminal.ui.replay_window" in sys.modules:  # replays opened from the File menu
-            from terminal.ui.replay_window import close_all_replays
+        if "terminal.ui.replay.window" in sys.modules:  # replays opened from the File menu
+            from terminal.ui.replay.window import close_all_replays
 
             await close_all_replays()
         bridge.close()
@@ -157,9 +163,8 @@ def run_gui(
         if replay is not None and settings_path is None:
             settings_path = user_config_dir() / REPLAY_LAYOUT  # the live layout stays as it is
         settings = layout_settings(settings_path)
-        return _run_loop(
-            app, run_window(config, settings, exit_after, screenshot, size, connect, replay)
-        )
+        run = GuiRun(exit_after, screenshot, size, connect, replay)
+        return _run_loop(app, run_window(config, settings, run))
 
 
 def _display_available() -> bool:

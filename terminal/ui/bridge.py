@@ -1,18 +1,21 @@
-"""The bridge between the engine's bus and the widgets.
+"""The bridge between the engine and the widgets: the only UI object that holds the engine.
 
 Bus handlers only record what changed; a timer (``refresh_hz``) turns that into one signal
-per kind of change, so the GUI repaints at the refresh rate whatever the tick rate.
+per kind of change, so the GUI repaints at the refresh rate whatever the tick rate. What a
+widget reads (instruments, quotes, bars, brokers, strategies, plugins, connection states) it
+reads through the bridge's methods; what it does it sends as a command (:meth:`send`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import (
     AccountEvent,
     CommandRejected,
@@ -20,16 +23,25 @@ from terminal.domain.events import (
     FillEvent,
     LogEvent,
     OrderEvent,
+    PluginReport,
     PositionEvent,
     StrategyStateEvent,
     Tick,
 )
+from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar
-from terminal.domain.orders import Fill, Order
-from terminal.engine.metrics import HealthSnapshot
-from terminal.engine.view import EngineView
+from terminal.domain.orders import Fill, Order, OrderRequest
+from terminal.engine.config import Config
+from terminal.engine.conflation import ConflationStats
+from terminal.engine.monitoring.metrics import HealthSnapshot
+from terminal.engine.strategy.instance import LogLine
+from terminal.engine.view import EngineView, RegistryView
+
+if TYPE_CHECKING:
+    from terminal.engine.market import OrderEstimate
 
 SNAPSHOT_EVERY = 5  # positions and accounts are re-marked every fifth refresh
+E = TypeVar("E")
 
 
 class EngineBridge(QObject):
@@ -51,7 +63,7 @@ class EngineBridge(QObject):
         self, engine: EngineView, refresh_hz: int = 20, parent: QObject | None = None
     ) -> None:
         """``engine`` is the in-process Engine, or a RemoteEngine attached to `terminal serve`
-        (terminal.engine.spot.remote): the bridge and the widgets cannot tell them apart."""
+        (terminal.adapters.spot.remote): the bridge and the widgets cannot tell them apart."""
         super().__init__(parent)
         self.engine = engine
         self._ticks: dict[str, Tick] = {}
@@ -90,9 +102,102 @@ class EngineBridge(QObject):
             unsubscribe()
         self._unsubscribers = []
 
+    def subscribe(self, kind: type[E], handler: Callable[[E], None]) -> Callable[[], None]:
+        """Call ``handler`` with every ``kind`` event as the engine publishes it (not
+        coalesced: for rare events a widget keeps itself); returns the unsubscriber."""
+        return self.engine.bus.subscribe(kind, handler)
+
+    # ---- reads: the engine and its plugins ------------------------------------------------
+    def config(self) -> Config:
+        return self.engine.config
+
+    def registry(self) -> RegistryView:
+        """The plugins the engine found (a replay window plays its strategies)."""
+        return self.engine.registry
+
+    def plugin_reports(self) -> list[PluginReport]:
+        """Every plugin discovered: loaded or failed, with its source and reason."""
+        return self.engine.registry.reports
+
+    def failed_plugins(self) -> list[PluginReport]:
+        return self.engine.registry.failed()
+
+    def connection_states(self) -> list[FeedStatus]:
+        """The latest status of each feed, then of each broker."""
+        engine = self.engine
+        return [*engine.feed_status.values(), *engine.broker_status.values()]
+
+    def last_tick_age(self, feed: str) -> float | None:
+        """Seconds since ``feed``'s latest tick (None: it has sent none)."""
+        return self.engine.last_tick_age(feed)
+
+    def conflation(self) -> ConflationStats:
+        """Whether quotes are being conflated (load shedding), and how many."""
+        return self.engine.conflator.stats()
+
+    # ---- reads: instruments and quotes ------------------------------------------------------
+    def instruments(self) -> dict[str, Instrument]:
+        """Every instrument the engine lists, by symbol."""
+        return self.engine.instruments
+
+    def symbols(self) -> list[str]:
+        """The listed symbols in alphabetical order (symbol boxes and completers)."""
+        return sorted(self.engine.instruments)
+
+    def instrument(self, symbol: str) -> Instrument | None:
+        return self.engine.instruments.get(symbol)
+
     def latest(self, symbol: str) -> Tick | None:
         return self.engine.latest.get(symbol)
 
+    # ---- reads: brokers and orders ------------------------------------------------------------
+    def broker_names(self, plugin: str | None = None) -> list[str]:
+        """The brokers running, in config order (the first is the default); with ``plugin``,
+        only the configured brokers of that plugin (``"mail"``) that are running."""
+        if plugin is None:
+            return list(self.engine.brokers)
+        configured = self.engine.config.brokers
+        return [b.name for b in configured if b.plugin == plugin and b.name in self.engine.brokers]
+
+    def is_simulated(self, broker: str) -> bool:
+        """True for a broker whose orders reach no market (no confirmation is asked)."""
+        return self.engine.is_simulated(broker)
+
+    def accounts_of(self, broker: str) -> list[str]:
+        return self.engine.accounts_of(broker)
+
+    def estimate(self, request: OrderRequest) -> OrderEstimate:
+        """Notional, commission and margin ``request`` would take (the ticket shows them)."""
+        return self.engine.estimate(request)
+
+    def working_orders(self) -> list[Order]:
+        return self.engine.order_book.working()
+
+    # ---- reads: strategies -------------------------------------------------------------------
+    def strategy_names(self) -> list[str]:
+        """The strategy classes the registry offers, by plugin name."""
+        return self.engine.registry.names(PluginKind.STRATEGY)
+
+    def strategy_class(self, name: str) -> type[Any] | None:
+        """The strategy class registered as ``name`` (None: there is none)."""
+        return self.engine.registry.get(PluginKind.STRATEGY, name) if name else None
+
+    def strategy_snapshots(self) -> list[StrategyStateEvent]:
+        """Every instance's state now (positions, P&L and variables move between events)."""
+        return self.engine.strategies.snapshots()
+
+    def strategy_log(self, instance: str) -> Sequence[LogLine] | None:
+        """The instance's own log lines, oldest first (None: no such instance)."""
+        try:
+            return self.engine.strategies.get(instance).log_lines
+        except KeyError:
+            return None
+
+    def running_strategy_count(self) -> int:
+        instances = self.engine.strategies.instances()
+        return sum(1 for i in instances if i.state is StrategyState.RUNNING)
+
+    # ---- reads: bars ----------------------------------------------------------------------------
     def closed_bars(self, symbol: str, timeframe: str = "1m") -> list[Bar]:
         return self.engine.bars.history(symbol, timeframe)
 

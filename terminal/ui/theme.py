@@ -10,11 +10,13 @@ from PySide6.QtWidgets import QApplication
 from terminal.engine.paths import RESOURCES
 
 THEMES_DIR = RESOURCES / "themes"
+SERIES = ("#f0b90b", "#42a5f5", "#ab47bc", "#ff7043", "#66bb6a", "#ec407a", "#8d6e63")
 
 
 @dataclass(frozen=True, slots=True)
 class Theme:
-    """Colours drawn by code (charts, price cells); the rest comes from the style sheet."""
+    """Colours drawn by code (charts, price cells, status marks); the rest comes from the
+    style sheet. Widgets take every colour they draw from here, by field name."""
 
     name: str
     background: str
@@ -24,17 +26,31 @@ class Theme:
     down: str
     flat: str
     accent: str
+    good: str
+    """A state that is fine: a live feed, a green health verdict, a replay matching live."""
+    warning: str
+    """A state to watch: connecting, stale, shedding load, a replay differing from live."""
+    bad: str
+    """A failure: an error status, a red verdict, a failed plugin, a refused value."""
+    muted: str
+    """A state that is neither: disconnected, or one this window does not know."""
+    series: tuple[str, ...]
+    """Line colours of the chart's indicators, taken in turn."""
 
     def color(self, field: str) -> QColor:
         return QColor(getattr(self, field))
 
 
+# The status and indicator colours read on either background: both themes use the same ones.
+STATUS = ("#26a69a", "#f0b90b", "#ef5350", "#9aa3b2")  # good, warning, bad, muted
 THEMES = {
     "dark": Theme(
-        "dark", "#15171c", "#c9ced6", "#2b303b", "#26a69a", "#ef5350", "#d7dae0", "#f0b90b"
+        "dark", "#15171c", "#c9ced6", "#2b303b", "#26a69a", "#ef5350", "#d7dae0", "#f0b90b",
+        *STATUS, SERIES,
     ),
     "light": Theme(
-        "light", "#ffffff", "#30363d", "#e4e7ec", "#089981", "#d32f2f", "#1f2328", "#b7791f"
+        "light", "#ffffff", "#30363d", "#e4e7ec", "#089981", "#d32f2f", "#1f2328", "#b7791f",
+        *STATUS, SERIES,
     ),
 }
 

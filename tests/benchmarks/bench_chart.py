@@ -88,7 +88,7 @@ def worker(n: int, updates: int) -> None:
     from terminal.engine.config import load_config
     from terminal.engine.engine import Engine
     from terminal.ui.bridge import EngineBridge
-    from terminal.ui.chart import CandleChart
+    from terminal.ui.chart.chart import CandleChart
     from terminal.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])
@@ -100,10 +100,10 @@ def worker(n: int, updates: int) -> None:
     series.ticks = np.zeros(n, np.int64)
     bridge = EngineBridge(engine)
     bridge.close()  # a data source only: no refresh timer firing inside the timings
-    instruments = {
-        s: Instrument(s, s, "SIM", AssetClass.FUTURE, tick_size=0.1) for s in ("EMPTY", "X")
-    }
-    chart = CandleChart(bridge, instruments, theme, "EMPTY", history_chunk=n)
+    engine.instruments.update(
+        {s: Instrument(s, s, "SIM", AssetClass.FUTURE, tick_size=0.1) for s in ("EMPTY", "X")}
+    )
+    chart = CandleChart(bridge, theme, "EMPTY", history_chunk=n)
     chart.resize(W, H)
     chart.show()
     app.processEvents()

@@ -24,11 +24,12 @@ import msgspec
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from plugins.feeds.zmq_feed import ZmqFeed, ZmqFeedOptions  # noqa: E402
+from terminal.adapters.quotes.qq import QQParser  # noqa: E402
+from terminal.adapters.quotes.sina import SinaParser  # noqa: E402
+from terminal.adapters.spot.subscriber import ZmqFeed, ZmqFeedOptions  # noqa: E402
 from terminal.domain.market import Tick  # noqa: E402
 from terminal.engine.bars.streaming import StreamingBars  # noqa: E402
 from terminal.engine.bus import EventBus  # noqa: E402
-from terminal.engine.quotes.vendor import QQParser, SinaParser  # noqa: E402
 from terminal.engine.sessions import ALWAYS, session_calendar  # noqa: E402
 from tests.plugins.feed_context import RecordingContext  # noqa: E402
 from tests.plugins.quote_samples import qq_line, qq_payload, sina_line, sina_payload  # noqa: E402
@@ -83,7 +84,7 @@ def anchor() -> str:
 # ---- ZeroMQ -----------------------------------------------------------------------------
 async def publisher(count: int, rate: float) -> None:
     """Child process: a spot server fed `count` ticks, as fast as possible or at `rate`/s."""
-    from terminal.engine.spot.server import SpotServer
+    from terminal.adapters.spot.server import SpotServer
 
     class Market:
         def __init__(self) -> None:

@@ -42,8 +42,8 @@ from PySide6.QtWidgets import QApplication, QTableView
 from terminal.domain.enums import AssetClass
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
-from terminal.ui.market_watch import MarketWatch
 from terminal.ui.theme import THEMES, apply_theme
+from terminal.ui.watch.market_watch import MarketWatch
 
 ANCHOR = Path(__file__).resolve().parents[3] / "shared" / "anchors" / "table_anchor.py"
 ANCHOR_PYTHON = Path.home() / ".venvs" / "anchors" / "bin" / "python"

@@ -81,7 +81,7 @@ async def _run(app, config, settings, args, result) -> None:  # type: ignore[no-
     engine = Engine(config)
     await engine.start()
     bridge = EngineBridge(engine, config.ui.refresh_hz)
-    window = MainWindow(engine, bridge, settings)
+    window = MainWindow(bridge, settings)
     window.resize(1600, 950)
     window.show()
     freeze_startup_heap()  # as the app does once its window is up

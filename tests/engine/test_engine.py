@@ -8,7 +8,13 @@ import logging
 import pytest
 
 from terminal.domain.enums import OrderStatus, OrderType, PluginKind, PluginState, Side
-from terminal.domain.events import OrderEvent
+from terminal.domain.events import (
+    CancelOrder,
+    CommandRejected,
+    OrderEvent,
+    StartStrategy,
+    SubmitOrder,
+)
 from terminal.domain.orders import OrderRequest
 from terminal.engine.engine import Engine
 from tests.engine.helpers import (
@@ -171,3 +177,29 @@ def test_plugin_reports_for_shipped_plugins() -> None:
         (PluginKind.BROKER, "paper"),
         (PluginKind.STRATEGY, "sma_cross"),
     } <= loaded
+
+
+def test_commands_are_carried_out_and_a_refusal_is_published() -> None:
+    async def scenario() -> list[CommandRejected]:
+        engine = make_engine()
+        await engine.start()
+        rejected: list[CommandRejected] = []
+        engine.bus.subscribe(CommandRejected, rejected.append)
+        feed = engine.feeds["manual"]
+        assert isinstance(feed, ManualFeed)
+        feed.push(quote(10.0, 9.99, 10.01))
+        request = OrderRequest("paper", TEST_SYMBOL, Side.BUY, 1, OrderType.LIMIT, price=9.0)
+        engine.bus.publish(SubmitOrder("C-1", request))
+        engine.bus.publish(SubmitOrder("C-1", request))
+        assert engine.order_book.get("C-1").status.is_working
+        engine.bus.publish(CancelOrder("C-1"))
+        engine.bus.publish(StartStrategy("no-such-instance"))
+        await engine.stop()
+        assert engine.order_book.get("C-1").status is OrderStatus.CANCELLED
+        return rejected
+
+    rejected = asyncio.run(scenario())
+    assert [(r.command, r.reason) for r in rejected][:1] == [
+        ("SubmitOrder", "order id C-1 is already in use")
+    ]
+    assert rejected[1].command == "StartStrategy" and "no-such-instance" in rejected[1].reason

@@ -13,7 +13,7 @@ from terminal.domain.events import FillEvent, OrderEvent
 from terminal.domain.orders import Fill, OrderRequest, is_legal_transition
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
-from terminal.engine.orders import OrderBook
+from terminal.engine.orders.book import OrderBook
 
 QUANTITY = 100.0
 

@@ -11,7 +11,7 @@ from terminal.domain.events import FillEvent, OrderEvent
 from terminal.domain.orders import LEGAL_TRANSITIONS, Fill, OrderRequest
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
-from terminal.engine.orders import OrderBook
+from terminal.engine.orders.book import OrderBook
 
 
 def book() -> tuple[OrderBook, list[object]]:

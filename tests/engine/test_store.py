@@ -13,7 +13,7 @@ from terminal.domain.enums import OrderStatus, Side
 from terminal.domain.orders import Fill, OrderRequest
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
-from terminal.engine.orders import OrderBook
+from terminal.engine.orders.book import OrderBook
 from terminal.engine.store import TradingStore, export_csv, records_frame
 
 

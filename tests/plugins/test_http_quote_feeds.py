@@ -9,12 +9,11 @@ from typing import Any
 import msgspec
 import pytest
 
-from plugins.feeds.qq import QQQuoteFeed
-from plugins.feeds.sina import SinaQuoteFeed
+from terminal.adapters.quotes.feeds import QQQuoteFeed, SinaQuoteFeed
+from terminal.adapters.quotes.http_feed import HttpQuoteOptions
 from terminal.domain.enums import ConnectionStatus
 from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
-from terminal.engine.quotes.http_feed import HttpQuoteOptions
 from tests.aio import run
 from tests.plugins.feed_context import RecordingContext
 from tests.plugins.quote_samples import qq_payload, sina_payload

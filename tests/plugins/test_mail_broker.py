@@ -11,11 +11,11 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from terminal.adapters.mail.outbox import Outbox
 from terminal.domain.alerts import AlertState, AlertTestRequest, AlertTestResult, MarkAlertOrder
 from terminal.domain.enums import ConnectionStatus, OrderStatus, OrderType, Side
 from terminal.domain.events import CommandRejected
 from terminal.domain.orders import OrderRequest
-from terminal.engine.mail.outbox import Outbox
 from tests.mail_server import (
     MailSink,
     free_port,

@@ -15,7 +15,7 @@ from terminal.engine.bars.batch import BAR_COLUMNS
 from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.chart import CandleChart
+from terminal.ui.chart.chart import CandleChart
 from terminal.ui.theme import THEMES
 
 MINUTE = 60_000_000_000
@@ -53,7 +53,7 @@ def make_engine(bars: dict[str, int]) -> Engine:
 def open_chart(engine: Engine, qtbot: QtBot, **kwargs: int) -> tuple[CandleChart, EngineBridge]:
     """A shown 1200x700 chart on AAA.SIM over ``engine``, through a real bridge."""
     bridge = EngineBridge(engine, refresh_hz=30)
-    chart = CandleChart(bridge, engine.instruments, THEMES["dark"], "AAA.SIM", **kwargs)
+    chart = CandleChart(bridge, THEMES["dark"], "AAA.SIM", **kwargs)
     qtbot.addWidget(chart)
     chart.resize(1200, 700)
     chart.show()

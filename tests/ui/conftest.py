@@ -94,7 +94,7 @@ def window(
     engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
 ) -> Iterator[MainWindow]:
     """The main window on the test's engine, shown, closed afterwards."""
-    window = MainWindow(engine, bridge, settings)
+    window = MainWindow(bridge, settings)
     qtbot.addWidget(window)
     window.show()
     yield window

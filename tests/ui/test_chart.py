@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from terminal.engine.engine import Engine
-from terminal.ui.chart import VISIBLE_BARS, CandleChart
+from terminal.ui.chart.chart import VISIBLE_BARS, CandleChart
 from terminal.ui.theme import THEMES
 from tests.ui.chart_helpers import (
     close_chart,

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from terminal.engine.engine import Engine
 from terminal.engine.indicators import Bollinger
-from terminal.ui.chart import CandleChart
+from terminal.ui.chart.chart import CandleChart
 from tests.ui.chart_helpers import close_chart, make_engine, open_chart, tick
 
 N = 600

@@ -18,7 +18,7 @@ from terminal.ui.main_window import MainWindow
 def open_window(
     engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
 ) -> MainWindow:
-    window = MainWindow(engine, bridge, settings)
+    window = MainWindow(bridge, settings)
     qtbot.addWidget(window)
     window.show()
     return window
@@ -69,7 +69,7 @@ def test_saved_charts_that_no_longer_apply_are_skipped_and_named(
     qtbot: QtBot, caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
     settings.setValue("charts", saved)
-    with caplog.at_level(logging.WARNING, logger="terminal.ui.chart_layout"):
+    with caplog.at_level(logging.WARNING, logger="terminal.ui.chart.layout"):
         window = open_window(engine, bridge, settings, qtbot)
     try:
         assert named in caplog.text

@@ -11,7 +11,7 @@ from terminal.domain.enums import OrderStatus, OrderType, Side, TimeInForce
 from terminal.domain.events import FillEvent, OrderEvent
 from terminal.domain.orders import Fill, Order
 from terminal.engine.engine import Engine
-from terminal.ui.chart import CandleChart
+from terminal.ui.chart.chart import CandleChart
 from tests.ui.chart_helpers import MINUTE, T0, close_chart, make_engine, open_chart, tick
 
 N = 400

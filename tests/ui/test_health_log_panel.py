@@ -7,7 +7,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from terminal.domain.events import LogEvent
-from terminal.ui.log_panel import ALL_COMPONENTS, LogPanel
+from terminal.ui.monitors.log_panel import ALL_COMPONENTS, LogPanel
 
 EVENTS = [
     LogEvent(0.0, "INFO", "engine", "engine started"),

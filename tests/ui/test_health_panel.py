@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from terminal.engine.health import FeedHealth, HealthLevel
-from terminal.engine.metrics import (
+from terminal.engine.monitoring.health import FeedHealth, HealthLevel
+from terminal.engine.monitoring.metrics import (
     PATHS,
     BrokerFigures,
     FeedFigures,
@@ -13,7 +13,7 @@ from terminal.engine.metrics import (
     LatencySummary,
 )
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.health_panel import LEVEL_COLORS, HealthPanel
+from terminal.ui.monitors.health_panel import LEVEL_COLORS, HealthPanel
 from terminal.ui.theme import THEMES
 
 
@@ -61,7 +61,8 @@ def test_verdicts_reasons_and_figures_are_shown(qtbot: QtBot) -> None:
         ("red", "broker", "desk", "error", "535 bad login · 2 alert(s) waiting", "", ""),
     ]
     dot = panel.table.item(0, 0)
-    assert dot is not None and dot.foreground().color().name() == LEVEL_COLORS[HealthLevel.RED]
+    red = THEMES["dark"].color(LEVEL_COLORS[HealthLevel.RED])
+    assert dot is not None and dot.foreground().color() == red
     label = panel.latency_labels["order_to_ack"].text()
     assert label == "p50 2.0 ms · p90 2.7 ms · p99 4.0 ms · max 8.0 ms (10)"
     figures = panel.figures.text()

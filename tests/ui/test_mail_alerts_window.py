@@ -15,7 +15,7 @@ from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
-from terminal.ui.mark_order_dialog import MarkOrderDialog
+from terminal.ui.trading.mark_order_dialog import MarkOrderDialog
 from tests.mail_server import HOST, MailSink, smtp_server
 
 SYMBOL = "600000.SSE"
@@ -54,7 +54,7 @@ def window(
         engine = Engine(config)
         run_async(engine.start())
         bridge = EngineBridge(engine, refresh_hz=30)
-        window = MainWindow(engine, bridge, settings)
+        window = MainWindow(bridge, settings)
         qtbot.addWidget(window)
         window.show()
         try:
@@ -122,13 +122,13 @@ def test_a_refused_alert_shows_the_server_error_in_the_orders_monitor(
     qtbot.waitUntil(lambda: cell(window, "Alert").startswith("failed"), timeout=5000)
     assert cell(window, "Alert") == "failed: 550 5.7.1 Message rejected by policy"
     assert cell(window, "Reason") == "mail alert failed: 550 5.7.1 Message rejected by policy"
-    assert "strict: error" in window.status_text()
+    assert "strict: error" in window.status_bar.status_text()
 
 
 def test_tools_test_email_reports_success_and_the_exact_error(
     window: MainWindow, sink: MailSink, qtbot: QtBot
 ) -> None:
-    window.test_email_action.trigger()
+    window.menus.test_email_action.trigger()
     dialog = window.alert_test_dialog
     assert dialog.isVisible()
     dialog.broker_box.setCurrentText("desk")

@@ -129,7 +129,7 @@ def test_double_click_cancels_a_working_order(window: MainWindow, qtbot: QtBot) 
 
 
 def test_view_menu_toggles_every_dock(window: MainWindow) -> None:
-    actions = {a.text(): a for a in window.view_menu.actions()}
+    actions = {a.text(): a for a in window.menus.view_menu.actions()}
     for title in (
         "Market watch",
         "Chart",
@@ -151,7 +151,7 @@ def test_view_menu_toggles_every_dock(window: MainWindow) -> None:
 def test_layout_persists_and_resets(
     engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
 ) -> None:
-    first = MainWindow(engine, bridge, settings)
+    first = MainWindow(bridge, settings)
     qtbot.addWidget(first)
     first.show()
     first.docks["log"].hide()
@@ -160,7 +160,7 @@ def test_layout_persists_and_resets(
     assert size.width() == 1300  # differs from the 1600x950 default, so the restore is visible
     first.set_theme("light")
     first.close()
-    second = MainWindow(engine, bridge, settings)
+    second = MainWindow(bridge, settings)
     qtbot.addWidget(second)
     second.show()
     assert second.docks["log"].isHidden()
@@ -173,10 +173,10 @@ def test_layout_persists_and_resets(
 
 
 def test_status_bar_shows_feeds_brokers_and_tick_rate(window: MainWindow, qtbot: QtBot) -> None:
-    qtbot.waitUntil(lambda: "sim: live" in window.status_text(), timeout=3000)
-    assert "paper: live" in window.status_text()
-    qtbot.waitUntil(lambda: window.rate_label.text() != "0 ticks/s", timeout=5000)
-    assert window.rate_label.text().endswith("ticks/s")
+    qtbot.waitUntil(lambda: "sim: live" in window.status_bar.status_text(), timeout=3000)
+    assert "paper: live" in window.status_bar.status_text()
+    qtbot.waitUntil(lambda: window.status_bar.rate_label.text() != "0 ticks/s", timeout=5000)
+    assert window.status_bar.rate_label.text().endswith("ticks/s")
 
 
 def test_failed_plugin_is_shown_in_the_status_bar(
@@ -193,11 +193,11 @@ def test_failed_plugin_is_shown_in_the_status_bar(
     engine = Engine(broken)
     run_async(engine.start())
     bridge = EngineBridge(engine)
-    window = MainWindow(engine, bridge, settings)
+    window = MainWindow(bridge, settings)
     qtbot.addWidget(window)
     window.show()
     try:
-        assert "1 plugin(s) failed: feed vendor" in window.plugin_label.text()
+        assert "1 plugin(s) failed: feed vendor" in window.status_bar.plugin_label.text()
         qtbot.waitUntil(
             lambda: window.market_watch.model.tick("BTCUSDT.BINANCE") is not None, timeout=5000
         )
@@ -210,7 +210,7 @@ def test_failed_plugin_is_shown_in_the_status_bar(
 def test_new_chart_docks_each_follow_their_own_symbol_and_timeframe(
     window: MainWindow, engine: Engine, qtbot: QtBot
 ) -> None:
-    window.new_chart_action.trigger()
+    window.menus.new_chart_action.trigger()
     dock = window.new_chart("600519.SSE", "5m")
     first, second = window.extra_charts
     assert first.symbol == window.chart.symbol and first.timeframe == "1m"

@@ -17,10 +17,10 @@ from terminal.domain.enums import Side
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.engine.paths import RESOURCES
-from terminal.ui.market_watch import MarketWatch
 from terminal.ui.theme import THEMES
-from terminal.ui.watch_columns import COLUMN_OF_KEY
-from terminal.ui.watchlist_store import WatchlistStore
+from terminal.ui.watch.columns import COLUMN_OF_KEY
+from terminal.ui.watch.market_watch import MarketWatch
+from terminal.ui.watch.store import WatchlistStore
 
 INSTRUMENTS: dict[str, Instrument] = {
     s.symbol: s.instrument() for s in load_sim_instruments(RESOURCES / "sim_instruments.toml")

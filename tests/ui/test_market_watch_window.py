@@ -60,7 +60,7 @@ def test_depth_follows_the_selection_and_status_shows_lag(window: MainWindow, qt
     qtbot.waitUntil(lambda: depth.cell_text(4, 2) != "", timeout=3000)  # fifth ask level
     asks = [float(depth.cell_text(level, 2).replace(",", "")) for level in range(5)]
     assert asks == sorted(asks)  # best (lowest) ask first
-    qtbot.waitUntil(lambda: "lag p99" in window.load_label.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "lag p99" in window.status_bar.load_label.text(), timeout=3000)
 
 
 def test_clicking_a_depth_price_puts_it_in_the_ticket(window: MainWindow, qtbot: QtBot) -> None:
@@ -86,12 +86,12 @@ def test_clicking_a_depth_price_puts_it_in_the_ticket(window: MainWindow, qtbot:
 def test_watchlist_survives_a_restart_of_the_window(
     engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
 ) -> None:
-    first = MainWindow(engine, bridge, settings)
+    first = MainWindow(bridge, settings)
     qtbot.addWidget(first)
     first.market_watch.new_watchlist("Mine")
     first.market_watch.add_symbol(SYMBOL)
     first.close()
-    second = MainWindow(engine, bridge, settings)
+    second = MainWindow(bridge, settings)
     qtbot.addWidget(second)
     watch = second.market_watch
     assert watch.tabs.tabText(watch.tabs.currentIndex()) == "Mine"

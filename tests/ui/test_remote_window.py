@@ -11,14 +11,14 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from terminal.adapters.spot.remote import RemoteEngine
+from terminal.adapters.spot.server import EngineMarket, SpotServer
+from terminal.adapters.spot.subscriber import ZmqFeedOptions
 from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.events import SubmitOrder
 from terminal.domain.orders import OrderRequest
 from terminal.engine.config import Config
 from terminal.engine.engine import Engine
-from terminal.engine.spot.remote import RemoteEngine
-from terminal.engine.spot.server import EngineMarket, SpotServer
-from terminal.engine.spot.subscriber import ZmqFeedOptions
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
 
@@ -50,7 +50,7 @@ def test_remote_window_shows_the_engine_and_sends_its_commands(
     remote: RemoteEngine, engine: Engine, settings: QSettings, qtbot: QtBot
 ) -> None:
     bridge = EngineBridge(remote, refresh_hz=30)
-    window = MainWindow(remote, bridge, settings)
+    window = MainWindow(bridge, settings)
     qtbot.addWidget(window)
     window.show()
 
@@ -58,13 +58,14 @@ def test_remote_window_shows_the_engine_and_sends_its_commands(
         """The status the Orders panel shows for ``order_id``."""
         found = [o.status for o in window.orders.model.records() if o.order_id == order_id]
         return found[0] if found else OrderStatus.REJECTED
+    status = window.status_bar.status_text
     try:
         assert set(window.market_watch.model.symbols()) <= set(engine.instruments)
-        qtbot.waitUntil(lambda: "sim: live" in window.status_text(), timeout=5000)
-        assert "paper: live" in window.status_text()
+        qtbot.waitUntil(lambda: "sim: live" in status(), timeout=5000)
+        assert "paper: live" in status()
         # This GUI's own link to the engine shows its state and the age of its last message.
-        qtbot.waitUntil(lambda: remote.name in ages(window.status_text()), timeout=5000)
-        assert ages(window.status_text())[remote.name] < 2.0
+        qtbot.waitUntil(lambda: remote.name in ages(status()), timeout=5000)
+        assert ages(status())[remote.name] < 2.0
         qtbot.waitUntil(lambda: window.bridge.latest(SYMBOL) is not None, timeout=5000)
         # The Health dock shows the engine's feeds and brokers, sent once a second.
         qtbot.waitUntil(lambda: bool(window.health_panel.rows()), timeout=5000)
@@ -79,7 +80,7 @@ def test_remote_window_shows_the_engine_and_sends_its_commands(
 
         # The kill switch, confirmed, cancels it on the engine; the window shows that too.
         window.confirm = lambda _text, on_yes: on_yes()  # type: ignore[method-assign]
-        window.kill_action.trigger()
+        window.trading_toolbar.kill_action.trigger()
         qtbot.waitUntil(lambda: engine.order_book.get("W-1").status  # type: ignore[union-attr]
                         is OrderStatus.CANCELLED, timeout=5000)  # fmt: skip
         qtbot.waitUntil(lambda: shown("W-1") is OrderStatus.CANCELLED, timeout=5000)
@@ -91,14 +92,15 @@ def test_remote_window_shows_the_engine_and_sends_its_commands(
 def test_status_bar_shows_the_age_of_each_feeds_last_tick(
     engine: Engine, bridge: EngineBridge, settings: QSettings, qtbot: QtBot
 ) -> None:
-    window = MainWindow(engine, bridge, settings)
+    window = MainWindow(bridge, settings)
     qtbot.addWidget(window)
     window.show()
+    status = window.status_bar.status_text
     try:
-        qtbot.waitUntil(lambda: "sim" in ages(window.status_text()), timeout=5000)
-        assert ages(window.status_text())["sim"] < 1.5  # 500 ticks/s
-        assert "paper: live" in window.status_text() and "paper" not in ages(window.status_text())
+        qtbot.waitUntil(lambda: "sim" in ages(status()), timeout=5000)
+        assert ages(status())["sim"] < 1.5  # 500 ticks/s
+        assert "paper: live" in status() and "paper" not in ages(status())
         engine.feeds["sim"]._task.cancel()  # type: ignore[attr-defined]  # the feed goes quiet
-        qtbot.waitUntil(lambda: ages(window.status_text()).get("sim", 0) >= 2.0, timeout=6000)
+        qtbot.waitUntil(lambda: ages(status()).get("sim", 0) >= 2.0, timeout=6000)
     finally:
         window.close()

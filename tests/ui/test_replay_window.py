@@ -19,11 +19,11 @@ from terminal.domain.orders import OrderRequest
 from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.engine.plugins import PluginRegistry
-from terminal.engine.replay_engine import ReplayEngine, ReplayOptions, load_journal
-from terminal.ui import replay_window
+from terminal.engine.replay.engine import ReplayEngine, ReplayOptions, load_journal
 from terminal.ui.main_window import MainWindow
-from terminal.ui.replay_controls import ReplayControls
-from terminal.ui.replay_window import (
+from terminal.ui.replay import window as replay_window
+from terminal.ui.replay.controls import ReplayControls
+from terminal.ui.replay.window import (
     ReplaySession,
     close_all_replays,
     open_replay,
@@ -169,7 +169,7 @@ def test_commands_in_a_replay_are_refused_and_the_ticket_is_off(
 ) -> None:
     session = open_session(journal, config, run_async, paused=True)
     shown = session.window
-    assert not shown.ticket.isEnabled() and not shown.kill_action.isEnabled()
+    assert not shown.ticket.isEnabled() and not shown.trading_toolbar.kill_action.isEnabled()
     manager = shown.strategy_manager
     assert not manager.add_button.isVisibleTo(manager)
     assert not manager.start_button.isVisibleTo(manager)
@@ -185,7 +185,7 @@ def test_commands_in_a_replay_are_refused_and_the_ticket_is_off(
 def test_file_open_replay_uses_a_non_blocking_dialog(
     window: MainWindow, journal: Path, qtbot: QtBot, run_async: Callable[..., Any]
 ) -> None:
-    window.open_replay_action.trigger()  # returns at once: no nested event loop
+    window.menus.open_replay_action.trigger()  # returns at once: no nested event loop
     dialog = window.findChild(QFileDialog, "openReplayDialog")
     assert isinstance(dialog, QFileDialog) and dialog.isVisible()
     dialog.selectFile(str(journal))

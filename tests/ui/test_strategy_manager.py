@@ -15,7 +15,7 @@ from terminal.domain.market import Tick
 from terminal.engine.engine import Engine
 from terminal.engine.strategy import Strategy
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.strategy_manager import StrategyManager
+from terminal.ui.strategies.manager import StrategyManager
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -31,12 +31,7 @@ class Explodes(Strategy):
 @pytest.fixture
 def manager(engine: Engine, bridge: EngineBridge, qtbot: QtBot) -> Iterator[StrategyManager]:
     engine.registry.replace(PluginKind.STRATEGY, "explodes", Explodes)
-    widget = StrategyManager(
-        bridge,
-        engine.registry.names(PluginKind.STRATEGY),
-        sorted(engine.instruments),
-        sorted(engine.brokers),
-    )
+    widget = StrategyManager(bridge)
     qtbot.addWidget(widget)
     widget.show()
     yield widget

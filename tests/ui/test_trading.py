@@ -19,7 +19,7 @@ from terminal.engine.config import Config, load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
-from terminal.ui.watch_columns import COLUMNS
+from terminal.ui.watch.columns import COLUMNS
 from tests.engine.helpers import RaisingBroker
 
 
@@ -196,7 +196,7 @@ def test_kill_switch_cancels_orders_and_stops_strategies(
     qtbot.waitUntil(lambda: len(engine.order_book.working()) == 1, timeout=3000)
     questions: list[str] = []
     window.confirm = lambda text, on_yes: (questions.append(text), on_yes())  # type: ignore[method-assign]
-    window.kill_action.trigger()
+    window.trading_toolbar.kill_action.trigger()
     assert questions == ["Kill switch: cancel 1 working orders and stop 1 running strategies?"]
     assert not engine.order_book.working()
     assert engine.strategies.get("s1").state == "stopped"
@@ -244,7 +244,7 @@ def test_hotkeys_come_from_the_config(engine: Engine, bridge: EngineBridge, sett
     hotkeys = msgspec.structs.replace(engine.config.ui.hotkeys, buy="F5", sell="Ctrl+Nonsense+")
     engine.config = msgspec.structs.replace(
         engine.config, ui=msgspec.structs.replace(engine.config.ui, hotkeys=hotkeys))
-    window = MainWindow(engine, bridge, settings)
+    window = MainWindow(bridge, settings)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

@@ -1,0 +1,47 @@
+"""``terminal quotes parse``: a saved vendor answer → one JSON line per instrument."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import msgspec
+
+from terminal.adapters.quotes.parsers import PARSERS
+
+
+def decode_answer(raw: bytes) -> str:
+    """Saved answers come as the vendor sent them (GBK) or re-saved as UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gbk", errors="replace")
+
+
+def parse_file(
+    vendor: str, path: Path, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Print the ticks of ``path`` as JSON lines; problems go to ``err`` naming the line.
+
+    Returns 0 when every line parsed (empty answers and suspended instruments included),
+    1 when some line was malformed, 2 when the file cannot be read."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        text = decode_answer(path.read_bytes())
+    except OSError as exc:
+        print(f"terminal: cannot read {path}: {exc.strerror}", file=err)
+        return 2
+    result = PARSERS[vendor]().parse(text, only_changed=False)
+    for tick in result.ticks:
+        record = {"name": result.names.get(tick.symbol, ""), **msgspec.structs.asdict(tick)}
+        out.write(msgspec.json.encode(record).decode() + "\n")
+    for line, reason in sorted(result.malformed):
+        print(f"terminal: {path} line {line}: {reason}", file=err)
+    print(
+        f"{len(result.ticks)} ticks, {result.empty} empty, {result.suspended} without a trade "
+        f"today, {len(result.malformed)} malformed",
+        file=err,
+    )
+    return 1 if result.malformed else 0

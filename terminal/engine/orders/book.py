@@ -1,0 +1,170 @@
+"""The order book: every order's current state, changed only through legal transitions."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+
+from msgspec.structs import replace as _replace
+
+from terminal.domain.enums import OrderStatus
+from terminal.domain.events import FillEvent, OrderEvent
+from terminal.domain.orders import Fill, Order, OrderRequest, is_legal_transition
+from terminal.engine.bus import EventBus
+from terminal.engine.clock import Clock
+from terminal.engine.store import TradingStore
+
+log = logging.getLogger("terminal.orders")
+
+
+class OrderIndex:
+    """Orders by id, read the same way by whoever keeps them (the book, a mirror of one)."""
+
+    def __init__(self) -> None:
+        self._orders: dict[str, Order] = {}
+
+    def get(self, order_id: str) -> Order | None:
+        return self._orders.get(order_id)
+
+    def all(self) -> list[Order]:
+        return list(self._orders.values())
+
+    def working(self) -> list[Order]:
+        return [o for o in self._orders.values() if o.status.is_working]
+
+
+class OrderBook(OrderIndex):
+    """Holds orders by id, applies broker reports, and publishes every change on the bus.
+
+    With a store, every change is committed to it before it is published.
+    """
+
+    def __init__(self, bus: EventBus, clock: Clock, store: TradingStore | None = None) -> None:
+        super().__init__()
+        self._bus = bus
+        self._clock = clock
+        self._store = store
+        self._fill_ids: set[str] = set()
+        self._ids = itertools.count(1)
+        self._prefix = run_id(clock.now_ns())
+
+    def restore(self, orders: list[Order], fills: list[Fill]) -> None:
+        """Take back what the store recorded in an earlier run (nothing is re-published)."""
+        self._orders.update((o.order_id, o) for o in orders)
+        self._fill_ids.update(f.fill_id for f in fills)
+
+    def next_order_id(self) -> str:
+        return f"O{self._prefix}-{next(self._ids)}"
+
+    def create(self, order_id: str, request: OrderRequest) -> Order:
+        if order_id in self._orders:
+            raise ValueError(f"order id {order_id} is already in use")
+        now = self._clock.now_ns()
+        order = Order(
+            order_id=order_id,
+            broker=request.broker,
+            symbol=request.symbol,
+            side=request.side,
+            quantity=request.quantity,
+            order_type=request.order_type,
+            price=request.price,
+            time_in_force=request.time_in_force,
+            origin=request.origin,
+            trigger_price=request.trigger_price,
+            offset=request.offset,
+            account=request.account,
+            client_id=request.client_id,
+            note=request.note,
+            status=OrderStatus.SUBMITTED,
+            created_ns=now,
+            updated_ns=now,
+        )
+        self._save(order, created=True)
+        return order
+
+    def reject_request(self, order_id: str, request: OrderRequest, reason: str) -> Order:
+        """Record a request refused before it reached a broker."""
+        self.create(order_id, request)
+        self.update_status(order_id, OrderStatus.REJECTED, reason)
+        return self._orders[order_id]
+
+    def update_status(self, order_id: str, status: OrderStatus, reason: str = "") -> bool:
+        order = self._orders.get(order_id)
+        if order is None:
+            log.error(
+                "status %s for unknown order %s ignored", status.value, order_id,
+                extra={"order_id": order_id},
+            )
+            return False
+        if not is_legal_transition(order.status, status):
+            log.error(
+                "illegal transition %s → %s for order %s ignored",
+                order.status.value,
+                status.value,
+                order_id,
+                extra={"order_id": order_id, "symbol": order.symbol},
+            )
+            return False
+        self._save(
+            _replace(
+                order, status=status, reason=reason or order.reason, updated_ns=self._clock.now_ns()
+            )
+        )
+        return True
+
+    def annotate(self, order_id: str, note: str) -> None:
+        """Say something about an order without changing its status (e.g. its broker went
+        away): recorded and published like a transition, the status staying what it is."""
+        order = self._orders.get(order_id)
+        if order is not None:
+            self._save(_replace(order, reason=note, updated_ns=self._clock.now_ns()))
+
+    def apply_fill(self, fill: Fill) -> bool:
+        """Apply a fill once; a repeated fill id is ignored. Fills after a cancel still count."""
+        if fill.fill_id in self._fill_ids:
+            log.warning(
+                "duplicate fill %s for order %s ignored", fill.fill_id, fill.order_id,
+                extra={"order_id": fill.order_id, "symbol": fill.symbol},
+            )
+            return False
+        order = self._orders.get(fill.order_id)
+        if order is None:
+            log.error(
+                "fill %s for unknown order %s ignored", fill.fill_id, fill.order_id,
+                extra={"order_id": fill.order_id, "symbol": fill.symbol},
+            )
+            return False
+        self._fill_ids.add(fill.fill_id)
+        filled = order.filled_quantity + fill.quantity
+        average = (
+            order.average_price * order.filled_quantity + fill.price * fill.quantity
+        ) / filled
+        status = order.status
+        if not status.is_final:
+            done = filled >= order.quantity - 1e-9
+            status = OrderStatus.FILLED if done else OrderStatus.PARTIALLY_FILLED
+        updated = _replace(
+            order, filled_quantity=filled, average_price=average, status=status, updated_ns=fill.ts
+        )
+        self._orders[order.order_id] = updated
+        if self._store is not None:
+            self._store.record_fill(fill, updated)
+        self._bus.publish(OrderEvent(updated))
+        self._bus.publish(FillEvent(fill))
+        return True
+
+    def _save(self, order: Order, created: bool = False) -> None:
+        self._orders[order.order_id] = order
+        if self._store is not None:
+            self._store.record_order(order, created)
+        self._bus.publish(OrderEvent(order))
+
+
+def run_id(now_ns: int) -> str:
+    """A short id unique to this run (milliseconds since epoch, base 36), for order/fill ids."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    value, out = now_ns // 1_000_000, ""
+    while value:
+        value, rest = divmod(value, 36)
+        out = digits[rest] + out
+    return out or "0"

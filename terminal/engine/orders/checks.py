@@ -1,0 +1,180 @@
+"""The parts of a pre-trade check, and the checks on the request itself, its broker and timing.
+
+A check is one small class with a ``rule`` name and a ``check`` method that returns "" to let
+the order on, or the refusal. A refusal reads ``<rule>: <what and the numbers>``; the broker,
+account, field and connection checks keep the words users know, which name the broker,
+account or field at fault and the value (a field problem is also what the order ticket shows
+at the field). A check that cannot decide raises :class:`CannotCheck`: the pipeline then
+refuses the order. The risk limits are in :mod:`terminal.engine.orders.risk`; the order all
+checks run in is :func:`terminal.engine.orders.pretrade.standard_checks`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from terminal.domain.enums import ConnectionStatus, Offset, Side
+from terminal.domain.market import FeedStatus
+from terminal.domain.orders import Account, Order, OrderRequest, Position
+from terminal.engine.orders.validation import FieldProblem, validate_request
+
+if TYPE_CHECKING:  # the config imports the risk limits, which build on this: keep it light
+    from terminal.engine.bus import EventBus
+    from terminal.engine.market import MarketState
+
+
+class CannotCheck(Exception):
+    """A check lacks what it needs to decide (say, a price): the order is refused."""
+
+
+@dataclass(slots=True, kw_only=True)
+class PreTradeView:
+    """What the checks read of the engine: its market, and callables into the rest."""
+
+    market: MarketState
+    has_broker: Callable[[str], bool]
+    accounts_of: Callable[[str], list[str]]
+    broker_status: Callable[[str], FeedStatus | None]
+    position: Callable[[str, str], Position | None]
+    """(broker, symbol) → the position held, None if never traded."""
+    working_orders: Callable[[], list[Order]]
+    account: Callable[[str], Account | None]
+    live_since_ns: Callable[[], int]
+    """When the engine went live: orders stamped earlier come from history or warm-up."""
+    now_ns: Callable[[], int]
+
+
+class PreTradeCheck:
+    """One rule every order must pass; subclasses set ``rule`` and implement ``check``."""
+
+    rule: ClassVar[str] = ""
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        """"" to let ``request`` on, else why it is refused (raise ``CannotCheck`` when the
+        rule cannot be decided)."""
+        raise NotImplementedError
+
+    def accepted(self, request: OrderRequest) -> None:
+        """``request`` passed every check and goes to its broker (count it, if the rule counts)."""
+
+    def watch(self, bus: EventBus, view: PreTradeView) -> None:
+        """Subscribe to what the rule follows between orders (accounts, order updates)."""
+
+
+# ---- the request's fields ----------------------------------------------------------------
+class KnownBroker(PreTradeCheck):
+    rule = "broker"
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        return "" if view.has_broker(request.broker) else f"unknown broker '{request.broker}'"
+
+
+class BrokerAccount(PreTradeCheck):
+    rule = "account"
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        accounts = view.accounts_of(request.broker)
+        if request.account and request.account not in accounts:
+            return (
+                f"account '{request.account}' is not one of broker {request.broker}'s "
+                f"accounts {accounts}"
+            )
+        return ""
+
+
+class RequestFields(PreTradeCheck):
+    """Symbol, quantity, prices and offset against the instrument (as the ticket checks them)."""
+
+    rule = "fields"
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        try:
+            validate_request(request, view.market.instruments.get(request.symbol))
+        except FieldProblem as problem:
+            return problem.message
+        return ""
+
+
+# ---- can it trade now --------------------------------------------------------------------
+class BrokerConnected(PreTradeCheck):
+    rule = "broker connection"
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        status = view.broker_status(request.broker)
+        if status is not None and status.status in (
+            ConnectionStatus.DISCONNECTED,
+            ConnectionStatus.ERROR,
+        ):
+            return f"broker {request.broker} is {status.status.value}: {status.reason}"
+        return ""
+
+
+# ---- what may be sold today --------------------------------------------------------------
+class TPlusOne(PreTradeCheck):
+    """On T+1 exchanges, shares bought today can be sold only from the next trading day."""
+
+    rule = "T+1"
+
+    def __init__(self, exchanges: list[str]) -> None:
+        self._exchanges = exchanges
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        if request.side is not Side.SELL or not view.market.exchange_in(
+            request.symbol, self._exchanges
+        ):
+            return ""
+        position = view.position(request.broker, request.symbol)
+        sellable = max(0.0, position.yesterday_quantity) if position else 0.0
+        if request.quantity <= sellable + 1e-9:
+            return ""
+        return (
+            f"T+1: only {sellable:g} of {request.symbol} can be sold today "
+            f"(shares bought today settle next trading day)"
+        )
+
+
+class CloseOffsets(PreTradeCheck):
+    """A futures order flagged close, close-today or close-yesterday must close that much of a
+    position held the other way (exchanges such as SHFE refuse it otherwise)."""
+
+    rule = "close offset"
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        offset = request.offset
+        if offset not in (Offset.CLOSE, Offset.CLOSE_TODAY, Offset.CLOSE_YESTERDAY):
+            return ""
+        position = view.position(request.broker, request.symbol)
+        # A sell closes a long position, a buy a short one: held is what the order can close.
+        sign = -request.side.sign
+        if offset is Offset.CLOSE_TODAY:
+            held, part = position.today_quantity if position else 0.0, "opened today"
+        elif offset is Offset.CLOSE_YESTERDAY:
+            held, part = position.yesterday_quantity if position else 0.0, "held from earlier days"
+        else:
+            held, part = position.quantity if position else 0.0, "held"
+        closable = max(0.0, held * sign)
+        if request.quantity <= closable + 1e-9:
+            return ""
+        direction = "long" if sign > 0 else "short"
+        return (
+            f"close offset: {offset.value} {request.quantity:g} of {request.symbol} but only "
+            f"{closable:g} {direction} {part}"
+        )
+
+
+# ---- no order from history ---------------------------------------------------------------
+class LiveGuard(PreTradeCheck):
+    """An order stamped before the engine went live comes from a replayed or warm-up signal."""
+
+    rule = "live guard"
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        live_since = view.live_since_ns()
+        if request.ts and request.ts < live_since:
+            return (
+                f"live guard: order stamped {request.ts} ns is older than the engine's live "
+                f"start {live_since} ns (history or warm-up signal)"
+            )
+        return ""

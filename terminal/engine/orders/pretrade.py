@@ -1,0 +1,104 @@
+"""The one pre-trade pipeline: every order passes the same ordered checks before its broker.
+
+The order of the checks is :func:`standard_checks`: the request's fields, then whether it can
+trade now (broker connection, trading session), what may be sold or closed today (T+1, close
+offsets), the live guard, and the risk limits. A new rule is one
+:class:`~terminal.engine.orders.checks.PreTradeCheck` subclass added to that list at the place
+it belongs. The first check that refuses decides; a check that raises (or cannot decide)
+refuses too, so a broken rule never lets an order through.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from terminal.domain.orders import OrderRequest
+from terminal.engine.bus import EventBus
+from terminal.engine.config import Config
+from terminal.engine.orders.checks import (
+    BrokerAccount,
+    BrokerConnected,
+    CannotCheck,
+    CloseOffsets,
+    KnownBroker,
+    LiveGuard,
+    PreTradeCheck,
+    PreTradeView,
+    RequestFields,
+    TPlusOne,
+)
+from terminal.engine.orders.risk import (
+    DailyLoss,
+    MaxOpenOrders,
+    MaxOrderNotional,
+    MaxOrderQuantity,
+    MaxPosition,
+    OrderRate,
+    PriceBand,
+    TradingSession,
+)
+
+log = logging.getLogger("terminal.engine")
+
+
+def standard_checks(config: Config) -> list[PreTradeCheck]:
+    """Every order's checks, in the order they run."""
+    risk = config.risk
+    return [
+        # 1. the request's own fields
+        KnownBroker(),
+        BrokerAccount(),
+        RequestFields(),
+        # 2. can the instrument trade now
+        BrokerConnected(),
+        TradingSession(risk),
+        # 3. what may be sold or closed today
+        TPlusOne(config.engine.t_plus_one),
+        CloseOffsets(),
+        # 4. no order from history or warm-up
+        LiveGuard(),
+        # 5. the risk limits
+        MaxOrderQuantity(risk),
+        MaxOrderNotional(risk),
+        MaxPosition(risk),
+        MaxOpenOrders(risk),
+        OrderRate(risk),
+        PriceBand(risk),
+        DailyLoss(risk),
+    ]
+
+
+class Refusal(NamedTuple):
+    rule: str
+    """The ``rule`` of the check that refused."""
+    reason: str
+    """What the order's rejection says."""
+
+
+class PreTradePipeline:
+    """Runs ``checks`` in order on each request; ``check`` returns None or the refusal."""
+
+    def __init__(self, checks: Sequence[PreTradeCheck], view: PreTradeView, bus: EventBus) -> None:
+        self.checks = tuple(checks)
+        self.view = view
+        for check in self.checks:
+            check.watch(bus, view)
+
+    def check(self, request: OrderRequest) -> Refusal | None:
+        """The first refusal of ``request``; None when it passed every check (which then
+        count it as sent)."""
+        for check in self.checks:
+            try:
+                reason = check.check(request, self.view)
+            except CannotCheck as exc:
+                reason = f"{check.rule}: cannot be checked: {exc}"
+            except Exception as exc:
+                log.exception("pre-trade check '%s' raised on %s", check.rule, request)
+                reason = f"{check.rule}: check failed: {type(exc).__name__}: {exc}"
+            if reason:
+                return Refusal(check.rule, reason)
+        for check in self.checks:
+            check.accepted(request)
+        return None

@@ -1,0 +1,196 @@
+"""Risk limits: the configured ones (``[risk]``) and the pre-trade checks that enforce them.
+
+Limits are configured globally (``[risk]``) and per broker (``[risk.brokers.NAME]``); an order
+must pass both. A zero limit is off. Each limit is one :class:`RiskLimitCheck`; its refusal
+reads ``risk (<scope>): <rule>: <the numbers>``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import ClassVar
+
+import msgspec
+
+from terminal.domain.events import AccountEvent
+from terminal.domain.orders import Account, OrderRequest
+from terminal.engine.bus import EventBus
+from terminal.engine.orders.checks import PreTradeCheck, PreTradeView
+
+GLOBAL = "global"
+
+
+class RiskLimits(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
+    max_order_quantity: float = 0.0
+    max_order_notional: float = 0.0
+    max_position: float = 0.0
+    max_open_orders: int = 0
+    max_orders_per_second: float = 0.0
+    price_band_pct: float = 0.0
+    """Limit and stop prices must lie within this percentage of the last price."""
+    daily_loss_limit: float = 0.0
+    """Refuse orders once the day's loss (equity below its start-of-day value) exceeds this."""
+    session_check: bool = False
+    """Refuse orders while the instrument's exchange is closed."""
+
+
+class RiskSection(RiskLimits, kw_only=True, frozen=True):
+    brokers: dict[str, RiskLimits] = msgspec.field(default_factory=dict)
+
+
+class RiskLimitCheck(PreTradeCheck):
+    """The limit named ``setting`` (a field of :class:`RiskLimits`), checked against ``[risk]``
+    ("global"), then the order broker's own limits; a limit of 0 (or false) is off there."""
+
+    setting: ClassVar[str]
+
+    def __init__(self, section: RiskSection) -> None:
+        self._section = section
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        for scope, limits in self._scopes(request.broker):
+            limit = getattr(limits, self.setting)
+            reason = self.breach(request, view, limit, scope) if limit else ""
+            if reason:
+                return f"risk ({scope}): {self.rule}: {reason}"
+        return ""
+
+    def _scopes(self, broker: str) -> Iterator[tuple[str, RiskLimits]]:
+        yield GLOBAL, self._section
+        limits = self._section.brokers.get(broker)
+        if limits is not None:
+            yield f"broker {broker}", limits
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        """"" or how ``request`` breaks ``limit``, with the numbers (``check`` adds the scope
+        and the rule)."""
+        raise NotImplementedError
+
+
+def _price(request: OrderRequest, view: PreTradeView) -> float:
+    """The order's price; a market order's is the last price (0 before the first tick)."""
+    last = view.market.last_price(request.symbol)
+    return request.price or (last if last is not None else 0.0)
+
+
+class MaxOrderQuantity(RiskLimitCheck):
+    rule, setting = "max order quantity", "max_order_quantity"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        return f"{request.quantity:g} > limit {limit:g}" if request.quantity > limit else ""
+
+
+class MaxOrderNotional(RiskLimitCheck):
+    rule, setting = "max order notional", "max_order_notional"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        instrument = view.market.instruments.get(request.symbol)
+        multiplier = instrument.multiplier if instrument else 1.0
+        notional = request.quantity * _price(request, view) * multiplier
+        return f"{notional:,.2f} > limit {limit:,.2f}" if notional > limit else ""
+
+
+class MaxPosition(RiskLimitCheck):
+    rule, setting = "max position", "max_position"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        position = view.position(request.broker, request.symbol)
+        after = (position.quantity if position else 0.0) + request.side.sign * request.quantity
+        if abs(after) > limit:
+            return f"{request.symbol} would be {after:g}, limit ±{limit:g}"
+        return ""
+
+
+class MaxOpenOrders(RiskLimitCheck):
+    rule, setting = "max open orders", "max_open_orders"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        working = [
+            o for o in view.working_orders() if scope == GLOBAL or o.broker == request.broker
+        ]
+        return f"{len(working)} working, limit {limit:g}" if len(working) >= limit else ""
+
+
+class OrderRate(RiskLimitCheck):
+    """Orders sent in the last second, all brokers ("global") or the order's broker."""
+
+    rule, setting = "order rate", "max_orders_per_second"
+
+    def __init__(self, section: RiskSection) -> None:
+        super().__init__(section)
+        self._recent: dict[str, deque[float]] = {}  # "*" (all) or broker → monotonic times
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        recent = self._recent.setdefault("*" if scope == GLOBAL else request.broker, deque())
+        now = time.monotonic()
+        while recent and now - recent[0] > 1.0:
+            recent.popleft()
+        if len(recent) >= limit:
+            return f"{len(recent)} orders in the last second, limit {limit:g}/s"
+        return ""
+
+    def accepted(self, request: OrderRequest) -> None:
+        now = time.monotonic()
+        self._recent.setdefault(request.broker, deque()).append(now)
+        self._recent.setdefault("*", deque()).append(now)
+
+
+class PriceBand(RiskLimitCheck):
+    """Limit and trigger prices within ``price_band_pct`` of the last price (once there is one)."""
+
+    rule, setting = "price band", "price_band_pct"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        last = view.market.last_price(request.symbol)
+        for name, value in (("price", request.price), ("trigger", request.trigger_price)):
+            if last and value and abs(value / last - 1.0) * 100.0 > limit:
+                return (
+                    f"{name} {value:g} is {(value / last - 1.0) * 100.0:+.2f}% from last "
+                    f"{last:g}, limit ±{limit:g}%"
+                )
+        return ""
+
+
+class DailyLoss(RiskLimitCheck):
+    """The day's loss: each broker's equity below its first equity seen that day."""
+
+    rule, setting = "daily loss limit", "daily_loss_limit"
+
+    def __init__(self, section: RiskSection) -> None:
+        super().__init__(section)
+        self._day_start_equity: dict[str, tuple[str, float]] = {}
+
+    def watch(self, bus: EventBus, view: PreTradeView) -> None:
+        bus.subscribe(AccountEvent, lambda event: self.observe(event.account, view.now_ns()))
+
+    def observe(self, account: Account, now_ns: int) -> None:
+        """Remember each broker's first equity of the day (call on every account update)."""
+        today = datetime.fromtimestamp(now_ns / 1e9, tz=UTC).date().isoformat()
+        if self._day_start_equity.get(account.broker, ("", 0.0))[0] != today:
+            self._day_start_equity[account.broker] = (today, account.equity)
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        account = view.account(request.broker)
+        if account is None or math.isnan(account.equity):
+            return ""
+        self.observe(account, view.now_ns())
+        loss = self._day_start_equity[request.broker][1] - account.equity
+        return f"lost {loss:,.2f} today, limit {limit:,.2f}" if loss > limit else ""
+
+
+class TradingSession(RiskLimitCheck):
+    """With ``session_check`` on: no orders while the instrument's exchange is closed."""
+
+    rule, setting = "trading session", "session_check"
+
+    def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
+        if request.symbol not in view.market.instruments:
+            return ""
+        sessions = view.market.session_of(request.symbol)
+        if not sessions.is_open(datetime.fromtimestamp(view.now_ns() / 1e9, tz=UTC)):
+            return f"{request.symbol} ({sessions.name}) is closed"
+        return ""

@@ -1,0 +1,1 @@
+"""Candle charts: the chart widget, its graphics items, indicators, crosshair and dock."""

@@ -1,0 +1,123 @@
+"""The chart's indicator menu and the dialog that edits an indicator's parameters."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QMenu,
+    QSpinBox,
+    QToolButton,
+    QWidget,
+)
+
+from terminal.engine.indicators import INDICATORS, Indicator
+
+if TYPE_CHECKING:
+    from terminal.ui.chart.indicators import ChartIndicators, IndicatorSeries
+
+log = logging.getLogger("terminal.ui")
+NAMES = {"SMA": "Simple moving average", "EMA": "Exponential moving average",
+         "BB": "Bollinger bands", "MACD": "MACD", "RSI": "RSI"}
+
+
+class IndicatorDialog(QDialog):
+    """Edits one indicator's parameters; a bad value is named and the dialog stays open."""
+
+    def __init__(
+        self,
+        indicator: Indicator,
+        on_apply: Callable[[Indicator], object],
+        parent: QWidget | None,
+        error_color: str,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{NAMES.get(indicator.kind, indicator.kind)} parameters")
+        self._cls, self._on_apply = type(indicator), on_apply
+        form = QFormLayout(self)
+        self.editors: dict[str, QSpinBox | QDoubleSpinBox] = {}
+        for field in fields(indicator):
+            if not field.init:
+                continue
+            value = getattr(indicator, field.name)
+            editor: QSpinBox | QDoubleSpinBox
+            if isinstance(value, int):
+                editor = QSpinBox()
+                editor.setRange(0, 10_000)
+            else:
+                editor = QDoubleSpinBox()
+                editor.setRange(-100.0, 100.0)
+                editor.setSingleStep(0.1)
+            editor.setValue(value)
+            self.editors[field.name] = editor
+            form.addRow(field.name.capitalize(), editor)
+        self.error = QLabel()
+        self.error.setStyleSheet(f"color: {error_color}")
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def apply(self) -> None:
+        values: dict[str, Any] = {name: e.value() for name, e in self.editors.items()}
+        try:
+            indicator = self._cls(**values)
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            log.warning("indicator parameters refused: %s", exc)
+            return
+        self._on_apply(indicator)
+        self.accept()
+
+
+class IndicatorMenu(QToolButton):
+    """Toolbar button: add an indicator, edit or remove one already shown."""
+
+    def __init__(self, indicators: ChartIndicators, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setText("Indicators")
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self._indicators = indicators
+        self.dialog: IndicatorDialog | None = None
+        self.setMenu(QMenu(self))
+        self.menu().aboutToShow.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        menu = self.menu()
+        menu.clear()
+        for kind, cls in INDICATORS.items():
+            menu.addAction(f"Add {NAMES[kind]}").triggered.connect(
+                lambda _=False, c=cls: self._indicators.add(c())
+            )
+        if self._indicators.series:
+            menu.addSeparator()
+        for series in list(self._indicators.series):
+            label = series.indicator.label
+            menu.addAction(f"Edit {label}…").triggered.connect(
+                lambda _=False, s=series: self.edit(s)
+            )
+            menu.addAction(f"Remove {label}").triggered.connect(
+                lambda _=False, s=series: self._indicators.remove(s)
+            )
+
+    def edit(self, series: IndicatorSeries) -> IndicatorDialog:
+        self.dialog = IndicatorDialog(
+            series.indicator,
+            lambda new: self._indicators.replace(series, new),
+            self,
+            self._indicators.theme.bad,
+        )
+        self.dialog.open()  # not exec(): no nested event loop under qasync
+        return self.dialog

@@ -1,0 +1,1 @@
+"""Journal replay windows and their playback controls."""

@@ -1,0 +1,119 @@
+"""The main window's status bar: plugins that failed, each feed's and broker's connection with
+the age of its latest tick, load shedding and GUI loop lag, and the tick rate."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from terminal.domain.enums import ConnectionStatus
+from terminal.domain.events import FeedStatus
+from terminal.ui.bridge import EngineBridge
+from terminal.ui.heartbeat import LoopHeartbeat
+from terminal.ui.theme import Theme
+
+STATUS_COLORS = {  # the Theme field each connection status is drawn in
+    ConnectionStatus.LIVE: "good",
+    ConnectionStatus.CONNECTING: "warning",
+    ConnectionStatus.STALE: "warning",
+    ConnectionStatus.DISCONNECTED: "muted",
+    ConnectionStatus.ERROR: "bad",
+}
+
+
+class WindowStatusBar(QStatusBar):
+    """Follows the bridge: connection changes as they come, rates and ages once a second."""
+
+    def __init__(self, bridge: EngineBridge, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._theme = theme
+        self._status_labels: dict[str, QLabel] = {}
+        self._statuses: dict[str, FeedStatus] = {}
+        self.rate_label = QLabel("0 ticks/s")
+        self.load_label = QLabel()  # load shedding and GUI loop lag
+        # May be cut rather than widen the window's minimum size.
+        self.load_label.setMinimumWidth(1)
+        self.heartbeat = LoopHeartbeat(parent=self)
+        self.heartbeat.start()
+        self.plugin_label = QLabel()
+        self.addWidget(self.plugin_label)
+        self._show_failed_plugins()
+        for state in bridge.connection_states():
+            self.show_status(state)
+        self.addPermanentWidget(self.load_label)
+        self.addPermanentWidget(self.rate_label)
+        bridge.status_changed.connect(self.show_status)
+        bridge.tick_rate_changed.connect(self._on_tick_rate)  # once a second
+
+    def show_status(self, state: FeedStatus) -> None:
+        """The connection of one feed or broker: a dot in its status colour, the status and
+        how long ago its latest tick came; the reason in the tooltip."""
+        label = self._status_labels.get(state.feed)
+        if label is None:
+            label = self._status_labels[state.feed] = QLabel()
+            self.addPermanentWidget(label)
+        self._statuses[state.feed] = state
+        color = getattr(self._theme, STATUS_COLORS.get(state.status, "muted"))
+        age = _age(self._bridge.last_tick_age(state.feed))
+        label.setText(
+            f"<span style='color:{color}'>●</span> {state.feed}: {state.status.value}{age}"
+        )
+        label.setToolTip(state.reason)
+
+    def status_text(self) -> str:
+        """What the connection labels say, joined by " | "."""
+        return " | ".join(label.text() for label in self._status_labels.values())
+
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self._show_failed_plugins()
+        self._show_tick_ages()  # the load label follows within a second
+
+    def stop(self) -> None:
+        """Stop measuring the loop (the window is closing)."""
+        self.heartbeat.stop()
+
+    def _on_tick_rate(self, rate: float) -> None:
+        self.rate_label.setText(f"{rate:,.0f} ticks/s")
+        self._show_load()
+        self._show_tick_ages()
+
+    def _show_failed_plugins(self) -> None:
+        failed = self._bridge.failed_plugins()
+        if failed:
+            names = ", ".join(f"{r.kind.value} {r.name}" for r in failed)
+            self.plugin_label.setText(
+                f"⚠ {len(failed)} plugin(s) failed: {names} (Tools ▸ Plugins)"
+            )
+            self.plugin_label.setStyleSheet(f"color: {self._theme.bad}")
+
+    def _show_tick_ages(self) -> None:
+        for state in self._statuses.values():
+            self.show_status(state)
+
+    def _show_load(self) -> None:
+        stats = self._bridge.conflation()
+        lag = self.heartbeat.percentile(99)
+        text = f"lag p99 {lag:.0f} ms"
+        if stats.shedding or stats.backlog:
+            shed = f"{stats.conflated:,} quotes conflated, {stats.backlog:,} queued"
+            text = f"⚠ shedding load: {shed} · {text}"
+            self.load_label.setStyleSheet(f"color: {self._theme.warning}")
+        else:
+            self.load_label.setStyleSheet("")
+        self.load_label.setText(text)
+        self.load_label.setToolTip(
+            "Quotes arrive faster than the engine processes them: each symbol's waiting quote "
+            "is replaced by its newest (no traded volume is lost)."
+            if stats.conflated
+            else "GUI loop latency (99th percentile of a 20 ms heartbeat)"
+        )
+
+
+def _age(seconds: float | None) -> str:
+    """How long ago a feed's latest tick came, for the status bar ("" if it has none)."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f" · {seconds:.1f} s"
+    return f" · {seconds / 60:.0f} min" if seconds < 3600 else f" · {seconds / 3600:.1f} h"

@@ -1,0 +1,1 @@
+"""The strategy manager: instances, their parameters, symbols and commands."""

@@ -1,0 +1,68 @@
+"""The selected strategy instance per symbol: position, last price, P&L and working orders."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.domain.events import StrategyLeg, StrategyStateEvent
+from terminal.ui.monitors.record_table import Column, RecordTableModel
+
+LEG_COLUMNS = [
+    Column("Symbol", lambda leg: leg.symbol),
+    Column("Position", lambda leg: f"{leg.position:g}", numeric=True),
+    Column("Last", lambda leg: f"{leg.last_price:.6g}" if leg.last_price else "", numeric=True),
+    Column("P&L", lambda leg: f"{leg.pnl:,.2f}", numeric=True),
+    Column("Working", lambda leg: str(leg.working), numeric=True),
+]
+MOST_ROWS = 4  # beyond this many symbols the table scrolls
+
+
+class StrategyLegsView(QWidget):
+    """A title naming the instance and a row per symbol, as tall as its rows."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = RecordTableModel(LEG_COLUMNS, key=lambda leg: leg.symbol)
+        self.title = QLabel("Per symbol (selected)")
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table)
+        self._fit()
+
+    def show_state(self, state: StrategyStateEvent | None) -> None:
+        """Show ``state``'s legs (none: nothing selected)."""
+        legs: list[StrategyLeg] = list(state.legs) if state is not None else []
+        if [leg.symbol for leg in legs] != [leg.symbol for leg in self.model.records()]:
+            self.model.replace_all(legs)
+            self._fit()
+        else:
+            self.model.upsert(legs)
+        self.title.setText(
+            f"Per symbol: {state.instance}" if state is not None else "Per symbol (selected)"
+        )
+
+    def _fit(self) -> None:
+        """As tall as its rows (up to MOST_ROWS): no half-hidden leg."""
+        table = self.table
+        rows = min(max(self.model.rowCount(), 1), MOST_ROWS)
+        table.setFixedHeight(
+            table.horizontalHeader().sizeHint().height()
+            + rows * table.verticalHeader().defaultSectionSize()
+            + table.horizontalScrollBar().sizeHint().height()
+            + 2 * table.frameWidth()
+        )

@@ -1,0 +1,1 @@
+"""Trading panels: order ticket, depth, the orders blotter and mail-alert dialogs."""

@@ -1,0 +1,1 @@
+"""The market watch: watchlist tabs, the table model, columns, painting and saved lists."""

@@ -1,0 +1,332 @@
+"""The market watch dock: watchlists as tabs, a search box to add symbols, a filter, the table.
+
+Ticks go into the model as they come (``update_ticks``); the view hears of them once per
+refresh (``refresh``, driven by the bridge's refresh timer).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSizePolicy,
+    QTabBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.domain.instrument import Instrument
+from terminal.domain.market import Tick
+from terminal.ui.theme import Theme
+from terminal.ui.watch.columns import COLUMNS
+from terminal.ui.watch.filter import FilterError
+from terminal.ui.watch.model import MarketWatchModel
+from terminal.ui.watch.store import (
+    Watchlist,
+    WatchlistStore,
+    WatchState,
+    export_csv,
+    import_csv,
+)
+from terminal.ui.watch.table import WatchTable, signals_blocked
+
+log = logging.getLogger("terminal.ui.watch.market_watch")
+SEPARATOR = "  —  "  # between symbol and name in the search completions
+PRICE_FIELDS = ("last", "bid", "ask")  # the columns whose cells are prices to trade at
+
+
+class MarketWatch(QWidget):
+    """Double-click or "Open chart" opens the chart; Enter buys at the ask, Shift+Enter sells at
+    the bid (the order ticket is filled, not sent)."""
+
+    symbol_activated = Signal(str)
+    order_requested = Signal(str, object)  # symbol, Side
+    current_symbol_changed = Signal(str)
+    price_clicked = Signal(str, str)
+    """(symbol, "last" | "bid" | "ask"): the user clicked that price cell of that row."""
+
+    def __init__(
+        self,
+        instruments: dict[str, Instrument],
+        symbols: list[str],
+        theme: Theme,
+        parent: QWidget | None = None,
+        store: WatchlistStore | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._instruments = instruments
+        self._store = store
+        defaults = [s for s in symbols if s in instruments] or sorted(instruments)
+        self.state: WatchState = (
+            store.load(defaults)
+            if store
+            else WatchState(watchlists=[Watchlist("Default", defaults)])
+        )
+        self.model = MarketWatchModel(instruments, theme, self)
+        self.table = WatchTable(self.model, self)
+        self.tabs = QTabBar(self)
+        self.tabs.setObjectName("watchlistTabs")
+        self.tabs.setMovable(False)
+        self.tabs.setExpanding(False)
+        self.tabs.setUsesScrollButtons(True)
+        # A narrow dock scrolls its tabs instead of widening the window's minimum size.
+        self.tabs.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.menu_button = QToolButton(self)
+        self.menu_button.setText("☰")
+        self.menu_button.setToolTip("Watchlists and columns")
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu_button.setMenu(self._watchlist_menu())
+        self.search = QLineEdit(self)
+        self.search.setObjectName("watchSearch")
+        self.search.setPlaceholderText("Add symbol…")
+        self.search.setClearButtonEnabled(True)
+        self.completer = QCompleter(self._completions(), self.search)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.search.setCompleter(self.completer)
+        self.filter_box = QLineEdit(self)
+        self.filter_box.setObjectName("watchFilter")
+        self.filter_box.setPlaceholderText("Filter: text, or last>100, change_pct<0…")
+        self.filter_box.setClearButtonEnabled(True)
+        self.message = QLabel(self)
+        self.message.setObjectName("errorLabel")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self._layout()
+        for watchlist in self.state.watchlists:
+            self.tabs.addTab(watchlist.name)
+        self.tabs.setCurrentIndex(self.state.active)
+        self.model.set_symbols(self.state.watchlists[self.state.active].symbols)
+        self.table.show_columns(self.state.columns)
+        self.tabs.currentChanged.connect(self._on_tab)
+        self.search.returnPressed.connect(self._add_from_search)
+        self.completer.activated.connect(self._add_from_search)
+        self.filter_box.textChanged.connect(self._on_filter)
+        self.model.symbols_edited.connect(self._on_symbols_edited)
+        self.table.columns_changed.connect(self._on_columns)
+        self.table.chart_requested.connect(self.symbol_activated)
+        self.table.order_requested.connect(self.order_requested)
+        self.table.remove_requested.connect(self.model.remove_symbols)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.table.clicked.connect(self._on_click)
+        self.model.modelReset.connect(self._reselect)
+        self._current: str | None = None
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.tabs, 1)
+        top.addWidget(self.menu_button)
+        boxes = QHBoxLayout()
+        boxes.setContentsMargins(2, 0, 2, 0)
+        boxes.addWidget(self.search, 1)
+        boxes.addWidget(self.filter_box, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addLayout(boxes)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table)
+
+    def _watchlist_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.addAction("New watchlist…").triggered.connect(self._ask_new_watchlist)
+        menu.addAction("Rename watchlist…").triggered.connect(self._ask_rename)
+        menu.addAction("Delete watchlist").triggered.connect(self.delete_watchlist)
+        menu.addSeparator()
+        menu.addAction("Import CSV…").triggered.connect(self._ask_import)
+        menu.addAction("Export CSV…").triggered.connect(self._ask_export)
+        menu.addSeparator()
+        menu.addAction("Columns…").triggered.connect(
+            lambda: self.table.column_menu().popup(self.mapToGlobal(self.rect().center()))
+        )
+        return menu
+
+    def _completions(self) -> list[str]:
+        return [f"{s}{SEPARATOR}{i.name}" for s, i in sorted(self._instruments.items())]
+
+    def set_instruments(self, instruments: dict[str, Instrument]) -> None:
+        """Feeds that started later bring more instruments to search."""
+        self._instruments = instruments
+        model = self.completer.model()
+        if isinstance(model, QStringListModel):
+            model.setStringList(self._completions())
+
+    def set_theme(self, theme: Theme) -> None:
+        """Draw the up/down colours and flashes of ``theme``."""
+        self.model.set_theme(theme)
+        self.table.update_colors()
+
+    # ---- live data ----------------------------------------------------------------------------
+    def update_ticks(self, ticks: dict[str, Tick]) -> None:
+        self.model.update(ticks)
+
+    def refresh(self) -> None:
+        self.model.set_visible_rows(*self.table.visible_rows())
+        self.model.refresh()
+
+    def selected_symbol(self) -> str | None:
+        return self.table.current_symbol()
+
+    def select_symbol(self, symbol: str) -> bool:
+        row = self.model.row_of(symbol)
+        if row < 0:
+            return False
+        self.table.setCurrentIndex(self.model.index(row, 0))
+        return True
+
+    # ---- watchlists -----------------------------------------------------------------------------
+    @property
+    def active(self) -> Watchlist:
+        return self.state.watchlists[self.state.active]
+
+    def add_symbol(self, text: str) -> bool:
+        symbol = text.split(SEPARATOR)[0].strip()
+        if symbol not in self._instruments:
+            return self._refuse(f"Add symbol: unknown symbol '{symbol}'")
+        if not self.model.add_symbol(symbol):
+            return self._refuse(f"Add symbol: '{symbol}' is already in {self.active.name}")
+        self.message.hide()
+        self.select_symbol(symbol)
+        return True
+
+    def new_watchlist(self, name: str, symbols: list[str] | None = None) -> bool:
+        name = name.strip()
+        if not name or any(w.name == name for w in self.state.watchlists):
+            return self._refuse(f"Watchlist name: '{name}' is empty or already used")
+        self.state.watchlists.append(Watchlist(name, list(symbols or [])))
+        self.tabs.addTab(name)
+        self.tabs.setCurrentIndex(len(self.state.watchlists) - 1)
+        self._save()
+        return True
+
+    def rename_watchlist(self, name: str) -> bool:
+        name = name.strip()
+        if not name or any(w.name == name for w in self.state.watchlists):
+            return self._refuse(f"Watchlist name: '{name}' is empty or already used")
+        self.active.name = name
+        self.tabs.setTabText(self.state.active, name)
+        self._save()
+        return True
+
+    def delete_watchlist(self) -> bool:
+        if len(self.state.watchlists) == 1:
+            return self._refuse("Delete watchlist: the last watchlist cannot be deleted")
+        index = self.state.active
+        del self.state.watchlists[index]
+        self.state.active = min(index, len(self.state.watchlists) - 1)
+        with signals_blocked(self.tabs):
+            self.tabs.removeTab(index)
+            self.tabs.setCurrentIndex(self.state.active)
+        self.model.set_symbols(self.active.symbols)
+        self._save()
+        return True
+
+    def import_csv(self, path: Path) -> bool:
+        """Add the file's symbols to the current watchlist; unknown ones are reported."""
+        try:
+            symbols, problems = import_csv(path, set(self._instruments))
+        except (OSError, UnicodeDecodeError) as exc:
+            return self._refuse(f"Import CSV: cannot read {path}: {exc}")
+        for symbol in symbols:
+            self.model.add_symbol(symbol)
+        if problems:
+            return self._refuse("Import CSV: " + "; ".join(problems))
+        self.message.hide()
+        return True
+
+    def export_csv(self, path: Path) -> bool:
+        try:
+            export_csv(
+                path, self.model.symbols(), {s: i.name for s, i in self._instruments.items()}
+            )
+        except OSError as exc:
+            return self._refuse(f"Export CSV: cannot write {path}: {exc}")
+        return True
+
+    # ---- reactions -------------------------------------------------------------------------------
+    def _add_from_search(self, *_: object) -> None:
+        if self.add_symbol(self.search.text()):
+            self.search.clear()
+
+    def _on_tab(self, index: int) -> None:
+        if 0 <= index < len(self.state.watchlists):
+            self.state.active = index
+            self.model.set_symbols(self.active.symbols)
+            self._save()
+
+    def _on_symbols_edited(self, symbols: list[str]) -> None:
+        self.active.symbols = list(symbols)
+        self.table.sync_sort_indicator()
+        self._save()
+
+    def _on_columns(self, keys: list[str]) -> None:
+        self.state.columns = list(keys)
+        self._save()
+
+    def _on_filter(self, text: str) -> None:
+        try:
+            self.model.set_filter(text)
+        except FilterError as exc:
+            self._refuse(str(exc))
+            return
+        self.message.hide()
+
+    def _on_current_row(self, *_: object) -> None:
+        symbol = self.table.current_symbol()
+        if symbol is not None and symbol != self._current:
+            self._current = symbol
+            self.current_symbol_changed.emit(symbol)
+
+    def _on_click(self, index: QModelIndex) -> None:
+        key = COLUMNS[index.column()].key
+        if key in PRICE_FIELDS:
+            self.price_clicked.emit(self.model.symbol_at(index.row()), key)
+
+    def _reselect(self) -> None:
+        if self._current is not None:
+            self.select_symbol(self._current)
+
+    def _refuse(self, text: str) -> bool:
+        log.warning("%s", text)
+        self.message.setText(text)
+        self.message.show()
+        return False
+
+    def _save(self) -> None:
+        if self._store is not None:
+            self._store.save(self.state)
+
+    # ---- dialogs (thin wrappers the tests bypass) ----------------------------------------
+    def _ask_new_watchlist(self) -> None:
+        name, ok = QInputDialog.getText(self, "New watchlist", "Name:")
+        if ok:
+            self.new_watchlist(name)
+
+    def _ask_rename(self) -> None:
+        name, ok = QInputDialog.getText(self, "Rename watchlist", "Name:", text=self.active.name)
+        if ok:
+            self.rename_watchlist(name)
+
+    def _ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import watchlist", "", "CSV (*.csv)")
+        if path:
+            self.import_csv(Path(path))
+
+    def _ask_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export watchlist", f"{self.active.name}.csv", "CSV (*.csv)"
+        )
+        if path:
+            self.export_csv(Path(path))
