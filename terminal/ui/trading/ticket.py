@@ -206,7 +206,7 @@ class OrderTicket(TicketForm):
         self._show_position(self._bridge.position(self.broker_box.currentText(), symbol))
         if instrument is None:
             return
-        self.quantity.setDecimals(max(0, -math.floor(math.log10(instrument.lot_size))))
+        self.quantity.setDecimals(_places(instrument.lot_size))
         self.quantity.setSingleStep(instrument.lot_size)
         self.quantity.setValue(instrument.lot_size)
         with self._setting():
@@ -334,6 +334,11 @@ class OrderTicket(TicketForm):
     @staticmethod
     def _select(box: QComboBox, value: object) -> None:
         box.setCurrentIndex(box.findData(value))
+
+
+def _places(step: float) -> int:
+    """Decimals a multiple of ``step`` needs (0 for a step that is no positive number)."""
+    return len(f"{step:.10f}".rstrip("0").partition(".")[2]) if step > 0 else 0
 
 
 def _touch(tick: Tick, side: Side) -> float:
