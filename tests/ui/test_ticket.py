@@ -12,15 +12,14 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from terminal.domain.enums import OrderStatus, PluginKind, Side
+from terminal.domain.enums import OrderStatus, Side
 from terminal.domain.market import Tick
 from terminal.domain.orders import OrderRequest
-from terminal.engine.config import Config, load_config
 from terminal.engine.engine import Engine
 from terminal.ui.main_window import MainWindow
 from terminal.ui.theme import THEMES_DIR
 from terminal.ui.trading.ticket import OrderTicket
-from tests.ui.test_trading import DeskBroker
+from tests.ui.desk import desk_config, started_desk_engine
 
 BTC = "BTCUSDT.BINANCE"
 STOCK = "600000.SSE"
@@ -29,23 +28,8 @@ DARK_GREEN = QColor("#5fd38d")  # QLabel#okLabel
 
 
 @pytest.fixture
-def config() -> Config:
-    return load_config(
-        overrides={
-            "feeds": [
-                {"name": "sim", "plugin": "simulated", "options": {"rate": 800.0, "seed": 5}}
-            ],
-            "brokers": [{"name": "paper", "plugin": "paper"}, {"name": "desk", "plugin": "desk"}],
-            "risk": {"brokers": {"paper": {"max_order_quantity": 100000}}},
-        }
-    )
-
-
-@pytest.fixture
-def engine(config: Config, run_async: Callable[..., Any]) -> Iterator[Engine]:
-    engine = Engine(config)
-    engine.registry._classes[PluginKind.BROKER]["desk"] = DeskBroker
-    run_async(engine.start())
+def engine(run_async: Callable[..., Any]) -> Iterator[Engine]:
+    engine = started_desk_engine(desk_config(), run_async)
     run_async(engine.feeds["sim"].stop())  # the tests set every quote themselves
     yield engine
     run_async(engine.stop())

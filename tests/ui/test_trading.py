@@ -12,44 +12,25 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from terminal.domain.enums import OrderStatus, OrderType, PluginKind, Side
+from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.events import AddStrategy, StartStrategy
 from terminal.domain.orders import OrderRequest
-from terminal.engine.config import Config, load_config
+from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
 from terminal.ui.watch.columns import COLUMNS
-from tests.engine.helpers import RaisingBroker
-
-
-class DeskBroker(RaisingBroker):
-    """A 'real' broker for the confirmation test: accepts every order, fills nothing."""
-
-    plugin_name = "desk"
-
-    def submit(self, order: Any) -> None:
-        self.context.update_order(order.order_id, OrderStatus.ACCEPTED)
+from tests.ui.desk import desk_config, started_desk_engine
 
 
 @pytest.fixture
 def config() -> Config:
-    return load_config(
-        overrides={
-            "feeds": [
-                {"name": "sim", "plugin": "simulated", "options": {"rate": 800.0, "seed": 5}}
-            ],
-            "brokers": [{"name": "paper", "plugin": "paper"}, {"name": "desk", "plugin": "desk"}],
-            "risk": {"brokers": {"paper": {"max_order_quantity": 100000}}},
-        }
-    )
+    return desk_config()
 
 
 @pytest.fixture
 def engine(config: Config, run_async: Callable[..., Any]) -> Iterator[Engine]:
-    engine = Engine(config)
-    engine.registry._classes[PluginKind.BROKER]["desk"] = DeskBroker
-    run_async(engine.start())
+    engine = started_desk_engine(config, run_async)
     yield engine
     run_async(engine.stop())
 
