@@ -19,6 +19,7 @@ from collections.abc import Callable
 import msgspec
 
 from terminal.domain.enums import ConnectionStatus, OrderStatus, Side, TimeInForce
+from terminal.domain.instrument import price_text
 from terminal.domain.market import Tick
 from terminal.domain.orders import Order
 from terminal.engine.broker import Broker, BrokerContext
@@ -138,7 +139,9 @@ class PaperBroker(Broker):
             self._drop(order)
         elif first and tif is TimeInForce.IOC:
             self._drop(order)
-            limit = f" limit {order.price:g}" if order.order_type.has_limit_price else ""
+            instrument = self.context.instrument(order.symbol)
+            shown = instrument.price_text(order.price) if instrument else price_text(order.price)
+            limit = f" limit {shown}" if order.order_type.has_limit_price else ""
             self.context.update_order(
                 order.order_id,
                 OrderStatus.CANCELLED,

@@ -1,9 +1,10 @@
 """The simulated feed: realistic ticks for stocks, futures, crypto and FX, with no network.
 
 Prices walk on each instrument's tick grid with a pull back towards where they started;
-bid/ask carry five levels; volume and turnover are cumulative for the day; futures carry
-open interest. In ``sessions`` mode an instrument ticks only while its exchange is open; in
-``demo`` mode (the default) everything trades around the clock so the terminal always moves.
+bid/ask carry five levels; volume and turnover are cumulative for the day, a minute trading
+what a minute of the seeded history does at any tick rate; futures carry open interest. In
+``sessions`` mode an instrument ticks only while its exchange is open; in ``demo`` mode (the
+default) everything trades around the clock so the terminal always moves.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ class SimulatedFeed(Feed):
         # Typical step per tick, in ticks: daily volatility spread over ~5,000 ticks a day.
         step = np.array([s.volatility * s.price / np.sqrt(5000.0) for s in self._specs])
         self._step_ticks = np.maximum(1.0, np.round(step / self._tick))
+        self._day_volume = np.array([s.day_volume for s in self._specs])
         self._trade_size = np.array([max(s.lot_size, s.day_volume / 5000.0) for s in self._specs])
         self._lot = np.array([s.lot_size for s in self._specs])
         # Book levels hold a few typical trades each, in whole lots.
@@ -255,10 +257,14 @@ class SimulatedFeed(Feed):
         which = open_now[rng.integers(0, len(open_now), count)]
         moves = rng.choice(np.array([-1, 0, 0, 1]), count)
         lot = self._lot[which]
-        sizes = (
-            np.maximum(1.0, np.round(rng.exponential(1.0, count) * self._trade_size[which] / lot))
-            * lot
-        )
+        # A minute trades what a minute of the seeded history does (the day's volume spread
+        # over the day), shared by the ticks each open instrument gets at this rate. In whole
+        # lots, rounded up or down at random so the mean holds: many ticks are quotes that
+        # trade nothing, as on an exchange.
+        rate = max(self.options.rate, 1e-9)
+        per_tick = self._day_volume[which] / SECONDS_PER_DAY * len(open_now) / rate
+        wanted_lots = rng.exponential(1.0, count) * per_tick / lot
+        sizes = np.floor(wanted_lots + rng.random(count)) * lot
         spreads = rng.integers(1, 3, count)
         depth = rng.integers(1, 40, (count, 10)) * self._level_unit[which][:, None]
         oi_moves = rng.integers(-3, 4, count)

@@ -51,13 +51,13 @@ class Breakout(Strategy):
             return
         if bar.close > self.channel_high:
             self.entry_id = self.buy(
-                self.params.quantity, reason=f"close {bar.close:g} above {window}-bar high "
-                f"{self.channel_high:g}"
+                self.params.quantity, reason=f"close {self.price_text(bar.close)} above "
+                f"{window}-bar high {self.price_text(self.channel_high)}"
             )
         elif bar.close < self.channel_low:
             self.entry_id = self.sell(
-                self.params.quantity, reason=f"close {bar.close:g} below {window}-bar low "
-                f"{self.channel_low:g}"
+                self.params.quantity, reason=f"close {self.price_text(bar.close)} below "
+                f"{window}-bar low {self.price_text(self.channel_low)}"
             )
 
     def on_fill(self, fill: Fill) -> None:
@@ -69,10 +69,11 @@ class Breakout(Strategy):
                 Side.SELL if long else Side.BUY,
                 abs(self.position),
                 self.stop_price,
-                reason=f"protective stop {self.params.stop_pct:g}% from entry {fill.price:g}",
+                reason=f"protective stop {self.params.stop_pct:g}% from entry "
+                f"{self.price_text(fill.price)}",
             )
         elif fill.order_id == self.stop_id and self.position == 0:
-            self.log(f"stopped out at {fill.price:g}")
+            self.log(f"stopped out at {self.price_text(fill.price)}")
             self.entry_id = self.stop_id = ""
             self.stop_price = float("nan")
 

@@ -49,12 +49,14 @@ class DualMa(Strategy):
         if crossed_up:
             self.signal = "long"
             self.set_target_position(
-                p.quantity, reason=f"fast MA {fast_now:.5g} crossed above slow {slow_now:.5g}"
+                p.quantity, reason=f"fast MA {self.price_text(fast_now)} crossed above slow "
+                f"{self.price_text(slow_now)}"
             )
         elif crossed_down:
             self.signal = "short"
             self.set_target_position(
-                -p.quantity, reason=f"fast MA {fast_now:.5g} crossed below slow {slow_now:.5g}"
+                -p.quantity, reason=f"fast MA {self.price_text(fast_now)} crossed below slow "
+                f"{self.price_text(slow_now)}"
             )
 
 

@@ -58,6 +58,7 @@ class PairsSpread(Strategy):
     Params = PairsParams
     min_symbols = max_symbols = 2
     variables = ("zscore", "spread_mean", "spread_std", "side")
+    plain_variables = ("zscore", "spread_mean", "spread_std")  # of log prices: no price
 
     def on_start(self) -> None:
         self.spread_mean = self.spread_std = self.zscore = math.nan

@@ -38,10 +38,10 @@ class SmaCross(Strategy):
         fast, slow = self.fast_ma, self.slow_ma
         if fast > slow and self.position <= 0:
             self.buy(self.params.quantity, reason=f"golden cross: SMA{self.params.fast} "
-                     f"{fast:.4g} > SMA{self.params.slow} {slow:.4g}")
+                     f"{self.price_text(fast)} > SMA{self.params.slow} {self.price_text(slow)}")
         elif fast < slow and self.position > 0:
             self.sell(self.position, reason=f"death cross: SMA{self.params.fast} "
-                      f"{fast:.4g} < SMA{self.params.slow} {slow:.4g}")
+                      f"{self.price_text(fast)} < SMA{self.params.slow} {self.price_text(slow)}")
 
 
 PLUGIN = SmaCross

@@ -41,6 +41,7 @@ class Twap(Strategy):
     Params = TwapParams
     warmup_bars = 0
     variables = ("sent", "filled", "slices_sent")
+    plain_variables = ("sent", "filled")  # quantities
 
     def on_start(self) -> None:
         self.sent = self.filled = 0.0

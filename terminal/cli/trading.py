@@ -17,6 +17,7 @@ from terminal.adapters.mail.options import MailBrokerOptions
 from terminal.adapters.mail.smtp import send_test_email
 from terminal.domain.alerts import MailAlertEvent
 from terminal.domain.enums import OrderStatus, OrderType, Side
+from terminal.domain.instrument import Instrument, price_text
 from terminal.domain.orders import Order, OrderRequest
 from terminal.engine.config import Config, describe_validation_error
 from terminal.engine.engine import Engine
@@ -62,9 +63,9 @@ def order_request(
     if order_type is OrderType.LIMIT and not price:
         return "--price: a limit order needs a price"
     if order_type is OrderType.MARKET and price:
-        return f"--price {price:g}: a market order takes no price (use --type limit)"
+        return f"--price {price_text(price)}: a market order takes no price (use --type limit)"
     if not quantity > 0:
-        return f"--qty {quantity:g}: must be positive"
+        return f"--qty {price_text(quantity)}: must be positive"
     return OrderRequest(
         broker=broker,
         symbol=symbol,
@@ -99,7 +100,8 @@ async def place_order(config: Config, request: OrderRequest, timeout_s: float) -
         order = await _settle(engine, order_id, timeout_s)
     finally:
         await engine.stop()
-    return _report(order, [a for a in alerts if a.order_id == order_id], timeout_s)
+    instrument = engine.instruments.get(request.symbol)
+    return _report(order, instrument, [a for a in alerts if a.order_id == order_id], timeout_s)
 
 
 async def _settle(engine: Engine, order_id: str, timeout_s: float) -> Order:
@@ -118,14 +120,22 @@ async def _settle(engine: Engine, order_id: str, timeout_s: float) -> Order:
         await asyncio.sleep(0.05)
 
 
-def _report(order: Order, alerts: list[MailAlertEvent], timeout_s: float) -> int:
-    price = f" @ {order.price:g}" if order.order_type is OrderType.LIMIT else ""
+def _report(
+    order: Order, instrument: Instrument | None, alerts: list[MailAlertEvent], timeout_s: float
+) -> int:
+    decimals = instrument.price_decimals if instrument else 0
+    limit = order.order_type is OrderType.LIMIT
+    price = f" @ {price_text(order.price, decimals)}" if limit else ""
+    # An average of several fills is rounded to the tick grid; a price sent is shown in full.
+    average = price_text(order.average_price)
+    if instrument is not None:
+        average = f"{order.average_price:.{decimals}f}"
     print(
         f"order {order.order_id} {order.status.value.replace('_', ' ')}: "
-        f"{order.side.value.upper()} {order.quantity:g} {order.symbol} "
+        f"{order.side.value.upper()} {price_text(order.quantity)} {order.symbol} "
         f"{order.order_type.value.upper()}{price} via {order.broker}; "
-        f"filled {order.filled_quantity:g}"
-        + (f" at {order.average_price:g}" if order.filled_quantity else "")
+        f"filled {price_text(order.filled_quantity)}"
+        + (f" at {average}" if order.filled_quantity else "")
     )
     if order.reason:
         print(f"reason: {order.reason}")

@@ -192,10 +192,14 @@ class RemoveStrategy(InstanceCommand, frozen=True):
 
 
 class CommandRejected(msgspec.Struct, frozen=True):
-    """A command the engine could not carry out, and why (shown where it was sent from)."""
+    """A command the engine could not carry out, and why (shown where it was sent from).
+
+    ``order_id`` names the order the command was about (a ``SubmitOrder``'s own id, so the
+    ticket that sent it can show the refusal), or is empty."""
 
     command: str
     reason: str
+    order_id: str = ""
 
 
 class KillSwitch(msgspec.Struct, frozen=True):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -153,3 +155,28 @@ class Instrument(msgspec.Struct, frozen=True):
         """Decimals needed to show a price on this instrument's tick grid."""
         text = f"{self.tick_size:.10f}".rstrip("0")
         return len(text.split(".")[1]) if "." in text else 0
+
+    def price_text(self, value: float) -> str:
+        """``value`` as people read this instrument's prices: see :func:`price_text`."""
+        return price_text(value, self.price_decimals)
+
+
+def price_text(value: float, decimals: int = 0, grouped: bool = False) -> str:
+    """A price with ``decimals`` decimals (its instrument's tick grid), or with every digit it
+    has when that would round it (an average, or a price off the grid), so a price is never
+    shown as another one: ``96072.67`` stays ``96072.67``, never ``96072.7``. ``grouped``
+    puts thousands separators in (``96,072.67``). NaN and infinities are spelled out."""
+    comma = "," if grouped else ""
+    if not math.isfinite(value) or _on_places(value, decimals):
+        return f"{value:{comma}.{decimals}f}"
+    # The shortest decimal that reads back as ``value`` (repr's digits), never in exponent form.
+    exact = Decimal(repr(value))
+    places = max(decimals, -int(exact.as_tuple().exponent))
+    return f"{exact:{comma}.{places}f}"
+
+
+def _on_places(value: float, decimals: int) -> bool:
+    """Whether ``value`` has no digit past ``decimals`` (binary noise such as 0.1 + 0.2 aside:
+    the tolerance is the one the order checks use for the tick grid)."""
+    scaled = value * 10.0**decimals
+    return abs(scaled - round(scaled)) <= 1e-6

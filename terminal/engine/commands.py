@@ -36,7 +36,7 @@ def refuse(bus: EventBus, logger: logging.Logger, command: object, reason: str) 
     """Log that ``command`` was refused and tell the widgets why (``CommandRejected``)."""
     kind = type(command).__name__
     logger.warning("%s refused: %s", kind, reason)
-    bus.publish(CommandRejected(kind, reason))
+    bus.publish(CommandRejected(kind, reason, getattr(command, "order_id", "")))
 
 
 class CommandRouter:

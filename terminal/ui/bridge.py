@@ -30,7 +30,7 @@ from terminal.domain.events import (
 )
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar
-from terminal.domain.orders import Fill, Order, OrderRequest
+from terminal.domain.orders import Fill, Order, OrderRequest, Position
 from terminal.engine.config import Config
 from terminal.engine.conflation import ConflationStats
 from terminal.engine.monitoring.metrics import HealthSnapshot
@@ -172,6 +172,11 @@ class EngineBridge(QObject):
 
     def working_orders(self) -> list[Order]:
         return self.engine.order_book.working()
+
+    def position(self, broker: str, symbol: str) -> Position | None:
+        """The position in ``symbol`` at ``broker`` now (None: never traded there)."""
+        held = self.engine.portfolio.positions()
+        return next((p for p in held if p.broker == broker and p.symbol == symbol), None)
 
     # ---- reads: strategies -------------------------------------------------------------------
     def strategy_names(self) -> list[str]:

@@ -1,4 +1,7 @@
-"""Number and time formatting shared by the tables."""
+"""Number and time formatting shared by the tables, the ticket and the dialogs.
+
+Prices are shown on their instrument's tick grid (``Instrument.price_decimals``): never
+``:g``, whose six significant digits turn 96,072.67 into 96072.7."""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from typing import Concatenate, ParamSpec
+
+from terminal.domain.instrument import Instrument, price_text
 
 P = ParamSpec("P")
 
@@ -27,7 +32,42 @@ def _blank_if_missing(
 
 @_blank_if_missing
 def price(value: float, decimals: int) -> str:
+    """Rounded to ``decimals``: a mark, a last price, an average."""
     return f"{value:,.{decimals}f}"
+
+
+@_blank_if_missing
+def exact_price(value: float, decimals: int) -> str:
+    """On ``decimals``, or with every digit when it has more: a price an order carries."""
+    return price_text(value, decimals, grouped=True)
+
+
+def amount(value: float) -> str:
+    """A quantity in an order's words, every digit kept: ``200,000``, ``0.015``."""
+    return price_text(value, 0, grouped=True)
+
+
+class PriceDecimals:
+    """Each symbol's price decimals, from the instruments the engine lists (a symbol it
+    does not list shows every digit its prices have)."""
+
+    def __init__(self, instruments: Callable[[str], Instrument | None]) -> None:
+        self._instrument = instruments
+
+    def __call__(self, symbol: str) -> int:
+        instrument = self._instrument(symbol)
+        return instrument.price_decimals if instrument is not None else 0
+
+    def price(self, symbol: str, value: float) -> str:
+        """A mark or an average of ``symbol``, rounded to its tick grid."""
+        instrument = self._instrument(symbol)
+        if instrument is None:
+            return exact_price(value, 0)
+        return price(value, instrument.price_decimals)
+
+    def exact(self, symbol: str, value: float) -> str:
+        """A price an order of ``symbol`` carries (never rounded to look like another)."""
+        return exact_price(value, self(symbol))
 
 
 @_blank_if_missing

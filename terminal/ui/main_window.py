@@ -20,6 +20,7 @@ from terminal.ui.chart.dock import ChartDock
 from terminal.ui.chart.layout import apply_chart_state, dump_charts, load_charts
 from terminal.ui.dialogs import ask, inform
 from terminal.ui.dock_window import DockWindow, scrollable
+from terminal.ui.formatting import PriceDecimals
 from terminal.ui.hotkeys import checked_hotkeys
 from terminal.ui.menu_bar import WindowMenuBar
 from terminal.ui.monitors.blotters import account_monitor, positions_monitor, trades_monitor
@@ -92,13 +93,15 @@ class MainWindow(DockWindow):
         self.strategy_manager = StrategyManager(bridge)
         alerts = self.alerts = AlertRelay(bridge)
         # A closure over the relay, not over self: no model → window reference cycle.
+        prices = PriceDecimals(bridge.instrument)
         self.orders = OrdersPanel(
             theme,
+            prices,
             lambda text, on_yes: self.confirm(text, on_yes),
             alert=lambda order: alerts.text(order.order_id),
         )
-        self.trades = trades_monitor(theme)
-        self.positions = positions_monitor(theme)
+        self.trades = trades_monitor(theme, prices)
+        self.positions = positions_monitor(theme, prices)
         self.account = account_monitor(theme)
         self.log_panel = LogPanel()
         self.health_panel = HealthPanel(theme)

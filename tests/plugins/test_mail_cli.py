@@ -122,7 +122,7 @@ def test_order_through_the_mail_broker_waits_for_the_email(tmp_path: Path) -> No
             "--qty", "300", "--price", "10.5", "--config", str(config),
         )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "accepted: SELL 300 600000.SSE LIMIT @ 10.5 via desk" in done.stdout
+    assert "accepted: SELL 300 600000.SSE LIMIT @ 10.50 via desk" in done.stdout
     assert "alert: sent" in done.stdout
     assert [m["Subject"] for m in sink.messages] == ["SELL 300 600000.SSE @ 10.50 LIMIT"]
 

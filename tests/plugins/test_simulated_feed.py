@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from plugins.feeds.simulated import (
@@ -86,7 +87,7 @@ def test_ticks_are_realistic() -> None:
         assert tick.bid_prices[0] < tick.ask_prices[0]
         assert tick.volume >= seen_volume.get(tick.symbol, 0.0)  # cumulative
         seen_volume[tick.symbol] = tick.volume
-        assert tick.turnover > 0 and tick.ts > 0
+        assert tick.turnover >= 0 and tick.ts > 0  # a quote may come before any trade
         if instrument.asset_class is AssetClass.FUTURE:
             assert tick.open_interest > 0
         assert tick.low <= tick.last <= tick.high
@@ -159,7 +160,9 @@ def test_running_values_carry_from_tick_to_tick_within_and_across_batches() -> N
         assert abs(tick.last - before.last) <= steps[tick.symbol] + 1e-9, (before, tick)
         assert tick.high == max(before.high, tick.last)
         assert tick.low == min(before.low, tick.last)
-        assert tick.volume > before.volume and tick.turnover > before.turnover
+        # Volume and turnover grow together (a tick that trades nothing changes neither).
+        assert tick.volume >= before.volume and tick.turnover >= before.turnover
+        assert (tick.volume > before.volume) == (tick.turnover > before.turnover)
         assert abs(tick.open_interest - before.open_interest) <= 3
         assert tick.ts > before.ts
     assert len(previous) == len(sim.instruments())
@@ -175,3 +178,21 @@ def test_a_late_wake_up_is_caught_up_in_short_slices_up_to_a_limit() -> None:
     for seconds in sim.turn_slices(0.2):
         sim.emit_batch(seconds)
     assert len(ticks(sim)) == 4_000
+
+
+def test_live_volume_per_minute_matches_the_seeded_history() -> None:
+    # Live volume ~100x the history made every volume pane one spike at the last bars.
+    sim = feed(rate=200.0)  # the default config's rate
+    lots = {i.symbol: i.lot_size for i in sim.instruments()}
+    history = {s: np.mean([b.volume for b in sim.history(s, "1m", 300)]) for s in lots}
+    for _ in range(5 * 60 * 20):  # five simulated minutes in 50 ms batches
+        sim.emit_batch(0.05)
+    last: dict[str, Tick] = {}
+    for tick in ticks(sim):
+        before = last.get(tick.symbol)
+        traded = tick.volume - (before.volume if before else 0.0)
+        # Whole lots traded, or none: a quote may change without a trade.
+        assert traded / lots[tick.symbol] == pytest.approx(round(traded / lots[tick.symbol]))
+        last[tick.symbol] = tick
+    ratios = {s: last[s].volume / 5 / history[s] for s in lots}
+    assert all(0.5 < ratio < 2.0 for ratio in ratios.values()), ratios

@@ -224,6 +224,25 @@ def test_crosshair_reads_out_the_bar_under_the_mouse(chart: CandleChart, qtbot: 
     assert len(lines) == len(chart.panes())
 
 
+def test_crosshair_readout_never_shows_the_previous_symbols_bar(
+    chart: CandleChart, qtbot: QtBot
+) -> None:
+    index = N - 25  # not where the test before left the mouse: moving there sends no event
+    bar = history_frame("AAA.SIM", N).iloc[index]
+    qtbot.mouseMove(chart.graphics.viewport(), viewport_point(chart, index, float(bar["close"])))
+    qtbot.waitUntil(lambda: chart.crosshair.index == index, timeout=2000)
+    assert f"C {bar['close']:,.2f}" in chart.crosshair.text
+    chart.set_symbol("BBB.SIM")
+    assert chart.readout.text() == "" and chart.crosshair.text == ""
+    assert "cross" not in chart.price_axis.markers  # nor the old price on the axis
+    assert not any(line.isVisible() for line in chart.crosshair._vertical.values())
+    chart.set_timeframe("5m")  # nor the previous timeframe's bar
+    chart.crosshair.show_at(10)
+    assert chart.readout.text() != ""
+    chart.set_timeframe("1m")
+    assert chart.readout.text() == ""
+
+
 def test_timeframe_and_symbol_switch_from_the_toolbar(
     chart: CandleChart, engine: Engine, qtbot: QtBot
 ) -> None:

@@ -78,3 +78,20 @@ def test_working_orders_and_the_position_are_lines_tagged_on_the_axis(
     bus.publish(OrderEvent(order("o1", Side.BUY, 98.25, OrderStatus.CANCELLED)))
     chart._bridge.flush()
     assert set(chart.trades.order_lines) == {"o2"} and "order:o1" not in markers
+
+
+def test_a_wide_axis_label_is_shown_whole_and_the_panes_stay_aligned(
+    chart: CandleChart, engine: Engine, qtbot: QtBot
+) -> None:
+    # "P 0.5 96072.67" was cut to "P 0.5 96072" by the price scale's fixed 70 px.
+    engine.bus.publish(FillEvent(Fill("f1", "o1", "paper", "AAA.SIM", Side.BUY, 1234.5,
+                                      96072.67, T0 + 5 * MINUTE)))  # fmt: skip
+    chart._bridge.flush()
+    text = chart.price_axis.markers["position"][1]
+    assert text == "P 1,234.5 96072.67"
+    wanted = chart.price_axis.text_width(text)
+    qtbot.waitUntil(lambda: chart.price_axis.width() >= wanted, timeout=2000)
+    assert {pane.getAxis("right").width() for pane in chart.panes()} == {
+        chart.price_axis.width()}  # fmt: skip
+    pane = chart.add_indicator_pane()  # a pane added later is as wide
+    assert pane.getAxis("right").fixedWidth == chart.price_axis.fixedWidth

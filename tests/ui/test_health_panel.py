@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from pytestqt.qtbot import QtBot
 
 from terminal.engine.monitoring.health import FeedHealth, HealthLevel
@@ -79,8 +80,25 @@ def test_sparkline_keeps_the_p99_history(qtbot: QtBot) -> None:
     _, ys = panel.sparklines["tick_to_strategy"].getData()
     assert ys is not None and [round(y, 6) for y in ys] == [1.0, 2.0, 10.0]  # milliseconds
     empty = {path: LatencySummary() for path in PATHS}
-    panel.show_snapshot(snapshot(0.0, latency=empty))
+    none_ever = {path: (0, 0.0) for path in PATHS}
+    panel.show_snapshot(snapshot(0.0, latency=empty, latency_totals=none_ever))
     assert panel.latency_labels["order_to_fill"].text() == "no samples yet"
+    _, ys = panel.sparklines["tick_to_strategy"].getData()
+    assert ys is not None and np.isnan(ys[-1])  # a gap, not a dip to zero
+
+
+def test_a_window_that_emptied_says_so_and_what_came_before(qtbot: QtBot) -> None:
+    # "no samples yet" was shown once the last minute held no sample, after hundreds.
+    panel = HealthPanel(THEMES["dark"])
+    qtbot.addWidget(panel)
+    empty = {path: LatencySummary() for path in PATHS}
+    earlier = {path: (250, 0.75) for path in PATHS}
+    panel.show_snapshot(snapshot(0.0, latency=empty, latency_totals=earlier))
+    assert panel.latency_labels["order_to_fill"].text() == (
+        "none in the last 60 s · 250 before, mean 3.0 ms")
+    panel.show_snapshot(snapshot(0.0, latency=empty, latency_totals=earlier,
+                                 latency_window_s=30.0))  # fmt: skip
+    assert panel.latency_labels["order_to_ack"].text().startswith("none in the last 30 s")
 
 
 def test_live_engine_turns_the_simulated_feed_green(qtbot: QtBot, bridge: EngineBridge) -> None:

@@ -77,8 +77,13 @@ def place_limit_buy(window: MainWindow, qtbot: QtBot, broker: str) -> None:
     # A mail broker is real money: the ticket asks first; the user says yes.
     ticket.confirm = lambda text, on_yes: (asked.append(text), on_yes())
     qtbot.mouseClick(ticket.buy_button, Qt.MouseButton.LeftButton)
-    assert asked == [f"BUY 300 {SYMBOL} @ 10.5 LIMIT"]
-    assert f"Sent BUY 300 {SYMBOL} @ 10.5 LIMIT" in ticket.message.text()
+    assert asked == [f"BUY 300 {SYMBOL} @ 10.50 LIMIT"]  # the price as sent, on the tick grid
+    qtbot.waitUntil(  # the engine has it: sent (or already rejected by the broker)
+        lambda: ticket.message.text().startswith(
+            (f"Sent BUY 300 {SYMBOL} @ 10.50 LIMIT", f"Rejected BUY 300 {SYMBOL} @ 10.50 LIMIT")
+        ),
+        timeout=3000,
+    )
 
 
 def cell(window: MainWindow, title: str, row: int = 0) -> str:
@@ -123,6 +128,10 @@ def test_a_refused_alert_shows_the_server_error_in_the_orders_monitor(
     assert cell(window, "Alert") == "failed: 550 5.7.1 Message rejected by policy"
     assert cell(window, "Reason") == "mail alert failed: 550 5.7.1 Message rejected by policy"
     assert "strict: error" in window.status_bar.status_text()
+    message = window.ticket.message  # the ticket that sent it says so, in red
+    qtbot.waitUntil(lambda: message.text().startswith("Rejected"), timeout=3000)
+    assert message.text().endswith(": mail alert failed: 550 5.7.1 Message rejected by policy")
+    assert message.objectName() == "errorLabel"
 
 
 def test_tools_test_email_reports_success_and_the_exact_error(

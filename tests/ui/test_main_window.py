@@ -40,7 +40,10 @@ def test_order_from_ticket_shows_in_orders_and_trades(window: MainWindow, qtbot:
     ticket.quantity.clear()
     qtbot.keyClicks(ticket.quantity, "0.5")
     qtbot.mouseClick(ticket.buy_button, Qt.MouseButton.LeftButton)
-    assert "Sent BUY 0.5 BTCUSDT.BINANCE" in ticket.message.text()
+    assert ticket.message.text().startswith("Sending BUY 0.5 BTCUSDT.BINANCE MARKET (T-")
+    qtbot.waitUntil(  # "Sent" once the engine has recorded the order
+        lambda: ticket.message.text().startswith("Sent BUY 0.5 BTCUSDT.BINANCE"), timeout=3000
+    )
     orders = window.orders.model
     qtbot.waitUntil(
         lambda: orders.rowCount() == 1 and orders.record(0).status is OrderStatus.FILLED,

@@ -104,3 +104,30 @@ def test_status_bar_shows_the_age_of_each_feeds_last_tick(
         qtbot.waitUntil(lambda: ages(status()).get("sim", 0) >= 2.0, timeout=6000)
     finally:
         window.close()
+
+
+def test_the_remote_tickets_orders_report_back_sent_or_refused(
+    remote: RemoteEngine, engine: Engine, settings: QSettings, qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bridge = EngineBridge(remote, refresh_hz=30)
+    window = MainWindow(bridge, settings)
+    qtbot.addWidget(window)
+    window.show()
+    ticket = window.ticket
+    try:
+        qtbot.waitUntil(lambda: window.bridge.latest(SYMBOL) is not None, timeout=5000)
+        ticket.symbol_box.setCurrentText(SYMBOL)
+        ticket.quantity.setValue(0.01)
+        sent = ticket.submit(Side.BUY)
+        qtbot.waitUntil(lambda: ticket.message.text().startswith("Sent"), timeout=5000)
+        assert engine.order_book.get(str(sent)) is not None
+        # The same id again (as a repeating id scheme did): the server's refusal comes back.
+        monkeypatch.setattr("terminal.ui.trading.ticket.new_order_id", lambda prefix: sent)
+        ticket.submit(Side.BUY)
+        qtbot.waitUntil(lambda: ticket.message.text().startswith("Refused"), timeout=5000)
+        assert ticket.message.text().endswith(f": order id {sent} is already in use")
+        assert ticket.message.objectName() == "errorLabel"
+    finally:
+        window.close()
+        bridge.close()

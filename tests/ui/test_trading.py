@@ -12,44 +12,25 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from terminal.domain.enums import OrderStatus, OrderType, PluginKind, Side
+from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.events import AddStrategy, StartStrategy
 from terminal.domain.orders import OrderRequest
-from terminal.engine.config import Config, load_config
+from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
 from terminal.ui.watch.columns import COLUMNS
-from tests.engine.helpers import RaisingBroker
-
-
-class DeskBroker(RaisingBroker):
-    """A 'real' broker for the confirmation test: accepts every order, fills nothing."""
-
-    plugin_name = "desk"
-
-    def submit(self, order: Any) -> None:
-        self.context.update_order(order.order_id, OrderStatus.ACCEPTED)
+from tests.ui.desk import desk_config, started_desk_engine
 
 
 @pytest.fixture
 def config() -> Config:
-    return load_config(
-        overrides={
-            "feeds": [
-                {"name": "sim", "plugin": "simulated", "options": {"rate": 800.0, "seed": 5}}
-            ],
-            "brokers": [{"name": "paper", "plugin": "paper"}, {"name": "desk", "plugin": "desk"}],
-            "risk": {"brokers": {"paper": {"max_order_quantity": 100000}}},
-        }
-    )
+    return desk_config()
 
 
 @pytest.fixture
 def engine(config: Config, run_async: Callable[..., Any]) -> Iterator[Engine]:
-    engine = Engine(config)
-    engine.registry._classes[PluginKind.BROKER]["desk"] = DeskBroker
-    run_async(engine.start())
+    engine = started_desk_engine(config, run_async)
     yield engine
     run_async(engine.stop())
 
@@ -80,7 +61,10 @@ def test_stop_order_with_keys_rests_until_triggered(window: MainWindow, qtbot: Q
     ticket.trigger.clear()
     qtbot.keyClicks(ticket.trigger, "99.00")
     qtbot.keyClick(window, Qt.Key.Key_F1)  # F1: buy
-    assert "Sent BUY 100 600000.SSE trigger 99 STOP" in ticket.message.text()
+    qtbot.waitUntil(  # "Sent" once the engine has recorded it, prices on the tick grid
+        lambda: "Sent BUY 100 600000.SSE trigger 99.00 STOP" in ticket.message.text(),
+        timeout=3000,
+    )
     qtbot.waitUntil(lambda: len(orders_of(window)) == 1, timeout=3000)
     qtbot.waitUntil(lambda: orders_of(window)[0].status is OrderStatus.ACCEPTED, timeout=3000)
     order = orders_of(window)[0]
@@ -125,8 +109,10 @@ def test_real_broker_orders_need_confirmation(window: MainWindow, qtbot: QtBot) 
     qtbot.wait(200)
     assert orders_of(window) == []  # nothing sent before the answer
     asked[0][1]()  # the user says yes
-    qtbot.waitUntil(lambda: len(orders_of(window)) == 1, timeout=3000)
-    assert ticket.message.text().startswith("Sent BUY 100 600000.SSE MARKET")
+    qtbot.waitUntil(
+        lambda: ticket.message.text().startswith("Sent BUY 100 600000.SSE MARKET"), timeout=3000
+    )
+    assert len(orders_of(window)) == 1
     ticket.broker_box.setCurrentText("paper")
     ticket.confirm = lambda text, on_yes: pytest.fail("paper trading needs no confirmation")
     qtbot.mouseClick(ticket.buy_button, Qt.MouseButton.LeftButton)
@@ -255,7 +241,10 @@ def test_hotkeys_come_from_the_config(engine: Engine, bridge: EngineBridge, sett
         qtbot.waitUntil(lambda: engine.latest.get("600000.SSE") is not None, timeout=5000)
         window.ticket.symbol_box.setCurrentText("600000.SSE")
         qtbot.keyClick(window, Qt.Key.Key_F5)
-        assert window.ticket.message.text().startswith("Sent BUY 100 600000.SSE")
+        qtbot.waitUntil(
+            lambda: window.ticket.message.text().startswith("Sent BUY 100 600000.SSE"),
+            timeout=3000,
+        )
     finally:
         window.close()
 

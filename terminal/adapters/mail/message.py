@@ -15,7 +15,7 @@ from email.utils import format_datetime, make_msgid
 
 from terminal.adapters.mail.options import MailBrokerOptions, check_options
 from terminal.domain.enums import OrderType
-from terminal.domain.instrument import Instrument
+from terminal.domain.instrument import Instrument, price_text
 from terminal.domain.market import Tick
 from terminal.domain.orders import Order
 
@@ -64,7 +64,8 @@ def order_facts(
     decimals = instrument.price_decimals if instrument else 4
 
     def money(value: float) -> str:
-        return "n/a" if value == 0 or math.isnan(value) else f"{value:.{decimals}f}"
+        # Every digit of a price off the tick grid: the person trades what the email says.
+        return "n/a" if value == 0 or math.isnan(value) else price_text(value, decimals)
 
     origin = order.origin
     return {

@@ -247,7 +247,8 @@ class RemoteEngine(MarketMixin):
                 await request_reply(self._zmq, self.options, schema.command_request(command))
             except (TimeoutError, schema.SchemaError) as exc:
                 log.warning("%s not delivered to %s: %s", kind, self.options.rep, exc)
-                self.bus.publish(CommandRejected(kind, f"not delivered to the engine: {exc}"))
+                reason = f"not delivered to the engine: {exc}"
+                self.bus.publish(CommandRejected(kind, reason, getattr(command, "order_id", "")))
 
     # ---- what the widgets ask ------------------------------------------------------------
     def last_tick_age(self, feed: str) -> float | None:

@@ -117,6 +117,7 @@ class HealthSnapshot(msgspec.Struct, frozen=True):
     tasks: int
     cpu_percent: float
     rss_bytes: int
+    latency_window_s: float = 60.0  # how far back ``latency`` looks
 
 
 class EngineMetrics:
@@ -124,6 +125,7 @@ class EngineMetrics:
 
     def __init__(self, bus: EventBus, window_s: float = 60.0) -> None:
         self._bus = bus
+        self.window_s = window_s
         self.latency = {path: LatencyWindow(window_s) for path in PATHS}
         self._feed_of: dict[str, str] = {}  # symbol → feed
         self._mapped_feeds: set[str] = set()
@@ -230,6 +232,7 @@ class EngineMetrics:
             tasks=len(engine.tasks),
             cpu_percent=cpu,
             rss_bytes=rss,
+            latency_window_s=self.window_s,
         )
         return self.last
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 
 from msgspec.structs import replace as _replace
@@ -12,6 +11,7 @@ from terminal.domain.events import FillEvent, OrderEvent
 from terminal.domain.orders import Fill, Order, OrderRequest, is_legal_transition
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock
+from terminal.engine.orders.ids import new_order_id
 from terminal.engine.store import TradingStore
 
 log = logging.getLogger("terminal.orders")
@@ -45,8 +45,6 @@ class OrderBook(OrderIndex):
         self._clock = clock
         self._store = store
         self._fill_ids: set[str] = set()
-        self._ids = itertools.count(1)
-        self._prefix = run_id(clock.now_ns())
 
     def restore(self, orders: list[Order], fills: list[Fill]) -> None:
         """Take back what the store recorded in an earlier run (nothing is re-published)."""
@@ -54,7 +52,8 @@ class OrderBook(OrderIndex):
         self._fill_ids.update(f.fill_id for f in fills)
 
     def next_order_id(self) -> str:
-        return f"O{self._prefix}-{next(self._ids)}"
+        """An id no run on any machine has used (see ``ids.py``)."""
+        return new_order_id("O")
 
     def create(self, order_id: str, request: OrderRequest) -> Order:
         if order_id in self._orders:
@@ -159,12 +158,3 @@ class OrderBook(OrderIndex):
             self._store.record_order(order, created)
         self._bus.publish(OrderEvent(order))
 
-
-def run_id(now_ns: int) -> str:
-    """A short id unique to this run (milliseconds since epoch, base 36), for order/fill ids."""
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    value, out = now_ns // 1_000_000, ""
-    while value:
-        value, rest = divmod(value, 36)
-        out = digits[rest] + out
-    return out or "0"

@@ -17,6 +17,7 @@ from typing import ClassVar
 import msgspec
 
 from terminal.domain.events import AccountEvent
+from terminal.domain.instrument import price_text
 from terminal.domain.orders import Account, OrderRequest
 from terminal.engine.bus import EventBus
 from terminal.engine.orders.checks import PreTradeCheck, PreTradeView
@@ -148,9 +149,12 @@ class PriceBand(RiskLimitCheck):
         last = view.market.last_price(request.symbol)
         for name, value in (("price", request.price), ("trigger", request.trigger_price)):
             if last and value and abs(value / last - 1.0) * 100.0 > limit:
+                instrument = view.market.instruments.get(request.symbol)
+                decimals = instrument.price_decimals if instrument else 0
                 return (
-                    f"{name} {value:g} is {(value / last - 1.0) * 100.0:+.2f}% from last "
-                    f"{last:g}, limit ±{limit:g}%"
+                    f"{name} {price_text(value, decimals)} is "
+                    f"{(value / last - 1.0) * 100.0:+.2f}% from last "
+                    f"{price_text(last, decimals)}, limit ±{limit:g}%"
                 )
         return ""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from terminal.domain.enums import AssetClass, Offset
-from terminal.domain.instrument import Instrument
+from terminal.domain.instrument import Instrument, price_text
 from terminal.domain.orders import OrderRequest
 
 
@@ -32,25 +32,32 @@ def validate_request(request: OrderRequest, instrument: Instrument | None) -> No
     if instrument is None:
         raise FieldProblem("symbol", f"unknown symbol '{request.symbol}'")
     if not (request.quantity > 0 and math.isfinite(request.quantity)):
-        raise FieldProblem("quantity", f"quantity must be positive, got {request.quantity:g}")
+        raise FieldProblem(
+            "quantity", f"quantity must be positive, got {price_text(request.quantity)}"
+        )
     if not _on_grid(request.quantity, instrument.lot_size):
         raise FieldProblem(
             "quantity",
-            f"quantity {request.quantity:g} is not a multiple of the lot size "
-            f"{instrument.lot_size:g}",
+            f"quantity {price_text(request.quantity)} is not a multiple of the lot size "
+            f"{price_text(instrument.lot_size)}",
         )
     if request.order_type.has_limit_price:
         if not (request.price > 0 and math.isfinite(request.price)):
-            raise FieldProblem("price", f"limit price must be positive, got {request.price:g}")
+            raise FieldProblem(
+                "price", f"limit price must be positive, got {price_text(request.price)}"
+            )
         if not _on_grid(request.price, instrument.tick_size):
             raise FieldProblem(
-                "price", f"price {request.price:g} is not on the tick size {instrument.tick_size:g}"
+                "price",
+                f"price {price_text(request.price)} is not on the tick size "
+                f"{price_text(instrument.tick_size)}",
             )
     if request.order_type.has_trigger and not (
         request.trigger_price > 0 and math.isfinite(request.trigger_price)
     ):
         raise FieldProblem(
-            "trigger", f"trigger price must be positive, got {request.trigger_price:g}"
+            "trigger",
+            f"trigger price must be positive, got {price_text(request.trigger_price)}",
         )
     futures = instrument.asset_class is AssetClass.FUTURE
     if request.offset is not Offset.NONE and not futures:

@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 
 from terminal.domain.events import BarEvent, FillEvent, OrderEvent
+from terminal.domain.instrument import price_text
 from terminal.domain.market import Bar
 from terminal.domain.orders import OrderRequest
 from terminal.engine import journal as j
@@ -31,11 +32,11 @@ class PlacedOrder(msgspec.Struct, frozen=True):
 
     def describe(self) -> str:
         r = self.request
-        price = f" @ {r.price:g}" if r.order_type.has_limit_price else ""
-        trigger = f" stop {r.trigger_price:g}" if r.order_type.has_trigger else ""
+        price = f" @ {price_text(r.price)}" if r.order_type.has_limit_price else ""
+        trigger = f" stop {price_text(r.trigger_price)}" if r.order_type.has_trigger else ""
         note = f"  ({r.note})" if r.note else ""
         return (
-            f"{self.instance} {self.order_id} {r.side.value} {r.quantity:g} {r.symbol} "
+            f"{self.instance} {self.order_id} {r.side.value} {price_text(r.quantity)} {r.symbol} "
             f"{r.order_type.value}{price}{trigger}{note}"
         )
 

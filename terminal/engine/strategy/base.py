@@ -20,13 +20,14 @@ next ``on_fill``, after the current handler returns.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol
 
 import msgspec
 
 from terminal.domain.enums import Offset, OrderType, Side
-from terminal.domain.instrument import Instrument
+from terminal.domain.instrument import Instrument, price_text
 from terminal.domain.market import Bar, Tick
 from terminal.domain.orders import Fill, Order, OrderRequest
 from terminal.engine.feed import NoOptions
@@ -59,7 +60,11 @@ class Strategy:
     """Bars of history (per timeframe and symbol) fed with ``history_phase`` true before going
     live; an instance may set its own number."""
     variables: ClassVar[tuple[str, ...]] = ()
-    """Names of attributes shown in the strategy manager (e.g. ``("fast_ma", "slow_ma")``)."""
+    """Names of attributes shown in the strategy manager (e.g. ``("fast_ma", "slow_ma")``); a
+    float is shown as a price of the primary symbol, on its tick grid."""
+    plain_variables: ClassVar[tuple[str, ...]] = ()
+    """Those of ``variables`` that are no prices (a z-score, a quantity): shown to at most six
+    decimals instead."""
     slow_handler_s: ClassVar[float] = 0.05
     """A handler call longer than this is reported with its duration."""
     min_symbols: ClassVar[int] = 1
@@ -199,12 +204,26 @@ class Strategy:
         """The instrument of ``symbol`` (default: the primary): tick and lot size, multiplier."""
         return self.context.instrument(self._checked(symbol))
 
+    def price_text(self, value: float, symbol: str | None = None) -> str:
+        """``value`` on the tick grid of ``symbol`` (default: the primary), for log lines and
+        reasons: ``self.log(f"stopped out at {self.price_text(fill.price)}")``."""
+        return f"{value:.{self.instrument(symbol).price_decimals}f}"
+
     def display_values(self) -> dict[str, str]:
         """The ``variables`` and their current values, as text for the manager."""
+        try:
+            decimals: int | None = self.instrument().price_decimals
+        except KeyError:  # a stand-in context that lists no instruments
+            decimals = None
         shown: dict[str, str] = {}
         for name in self.variables:
             value = getattr(self, name, None)
-            shown[name] = f"{value:.6g}" if isinstance(value, float) else str(value)
+            if not isinstance(value, float) or not math.isfinite(value):
+                shown[name] = str(value)
+            elif decimals is None or name in self.plain_variables:
+                shown[name] = price_text(round(value, 6))
+            else:
+                shown[name] = f"{value:.{decimals}f}"
         return shown
 
     def log(self, message: str) -> None:

@@ -144,7 +144,10 @@ class CandleChart(QWidget):
         plot.showGrid(x=False, y=False)
         plot.setMenuEnabled(False)
         plot.hideButtons()
-        plot.getAxis("right").setWidth(70)
+        right = plot.getAxis("right")
+        right.setWidth(self.price_axis.fixedWidth if row else 70)  # as wide as the others
+        if isinstance(right, PriceAxis):
+            right.widen = self._widen_axes
         view = plot.getViewBox()
         view.setMouseEnabled(x=True, y=False)
         view.disableAutoRange()
@@ -154,6 +157,11 @@ class CandleChart(QWidget):
         if row > 0:
             plot.setXLink(self.graphics.getItem(0, 0))
         return plot
+
+    def _widen_axes(self, width: int) -> None:
+        """Every pane's price scale ``width`` wide, so the panes stay aligned."""
+        for pane in self.panes():
+            pane.getAxis("right").setWidth(width)
 
     def add_indicator_pane(self) -> pg.PlotItem:
         """A new pane at the bottom for an oscillator; it takes over the time labels."""

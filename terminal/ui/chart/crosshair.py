@@ -32,6 +32,21 @@ class Crosshair:
         self.text = ""  # the readout as plain text, for the log and tests
         chart.graphics.scene().sigMouseMoved.connect(self._on_mouse)
         chart.graphics.scene().sigMouseClicked.connect(self._on_click)
+        # Other bars now: what the crosshair read out belongs to the previous ones.
+        chart.symbol_changed.connect(self.clear)
+        chart.timeframe_changed.connect(self.clear)
+
+    def clear(self) -> None:
+        """Hide the lines, the axis label and the readout until the mouse moves again."""
+        self.index = None
+        for line in (*self._vertical.values(), *self._horizontal.values()):
+            line.setVisible(False)
+        for plot in self._plots():
+            axis = plot.getAxis("right")
+            if isinstance(axis, PriceAxis):
+                axis.set_marker("cross", None)
+        self.chart.readout.setText("")
+        self.text = ""
 
     def _pen(self) -> object:
         return pg.mkPen(self.chart.theme.foreground, width=1, style=Qt.PenStyle.DotLine)
@@ -67,6 +82,7 @@ class Crosshair:
         for each in self._plots():
             vertical, horizontal = self._lines(each)
             vertical.setValue(index)
+            vertical.setVisible(True)
             here = each is plot and y is not None
             horizontal.setVisible(here)
             axis = each.getAxis("right")

@@ -8,6 +8,7 @@ and lines go to Qt in one call per colour from numpy-filled arrays, with no Pyth
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.Qt.internals import PrimitiveArray
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 
 from terminal.ui.chart.data import EMPTY, BarBuffer, Buckets, lod_step
 
@@ -188,13 +189,17 @@ def time_format(seconds_between_labels: float, bar_seconds: float) -> str:
 
 
 class PriceAxis(pg.AxisItem):
-    """Right price axis that can show tagged values (last price, crosshair, orders) on it."""
+    """Right price axis that can show tagged values (last price, crosshair, orders) on it.
+
+    A tag wider than the axis asks ``widen`` (the chart: every pane's axis, so they stay
+    aligned) for the room, rather than being cut."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(orientation="right", **kwargs)
         self.markers: dict[str, tuple[float, str, QColor, QColor]] = {}
         self._font = QFont()
         self._font.setPointSizeF(8.5)
+        self.widen: Callable[[int], None] = lambda width: None
 
     def set_marker(
         self, key: str, value: float | None, text: str = "", fill: str = "", ink: str = ""
@@ -203,7 +208,13 @@ class PriceAxis(pg.AxisItem):
             self.markers.pop(key, None)
         else:
             self.markers[key] = (value, text, QColor(fill), QColor(ink))
+            if self.text_width(text) > (self.fixedWidth or self.width()):
+                self.widen(self.text_width(text))
         self.update()
+
+    def text_width(self, text: str) -> int:
+        """Pixels a tag showing ``text`` takes, margins included."""
+        return QFontMetrics(self._font).horizontalAdvance(text) + 8
 
     def paint(self, painter: QPainter, *args: Any) -> None:
         super().paint(painter, *args)

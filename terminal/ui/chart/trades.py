@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from terminal.domain.enums import Side
 from terminal.domain.orders import Account, Fill, Order, Position
+from terminal.ui import formatting as fmt
 
 if TYPE_CHECKING:
     from terminal.ui.bridge import EngineBridge
@@ -127,7 +128,8 @@ class ChartTrades:
             line.setPen(pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine))
             line.setValue(order.price)
             remaining = order.quantity - order.filled_quantity
-            text = f"{order.side.value[:1].upper()} {remaining:g} {self._price(order.price)}"
+            side = order.side.value[:1].upper()
+            text = f"{side} {fmt.quantity(remaining)} {self._price(order.price)}"
             chart.price_axis.set_marker(f"order:{order.order_id}", order.price, text, color,
                                         theme.background)
 
@@ -143,7 +145,8 @@ class ChartTrades:
         self.position_line.setPen(pg.mkPen(theme.foreground, width=1, style=Qt.PenStyle.DotLine))
         self.position_line.setValue(average)
         self.position_line.show()
-        chart.price_axis.set_marker("position", average, f"P {quantity:g} {self._price(average)}",
+        text = f"P {fmt.quantity(quantity)} {self._price(average)}"
+        chart.price_axis.set_marker("position", average, text,
                                     theme.foreground, theme.background)
 
     def _price(self, value: float) -> str:

@@ -1,4 +1,7 @@
-"""Orders, trades, positions and account monitors: record tables bound to the bridge."""
+"""Orders, trades, positions and account monitors: record tables bound to the bridge.
+
+Prices show on their instrument's tick grid (``PriceDecimals``): an order's or a fill's
+price exactly as it was sent or filled, marks and averages rounded to the grid."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from PySide6.QtGui import QColor
 
 from terminal.domain.orders import Account, Fill, Order, Position
 from terminal.ui import formatting as fmt
+from terminal.ui.formatting import PriceDecimals
 from terminal.ui.monitors.monitor import Monitor
 from terminal.ui.monitors.record_table import Column
 from terminal.ui.theme import Theme
@@ -34,7 +38,28 @@ def _money_column(title: str, value: Callable[[Any], float], theme: Theme) -> Co
     )
 
 
-def order_columns(theme: Theme, alert: Callable[[Order], str] | None = None) -> list[Column]:
+def _money_figure(title: str, value: Callable[[Any], float]) -> Column:
+    return Column(title, lambda r: fmt.money(value(r)), numeric=True, sort_key=value)
+
+
+def _price_column(
+    title: str,
+    value: Callable[[Any], float],
+    show: Callable[[str, float], str],
+    shown: Callable[[Any], bool] = lambda r: True,
+) -> Column:
+    """A price of the record's symbol, shown by ``show`` when ``shown``; sorts by value."""
+    return Column(
+        title,
+        lambda r: show(r.symbol, value(r)) if shown(r) else "",
+        numeric=True,
+        sort_key=lambda r: value(r) if shown(r) else float("-inf"),
+    )
+
+
+def order_columns(
+    theme: Theme, prices: PriceDecimals, alert: Callable[[Order], str] | None = None
+) -> list[Column]:
     """``alert`` gives the state of an order's alert email (mail brokers), if any."""
     columns = [
         Column("Order id", lambda o: o.order_id),
@@ -46,11 +71,14 @@ def order_columns(theme: Theme, alert: Callable[[Order], str] | None = None) -> 
             color=_signed_color(theme, lambda o: o.side.sign),
         ),
         Column("Type", lambda o: o.order_type.value),
-        Column("Price", lambda o: f"{o.price:g}" if o.price else "", numeric=True),
+        _price_column("Price", lambda o: o.price, prices.exact, lambda o: bool(o.price)),
+        _price_column(
+            "Trigger", lambda o: o.trigger_price, prices.exact, lambda o: bool(o.trigger_price)
+        ),
         Column("Quantity", lambda o: fmt.quantity(o.quantity), numeric=True),
         Column("Filled", lambda o: fmt.quantity(o.filled_quantity), numeric=True),
-        Column(
-            "Avg price", lambda o: f"{o.average_price:g}" if o.filled_quantity else "", numeric=True
+        _price_column(
+            "Avg price", lambda o: o.average_price, prices.price, lambda o: bool(o.filled_quantity)
         ),
         Column("Status", lambda o: o.status.value.replace("_", " ")),
         Column("Broker", lambda o: o.broker),
@@ -63,7 +91,7 @@ def order_columns(theme: Theme, alert: Callable[[Order], str] | None = None) -> 
     return columns
 
 
-def trade_columns(theme: Theme) -> list[Column]:
+def trade_columns(theme: Theme, prices: PriceDecimals) -> list[Column]:
     return [
         Column("Fill id", lambda f: f.fill_id),
         Column("Time", lambda f: fmt.clock_time(f.ts)),
@@ -74,14 +102,14 @@ def trade_columns(theme: Theme) -> list[Column]:
             lambda f: f.side.value.upper(),
             color=_signed_color(theme, lambda f: f.side.sign),
         ),
-        Column("Price", lambda f: f"{f.price:g}", numeric=True),
+        _price_column("Price", lambda f: f.price, prices.exact),
         Column("Quantity", lambda f: fmt.quantity(f.quantity), numeric=True),
         Column("Commission", lambda f: fmt.money(f.commission), numeric=True),
         Column("Broker", lambda f: f.broker),
     ]
 
 
-def position_columns(theme: Theme) -> list[Column]:
+def position_columns(theme: Theme, prices: PriceDecimals) -> list[Column]:
     return [
         Column("Symbol", lambda p: p.symbol),
         Column("Broker", lambda p: p.broker),
@@ -93,8 +121,8 @@ def position_columns(theme: Theme) -> list[Column]:
         ),
         Column("Today", lambda p: fmt.quantity(p.today_quantity), numeric=True),
         Column("Yesterday", lambda p: fmt.quantity(p.yesterday_quantity), numeric=True),
-        Column("Avg price", lambda p: f"{p.average_price:.6g}" if p.quantity else "", numeric=True),
-        Column("Last", lambda p: f"{p.last_price:.6g}", numeric=True),
+        _price_column("Avg price", lambda p: p.average_price, prices.price, lambda p: p.quantity),
+        _price_column("Last", lambda p: p.last_price, prices.price),
         *_pnl_columns(theme),
     ]
 
@@ -103,27 +131,31 @@ def account_columns(theme: Theme) -> list[Column]:
     return [
         Column("Broker", lambda a: a.broker),
         Column("Currency", lambda a: a.currency),
-        Column("Cash", lambda a: fmt.money(a.cash), numeric=True),
-        Column("Equity", lambda a: fmt.money(a.equity), numeric=True),
+        *(_money_figure(title, value) for title, value in ACCOUNT_FIGURES),
         *_pnl_columns(theme),
         Column("Commission", lambda a: fmt.money(a.commission), numeric=True),
     ]
+
+
+ACCOUNT_FIGURES: list[tuple[str, Callable[[Account], float]]] = [
+    ("Cash", lambda a: a.cash),
+    ("Equity", lambda a: a.equity),
+    ("Market value", lambda a: a.market_value),
+    ("Margin", lambda a: a.margin),
+    ("Buying power", lambda a: a.buying_power),
+]
 
 
 def working_only(order: Order) -> bool:
     return order.status.is_working
 
 
-def orders_monitor(theme: Theme, alert: Callable[[Order], str] | None = None) -> Monitor:
-    return Monitor(order_columns(theme, alert), key=lambda o: o.order_id, max_rows=5000)
+def trades_monitor(theme: Theme, prices: PriceDecimals) -> Monitor:
+    return Monitor(trade_columns(theme, prices), key=lambda f: f.fill_id, max_rows=5000)
 
 
-def trades_monitor(theme: Theme) -> Monitor:
-    return Monitor(trade_columns(theme), key=lambda f: f.fill_id, max_rows=5000)
-
-
-def positions_monitor(theme: Theme) -> Monitor:
-    return Monitor(position_columns(theme), key=lambda p: (p.broker, p.symbol))
+def positions_monitor(theme: Theme, prices: PriceDecimals) -> Monitor:
+    return Monitor(position_columns(theme, prices), key=lambda p: (p.broker, p.symbol))
 
 
 def account_monitor(theme: Theme) -> Monitor:
@@ -137,7 +169,6 @@ __all__ = [
     "Order",
     "Position",
     "account_monitor",
-    "orders_monitor",
     "positions_monitor",
     "trades_monitor",
     "working_only",

@@ -3,6 +3,7 @@ with a small sparkline, and the engine's counters — refreshed from the 1 Hz he
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 import numpy as np
@@ -49,7 +50,12 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
-def latency_text(summary: LatencySummary) -> str:
+def latency_text(summary: LatencySummary, total: tuple[int, float], window_s: float) -> str:
+    """The window's percentiles; when it holds none, whether any came before it."""
+    count, seconds = total
+    if not summary.count and count:
+        return (f"none in the last {window_s:g} s · {count:,} before, "
+                f"mean {format_seconds(seconds / count)}")  # fmt: skip
     if not summary.count:
         return "no samples yet"
     return (
@@ -121,10 +127,11 @@ class HealthPanel(QWidget):
         self._fill_table(snap)
         for path in PATHS:
             summary = snap.latency.get(path, LatencySummary())
-            self.latency_labels[path].setText(latency_text(summary))
+            total = snap.latency_totals.get(path, (0, 0.0))
+            self.latency_labels[path].setText(latency_text(summary, total, snap.latency_window_s))
             points = self.history[path]
-            points.append(summary.p99 * 1e3)
-            self.sparklines[path].setData(np.asarray(points, dtype=float))
+            points.append(summary.p99 * 1e3 if summary.count else math.nan)  # a gap, not a 0
+            self.sparklines[path].setData(np.asarray(points, dtype=float), connect="finite")
         self.figures.setText(figures_text(snap))
 
     def _fill_table(self, snap: HealthSnapshot) -> None:

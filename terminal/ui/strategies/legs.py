@@ -12,24 +12,35 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.domain.events import StrategyLeg, StrategyStateEvent
+from terminal.ui import formatting as fmt
+from terminal.ui.formatting import PriceDecimals
 from terminal.ui.monitors.record_table import Column, RecordTableModel
 
-LEG_COLUMNS = [
-    Column("Symbol", lambda leg: leg.symbol),
-    Column("Position", lambda leg: f"{leg.position:g}", numeric=True),
-    Column("Last", lambda leg: f"{leg.last_price:.6g}" if leg.last_price else "", numeric=True),
-    Column("P&L", lambda leg: f"{leg.pnl:,.2f}", numeric=True),
-    Column("Working", lambda leg: str(leg.working), numeric=True),
-]
+
+def leg_columns(prices: PriceDecimals) -> list[Column]:
+    """Symbol, position, last price (on the symbol's tick grid), P&L, working orders."""
+    return [
+        Column("Symbol", lambda leg: leg.symbol),
+        Column("Position", lambda leg: fmt.amount(leg.position), numeric=True),
+        Column(
+            "Last",
+            lambda leg: prices.price(leg.symbol, leg.last_price) if leg.last_price else "",
+            numeric=True,
+        ),
+        Column("P&L", lambda leg: f"{leg.pnl:,.2f}", numeric=True),
+        Column("Working", lambda leg: str(leg.working), numeric=True),
+    ]
+
+
 MOST_ROWS = 4  # beyond this many symbols the table scrolls
 
 
 class StrategyLegsView(QWidget):
     """A title naming the instance and a row per symbol, as tall as its rows."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, prices: PriceDecimals, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = RecordTableModel(LEG_COLUMNS, key=lambda leg: leg.symbol)
+        self.model = RecordTableModel(leg_columns(prices), key=lambda leg: leg.symbol)
         self.title = QLabel("Per symbol (selected)")
         self.table = QTableView()
         self.table.setModel(self.model)

@@ -44,7 +44,9 @@ from terminal.domain.events import (
     StrategyStateEvent,
 )
 from terminal.engine.feed import NoOptions
+from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.formatting import PriceDecimals
 from terminal.ui.monitors.blotters import Monitor
 from terminal.ui.monitors.record_table import Column
 from terminal.ui.strategies.legs import StrategyLegsView
@@ -67,8 +69,8 @@ def _variables(state: StrategyStateEvent) -> str:
 def _positions(state: StrategyStateEvent) -> str:
     """The position, or one per symbol in the order of the Symbols column."""
     if len(state.legs) > 1:
-        return " / ".join(f"{leg.position:g}" for leg in state.legs)
-    return f"{state.position:g}"
+        return " / ".join(fmt.amount(leg.position) for leg in state.legs)
+    return fmt.amount(state.position)
 
 
 def _symbols_hint(cls: Any) -> str:
@@ -121,7 +123,7 @@ class StrategyManager(QWidget):
             ],
             key=lambda s: s.instance,
         )
-        self.legs = StrategyLegsView()
+        self.legs = StrategyLegsView(PriceDecimals(bridge.instrument))
         self.log_view = QPlainTextEdit()
         self.log_view.setReadOnly(True)
         self.log_view.setMaximumBlockCount(500)

@@ -18,6 +18,7 @@ from terminal.domain.alerts import MarkAlertOrder
 from terminal.domain.enums import OrderType
 from terminal.domain.events import CommandRejected
 from terminal.domain.orders import Order
+from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
 
 
@@ -39,11 +40,12 @@ class MarkOrderDialog(QDialog):
         if not price and tick is not None:
             price = tick.last
         summary = QLabel(
-            f"{order.side.value.upper()} {order.quantity:g} {order.symbol} "
+            f"{order.side.value.upper()} {fmt.amount(order.quantity)} {order.symbol} "
             f"{order.order_type.value.upper()}"
-            + (f" @ {order.price:g}" if order.order_type is OrderType.LIMIT else "")
-            + f" via {order.broker}; filled so far {order.filled_quantity:g}"
-        )
+            + (f" @ {fmt.exact_price(order.price, decimals)}"
+               if order.order_type is OrderType.LIMIT else "")
+            + f" via {order.broker}; filled so far {fmt.amount(order.filled_quantity)}"
+        )  # fmt: skip
         self.quantity = QDoubleSpinBox()
         self.quantity.setDecimals(6)
         self.quantity.setRange(0, order.remaining)
@@ -76,10 +78,10 @@ class MarkOrderDialog(QDialog):
     def mark_filled(self) -> None:
         quantity, price = self.quantity.value(), self.price.value()
         if quantity <= 0:
-            self._refuse(f"Filled quantity: must be more than 0, got {quantity:g}")
+            self._refuse(f"Filled quantity: must be more than 0, got {fmt.amount(quantity)}")
             return
         if price <= 0:
-            self._refuse(f"Fill price: must be positive, got {price:g}")
+            self._refuse(f"Fill price: must be positive, got {fmt.amount(price)}")
             return
         self._send(MarkAlertOrder(self._order.broker, self._order.order_id, True, quantity, price))
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
 from terminal.domain.orders import Order
 from terminal.ui.dialogs import Confirm
+from terminal.ui.formatting import PriceDecimals
 from terminal.ui.monitors.blotters import order_columns, working_only
 from terminal.ui.monitors.monitor import Monitor
 from terminal.ui.theme import Theme
@@ -22,12 +23,16 @@ class OrdersPanel(Monitor):
     def __init__(
         self,
         theme: Theme,
+        prices: PriceDecimals,
         confirm: Confirm,
         alert: Callable[[Order], str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
-            order_columns(theme, alert), key=lambda o: o.order_id, max_rows=5000, parent=parent
+            order_columns(theme, prices, alert),
+            key=lambda o: o.order_id,
+            max_rows=5000,
+            parent=parent,
         )
         self._confirm = confirm
         self.filter_box = QComboBox()

@@ -1,77 +1,38 @@
-"""The order ticket: symbol, side, type, time in force, size and prices; invalid input is
-refused at the field before anything is sent; optional confirmation for real brokers."""
+"""The order ticket: symbol, type, time in force, size and prices; invalid input is refused at
+the field before anything is sent; optional confirmation for real brokers.
+
+A limit price starts at the touch — the ask for a buy, the bid for a sell — and follows it
+until the user edits it (or follows Last, Bid or Ask instead); the Buy and Sell buttons show
+the price each would send. The ticket says "Sent" only once the engine has recorded the order
+and shows any refusal in red with its reason (``SentOrders``); it shows the position held in
+its symbol at its broker.
+"""
 
 from __future__ import annotations
 
-import itertools
 import math
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from terminal.domain.enums import AssetClass, Offset, OrderType, Side, TimeInForce
 from terminal.domain.events import SubmitOrder
 from terminal.domain.market import Tick
-from terminal.domain.orders import OrderRequest
+from terminal.domain.orders import Account, OrderRequest, Position
 from terminal.engine.config import Hotkeys
+from terminal.engine.orders.ids import new_order_id
 from terminal.engine.orders.validation import FieldProblem, validate_request
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.dialogs import Confirm, ask
-from terminal.ui.symbol_box import symbol_box
-
-DEPTH_LEVELS = 5
-TYPES = [
-    ("Market", OrderType.MARKET),
-    ("Limit", OrderType.LIMIT),
-    ("Stop", OrderType.STOP),
-    ("Stop-limit", OrderType.STOP_LIMIT),
-]
-TIFS = [
-    ("Day", TimeInForce.DAY),
-    ("GTC", TimeInForce.GTC),
-    ("IOC", TimeInForce.IOC),
-    ("FOK", TimeInForce.FOK),
-]
-OFFSETS = [
-    ("Open", Offset.OPEN),
-    ("Close", Offset.CLOSE),
-    ("Close today", Offset.CLOSE_TODAY),
-    ("Close yesterday", Offset.CLOSE_YESTERDAY),
-]
-FOLLOW = ["Manual", "Last", "Bid", "Ask"]
+from terminal.ui.trading.sent_orders import SentOrders, describe
+from terminal.ui.trading.ticket_form import MANUAL, TOUCH, TicketForm
 
 
-class PriceLabel(QLabel):
-    """A depth price: clicking it puts the price in the ticket."""
-
-    clicked = Signal(float)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.value = math.nan
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if not math.isnan(self.value):
-            self.clicked.emit(self.value)
-        super().mousePressEvent(event)
-
-
-class OrderTicket(QWidget):
+class OrderTicket(TicketForm):
     """Sends :class:`SubmitOrder` commands; shows the quote and 5-level depth of its symbol.
 
     Hotkeys (while the window is active, configurable in [ui.hotkeys]): F1 buy, F2 sell,
@@ -79,21 +40,28 @@ class OrderTicket(QWidget):
     """
 
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(bridge.symbols(), bridge.broker_names(), parent)
         self._bridge = bridge
-        self._ids = itertools.count(1)
-        self._prefix = f"T{os.getpid() % 10000:04d}"
+        self._touch_side = Side.BUY  # whose touch the price shows while it follows the touch
+        self._setting_price = False  # True while the ticket, not the user, sets the price
+        self._shown_order = ""  # the order whose news the message shows
+        self._keys = Hotkeys()
         self.confirm: Confirm = self._ask
-        self._build(bridge.broker_names())
-        self._layout()
+        self.sent_orders = SentOrders(bridge, self)
+        self.broker_box.currentTextChanged.connect(self._on_broker)
         self.symbol_box.currentTextChanged.connect(self._on_symbol)
         self.type_box.currentIndexChanged.connect(self._on_type)
+        self.follow_box.currentTextChanged.connect(self._on_follow)
+        self.price.valueChanged.connect(self._on_price_changed)
         for box in (self.quantity, self.price, self.trigger):
             box.valueChanged.connect(self._update_estimate)
         self.buy_button.clicked.connect(lambda: self.submit(Side.BUY))
         self.sell_button.clicked.connect(lambda: self.submit(Side.SELL))
-        self.set_hotkeys(Hotkeys())
+        self.depth_view.price_clicked.connect(self._take_price)
+        self.sent_orders.news.connect(self._on_news)
+        self.set_hotkeys(self._keys)
         bridge.ticks_changed.connect(self._on_ticks)
+        bridge.portfolio_changed.connect(self._on_portfolio)
         self._on_broker(self.broker_box.currentText())
         self._on_symbol(self.symbol_box.currentText())
         self._on_type()
@@ -110,85 +78,8 @@ class OrderTicket(QWidget):
                 (keys.clear_ticket, self.clear),
             )
         ]
-        self.buy_button.setText(f"Buy  {keys.buy}")
-        self.sell_button.setText(f"Sell  {keys.sell}")
-
-    def _build(self, brokers: list[str]) -> None:
-        self.symbol_box = symbol_box(self._bridge.symbols())
-        self.broker_box = QComboBox()
-        self.broker_box.addItems(brokers)
-        self.broker_box.currentTextChanged.connect(self._on_broker)
-        self.account_box = QComboBox()
-        self.type_box = _choices(TYPES)
-        self.tif_box = _choices(TIFS)
-        self.offset_box = _choices(OFFSETS)
-        self.offset_label = QLabel("Offset")
-        self.quantity = _spin()
-        self.price = _spin()
-        self.trigger = _spin()
-        self.follow_box = QComboBox()
-        self.follow_box.addItems(FOLLOW)
-        self.buy_button = QPushButton("Buy  F1")
-        self.buy_button.setObjectName("buyButton")
-        self.sell_button = QPushButton("Sell  F2")
-        self.sell_button.setObjectName("sellButton")
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.estimate = QLabel()
-        self.estimate.setWordWrap(True)
-        self.quote = QLabel()
-        self.depth_labels: list[tuple[QLabel, PriceLabel, PriceLabel, QLabel]] = []
-        self.fields: dict[str, QWidget] = {
-            "symbol": self.symbol_box,
-            "quantity": self.quantity,
-            "price": self.price,
-            "trigger": self.trigger,
-            "offset": self.offset_box,
-            "broker": self.broker_box,
-            "account": self.account_box,
-        }
-
-    def _layout(self) -> None:
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.addRow("Symbol", self.symbol_box)
-        form.addRow("Broker", self.broker_box)
-        form.addRow("Account", self.account_box)
-        form.addRow("Type", self.type_box)
-        form.addRow("Time in force", self.tif_box)
-        form.addRow(self.offset_label, self.offset_box)
-        form.addRow("Quantity", self.quantity)
-        price_row = QHBoxLayout()
-        price_row.addWidget(self.price, 1)
-        price_row.addWidget(self.follow_box)
-        form.addRow("Price", price_row)
-        form.addRow("Trigger", self.trigger)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.buy_button)
-        buttons.addWidget(self.sell_button)
-        depth = QGridLayout()
-        depth.setHorizontalSpacing(10)
-        for column, title in enumerate(("Bid size", "Bid", "Ask", "Ask size")):
-            header = QLabel(title)
-            header.setAlignment(Qt.AlignmentFlag.AlignRight)
-            depth.addWidget(header, 0, column)
-        for level in range(DEPTH_LEVELS):
-            bid, ask = PriceLabel(), PriceLabel()
-            bid.clicked.connect(self._take_price)
-            ask.clicked.connect(self._take_price)
-            row = (QLabel(), bid, ask, QLabel())
-            for column, label in enumerate(row):
-                label.setAlignment(Qt.AlignmentFlag.AlignRight)
-                depth.addWidget(label, level + 1, column)
-            self.depth_labels.append(row)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.message)
-        layout.addWidget(self.estimate)
-        layout.addWidget(self.quote)
-        layout.addLayout(depth)
-        layout.addStretch(1)
+        self._keys = keys
+        self._label_buttons()
 
     # ---- user actions ---------------------------------------------------------------------
     def set_symbol(self, symbol: str) -> None:
@@ -196,12 +87,12 @@ class OrderTicket(QWidget):
         self.symbol_box.setCurrentText(symbol)
 
     def fill_from_watch(self, symbol: str, side: Side) -> None:
-        """Prefill from the market watch: the symbol, and a limit at the price that side pays."""
+        """Prefill from the market watch: the symbol, and a limit at the touch of ``side``."""
         self.symbol_box.setCurrentText(symbol)
-        tick = self._bridge.latest(symbol)
-        if tick is not None:
-            self._select(self.type_box, OrderType.LIMIT)
-            self.price.setValue(tick.ask if side is Side.BUY else tick.bid)
+        self._select(self.type_box, OrderType.LIMIT)
+        self._touch_side = side
+        self.follow_box.setCurrentText(TOUCH)
+        self._follow(self._bridge.latest(symbol))
         self.quantity.setFocus()
 
     def fill_close(self, symbol: str, broker: str, quantity: float) -> None:
@@ -211,41 +102,49 @@ class OrderTicket(QWidget):
         self._select(self.type_box, OrderType.MARKET)
         self._select(self.offset_box, Offset.CLOSE)
         self.quantity.setValue(abs(quantity))
-        self._show(
-            f"Close {symbol}: {'Sell' if quantity > 0 else 'Buy'} {abs(quantity):g}", ok=True
-        )
+        self._touch_side = Side.SELL if quantity > 0 else Side.BUY
+        self._follow(self._bridge.latest(symbol))
+        self._show(f"Close {symbol}: {self._touch_side.value.title()} "
+                   f"{fmt.amount(abs(quantity))}", ok=True)  # fmt: skip
 
     def clear(self) -> None:
         self._select(self.type_box, OrderType.MARKET)
         self._select(self.tif_box, TimeInForce.DAY)
-        self.follow_box.setCurrentText("Manual")
+        self._touch_side = Side.BUY
         self.trigger.setValue(0)
-        self.message.setText("")
         self._on_symbol(self.symbol_box.currentText())
 
     def submit(self, side: Side) -> str | None:
         """Validate and send (after confirmation for real brokers); returns the order id, or
         None when input was refused."""
+        if self._following_touch():
+            self._touch_side = side  # the price this side pays, shown in the field as sent
+            self._follow(self._bridge.latest(self.symbol_box.currentText().strip()))
         request = self.request(side)
+        instrument = self._bridge.instrument(request.symbol)
         try:
-            validate_request(request, self._bridge.instrument(request.symbol))
+            validate_request(request, instrument)
             if not request.broker:
                 raise FieldProblem("broker", "no broker is connected")
         except FieldProblem as problem:
             self._show(problem.message[0].upper() + problem.message[1:], ok=False)
             self.fields[problem.field].setFocus()
             return None
-        order_id = f"{self._prefix}-{next(self._ids)}"
-        text = describe(request)
+        order_id = new_order_id("T")
+        text = describe(request, instrument.price_decimals if instrument else 0)
 
         def send() -> None:
+            self.sent_orders.follow(order_id, text)
+            self._shown_order = order_id
+            # Before sending: a refusal comes back during send() (the bus is synchronous).
+            self._show(f"Sending {text} ({order_id})…", ok=None)
             self._bridge.send(SubmitOrder(order_id, request))
-            self._show(f"Sent {text} ({order_id})", ok=True)
 
         if self._bridge.is_simulated(request.broker):
             send()
         else:
-            self._show(f"Waiting for confirmation: {text}", ok=False)
+            self._shown_order = ""
+            self._show(f"Waiting for confirmation: {text}", ok=None)
             self.confirm(text, send)
         return order_id
 
@@ -267,38 +166,67 @@ class OrderTicket(QWidget):
             account=self.account_box.currentText(),
         )
 
+    def take_price(self, symbol: str, value: float) -> None:
+        """A price clicked elsewhere (market watch): this symbol, a limit at that price."""
+        self.symbol_box.setCurrentText(symbol)
+        self._take_price(value)
+
+    def _take_price(self, value: float) -> None:
+        self.follow_box.setCurrentText(MANUAL)
+        if not OrderType(self.type_box.currentData()).has_limit_price:
+            self._select(self.type_box, OrderType.LIMIT)
+        self.price.setValue(value)
+
     def _ask(self, text: str, on_yes: Callable[[], None]) -> None:
         ask(self, "Confirm order", f"Send {text}?", on_yes)
 
-    def _show(self, text: str, ok: bool) -> None:
-        self.message.setObjectName("okLabel" if ok else "errorLabel")
+    def _show(self, text: str, ok: bool | None) -> None:
+        """``text`` in green (``ok``), red (not ``ok``) or the plain colour (None: pending)."""
+        name = "" if ok is None else ("okLabel" if ok else "errorLabel")
+        self.message.setObjectName(name)
         self.message.style().unpolish(self.message)  # the colour follows the object name
         self.message.style().polish(self.message)
         self.message.setText(text)
 
     # ---- reactions --------------------------------------------------------------------------
+    def _on_news(self, order_id: str, text: str, refused: bool) -> None:
+        """A refusal always shows (whatever the message said); other news only replaces the
+        message about the same order."""
+        if refused or order_id == self._shown_order:
+            self._shown_order = order_id
+            self._show(text, ok=not refused)
+
     def _on_symbol(self, symbol: str) -> None:
+        # Nothing said or shown about the previous symbol stays: message, quote, position.
+        self._shown_order = ""
+        self._show("", ok=None)
         instrument = self._bridge.instrument(symbol)
+        tick = self._bridge.latest(symbol) if instrument else None
+        self.depth_view.show_tick(tick, instrument.price_decimals if instrument else 0)
+        self._show_position(self._bridge.position(self.broker_box.currentText(), symbol))
         if instrument is None:
             return
-        self.quantity.setDecimals(max(0, -math.floor(math.log10(instrument.lot_size))))
+        self.quantity.setDecimals(_places(instrument.lot_size))
         self.quantity.setSingleStep(instrument.lot_size)
         self.quantity.setValue(instrument.lot_size)
-        for box in (self.price, self.trigger):
-            box.setDecimals(instrument.price_decimals)
-            box.setSingleStep(instrument.tick_size)
+        with self._setting():
+            for box in (self.price, self.trigger):
+                box.setDecimals(instrument.price_decimals)
+                box.setSingleStep(instrument.tick_size)
+                box.setValue(0.0)  # no price of another symbol stays
         futures = instrument.asset_class is AssetClass.FUTURE
         self.offset_box.setVisible(futures)
         self.offset_label.setVisible(futures)
-        tick = self._bridge.latest(symbol)
-        if tick is not None:
-            self.price.setValue(tick.last)
-            self._show_quote(tick)
+        if self.follow_box.currentText() == TOUCH:
+            self._follow(tick)
+        else:
+            self.follow_box.setCurrentText(TOUCH)  # follows from the new symbol's quote
         self._update_estimate()
 
     def _on_broker(self, broker: str) -> None:
         self.account_box.clear()
         self.account_box.addItems(self._bridge.accounts_of(broker))
+        self._show_position(self._bridge.position(broker, self.symbol_box.currentText()))
         self._update_estimate()
 
     def _on_type(self) -> None:
@@ -306,30 +234,88 @@ class OrderTicket(QWidget):
         self.price.setEnabled(order_type.has_limit_price)
         self.follow_box.setEnabled(order_type.has_limit_price)
         self.trigger.setEnabled(order_type.has_trigger)
+        self._label_buttons()
         self._update_estimate()
+
+    def _on_follow(self, follow: str) -> None:
+        self._follow(self._bridge.latest(self.symbol_box.currentText()))
+
+    def _on_price_changed(self) -> None:
+        if not self._setting_price and self.follow_box.currentText() != MANUAL:
+            self.follow_box.setCurrentText(MANUAL)  # edited by the user: it stays put
+        self._label_buttons()
 
     def _on_ticks(self, ticks: dict[str, Tick]) -> None:
-        tick = ticks.get(self.symbol_box.currentText())
-        if tick is None:
+        symbol = self.symbol_box.currentText()
+        tick = ticks.get(symbol)
+        instrument = self._bridge.instrument(symbol)
+        if tick is None or instrument is None:
             return
-        follow = self.follow_box.currentText()
-        if follow != "Manual" and self.price.isEnabled():
-            self.price.setValue({"Last": tick.last, "Bid": tick.bid, "Ask": tick.ask}[follow])
-        elif self.price.value() == 0:
-            self.price.setValue(tick.last)  # the first quote of a symbol opened before any tick
-        self._show_quote(tick)
+        self._follow(tick)
+        self.depth_view.show_tick(tick, instrument.price_decimals)
         self._update_estimate()
 
-    def take_price(self, symbol: str, value: float) -> None:
-        """A price clicked elsewhere (market watch): this symbol, a limit at that price."""
-        self.symbol_box.setCurrentText(symbol)
-        self._take_price(value)
+    def _on_portfolio(self, positions: list[Position], _accounts: list[Account]) -> None:
+        broker, symbol = self.broker_box.currentText(), self.symbol_box.currentText()
+        held = (p for p in positions if p.broker == broker and p.symbol == symbol)
+        self._show_position(next(held, None))
 
-    def _take_price(self, value: float) -> None:
-        self.follow_box.setCurrentText("Manual")
-        if not OrderType(self.type_box.currentData()).has_limit_price:
-            self._select(self.type_box, OrderType.LIMIT)
-        self.price.setValue(value)
+    # ---- the price and what the ticket shows around it -----------------------------------------
+    def _follow(self, tick: Tick | None) -> None:
+        """Put the price the follow box names into the field (nothing on Manual)."""
+        follow = self.follow_box.currentText()
+        if tick is not None and follow != MANUAL:
+            value = {
+                TOUCH: _touch(tick, self._touch_side),
+                "Last": tick.last,
+                "Bid": tick.bid,
+                "Ask": tick.ask,
+            }[follow]
+            if math.isfinite(value) and value > 0:
+                with self._setting():
+                    self.price.setValue(value)
+        self._label_buttons()
+
+    def _following_touch(self) -> bool:
+        order_type = OrderType(self.type_box.currentData())
+        return order_type.has_limit_price and self.follow_box.currentText() == TOUCH
+
+    @contextmanager
+    def _setting(self) -> Iterator[None]:
+        """The ticket sets the price: that is no edit by the user."""
+        self._setting_price = True
+        try:
+            yield
+        finally:
+            self._setting_price = False
+
+    def _label_buttons(self) -> None:
+        """Each button with its key, and the price it sends while the price is the touch."""
+        keys, symbol = self._keys, self.symbol_box.currentText()
+        tick, instrument = self._bridge.latest(symbol), self._bridge.instrument(symbol)
+        buy = sell = ""
+        if tick is not None and instrument is not None and self._following_touch():
+            decimals = instrument.price_decimals
+            buy = fmt.price(_touch(tick, Side.BUY), decimals) + " "
+            sell = fmt.price(_touch(tick, Side.SELL), decimals) + " "
+        self.buy_button.setText(f"Buy {buy} {keys.buy}")
+        self.sell_button.setText(f"Sell {sell} {keys.sell}")
+
+    def _show_position(self, position: Position | None) -> None:
+        broker = self.broker_box.currentText()
+        instrument = self._bridge.instrument(self.symbol_box.currentText())
+        if instrument is None or not broker:
+            self.position_label.setText("")
+            return
+        if position is None or not position.quantity:
+            self.position_label.setText(f"Position at {broker}: none")
+            return
+        side = "long" if position.quantity > 0 else "short"
+        text = (f"Position at {broker}: {side} {fmt.quantity(abs(position.quantity))} @ "
+                f"{fmt.price(position.average_price, instrument.price_decimals)}")  # fmt: skip
+        if position.today_quantity:
+            text += f" ({fmt.quantity(abs(position.today_quantity))} today)"
+        self.position_label.setText(text)
 
     def _update_estimate(self) -> None:
         request = self.request(Side.BUY)
@@ -345,64 +331,17 @@ class OrderTicket(QWidget):
             parts.append(f"margin {fmt.money(estimate.margin)}")
         self.estimate.setText(" · ".join(parts))
 
-    def _show_quote(self, tick: Tick) -> None:
-        instrument = self._bridge.instrument(tick.symbol)
-        decimals = instrument.price_decimals if instrument else 2
-        self.quote.setText(
-            f"Last {fmt.price(tick.last, decimals)}   "
-            f"Bid {fmt.price(tick.bid, decimals)}   "
-            f"Ask {fmt.price(tick.ask, decimals)}"
-        )
-        for level, (bid_size, bid, ask_price, ask_size) in enumerate(self.depth_labels):
-            _level(bid_size, bid, tick.bid_sizes, tick.bid_prices, level, decimals)
-            _level(ask_size, ask_price, tick.ask_sizes, tick.ask_prices, level, decimals)
-
     @staticmethod
     def _select(box: QComboBox, value: object) -> None:
         box.setCurrentIndex(box.findData(value))
 
 
-def describe(request: OrderRequest) -> str:
-    """What a person reads to act on an order, e.g. ``BUY 100 600000.SSE @ 10.5 LIMIT``."""
-    text = f"{request.side.value.upper()} {request.quantity:g} {request.symbol}"
-    if request.order_type.has_limit_price:
-        text += f" @ {request.price:g}"
-    if request.order_type.has_trigger:
-        text += f" trigger {request.trigger_price:g}"
-    text += f" {request.order_type.value.upper().replace('_', '-')}"
-    if request.offset is not Offset.NONE:
-        text += f" {request.offset.value.upper().replace('_', ' ')}"
-    if request.time_in_force is not TimeInForce.DAY:
-        text += f" {request.time_in_force.value.upper()}"
-    return text
+def _places(step: float) -> int:
+    """Decimals a multiple of ``step`` needs (0 for a step that is no positive number)."""
+    return len(f"{step:.10f}".rstrip("0").partition(".")[2]) if step > 0 else 0
 
 
-def _choices(items: Sequence[tuple[str, object]]) -> QComboBox:
-    box = QComboBox()
-    for text, value in items:
-        box.addItem(text, value)
-    return box
-
-
-def _spin() -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(0, 1e12)
-    return box
-
-
-def _level(
-    size_label: QLabel,
-    price_label: PriceLabel,
-    sizes: tuple[float, ...],
-    prices: tuple[float, ...],
-    level: int,
-    decimals: int,
-) -> None:
-    if level < len(prices):
-        price_label.value = prices[level]
-        price_label.setText(fmt.price(prices[level], decimals))
-        size_label.setText(fmt.quantity(sizes[level]) if level < len(sizes) else "")
-    else:
-        price_label.value = math.nan
-        price_label.setText("")
-        size_label.setText("")
+def _touch(tick: Tick, side: Side) -> float:
+    """What ``side`` pays now: the ask for a buy, the bid for a sell (last without a book)."""
+    value = tick.ask if side is Side.BUY else tick.bid
+    return value if math.isfinite(value) and value > 0 else tick.last

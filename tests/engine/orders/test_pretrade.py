@@ -146,7 +146,7 @@ CASES = [
      "risk (global): max open orders: 1 working, limit 1"),
     ("price band", {"risk": {"price_band_pct": 5}}, None,
      buy(order_type=OrderType.LIMIT, price=11.0),
-     "risk (global): price band: price 11 is +10.00% from last 10, limit ±5%"),
+     "risk (global): price band: price 11.00 is +10.00% from last 10.00, limit ±5%"),
     ("daily loss limit", {"risk": {"daily_loss_limit": 200}}, losing, buy(),
      "risk (global): daily loss limit: lost 300.00 today, limit 200.00"),
 ]  # fmt: skip

@@ -1,0 +1,77 @@
+"""What became of the orders a ticket sent: refused, rejected, or taken by the engine.
+
+A ticket may say "Sent" only once the engine has recorded the order (the bridge shows an order
+after the store has committed it); a refusal — a duplicate id (``CommandRejected``), a failed
+pre-trade check, a broker's rejection (the order's own REJECTED state) — is told in red with
+its reason, whenever it comes.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, Signal
+
+from terminal.domain.enums import Offset, OrderStatus, TimeInForce
+from terminal.domain.events import CommandRejected, SubmitOrder
+from terminal.domain.orders import Order, OrderRequest
+from terminal.ui import formatting as fmt
+from terminal.ui.bridge import EngineBridge
+
+KEPT = 200  # orders followed at once; the oldest are forgotten first
+
+
+class SentOrders(QObject):
+    """Follows the orders one ticket sent, through the bridge, and tells their news."""
+
+    news = Signal(str, str, bool)
+    """(order id, one line to show, whether it is a refusal)."""
+
+    def __init__(self, bridge: EngineBridge, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._texts: OrderedDict[str, str] = OrderedDict()  # order id → describe(request)
+        bridge.command_rejected.connect(self._on_rejected)
+        bridge.orders_changed.connect(self._on_orders)
+
+    def follow(self, order_id: str, text: str) -> None:
+        """Expect news of ``order_id``, an order described by ``text``."""
+        self._texts[order_id] = text
+        while len(self._texts) > KEPT:
+            self._texts.popitem(last=False)
+
+    def _on_rejected(self, rejected: CommandRejected) -> None:
+        if rejected.command != SubmitOrder.__name__:
+            return
+        text = self._texts.pop(rejected.order_id, None)
+        if text is not None:
+            self.news.emit(rejected.order_id, f"Refused {text}: {rejected.reason}", True)
+
+    def _on_orders(self, orders: list[Order]) -> None:
+        for order in orders:
+            text = self._texts.get(order.order_id)
+            if text is None:
+                continue
+            if order.status.is_final:
+                del self._texts[order.order_id]
+            if order.status is OrderStatus.REJECTED:
+                line = f"Rejected {text} ({order.order_id}): {order.reason or 'no reason given'}"
+                self.news.emit(order.order_id, line, True)
+            else:
+                status = order.status.value.replace("_", " ")
+                self.news.emit(order.order_id, f"Sent {text} ({order.order_id}): {status}", False)
+
+
+def describe(request: OrderRequest, decimals: int) -> str:
+    """What a person reads to act on an order, e.g. ``BUY 100 600000.SSE @ 10.50 LIMIT``:
+    every price exactly as it is sent, on the instrument's ``decimals``."""
+    text = f"{request.side.value.upper()} {fmt.amount(request.quantity)} {request.symbol}"
+    if request.order_type.has_limit_price:
+        text += f" @ {fmt.exact_price(request.price, decimals)}"
+    if request.order_type.has_trigger:
+        text += f" trigger {fmt.exact_price(request.trigger_price, decimals)}"
+    text += f" {request.order_type.value.upper().replace('_', '-')}"
+    if request.offset is not Offset.NONE:
+        text += f" {request.offset.value.upper().replace('_', ' ')}"
+    if request.time_in_force is not TimeInForce.DAY:
+        text += f" {request.time_in_force.value.upper()}"
+    return text

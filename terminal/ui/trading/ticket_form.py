@@ -1,0 +1,136 @@
+"""The order ticket's fields and their layout (``OrderTicket`` gives them their behaviour)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.domain.enums import Offset, OrderType, TimeInForce
+from terminal.ui.symbol_box import symbol_box
+from terminal.ui.trading.ticket_depth import QuoteDepth
+
+TYPES = [
+    ("Market", OrderType.MARKET),
+    ("Limit", OrderType.LIMIT),
+    ("Stop", OrderType.STOP),
+    ("Stop-limit", OrderType.STOP_LIMIT),
+]
+TIFS = [
+    ("Day", TimeInForce.DAY),
+    ("GTC", TimeInForce.GTC),
+    ("IOC", TimeInForce.IOC),
+    ("FOK", TimeInForce.FOK),
+]
+OFFSETS = [
+    ("Open", Offset.OPEN),
+    ("Close", Offset.CLOSE),
+    ("Close today", Offset.CLOSE_TODAY),
+    ("Close yesterday", Offset.CLOSE_YESTERDAY),
+]
+TOUCH, MANUAL = "Touch", "Manual"
+FOLLOW = [TOUCH, "Last", "Bid", "Ask", MANUAL]
+
+
+class TicketForm(QWidget):
+    """Symbol, broker and account, type, time in force, offset, quantity, price (and what it
+    follows), trigger; the Buy and Sell buttons; the message, position and estimate lines;
+    the quote and depth."""
+
+    def __init__(
+        self, symbols: list[str], brokers: list[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._build(symbols, brokers)
+        self._layout()
+
+    def _build(self, symbols: list[str], brokers: list[str]) -> None:
+        self.symbol_box = symbol_box(symbols)
+        self.broker_box = QComboBox()
+        self.broker_box.addItems(brokers)
+        self.account_box = QComboBox()
+        self.type_box = _choices(TYPES)
+        self.tif_box = _choices(TIFS)
+        self.offset_box = _choices(OFFSETS)
+        self.offset_label = QLabel("Offset")
+        self.quantity = _spin()
+        self.price = _spin()
+        self.trigger = _spin()
+        self.follow_box = QComboBox()
+        self.follow_box.addItems(FOLLOW)
+        self.follow_box.setToolTip(
+            "What the price follows until you edit it: Touch is the ask for a buy and the bid "
+            "for a sell"
+        )
+        self.buy_button = QPushButton()
+        self.buy_button.setObjectName("buyButton")
+        self.sell_button = QPushButton()
+        self.sell_button.setObjectName("sellButton")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.position_label = QLabel()
+        self.estimate = QLabel()
+        self.estimate.setWordWrap(True)
+        self.depth_view = QuoteDepth()
+        self.quote = self.depth_view.quote
+        self.depth_labels = self.depth_view.levels
+        self.fields: dict[str, QWidget] = {
+            "symbol": self.symbol_box,
+            "quantity": self.quantity,
+            "price": self.price,
+            "trigger": self.trigger,
+            "offset": self.offset_box,
+            "broker": self.broker_box,
+            "account": self.account_box,
+        }
+
+    def _layout(self) -> None:
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("Symbol", self.symbol_box)
+        form.addRow("Broker", self.broker_box)
+        form.addRow("Account", self.account_box)
+        form.addRow("Type", self.type_box)
+        form.addRow("Time in force", self.tif_box)
+        form.addRow(self.offset_label, self.offset_box)
+        form.addRow("Quantity", self.quantity)
+        price_row = QHBoxLayout()
+        price_row.addWidget(self.price, 1)
+        price_row.addWidget(self.follow_box)
+        form.addRow("Price", price_row)
+        form.addRow("Trigger", self.trigger)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.buy_button)
+        buttons.addWidget(self.sell_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.position_label)
+        layout.addWidget(self.estimate)
+        layout.addWidget(self.depth_view)
+        layout.addStretch(1)
+
+
+def _choices(items: Sequence[tuple[str, object]]) -> QComboBox:
+    box = QComboBox()
+    for text, value in items:
+        box.addItem(text, value)
+    return box
+
+
+def _spin() -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(0, 1e12)
+    return box
