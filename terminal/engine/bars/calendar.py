@@ -181,6 +181,22 @@ class SessionCalendar:
             return int(self.week_start[segment]), int(self.week_end[segment])
         return int(self.month_start[segment]), int(self.month_end[segment])
 
+    def forming_period(self, tf: Timeframe, now: int) -> tuple[int, int] | None:
+        """Start label and end of the ``tf`` period that has begun and not yet ended at
+        ``now``: None between sessions for intraday timeframes, and between a day's (week's,
+        month's) close and the next one's first open for the others."""
+        if tf.intraday:
+            segment = self.locate(now)
+            return None if segment < 0 else self.bar_bounds(tf, segment, now)
+        self.ensure(now, now)
+        ends = {"day": self.day_end, "week": self.week_end, "month": self.month_end}[tf.kind]
+        # Rows are in time order and a period's rows share its end: the first row ending at or
+        # after ``now`` is the first session of the current (or next) period.
+        row = int(np.searchsorted(ends, now, side="left"))
+        if row >= len(ends) or self.opens[row] > now:
+            return None
+        return self.bar_bounds(tf, row, now)
+
     def bar_starts(self, tf: Timeframe, segment: np.ndarray, ts: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`bar_bounds` start labels (``segment`` all valid)."""
         if tf.intraday:
