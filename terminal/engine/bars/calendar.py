@@ -197,6 +197,20 @@ class SessionCalendar:
             return None
         return self.bar_bounds(tf, row, now)
 
+    def next_open(self, tf: Timeframe, label: int) -> int:
+        """When the first ``tf`` period after the one labelled ``label`` opens (UTC ns)."""
+        if tf.intraday:
+            segment = self.locate(label)
+            end = self.bar_bounds(tf, segment, label)[1] if segment >= 0 else label + tf.length_ns
+            if segment >= 0 and end < int(self.closes[segment]):
+                return end
+            self.ensure(end, end + tf.length_ns)
+            return int(self.opens[int(np.searchsorted(self.opens, end, side="left"))])
+        self.ensure(label, label)
+        labels = {"day": self.day_start, "week": self.week_start, "month": self.month_start}
+        row = int(np.searchsorted(labels[tf.kind], label, side="right"))
+        return int(self.opens[min(row, len(self.opens) - 1)])
+
     def bar_starts(self, tf: Timeframe, segment: np.ndarray, ts: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`bar_bounds` start labels (``segment`` all valid)."""
         if tf.intraday:

@@ -64,7 +64,7 @@ class BarService:
     ) -> None:
         self._bus = bus
         self._clock = clock
-        self._calendar_of = calendar_of
+        self._calendar_of = self.calendar_of = calendar_of
         self.keep = keep
         self.store = BarStore()
         self.store_dir = store_dir

@@ -87,5 +87,5 @@ class HistoryProvider(ABC):
         when no engine lists the instrument (``terminal history download``)."""
         return "always"
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 - optional: most providers hold nothing
         """Release connections."""
