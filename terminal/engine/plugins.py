@@ -3,7 +3,8 @@
 Both routes end the same way: a class deriving from :class:`Feed`, :class:`Broker`,
 :class:`Strategy` or :class:`HistoryProvider`. A folder module names its class in a
 module-level ``PLUGIN``; a package names it in an entry point of group ``terminal.feeds``,
-``terminal.brokers``, ``terminal.strategies`` or ``terminal.history``. Whatever fails is reported with its reason; the rest load.
+``terminal.brokers``, ``terminal.strategies`` or ``terminal.history``. Whatever fails is
+reported with its reason; the rest load.
 """
 
 from __future__ import annotations

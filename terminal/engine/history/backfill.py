@@ -101,8 +101,9 @@ class Backfill:
         tf = parse_timeframe(timeframe)
         adjust = Adjust.NONE if tf.intraday else self.adjust
         held = self._bars.store.series(symbol, tf.name)
-        if not held.size:
-            return [HistoryRequest(symbol=symbol, timeframe=tf.name, adjust=adjust, count=count)]
+        if not held.size:  # one more: the newest may be the period in progress
+            newest = count + 1
+            return [HistoryRequest(symbol=symbol, timeframe=tf.name, adjust=adjust, count=newest)]
         plan = []
         last = int(held.start[held.size - 1])
         calendar = self._bars.calendar_of(symbol)

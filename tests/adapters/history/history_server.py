@@ -35,6 +35,8 @@ class VendorBars:
     requests: list[str] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)
     """Path prefix → HTTP status to answer with."""
+    gate: threading.Event | None = None
+    """When set, every answer waits until the event is set (a slow vendor)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, target: str) -> tuple[int, bytes, str]:
@@ -129,6 +131,8 @@ class _Handler(BaseHTTPRequestHandler):
     state: VendorBars
 
     def do_GET(self) -> None:
+        if self.state.gate is not None:
+            self.state.gate.wait(10)
         status, body, content_type = self.state.answer(self.path)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
