@@ -182,7 +182,7 @@ class TimeAxis(pg.AxisItem):
         """One level of labels, a whole number of bars apart and far enough apart for their
         text (pyqtgraph's own spacing suits short numbers, and time labels are long)."""
         if maxVal <= minVal or size <= 0:
-            return super().tickSpacing(minVal, maxVal, size)  # type: ignore[no-any-return]
+            return super().tickSpacing(minVal, maxVal, size)
         metrics = QFontMetrics(self.style["tickFont"] or self.font())
         per_bar = size / (maxVal - minVal)
         step = 1.0
