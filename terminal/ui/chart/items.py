@@ -199,8 +199,9 @@ LABEL_GAP_PX = 16
 
 
 def _label_steps() -> list[float]:
-    """Bars between labels: 1, 2, 5, 10, 20, 50 … up to 5 million."""
-    return [float(m * 10**e) for e in range(7) for m in (1, 2, 5)]
+    """Bars between labels: 1, 2, 4, 5, 8, 10, 20, 25, 40 … up to 8 million."""
+    steps = {m * 10**e for e in range(7) for m in (1, 2, 4, 5, 8)} | {25 * 10**e for e in range(6)}
+    return [float(step) for step in sorted(steps)]
 
 
 def time_format(seconds_between_labels: float, bar_seconds: float) -> str:
