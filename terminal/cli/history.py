@@ -148,7 +148,8 @@ async def _download(provider: HistoryProvider, requests: list[HistoryRequest],
     if fetched:
         frame = pd.concat(fetched, ignore_index=True)
         where = _write(frame, path, calendar) if path else _store(frame, calendar, config)
-        print(f"{len(frame)} bars of {len(fetched)} symbols written to {where}", file=out)
+        symbols = f"{len(fetched)} symbol" + ("s" if len(fetched) > 1 else "")
+        print(f"{len(frame)} bars of {symbols} written to {where}", file=out)
     return 1 if failed else 0
 
 
@@ -195,12 +196,16 @@ class _ProgressBar:
 
     def __init__(self, label: str, stream: TextIO) -> None:
         self.label, self.stream = label, stream
+        self.shown = 0  # length of the line on screen, which the next one must cover
 
     def update(self, done: int, total: int, bars: int) -> None:
         filled = BAR_WIDTH * done // max(total, 1)
-        line = f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} " \
-               f"requests, {bars} bars"  # fmt: skip
-        print(f"\r{line}", end="", file=self.stream, flush=True)
+        self._show(f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} "
+                   f"requests, {bars} bars", end="")  # fmt: skip
 
     def finish(self, result: str) -> None:
-        print(f"\r{self.label}: {result}", file=self.stream, flush=True)
+        self._show(f"{self.label}: {result}", end="\n")
+
+    def _show(self, line: str, end: str) -> None:
+        print(f"\r{line.ljust(self.shown)}", end=end, file=self.stream, flush=True)
+        self.shown = 0 if end else len(line)

@@ -44,18 +44,27 @@ class Forming:
 
 def with_feed_day(bar: Bar, agg: Forming, tick: Tick, before: tuple[float, float]) -> Bar:
     """``bar`` (today's, from ``agg``) with the feed's own day figures from its latest
-    ``tick``, for a day whose first tick came after the open: ``before`` is the day volume and
-    turnover that tick reported (traded before the terminal watched). History seeded into the
-    bar keeps its open; the volume is the larger of that history and ``before``, plus what was
-    traded live since."""
+    ``tick``, for a day whose first tick came after the open; ``before``: the day volume and
+    turnover that first tick reported (traded before the terminal watched).
+
+    History seeded into the bar keeps its open. The day volume is the feed's own when it is at
+    least what the seeded history holds (a feed counting the whole day); otherwise (a feed
+    counting from its own start) the history plus what traded live since it."""
     if not tick.high >= tick.low > 0.0 or tick.open <= 0.0:
         return bar  # the feed does not report the day's figures
     before_vol, before_turn = before
+    live_vol, live_turn = bar.volume - agg.seed_vol, bar.turnover - agg.seed_turn
     return msgspec.structs.replace(
         bar,
         open=bar.open if agg.seeded else tick.open,
         high=max(bar.high, tick.high),
         low=min(bar.low, tick.low),
-        volume=bar.volume - agg.seed_vol + max(agg.seed_vol, before_vol),
-        turnover=bar.turnover - agg.seed_turn + max(agg.seed_turn, before_turn),
+        volume=_day_total(tick.volume, agg.seed_vol, live_vol, before_vol),
+        turnover=_day_total(tick.turnover, agg.seed_turn, live_turn, before_turn),
     )
+
+
+def _day_total(feed_day: float, seeded: float, live: float, before: float) -> float:
+    if feed_day >= seeded and feed_day >= live:
+        return feed_day
+    return live + max(seeded, before)
