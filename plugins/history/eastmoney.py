@@ -1,4 +1,5 @@
-"""The ``eastmoney`` history plugin: registers :class:`terminal.adapters.history.eastmoney.EastmoneyHistory`."""
+"""The ``eastmoney`` history plugin: registers
+:class:`terminal.adapters.history.eastmoney.EastmoneyHistory`."""
 
 from terminal.adapters.history.eastmoney import EastmoneyHistory
 
