@@ -13,8 +13,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.local_http import local_server
 
 SINA_GUARD = "/*<script>location.href='//sina.com';</script>*/\n"
 Answer = tuple[int, str]
@@ -126,38 +127,15 @@ def _split(target: str) -> tuple[str, dict[str, str]]:
     return parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    state: VendorBars
-
-    def do_GET(self) -> None:
-        if self.state.gate is not None:
-            self.state.gate.wait(10)
-        status, body, content_type = self.state.answer(self.path)
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @contextmanager
 def history_server() -> Iterator[tuple[str, VendorBars]]:
     """Yield the server's base address (``http://127.0.0.1:PORT``) and what it holds."""
     state = VendorBars()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_Handler,), {"state": state}))
-    server.daemon_threads = True
-    # A short poll: shutdown() waits for it, and every test stops a server.
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-    )
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+
+    def answering(path: str, headers: dict[str, str]) -> tuple[int, bytes, str]:
+        if state.gate is not None:
+            state.gate.wait(10)
+        return state.answer(path)
+
+    with local_server(answering) as base:
+        yield base, state

@@ -12,12 +12,11 @@ import pytest
 from terminal.adapters.history.eastmoney import EastmoneyHistory
 from terminal.adapters.history.http import HttpHistoryOptions
 from terminal.domain.enums import Adjust
-from terminal.engine.history.fetch import fetch_bars
-from terminal.engine.history.provider import HistoryError, HistoryRequest
+from terminal.engine.history.provider import HistoryError
 from terminal.engine.sessions import load_sessions, session_calendar
+from tests.adapters.history import fetching
 from tests.adapters.history.history_server import history_server
 from tests.adapters.history.vendor_answers import sample
-from tests.aio import run
 from tests.engine.bars.helpers import local
 
 CALENDAR = session_calendar(load_sessions()["cn_stock"])
@@ -25,17 +24,7 @@ KLINE = "/api/qt/stock/kline/get"
 
 
 def fetch(base: str, **request: Any) -> pd.DataFrame:
-    source = EastmoneyHistory("eastmoney", msgspec.convert({"base_url": base}, HttpHistoryOptions))
-
-    async def go() -> pd.DataFrame:
-        try:
-            fetched = await fetch_bars(source, HistoryRequest(**request), CALENDAR,
-                                       lambda *_: None)  # fmt: skip
-            return fetched.bars
-        finally:
-            await source.close()
-
-    return run(go())
+    return fetching.fetch(EastmoneyHistory, base, **request)
 
 
 def test_csv_rows_are_date_open_close_high_low_lots_yuan() -> None:

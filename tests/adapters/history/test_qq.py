@@ -11,33 +11,22 @@ import pandas as pd
 import pytest
 
 from terminal.adapters.history.eastmoney import EastmoneyHistory
-from terminal.adapters.history.http import HttpHistoryOptions
+from terminal.adapters.history.http import HttpHistoryOptions, HttpHistoryProvider
 from terminal.adapters.history.qq import QQHistory
 from terminal.domain.enums import Adjust
-from terminal.engine.history.fetch import fetch_bars
-from terminal.engine.history.provider import HistoryError, HistoryProvider, HistoryRequest
+from terminal.engine.history.provider import HistoryError
 from terminal.engine.sessions import load_sessions, session_calendar
+from tests.adapters.history import fetching
 from tests.adapters.history.history_server import history_server
 from tests.adapters.history.vendor_answers import Day, daily_series, sample, sample_lines
-from tests.aio import run
 from tests.engine.bars.helpers import local
 
 CALENDAR = session_calendar(load_sessions()["cn_stock"])
 FQKLINE = "/appstock/app/fqkline/get"
 
 
-def fetch(base: str, cls: type[HistoryProvider] = QQHistory, **request: Any) -> pd.DataFrame:
-    source = cls(cls.plugin_name, msgspec.convert({"base_url": base}, HttpHistoryOptions))
-
-    async def go() -> pd.DataFrame:
-        try:
-            fetched = await fetch_bars(source, HistoryRequest(**request), CALENDAR,
-                                       lambda *_: None)  # fmt: skip
-            return fetched.bars
-        finally:
-            await source.close()
-
-    return run(go())
+def fetch(base: str, cls: type[HttpHistoryProvider] = QQHistory, **request: Any) -> pd.DataFrame:
+    return fetching.fetch(cls, base, **request)
 
 
 def test_rows_are_date_open_close_high_low_in_lots() -> None:

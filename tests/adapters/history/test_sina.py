@@ -5,40 +5,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import msgspec
 import pandas as pd
 import pytest
 
 from terminal.adapters.history.http import HttpHistoryOptions
 from terminal.adapters.history.sina import SinaHistory
 from terminal.domain.enums import Adjust
-from terminal.engine.history.fetch import fetch_bars
-from terminal.engine.history.provider import HistoryError, HistoryRequest
+from terminal.engine.history.provider import HistoryError
 from terminal.engine.sessions import load_sessions, session_calendar
+from tests.adapters.history import fetching
 from tests.adapters.history.history_server import SINA_GUARD, history_server
 from tests.adapters.history.vendor_answers import Day, sample, sample_lines
-from tests.aio import run
 from tests.engine.bars.helpers import local, ns
 
 CALENDAR = session_calendar(load_sessions()["cn_stock"])
 
 
-def provider(base: str) -> SinaHistory:
-    return SinaHistory("sina", msgspec.convert({"base_url": base}, HttpHistoryOptions))
-
-
 def fetch(base: str, **request: Any) -> pd.DataFrame:
-    source = provider(base)
-
-    async def go() -> pd.DataFrame:
-        try:
-            fetched = await fetch_bars(source, HistoryRequest(**request), CALENDAR,
-                                       lambda *_: None)  # fmt: skip
-            return fetched.bars
-        finally:
-            await source.close()
-
-    return run(go())
+    return fetching.fetch(SinaHistory, base, **request)
 
 
 def wrapped(items: list[str], name: str = "var _sh600036_240_1577432551767") -> str:
@@ -131,13 +115,13 @@ def test_adjusted_prices_come_from_the_factor_files(adjust: Adjust, expected: li
 
 def test_a_full_factor_file_is_read_newest_first_with_its_sentinel() -> None:
     text = sample("sina_qfq_js_sz000002_RECONSTRUCTED_2023.js")
-    factors = provider("http://127.0.0.1:1").factors("000002.SZSE", text, "qfq")
+    factors = SinaHistory("sina", HttpHistoryOptions()).factors("000002.SZSE", text, "qfq")
     assert len(factors) == 37 and factors[0] == (date(1900, 1, 1), 169.1453113717332)
     assert factors[-1] == (date(2023, 8, 25), 1.0)
 
 
 def test_months_are_built_from_days_and_adjusted_weeks_from_adjusted_days() -> None:
-    source = provider("http://127.0.0.1:1")
+    source = fetching.provider(SinaHistory)
     assert source.native("1w", Adjust.NONE) and not source.native("1w", Adjust.QFQ)
     assert not source.native("1M", Adjust.NONE)  # scale 7200 is not confirmed by an answer
     days = [Day(date(2024, 1, d), 10 + d, 11 + d, 9 + d, 10.5 + d, 100) for d in (29, 30, 31)]
