@@ -235,7 +235,7 @@ class Engine(MarketMixin):
             )
 
     def _add_history_providers(self) -> None:
-        """The configured history providers, and each running feed's own (module backfill)."""
+        """The configured history providers, then each running feed's own (see make_providers)."""
         feeds = {spec.name: spec.plugin for spec in self.config.feeds if spec.name in self.feeds}
         source = f"config ({self.config.describe_sources()})"
 

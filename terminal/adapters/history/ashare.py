@@ -53,14 +53,6 @@ def is_star(symbol: str) -> bool:
     return exchange == "SSE" and number[:3] in ("688", "689")
 
 
-def is_fund(symbol: str) -> bool:
-    """Exchange-traded funds and LOFs: SSE 5xxxxx, SZSE 15xxxx, 16xxxx, 18xxxx."""
-    number, _, exchange = symbol.partition(".")
-    return (exchange == "SSE" and number.startswith("5")) or (
-        exchange == "SZSE" and number[:2] in ("15", "16", "18")
-    )
-
-
 def local_date(ns: int) -> date:
     return datetime.fromtimestamp(ns / NS, UTC).astimezone(CHINA).date()
 

@@ -154,4 +154,3 @@ class QQHistory(HttpHistoryProvider):
         if not isinstance(node, dict):
             raise HistoryError(self.name, symbol, f"the answer has no data for {code}")
         return node
-

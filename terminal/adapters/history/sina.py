@@ -162,4 +162,3 @@ def _number(value: object) -> bool:
         return value is not None and bool(np.isfinite(float(value)))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return False
-
