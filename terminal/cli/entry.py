@@ -1,5 +1,5 @@
 """The command line: ``terminal`` (GUI), ``serve``, ``screenshot``, ``plugins``, ``bars``,
-``replay``.
+``replay``, ``history``.
 
 Qt is imported only by the subcommands that show a window, so ``serve`` and ``plugins`` run
 on machines without a display or without Qt at all.
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from terminal.cli import bars as bars_command
+from terminal.cli import history as history_command
 from terminal.cli import replay as replay_command
 from terminal.engine import logs
 from terminal.engine.config import Config, ConfigError, default_user_file, load_config
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay_command.add_arguments(
         sub.add_parser("replay", help="re-run a journal's strategies headless, print orders")
     )
+    history_command.add_arguments(sub.add_parser("history", help="bars from vendors' history"))
     quotes = sub.add_parser("quotes", help="tools for vendor quote answers")
     quotes_sub = quotes.add_subparsers(dest="quotes_command", required=True)
     parse = quotes_sub.add_parser("parse", help="print a saved Sina/QQ answer as JSON lines")
@@ -171,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         return bars_command.run(args)
     if command == "replay":
         return replay_command.run(args)
+    if command == "history":
+        return history_command.run(args, config)
     if command == "quotes":
         from terminal.cli.quotes import parse_file
 

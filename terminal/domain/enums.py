@@ -115,6 +115,8 @@ class PluginKind(StrEnum):
     FEED = "feed"
     BROKER = "broker"
     STRATEGY = "strategy"
+    HISTORY = "history"
+    """A history provider: past bars of a symbol from a vendor (``terminal.history``)."""
 
 
 class PluginState(StrEnum):
@@ -143,3 +145,23 @@ class StrategyState(StrEnum):
 
 
 _ACTIVE_STRATEGY = frozenset({StrategyState.WARMING_UP, StrategyState.RUNNING})
+
+
+class Adjust(StrEnum):
+    """How a history's prices treat dividends and splits (volumes are never adjusted)."""
+
+    NONE = "none"
+    """As traded (unadjusted)."""
+    QFQ = "qfq"
+    """Forward-adjusted (前复权): the latest prices are as traded, earlier ones scaled to them,
+    so live bars continue the history without a jump."""
+    HFQ = "hfq"
+    """Backward-adjusted (后复权): the first prices are as traded, later ones scaled."""
+
+
+class HistoryState(StrEnum):
+    """Where a history fetch stands (``HistoryProgress``)."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"

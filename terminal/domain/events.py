@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import msgspec
 
-from terminal.domain.enums import PluginKind, PluginState, StrategyState
+from terminal.domain.enums import HistoryState, PluginKind, PluginState, StrategyState
 from terminal.domain.market import Bar, FeedStatus, Tick
 from terminal.domain.orders import Account, Fill, Order, OrderRequest, Position
 
@@ -18,6 +18,7 @@ __all__ = [
     "CancelOrder",
     "FeedStatus",
     "FillEvent",
+    "HistoryProgress",
     "LogEvent",
     "OrderEvent",
     "PluginReport",
@@ -34,6 +35,23 @@ class BarEvent(msgspec.Struct, frozen=True, gc=False):
 
     bar: Bar
     closed: bool
+
+
+class HistoryProgress(msgspec.Struct, frozen=True):
+    """A background history fetch of one symbol and timeframe moved on, finished or failed."""
+
+    symbol: str
+    timeframe: str
+    source: str
+    """The history provider asked (its configured name)."""
+    state: HistoryState
+    done: int = 0
+    """Requests answered so far, of ``total`` (a long range takes several)."""
+    total: int = 1
+    bars: int = 0
+    """Bars received so far."""
+    detail: str = ""
+    """Why it failed, or what is worth knowing (a gap the vendor could not fill)."""
 
 
 class OrderEvent(msgspec.Struct, frozen=True):

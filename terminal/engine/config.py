@@ -40,6 +40,10 @@ class EngineSection(_Strict):
     (e.g. ["SSE", "SZSE"])."""
     ack_timeout_s: float = 10.0
     """An order a broker has not acknowledged after this long is flagged in its reason."""
+    history_adjust: Literal["none", "qfq", "hfq"] = "qfq"
+    """Prices of day, week and month history fetched from vendors: forward-adjusted (qfq,
+    continues into live prices), backward-adjusted (hfq) or as traded; intraday history is
+    always as traded."""
 
 
 class Hotkeys(_Strict):
@@ -68,11 +72,19 @@ class PluginInstance(_Strict):
     options: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
+class HistorySource(PluginInstance):
+    """One configured history provider (``[[history]]``)."""
+
+    feeds: list[str] = msgspec.field(default_factory=list)
+    """The feeds whose symbols it backfills; empty: any symbol it has bars of."""
+
+
 class Config(_Strict):
     engine: EngineSection = msgspec.field(default_factory=EngineSection)
     ui: UiSection = msgspec.field(default_factory=UiSection)
     feeds: list[PluginInstance] = msgspec.field(default_factory=list)
     brokers: list[PluginInstance] = msgspec.field(default_factory=list)
+    history: list[HistorySource] = msgspec.field(default_factory=list)
     watchlist: list[str] = msgspec.field(default_factory=list)
     risk: RiskSection = msgspec.field(default_factory=RiskSection)
     sources: list[str] = msgspec.field(default_factory=list)

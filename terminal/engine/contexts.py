@@ -35,6 +35,7 @@ class EngineFeedContext:
         self._submit(tick)
 
     def update_instrument(self, instrument: Instrument) -> None:
+        self._engine.backfill.feed_of.setdefault(instrument.symbol, self._name)
         if self._engine.instruments.get(instrument.symbol) != instrument:
             log.debug("feed %s: %s is now %r", self._name, instrument.symbol, instrument.name)
             self._engine.instruments[instrument.symbol] = instrument

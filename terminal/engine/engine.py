@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from terminal.domain.enums import OrderStatus, PluginKind
+from terminal.domain.enums import Adjust, OrderStatus, PluginKind
 from terminal.domain.events import AccountEvent, FeedStatus, Tick
 from terminal.domain.orders import Account, OrderRequest
 from terminal.engine.bars.service import BarService
@@ -28,6 +28,7 @@ from terminal.engine.config import Config, PluginInstance, describe_validation_e
 from terminal.engine.conflation import TickConflator
 from terminal.engine.contexts import EngineBrokerContext, EngineFeedContext
 from terminal.engine.feed import Feed
+from terminal.engine.history.backfill import Backfill, make_providers
 from terminal.engine.logs import log_context
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
 from terminal.engine.monitoring.metrics import EngineMetrics
@@ -97,6 +98,9 @@ class Engine(MarketMixin):
             keep=config.engine.bar_history,
             store_dir=user_data_dir() / "bars" if config.engine.persist else None,
         )
+        self.backfill = Backfill(
+            self.bars, self.bus, self.clock, self.spawn, Adjust(config.engine.history_adjust)
+        )
         self.bus.subscribe(Tick, market.on_tick)
         self.bus.subscribe(Tick, self.bars.on_tick)
         # After the two above: a strategy sees a tick with the last price and bars updated.
@@ -144,6 +148,7 @@ class Engine(MarketMixin):
         for spec in self.config.feeds:
             if spec.enabled:
                 await self._start_plugin(PluginKind.FEED, spec)
+        self._add_history_providers()
         self.running = True
         self.live_since_ns = self.clock.now_ns()
         self.strategies.record_setup(
@@ -172,6 +177,7 @@ class Engine(MarketMixin):
             await self._stop_plugin(PluginKind.BROKER, name, broker)
         self.bars.save()
         await self._tasks.cancel_all()
+        await self.backfill.close()
         if self.store is not None:
             self.store.close()
         log.info("engine stopped")
@@ -213,6 +219,7 @@ class Engine(MarketMixin):
                 feed = cls(spec.name, context, options)
                 for instrument in feed.instruments():
                     self.instruments.setdefault(instrument.symbol, instrument)
+                    self.backfill.feed_of.setdefault(instrument.symbol, spec.name)
                 self.feeds[spec.name] = feed
                 self._seed_history(feed)
                 await feed.start()
@@ -226,6 +233,17 @@ class Engine(MarketMixin):
             self.registry.report_failure(
                 kind, spec.plugin, source, f"failed to start: {type(exc).__name__}: {exc}"
             )
+
+    def _add_history_providers(self) -> None:
+        """The configured history providers, then each running feed's own (see make_providers)."""
+        feeds = {spec.name: spec.plugin for spec in self.config.feeds if spec.name in self.feeds}
+        source = f"config ({self.config.describe_sources()})"
+
+        def report(name: str, reason: str) -> None:
+            self.registry.report_failure(PluginKind.HISTORY, name, source, reason)
+
+        for provider, served in make_providers(self.registry, self.config.history, feeds, report):
+            self.backfill.add(provider, served)
 
     def _seed_history(self, feed: Feed) -> None:
         for instrument in feed.instruments():

@@ -1,9 +1,10 @@
 """Plugin discovery: the shipped ``plugins/`` folder and installed packages' entry points.
 
-Both routes end the same way: a class deriving from :class:`Feed`, :class:`Broker` or
-:class:`Strategy`. A folder module names its class in a module-level ``PLUGIN``; a package
-names it in an entry point of group ``terminal.feeds``, ``terminal.brokers`` or
-``terminal.strategies``. Whatever fails is reported with its reason; the rest load.
+Both routes end the same way: a class deriving from :class:`Feed`, :class:`Broker`,
+:class:`Strategy` or :class:`HistoryProvider`. A folder module names its class in a
+module-level ``PLUGIN``; a package names it in an entry point of group ``terminal.feeds``,
+``terminal.brokers``, ``terminal.strategies`` or ``terminal.history``. Whatever fails is
+reported with its reason; the rest load.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from terminal.domain.enums import PluginKind, PluginState
 from terminal.domain.events import PluginReport
 from terminal.engine.broker import Broker
 from terminal.engine.feed import Feed
+from terminal.engine.history.provider import HistoryProvider
 from terminal.engine.paths import PLUGINS_DIR
 from terminal.engine.strategy.base import Strategy
 
@@ -30,16 +32,19 @@ ENTRY_POINT_GROUPS = {
     PluginKind.FEED: "terminal.feeds",
     PluginKind.BROKER: "terminal.brokers",
     PluginKind.STRATEGY: "terminal.strategies",
+    PluginKind.HISTORY: "terminal.history",
 }
 FOLDERS = {
     PluginKind.FEED: "feeds",
     PluginKind.BROKER: "brokers",
     PluginKind.STRATEGY: "strategies",
+    PluginKind.HISTORY: "history",
 }
 BASES: dict[PluginKind, type] = {
     PluginKind.FEED: Feed,
     PluginKind.BROKER: Broker,
     PluginKind.STRATEGY: Strategy,
+    PluginKind.HISTORY: HistoryProvider,
 }
 
 

@@ -6,12 +6,13 @@ Read-only members (properties here) so that either side may hold a richer type.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import PluginReport, StrategyStateEvent
-from terminal.domain.instrument import Instrument
+from terminal.domain.instrument import Instrument, TradingSessions
 from terminal.domain.market import Bar, FeedStatus, Tick
 from terminal.domain.orders import Account, Order, OrderRequest, Position
 from terminal.engine.bars.store import BarStore
@@ -67,6 +68,13 @@ class BarsView(Protocol):
     def history(self, symbol: str, timeframe: str = "1m") -> list[Bar]: ...
     def forming(self, symbol: str, timeframe: str = "1m") -> Bar | None: ...
     def subscribe(self, symbol: str, timeframe: str = "1m") -> Callable[[], None]: ...
+    def request_history(
+        self, symbol: str, timeframe: str = "1m", count: int | None = None
+    ) -> asyncio.Future[Any] | None: ...
+
+
+class MarketView(Protocol):
+    def session_of(self, symbol: str) -> TradingSessions: ...
 
 
 class BrokerView(Protocol):
@@ -103,6 +111,8 @@ class EngineView(Protocol):
     def portfolio(self) -> PortfolioView: ...
     @property
     def bars(self) -> BarsView: ...
+    @property
+    def market(self) -> MarketView: ...
     @property
     def tick_count(self) -> int: ...
     def last_tick_age(self, feed: str) -> float | None: ...

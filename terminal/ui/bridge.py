@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -21,6 +22,7 @@ from terminal.domain.events import (
     CommandRejected,
     FeedStatus,
     FillEvent,
+    HistoryProgress,
     LogEvent,
     OrderEvent,
     PluginReport,
@@ -58,6 +60,7 @@ class EngineBridge(QObject):
     refreshed = Signal()
     tick_rate_changed = Signal(float)
     health_changed = Signal(object)  # HealthSnapshot, once a second
+    history_progress = Signal(object)  # dict[(symbol, timeframe), HistoryProgress]: the latest
 
     def __init__(
         self, engine: EngineView, refresh_hz: int = 20, parent: QObject | None = None
@@ -71,6 +74,7 @@ class EngineBridge(QObject):
         self._fills: list[Fill] = []
         self._logs: list[LogEvent] = []
         self._strategies: dict[str, StrategyStateEvent] = {}
+        self._history: dict[tuple[str, str], HistoryProgress] = {}
         self._portfolio_dirty = True
         self._frames = 0
         self._rate_mark = (time.monotonic(), 0)
@@ -86,6 +90,7 @@ class EngineBridge(QObject):
             bus.subscribe(StrategyStateEvent, self._on_strategy),
             bus.subscribe(CommandRejected, self.command_rejected.emit),
             bus.subscribe(HealthSnapshot, self.health_changed.emit),  # 1 Hz: no coalescing
+            bus.subscribe(HistoryProgress, self._on_history),
         ]
         self._timer = QTimer(self)
         self._timer.setInterval(max(1, round(1000 / max(1, refresh_hz))))
@@ -213,6 +218,15 @@ class EngineBridge(QObject):
         """Have the engine build ``timeframe`` bars of ``symbol``; returns the unsubscriber."""
         return self.engine.bars.subscribe(symbol, timeframe)
 
+    def request_history(self, symbol: str, timeframe: str) -> bool:
+        """Have the engine fetch what it lacks of ``symbol``'s ``timeframe`` history in the
+        background (``history_progress`` tells how it goes); False if nothing is fetched."""
+        return self.engine.bars.request_history(symbol, timeframe) is not None
+
+    def exchange_tz(self, symbol: str) -> tzinfo:
+        """The time zone of ``symbol``'s exchange (its sessions'): charts label time in it."""
+        return self.engine.market.session_of(symbol).tz
+
     def bar_count(self, symbol: str, timeframe: str = "1m") -> int:
         """How many closed bars the engine holds (all of them, not only the last ``keep``)."""
         store = self.engine.bars.store
@@ -255,6 +269,9 @@ class EngineBridge(QObject):
     def _on_strategy(self, event: StrategyStateEvent) -> None:
         self._strategies[event.instance] = event
 
+    def _on_history(self, event: HistoryProgress) -> None:
+        self._history[(event.symbol, event.timeframe)] = event
+
     def flush(self) -> None:
         """Emit what changed since the last refresh (also called directly by tests)."""
         self.engine.commit()  # nothing is shown before it is recorded
@@ -274,6 +291,9 @@ class EngineBridge(QObject):
         if self._strategies:
             states, self._strategies = list(self._strategies.values()), {}
             self.strategies_changed.emit(states)
+        if self._history:
+            history, self._history = self._history, {}
+            self.history_progress.emit(history)
         if self._portfolio_dirty or self._frames % SNAPSHOT_EVERY == 0:
             self._portfolio_dirty = False
             portfolio = self.engine.portfolio

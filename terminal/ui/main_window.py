@@ -86,7 +86,9 @@ class MainWindow(DockWindow):
         self.market_watch = MarketWatch(
             bridge.instruments(), config.watchlist, theme, store=store
         )
-        self.chart = CandleChart(bridge, theme, config.ui.chart_symbol)
+        self.chart = CandleChart(
+            bridge, theme, config.ui.chart_symbol, timeframe=config.ui.chart_timeframe
+        )
         self.ticket = OrderTicket(bridge)
         self.ticket.set_hotkeys(self.hotkeys)
         self.depth_panel = DepthPanel(bridge, theme)

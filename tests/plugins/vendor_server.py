@@ -12,7 +12,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.local_http import local_server
 
 
 @dataclass
@@ -44,37 +45,17 @@ class VendorState:
             return 200, (body + self.extra_lines).encode("gbk")
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like the vendors
-    state: VendorState
-
-    def do_GET(self) -> None:
-        self.state.requests.append((self.path, dict(self.headers.items())))
-        if self.state.stall_s:
-            time.sleep(self.state.stall_s)
-        status, body = self.state.answer(self.path)
-        self.send_response(status)
-        self.send_header("Content-Type", "application/javascript; charset=GBK")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @contextmanager
 def vendor_server() -> Iterator[tuple[str, VendorState]]:
     """Yield the server's base address (``http://127.0.0.1:PORT``) and its state."""
     state = VendorState()
-    handler = type("Handler", (_Handler,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+
+    def answering(path: str, headers: dict[str, str]) -> tuple[int, bytes, str]:
+        state.requests.append((path, headers))
+        if state.stall_s:
+            time.sleep(state.stall_s)
+        status, body = state.answer(path)
+        return status, body, "application/javascript; charset=GBK"
+
+    with local_server(answering) as base:
+        yield base, state

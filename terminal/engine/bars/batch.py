@@ -291,6 +291,12 @@ def resample_bars(
         outside = int(np.sum(segment < 0))
         raise ValueError(f"{outside} bars start outside sessions '{calendar.name}'")
     label = calendar.bar_starts(tf, segment, starts)
+    return aggregate_bars(frame, label, tf.name)
+
+
+def aggregate_bars(frame: pd.DataFrame, label: np.ndarray, timeframe: str) -> pd.DataFrame:
+    """One bar per run of equal ``label`` (per symbol) of ``frame``'s rows, which are sorted by
+    symbol then start: the open of the first, the extremes, the close of the last, the sums."""
     codes, symbols = pd.factorize(frame["symbol"])
     boundary = np.ones(len(label), bool)
     boundary[1:] = (label[1:] != label[:-1]) | (codes[1:] != codes[:-1])
@@ -300,7 +306,7 @@ def resample_bars(
     return pd.DataFrame(
         {
             "symbol": np.asarray(symbols)[codes[first]],
-            "timeframe": tf.name,
+            "timeframe": timeframe,
             "start": label[first],
             "open": column["open"][first],
             "high": np.maximum.reduceat(column["high"], first),

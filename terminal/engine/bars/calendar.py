@@ -181,6 +181,36 @@ class SessionCalendar:
             return int(self.week_start[segment]), int(self.week_end[segment])
         return int(self.month_start[segment]), int(self.month_end[segment])
 
+    def forming_period(self, tf: Timeframe, now: int) -> tuple[int, int] | None:
+        """Start label and end of the ``tf`` period that has begun and not yet ended at
+        ``now``: None between sessions for intraday timeframes, and between a day's (week's,
+        month's) close and the next one's first open for the others."""
+        if tf.intraday:
+            segment = self.locate(now)
+            return None if segment < 0 else self.bar_bounds(tf, segment, now)
+        self.ensure(now, now)
+        ends = {"day": self.day_end, "week": self.week_end, "month": self.month_end}[tf.kind]
+        # Rows are in time order and a period's rows share its end: the first row ending at or
+        # after ``now`` is the first session of the current (or next) period.
+        row = int(np.searchsorted(ends, now, side="left"))
+        if row >= len(ends) or self.opens[row] > now:
+            return None
+        return self.bar_bounds(tf, row, now)
+
+    def next_open(self, tf: Timeframe, label: int) -> int:
+        """When the first ``tf`` period after the one labelled ``label`` opens (UTC ns)."""
+        if tf.intraday:
+            segment = self.locate(label)
+            end = self.bar_bounds(tf, segment, label)[1] if segment >= 0 else label + tf.length_ns
+            if segment >= 0 and end < int(self.closes[segment]):
+                return end
+            self.ensure(end, end + tf.length_ns)
+            return int(self.opens[int(np.searchsorted(self.opens, end, side="left"))])
+        self.ensure(label, label)
+        labels = {"day": self.day_start, "week": self.week_start, "month": self.month_start}
+        row = int(np.searchsorted(labels[tf.kind], label, side="right"))
+        return int(self.opens[min(row, len(self.opens) - 1)])
+
     def bar_starts(self, tf: Timeframe, segment: np.ndarray, ts: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`bar_bounds` start labels (``segment`` all valid)."""
         if tf.intraday:

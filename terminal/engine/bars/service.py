@@ -3,6 +3,12 @@
 The chart and each strategy subscribe the timeframes they need; each (symbol, timeframe) is
 built once and shared. Closed bars go to the history store and onto the bus as
 ``BarEvent(bar, closed=True)``.
+
+History comes from the feed at start (``seed``), from finer stored bars when a timeframe is
+first subscribed, and from a history source (the backfill) on request (``request_history``,
+``merge_history``). Of what history holds, the closed periods go to the store; the period in
+progress goes to the live builder as the start of its forming bar, never into the store: one
+bar per period, and today's bar holds the whole day.
 """
 
 from __future__ import annotations
@@ -12,10 +18,14 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
 
 from terminal.domain.events import BarEvent
 from terminal.domain.market import Bar, Tick
-from terminal.engine.bars.batch import resample_bars
+from terminal.engine.bars.batch import frame_to_bars, resample_bars
 from terminal.engine.bars.calendar import SessionCalendar
 from terminal.engine.bars.store import BarStore
 from terminal.engine.bars.streaming import BarStats, StreamingBars, VolumeMode
@@ -26,6 +36,14 @@ from terminal.engine.clock import Clock
 log = logging.getLogger("terminal.bars")
 
 TIMER_INTERVAL_S = 0.1
+
+
+class HistorySource(Protocol):
+    """Fetches missing history in the background (the engine's backfill)."""
+
+    def request(
+        self, symbol: str, timeframe: str, count: int | None = None
+    ) -> asyncio.Future[Any] | None: ...
 
 
 class BarService:
@@ -46,11 +64,12 @@ class BarService:
     ) -> None:
         self._bus = bus
         self._clock = clock
-        self._calendar_of = calendar_of
+        self._calendar_of = self.calendar_of = calendar_of
         self.keep = keep
         self.store = BarStore()
         self.store_dir = store_dir
         self._subscribers: Counter[tuple[str, str]] = Counter()
+        self.history_source: HistorySource | None = None
         self.builder = StreamingBars(
             calendar_of,
             self._on_bar,
@@ -87,23 +106,54 @@ class BarService:
         return self.builder.timeframes(symbol)
 
     def _derive_history(self, symbol: str, timeframe: str) -> None:
+        """Bars of ``timeframe`` from the stored base bars newer than its own stored ones."""
         base = self.builder.base.name
-        if timeframe == base or self.store.has(symbol, timeframe):
+        if timeframe == base or not self.store.has(symbol, base):
             return
-        if not self.store.has(symbol, base):
-            return
+        frame = self.store.frame(symbol, base)
+        held = self.store.series(symbol, timeframe)
+        last_held = int(held.start[held.size - 1]) if held.size else None
+        if last_held is not None:
+            frame = frame[frame["start"] >= last_held]
         try:
-            derived = resample_bars(
-                self.store.frame(symbol, base), self._calendar_of(symbol), timeframe
-            )
+            derived = resample_bars(frame, self._calendar_of(symbol), timeframe)
         except ValueError as exc:
             log.warning("bars: no %s history for %s from %s bars: %s", timeframe, symbol, base, exc)
             return
-        # The last derived bar may still be forming; the builder owns that one.
-        forming = self.builder.forming(symbol, timeframe)
-        if forming is not None:
-            derived = derived[derived["start"] < forming.start]
-        self.store.merge(derived)
+        if last_held is not None:
+            derived = derived[derived["start"] > last_held]
+        covered = int(frame["start"].iloc[-1]) + self.builder.base.length_ns if len(frame) else 0
+        self.merge_history(symbol, timeframe, derived, covered)
+
+    def merge_history(
+        self, symbol: str, timeframe: str, frame: pd.DataFrame, covered: int | None = None
+    ) -> int:
+        """Merge history bars of one symbol and timeframe (any order): closed periods into the
+        store, where they replace held bars of the same start; the period still in progress
+        (held up to ``covered``, by default now) into the forming bar. Returns bars stored."""
+        if frame.empty:
+            return 0
+        now = self._clock.now_ns()
+        tf = parse_timeframe(timeframe)
+        period = self._calendar_of(symbol).forming_period(tf, now)
+        starts = frame["start"].to_numpy(np.int64)
+        closed = starts < (period[0] if period is not None else now)
+        self.store.merge(frame[closed])
+        partial = frame[~closed & (starts == (period[0] if period else -1))]
+        if period is not None and len(partial) and tf.name != self.builder.base.name:
+            bar = frame_to_bars(partial.tail(1))[0]
+            self.builder.seed(symbol, tf.name, bar, period[1], now if covered is None else covered)
+        return int(closed.sum())
+
+    def request_history(
+        self, symbol: str, timeframe: str = "1m", count: int | None = None
+    ) -> asyncio.Future[Any] | None:
+        """Have the history source fetch what the store lacks of the newest ``count`` bars (by
+        default ``keep``) in the background; None when there is nothing to fetch or no source.
+        The future is done once the bars are merged."""
+        if self.history_source is None:
+            return None
+        return self.history_source.request(symbol, timeframe, count or self.keep)
 
     # ---- reading -------------------------------------------------------------------------------
     def history(self, symbol: str, timeframe: str = "1m") -> list[Bar]:

@@ -57,6 +57,14 @@ class BarSeries:
         )
         self.size += 1
 
+    def clear(self) -> None:
+        """Forget every bar (a re-adjusted history is fetched anew). Views handed out before
+        keep their rows: new arrays are made, old ones are not written."""
+        self.size = 0
+        self.start = np.empty(256, np.int64)
+        self.ticks = np.empty(256, np.int64)
+        self.values = np.empty((256, len(NUMERIC)), np.float64)
+
     def _grow(self, capacity: int) -> None:
         capacity = max(capacity, 256)
         for name in ("start", "ticks"):

@@ -12,6 +12,13 @@ volume only if it arrives in the day's first minute (the opening auction), other
 the baseline (engine started mid-day). Late ticks (older than the newest seen) within
 ``late_tolerance_ns`` and still inside the forming bar update its high/low and tick count;
 other late ticks and exact duplicates are counted and dropped.
+
+History meets live in the period in progress: :meth:`StreamingBars.seed` hands a higher
+timeframe the part of its current period that history holds (derived from stored finer bars,
+or a vendor's bar for today), and live bars fold in after it, so the period is one forming bar.
+A day bar also takes the feed's own day open, high, low and volume (cumulative feeds whose ticks
+carry them) when the first tick of the day came after the open: what traded before the terminal
+watched is not lost.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import msgspec
 
 from terminal.domain.market import Bar, Tick
 from terminal.engine.bars.calendar import SessionCalendar
+from terminal.engine.bars.forming import Forming, with_feed_day
 from terminal.engine.bars.timeframes import MINUTE_NS, Timeframe, parse_timeframe
 
 log = logging.getLogger("terminal.bars")
@@ -50,35 +58,6 @@ class BarStats(msgspec.Struct):
         return self.outside_sessions + self.late + self.duplicates
 
 
-class _Agg:
-    """A forming bar of a higher timeframe, folded from closed base bars."""
-
-    __slots__ = ("close", "end", "high", "low", "oi", "open", "start", "ticks", "turn", "vol")
-
-    def __init__(self, start: int, end: int, bar: Bar) -> None:
-        self.start, self.end = start, end
-        self.open, self.high, self.low, self.close = bar.open, bar.high, bar.low, bar.close
-        self.vol, self.turn = bar.volume, bar.turnover
-        self.oi, self.ticks = bar.open_interest, bar.ticks
-
-    def fold(self, bar: Bar) -> None:
-        self.high = max(self.high, bar.high)
-        self.low = min(self.low, bar.low)
-        self.close, self.oi = bar.close, bar.open_interest
-        self.vol += bar.volume
-        self.turn += bar.turnover
-        self.ticks += bar.ticks
-
-    def bar(self, symbol: str, timeframe: str, base: Bar | None = None) -> Bar:
-        high, low, close, oi = self.high, self.low, self.close, self.oi
-        vol, turn, ticks = self.vol, self.turn, self.ticks
-        if base is not None:
-            high, low = max(high, base.high), min(low, base.low)
-            close, oi = base.close, base.open_interest
-            vol, turn, ticks = vol + base.volume, turn + base.turnover, ticks + base.ticks
-        return Bar(symbol, timeframe, self.start, self.open, high, low, close, vol, turn, oi, ticks)
-
-
 class _Symbol:
     """Slow-path state of one symbol."""
 
@@ -87,6 +66,7 @@ class _Symbol:
         "bar_end",
         "bar_open",
         "calendar",
+        "day_before",
         "day_start",
         "hot",
         "open",
@@ -105,10 +85,13 @@ class _Symbol:
         self.bar_open = False
         self.start = self.bar_end = self.segment = 0
         self.day_start = -1
+        self.day_before: tuple[float, float] | None = None
+        """Day volume and turnover before the day's first tick seen, when it came after the
+        opening minute (None: the day was watched from its open)."""
         self.open = 0.0
         self.vol_base = self.to_base = self.vol_carry = self.to_carry = 0.0
         self.timeframes: dict[str, Timeframe] = {}
-        self.aggs: dict[str, _Agg | None] = {}
+        self.aggs: dict[str, Forming | None] = {}
 
 
 class StreamingBars:
@@ -161,6 +144,15 @@ class StreamingBars:
     def timeframes(self, symbol: str) -> list[str]:
         sym = self._symbols.get(symbol)
         return list(sym.timeframes) if sym else []
+
+    def seed(self, symbol: str, timeframe: str, bar: Bar, end: int, covered: int) -> None:
+        """History of ``timeframe``'s period in progress (``bar.start`` to ``end``) up to
+        ``covered``: it becomes the forming bar, and live base bars fold into it from then on."""
+        if timeframe == self.base.name:
+            raise ValueError(f"the base timeframe '{timeframe}' forms from ticks only")
+        sym = self._symbol(symbol)
+        self.subscribe(symbol, timeframe)
+        sym.aggs[timeframe] = Forming(bar.start, end, bar, covered)
 
     def _symbol(self, symbol: str) -> _Symbol:
         sym = self._symbols.get(symbol)
@@ -274,6 +266,7 @@ class StreamingBars:
             # in the first minute; later it is everything traded before we started watching.
             opening = ts < int(cal.day_open[segment]) + MINUTE_NS
             ref_vol, ref_to = (0.0, 0.0) if opening else (tick.volume, tick.turnover)
+            sym.day_before = None if opening else (ref_vol, ref_to)
         else:
             ref_vol, ref_to = last.volume, last.turnover
         if tick.volume < ref_vol:
@@ -326,14 +319,14 @@ class StreamingBars:
             tf = sym.timeframes[name]
             start, end = sym.calendar.bar_bounds(tf, sym.segment, bar.start)
             if agg is not None and agg.start != start:
-                self.sink(agg.bar(symbol, name), True)
+                self.sink(self._agg_bar(symbol, sym, name, agg), True)
                 agg = None
             if agg is None:
-                agg = _Agg(start, end, msgspec.structs.replace(bar, timeframe=name))
-            else:
+                agg = Forming(start, end, msgspec.structs.replace(bar, timeframe=name))
+            elif bar.start >= agg.covered:  # earlier ones are in the seeded history already
                 agg.fold(bar)
             if sym.bar_end >= end:
-                self.sink(agg.bar(symbol, name), True)
+                self.sink(self._agg_bar(symbol, sym, name, agg), True)
                 agg = None
             sym.aggs[name] = agg
 
@@ -358,7 +351,7 @@ class StreamingBars:
                 continue
             tf = sym.timeframes[name]
             if segment < 0 or sym.calendar.bar_bounds(tf, segment, now_ns)[0] != agg.start:
-                self.sink(agg.bar(symbol, name), True)
+                self.sink(self._agg_bar(symbol, sym, name, agg), True)
                 sym.aggs[name] = None
                 closed += 1
         return closed
@@ -370,7 +363,7 @@ class StreamingBars:
                 self._close_base(symbol, sym)
             for name, agg in sym.aggs.items():
                 if agg is not None:
-                    self.sink(agg.bar(symbol, name), True)
+                    self.sink(self._agg_bar(symbol, sym, name, agg), True)
                     sym.aggs[name] = None
 
     # ---- reading -------------------------------------------------------------------------
@@ -386,13 +379,28 @@ class StreamingBars:
         agg = sym.aggs.get(timeframe)
         if agg is not None:
             inside = base is not None and agg.start <= base.start < agg.end
-            return agg.bar(symbol, timeframe, base if inside else None)
+            inside = inside and base is not None and base.start >= agg.covered
+            return self._agg_bar(symbol, sym, timeframe, agg, base if inside else None)
         if base is None:
             return None
         start, end = sym.calendar.bar_bounds(tf, sym.segment, base.start)
-        return _Agg(start, end, msgspec.structs.replace(base, timeframe=timeframe)).bar(
-            symbol, timeframe
-        )
+        agg = Forming(start, end, msgspec.structs.replace(base, timeframe=timeframe))
+        return self._agg_bar(symbol, sym, timeframe, agg)
+
+    def _agg_bar(
+        self, symbol: str, sym: _Symbol, timeframe: str, agg: Forming, base: Bar | None = None
+    ) -> Bar:
+        """``agg`` as a bar; a day's also with the feed's day figures (module docstring)."""
+        bar = agg.bar(symbol, timeframe, base)
+        if (
+            sym.day_before is None
+            or sym.hot is None
+            or self.volume_mode != "cumulative"
+            or bar.start != sym.day_start
+            or sym.timeframes[timeframe].kind != "day"
+        ):
+            return bar
+        return with_feed_day(bar, agg, sym.hot[LAST], sym.day_before)
 
     def _note_drop(self, tick: Tick, why: str) -> None:
         count = self._dropped_by_symbol.get(tick.symbol, 0) + 1

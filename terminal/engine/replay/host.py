@@ -8,6 +8,7 @@ n-th order got live, so the recorded updates and fills reach it exactly as they 
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -49,6 +50,11 @@ class _NoBars:
 
     def history(self, symbol: str, timeframe: str = "1m") -> list[Bar]:
         return []
+
+    def request_history(
+        self, symbol: str, timeframe: str = "1m", count: int | None = None
+    ) -> asyncio.Future[Any] | None:
+        return None
 
 
 class ReplayHost:

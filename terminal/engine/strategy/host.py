@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -20,6 +21,12 @@ class BarSource(Protocol):
     def subscribe(self, symbol: str, timeframe: str = "1m") -> Callable[[], None]: ...
 
     def history(self, symbol: str, timeframe: str = "1m") -> list[Bar]: ...
+
+    def request_history(
+        self, symbol: str, timeframe: str = "1m", count: int | None = None
+    ) -> asyncio.Future[Any] | None:
+        """Fetch what is missing of the newest ``count`` bars in the background; the future
+        is done once they are stored (None: nothing to fetch)."""
 
 
 class Registry(Protocol):

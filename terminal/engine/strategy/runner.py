@@ -7,6 +7,7 @@ events through ``delivery.py`` and writes its journal and store through ``record
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -163,23 +164,55 @@ class StrategyRunner:
             instance.state, instance.detail = StrategyState.STOPPED, ""
 
     def start(self, name: str, history: list[Bar] | None = None) -> None:
-        """Warm up on history (orders refused), then go live. ``history``: a replay's bars."""
+        """Warm up on history (orders refused), then go live. ``history``: a replay's bars.
+
+        Without ``history``, what the bar store lacks of the warm-up is fetched first in the
+        background (the instance shows WARMING_UP, "fetching history"); bars that close
+        meanwhile are stored, so they come in the warm-up, and live bars only after it."""
         instance = self.get(name)
         if instance.state.is_active:
             return
-        strategy, runtime = instance.strategy, instance.runtime
+        strategy = instance.strategy
         instance.state, instance.detail = StrategyState.WARMING_UP, ""
-        self._publish(instance)
         instance.unsubscribers = [
             self._host.bars.subscribe(symbol, tf)
             for symbol in instance.symbols
             for tf in strategy.timeframes
         ]
+        fetching = [] if history is not None or instance.warmup <= 0 else [
+            future
+            for symbol in instance.symbols
+            for tf in strategy.timeframes
+            if (future := self._host.bars.request_history(symbol, tf, instance.warmup))
+        ]  # fmt: skip
+        if fetching:
+            instance.detail = "fetching history"
+            self._publish(instance)
+            unsubscribers = instance.unsubscribers  # this start's, not a later one's
+            asyncio.gather(*fetching, return_exceptions=True).add_done_callback(
+                lambda _: self._warm_up_if_waiting(instance, unsubscribers)
+            )
+            return
+        self._publish(instance)
+        self._warm_up(instance, history)
+
+    def _warm_up_if_waiting(self, instance: StrategyInstance, unsubscribers: list[Any]) -> None:
+        """The fetch is over: warm up, unless the instance was stopped (or restarted) since."""
+        if (
+            self._instances.get(instance.name) is instance
+            and instance.state is StrategyState.WARMING_UP
+            and instance.unsubscribers is unsubscribers
+        ):
+            instance.detail = ""
+            self._warm_up(instance, None)
+
+    def _warm_up(self, instance: StrategyInstance, history: list[Bar] | None) -> None:
+        strategy, runtime = instance.strategy, instance.runtime
         if history is None:
             history = warmup_history(
                 self._host.bars, instance.symbols, strategy.timeframes, instance.warmup
             )
-        self._records.record(j.StartRec(self._now(), name, history))
+        self._records.record(j.StartRec(self._now(), instance.name, history))
         runtime.history_phase = True
         instance.refused = 0
         try:
@@ -195,7 +228,7 @@ class StrategyRunner:
         if instance.refused:
             log.info(
                 "strategy %s: warm-up on %d bars done, %d orders refused (history phase)",
-                name, len(history), instance.refused,
+                instance.name, len(history), instance.refused,
             )
         if instance.state is StrategyState.WARMING_UP:
             instance.state = StrategyState.RUNNING

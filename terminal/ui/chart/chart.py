@@ -22,6 +22,7 @@ from terminal.engine.bars.timeframes import SUPPORTED, parse_timeframe
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart.crosshair import Crosshair
 from terminal.ui.chart.data import BarBuffer
+from terminal.ui.chart.history_status import HistoryStatus
 from terminal.ui.chart.indicator_dialog import IndicatorMenu
 from terminal.ui.chart.indicators import ChartIndicators
 from terminal.ui.chart.items import CandleItem, PriceAxis, TimeAxis, VolumeItem, visible_span
@@ -103,6 +104,8 @@ class CandleChart(QWidget):
         self.toolbar.addWidget(self.symbol_box)
         self.toolbar.addWidget(self.timeframe_box)
         self.toolbar.addWidget(self.readout, 1)
+        self.history_status = HistoryStatus(self._bridge)
+        self.toolbar.addWidget(self.history_status)
 
     def _build_plots(self) -> None:
         theme = self._theme
@@ -167,7 +170,8 @@ class CandleChart(QWidget):
         """A new pane at the bottom for an oscillator; it takes over the time labels."""
         row = self.graphics.ci.layout.rowCount()
         pane = self.add_pane(row, 1, {"bottom": TimeAxis(self.buffer), "right": PriceAxis()})
-        pane.getAxis("bottom").bar_seconds = self.time_axis.bar_seconds
+        axis = pane.getAxis("bottom")
+        axis.bar_seconds, axis.tz = self.time_axis.bar_seconds, self.time_axis.tz
         self._label_bottom_pane()
         return pane
 
@@ -235,10 +239,13 @@ class CandleChart(QWidget):
     def _reload(self) -> None:
         self._unsubscribe()
         self._unsubscribe = self._bridge.subscribe_bars(self.symbol, self.timeframe)
+        fetching = self._bridge.request_history(self.symbol, self.timeframe)  # in the background
+        self.history_status.follow(self.symbol, self.timeframe, fetching)
         tf = parse_timeframe(self.timeframe)
         seconds = tf.length_ns / 1e9 if tf.intraday else PERIOD_SECONDS[tf.kind]
         for pane in self.panes():
-            pane.getAxis("bottom").bar_seconds = seconds
+            axis = pane.getAxis("bottom")
+            axis.bar_seconds, axis.tz = seconds, self._bridge.exchange_tz(self.symbol)
         self.price_axis.set_marker("last", None)
         self.last_line.hide()
         self.load_history()

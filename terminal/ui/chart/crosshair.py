@@ -4,7 +4,6 @@ the cursor with its value on that pane's axis, and a readout of the bar under th
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
@@ -113,7 +112,7 @@ class Crosshair:
         change = (c / base - 1.0) * 100.0 if base else 0.0
         theme = chart.theme
         color = theme.up if c >= o else theme.down
-        when = datetime.fromtimestamp(start / 1e9).strftime("%Y-%m-%d %H:%M")
+        when = chart.time_axis.time_text(start, "%Y-%m-%d %H:%M")  # in the exchange's time
         fields: list[tuple[str, str, str]] = [
             (name, fmt.price(value, decimals), color)
             for name, value in (("O", o), ("H", h), ("L", low), ("C", c))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import numpy as np
@@ -159,21 +159,50 @@ class VolumeItem(_BucketItem):
 
 
 class TimeAxis(pg.AxisItem):
-    """Bottom axis that labels bar indices with their start times; the format follows zoom."""
+    """Bottom axis that labels bar indices with their start times in the exchange's time zone
+    (``tz``, set by the chart); the format follows zoom, the spacing the labels' width."""
 
     def __init__(self, buffer: BarBuffer, **kwargs: Any) -> None:
         super().__init__(orientation="bottom", **kwargs)
         self.buffer = buffer
         self.bar_seconds = 60.0
+        self.tz: tzinfo = UTC
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         fmt = time_format(spacing * self.bar_seconds, self.bar_seconds)
         labels = []
         for value in values:
             start = self.buffer.start_at(round(value))
-            text = "" if start is None else datetime.fromtimestamp(start / 1e9).strftime(fmt)
-            labels.append(text)
+            labels.append("" if start is None else self.time_text(start, fmt))
         return labels
+
+    def time_text(self, start_ns: int, fmt: str) -> str:
+        return datetime.fromtimestamp(start_ns / 1e9, self.tz).strftime(fmt)
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        """One level of labels, a whole number of bars apart and far enough apart for their
+        text (pyqtgraph's own spacing suits short numbers, and time labels are long)."""
+        if maxVal <= minVal or size <= 0:
+            return super().tickSpacing(minVal, maxVal, size)
+        metrics = QFontMetrics(self.style["tickFont"] or self.font())
+        per_bar = size / (maxVal - minVal)
+        step = 1.0
+        for step in _label_steps():
+            fmt = time_format(step * self.bar_seconds, self.bar_seconds)
+            width = metrics.horizontalAdvance(SAMPLE_TIME.strftime(fmt)) + LABEL_GAP_PX
+            if step * per_bar >= width:
+                break
+        return [(step, 0.0)]
+
+
+SAMPLE_TIME = datetime(2024, 12, 28, 23, 58, 58)  # wide digits: the widest label of a format
+LABEL_GAP_PX = 16
+
+
+def _label_steps() -> list[float]:
+    """Bars between labels: 1, 2, 4, 5, 8, 10, 20, 25, 40 … up to 8 million."""
+    steps = {m * 10**e for e in range(7) for m in (1, 2, 4, 5, 8)} | {25 * 10**e for e in range(6)}
+    return [float(step) for step in sorted(steps)]
 
 
 def time_format(seconds_between_labels: float, bar_seconds: float) -> str:

@@ -120,6 +120,9 @@ class _Bars:
     def history(self, symbol: str, timeframe: str = "1m") -> list[Bar]:
         return history_bars(symbol, timeframe)
 
+    def request_history(self, symbol: str, timeframe: str = "1m", count: int | None = None) -> None:
+        return None  # the history above is all there is
+
 
 class SessionHost:
     """The runner's host: a hand-set clock, order ids o1, o2… in the order placed."""

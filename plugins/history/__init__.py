@@ -1,0 +1,1 @@
+"""Shipped history providers; each module names its class in PLUGIN."""
