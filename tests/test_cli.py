@@ -64,8 +64,9 @@ def test_bad_config_stops_with_one_clear_line(tmp_path: Path) -> None:
     [
         (b'[[brokers]]\nname = "desk"\nplugin = "mail"\n[brokers.options]\nhost = "127.0.0.1"\n'
          b'sender = "t@example.com"\nrecipients = ["me@example.com"]\npassword = "paper"\n',
-         ": unknown key 'brokers[0].options.password': secrets never go in the config file; "
-         "name the environment variable or keyring entry holding it instead (e.g. password_env)"),
+         ": key 'brokers[0].options.password' would hold a secret, and secrets never go in the "
+         "config file: name the environment variable or keyring entry holding it instead (e.g. "
+         "password_env)"),
         (b'[[brokers]]\nname = "p"\nplugin = "paper"\n[[brokers]]\nname = "p"\nplugin = "paper"\n',
          ": brokers[1].name = 'p': another broker is already named 'p'"),
         (b'[[brokers]]\nname = "p"\nplugin = "paper"\n[brokers.options]\ninitial_cash = -5.0\n',

@@ -212,6 +212,9 @@ def check_instance(
         return (f"{key}.plugin = {spec.plugin!r}: no {kind.value} plugin of that name "
                 f"(loaded: {loaded})")  # fmt: skip
     prefix = f"{key}.options"
+    for name in spec.options:  # whatever the plugin would make of it (e.g. ignore it)
+        if _secret_like(name):
+            return _secret_refused(f"{prefix}.{name}")
     try:
         options = msgspec.convert(spec.options, cls.Options)
     except msgspec.ValidationError as exc:
@@ -288,15 +291,28 @@ def describe_invalid(exc: msgspec.ValidationError, raw: Any, prefix: str = "") -
     if unknown:
         field = unknown.group("field")
         key = _prefixed(prefix, _join(path, field))
-        if any(word in field.lower() for word in _SECRET_WORDS):
-            return (f"unknown key '{key}': secrets never go in the config file; name the "
-                    "environment variable or keyring entry holding it instead (e.g. "
-                    "password_env)")  # fmt: skip
+        if _secret_like(field):
+            return _secret_refused(key)
         return f"unknown key '{key}'"
     key = _prefixed(prefix, _join(path, ""))
     value = _lookup(raw, path)
-    shown = f" = {value!r}" if value is not _MISSING else ""
+    # A whole table is not repeated: it can be long, and can hold what should not be shown.
+    shown = f" = {value!r}" if value is not _MISSING and not isinstance(value, dict) else ""
     return f"{key or '(top level)'}{shown}: {what}"
+
+
+def _secret_like(name: str) -> bool:
+    """A key that would hold a secret itself, not name where it is (``password_env``)."""
+    lowered = name.lower()
+    naming = lowered.endswith(("_env", "_file", "_service", "_path"))
+    return not naming and any(word in lowered for word in _SECRET_WORDS)
+
+
+def _secret_refused(key: str) -> str:
+    return (
+        f"key '{key}' would hold a secret, and secrets never go in the config file: name "
+        "the environment variable or keyring entry holding it instead (e.g. password_env)"
+    )
 
 
 def _prefixed(prefix: str, key: str) -> str:

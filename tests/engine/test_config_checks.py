@@ -42,7 +42,10 @@ def write(tmp_path: Path, text: str | bytes) -> Path:
     ("text", "expected"),
     [
         (MAIL + 'password = "hunter22"\n',
-         "unknown key 'brokers[0].options.password': secrets never go in the config file"),
+         "key 'brokers[0].options.password' would hold a secret, and secrets never go in the "
+         "config file"),
+        ('[[brokers]]\nname = "p"\nplugin = "paper"\n[brokers.options]\napi_token = "t0k"\n',
+         "key 'brokers[0].options.api_token' would hold a secret"),
         ('[[brokers]]\nname = "p"\nplugin = "papr"\n',
          "brokers[0].plugin = 'papr': no broker plugin of that name (loaded: mail, paper)"),
         ('[[feeds]]\nname = "s"\nplugin = "simulatd"\n',
