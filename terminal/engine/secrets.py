@@ -13,7 +13,6 @@ import copy
 import os
 
 import keyring
-import keyring.errors
 
 
 class MissingSecretError(LookupError):
@@ -28,8 +27,9 @@ def get_secret(env_var: str, keyring_service: str = "terminal") -> str:
         return value
     try:
         stored = keyring.get_password(keyring_service, env_var)
-    except keyring.errors.KeyringError as exc:  # no backend, a locked or broken keyring
-        why = f" (the keyring: {' '.join(str(exc).split())})"
+    except Exception as exc:  # no backend, a locked or broken keyring, its D-Bus failing
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        why = f" (the keyring: {detail})"
     else:
         if stored:
             return str(stored)

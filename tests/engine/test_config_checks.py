@@ -124,3 +124,8 @@ def test_a_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         load_config(path)
     assert str(error.value) == f"config file {path} is not UTF-8 text: byte 0xe9 at position 23"
+
+
+def test_a_byte_order_mark_is_not_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, '\ufeff[ui]\ntheme = "light"\n'.encode())
+    assert load_config(path).ui.theme == "light"

@@ -68,6 +68,24 @@ def test_a_keyring_that_fails_is_a_missing_secret_with_its_reason() -> None:
     assert "\n" not in message
 
 
+class BrokenKeyring(MemoryKeyring):
+    """A keyring whose service fails in its own way (as a D-Bus keyring can)."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown:\n  no secrets service")
+
+
+def test_a_keyring_failing_in_its_own_way_is_a_missing_secret_too() -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(BrokenKeyring())
+    try:
+        with pytest.raises(MissingSecretError, match=r"\(the keyring: org\.freedesktop\.DBus"
+                           r"\.Error\.ServiceUnknown: no secrets service\)$"):  # fmt: skip
+            get_secret("DESK_PASSWORD")
+    finally:
+        keyring.set_keyring(previous)
+
+
 def test_an_exception_quoting_the_secret_loses_it_and_keeps_its_type() -> None:
     token = base64.b64encode(b"\0alice\0s3cret!").decode()
     exc = smtplib.SMTPAuthenticationError(535, f"no alice:s3cret! ({token})".encode())

@@ -43,6 +43,7 @@ log = logging.getLogger("terminal.spot")
 DEFAULT_PUB = "tcp://127.0.0.1:5555"
 DEFAULT_REP = "tcp://127.0.0.1:5556"
 HEARTBEAT_S = 1.0
+MAX_REQUEST_BYTES = 1 << 20
 _NOBLOCK = int(zmq.NOBLOCK)  # plain ints: pyzmq converts enum members on every call
 _MORE = int(zmq.SNDMORE) | _NOBLOCK
 
@@ -175,6 +176,9 @@ class SpotServer:
         self._pub.setsockopt(zmq.SNDHWM, 100_000)
         self._rep = self._context.socket(zmq.ROUTER)
         self._rep.setsockopt(zmq.LINGER, 0)
+        # Requests are small; ZeroMQ drops the connection of a client sending a bigger one
+        # before it is held in memory (it may reconnect).
+        self._rep.setsockopt(zmq.MAXMSGSIZE, MAX_REQUEST_BYTES)
         if self.curve is not None:
             apply_server(self._pub, self.curve)
             apply_server(self._rep, self.curve)

@@ -223,3 +223,24 @@ def test_one_client_flooding_requests_neither_stalls_others_nor_grows_without_bo
         assert sum(1 for reply in replies if reply["ok"]) >= 32
 
     run(scenario(), timeout=60)
+
+
+def test_an_oversized_request_is_dropped_and_the_server_goes_on() -> None:
+    async def scenario() -> None:
+        _, engine, server = await served_engine()
+        context = zmq.Context.instance()
+        big = context.socket(zmq.REQ)
+        try:
+            big.setsockopt(zmq.LINGER, 0)
+            big.connect(server.rep_endpoint)
+            big.send(b"\x81\xa1v" + bytes(2 << 20))  # 2 MB: over the 1 MB a request may be
+            await asyncio.sleep(0.5)
+            assert not big.poll(0)  # ZeroMQ closed the connection; nothing was read or held
+            reply = await plain_request(server.rep_endpoint, {"v": 1, "op": "instruments"})
+            assert reply["ok"] is True
+        finally:
+            big.close(0)
+            await server.stop()
+            await engine.stop()
+
+    run(scenario())
