@@ -50,6 +50,7 @@ _HEADER = struct.Struct("<4sH")
 _LENGTH = struct.Struct("<I")
 _FRAME = struct.Struct("<II")  # length, CRC-32 of the length
 _CHECKED = 3  # the first version with checked frames
+_NO_FRAME = bytes(_FRAME.size)
 
 
 class _Rec(msgspec.Struct, frozen=True, array_like=True, tag_field="k"):
@@ -194,7 +195,7 @@ class JournalWriter:
     def _append(self, record: _Stored) -> None:
         buffer = self._buffer
         start = len(buffer)
-        buffer.extend(bytes(_FRAME.size))
+        buffer.extend(_NO_FRAME)
         self._encoder.encode_into(record, buffer, -1)
         length = len(buffer) - start - _FRAME.size
         _FRAME.pack_into(buffer, start, length, zlib.crc32(_LENGTH.pack(length)))
