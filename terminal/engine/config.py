@@ -292,7 +292,7 @@ def describe_invalid(exc: msgspec.ValidationError, raw: Any, prefix: str = "") -
         field = unknown.group("field")
         key = _prefixed(prefix, _join(path, field))
         if _secret_like(field):
-            return _secret_refused(key)
+            return f"unknown {_secret_refused(key)}"
         return f"unknown key '{key}'"
     key = _prefixed(prefix, _join(path, ""))
     value = _lookup(raw, path)
