@@ -13,6 +13,9 @@ import pytest
 SCREEN = Path(__file__).with_name("offscreen_screen.json")
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
+# No test may reach (or wait for a prompt from) the real OS keyring: the null backend finds
+# nothing; tests of the keyring path set a backend of their own. Subprocesses inherit it.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
 
 @pytest.fixture(autouse=True)

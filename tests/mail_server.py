@@ -7,6 +7,7 @@ self-signed, made by the ``openssl`` command line in the test's own folder.
 from __future__ import annotations
 
 import asyncio
+import base64
 import email
 import email.policy
 import logging
@@ -96,10 +97,12 @@ class MailSink:
 
 
 class Credentials:
-    """An aiosmtpd authenticator accepting one user name and password."""
+    """An aiosmtpd authenticator accepting one user name and password. With ``echo`` it quotes
+    a rejected login back in its reply, as text and as the AUTH PLAIN token (servers that
+    do exist), so a client that logs server replies would log the password."""
 
-    def __init__(self, sink: MailSink, user: str, password: str) -> None:
-        self.sink, self.user, self.password = sink, user, password
+    def __init__(self, sink: MailSink, user: str, password: str, echo: bool = False) -> None:
+        self.sink, self.user, self.password, self.echo = sink, user, password, echo
 
     def __call__(
         self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
@@ -111,6 +114,11 @@ class Credentials:
         )
         if ok:
             self.sink.logins.append(self.user)
+        if not ok and self.echo and isinstance(auth_data, LoginPassword):
+            login, password = auth_data.login, auth_data.password
+            token = base64.b64encode(b"\0" + login + b"\0" + password).decode()
+            quoted = f"{login.decode()}:{password.decode()} ({token})"
+            return AuthResult(success=False, handled=False, message=f"535 5.7.8 no {quoted}")
         return AuthResult(success=ok, handled=False)
 
 
@@ -121,6 +129,7 @@ def smtp_server(
     implicit_tls: ssl.SSLContext | None = None,
     starttls: ssl.SSLContext | None = None,
     credentials: tuple[str, str] | None = None,
+    echo: bool = False,
 ) -> Iterator[Controller]:
     """Run an SMTP server on ``port`` (a free one by default) until the block ends."""
     kwargs: dict[str, Any] = {}
@@ -130,7 +139,7 @@ def smtp_server(
         kwargs.update(tls_context=starttls, require_starttls=True)
     if credentials is not None:
         kwargs.update(
-            authenticator=Credentials(sink, *credentials),
+            authenticator=Credentials(sink, *credentials, echo=echo),
             auth_required=True,
             auth_require_tls=implicit_tls is None,  # aiosmtpd cannot see implicit TLS
         )

@@ -59,6 +59,34 @@ def test_bad_config_stops_with_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in missing.stderr
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b'[[brokers]]\nname = "desk"\nplugin = "mail"\n[brokers.options]\nhost = "127.0.0.1"\n'
+         b'sender = "t@example.com"\nrecipients = ["me@example.com"]\npassword = "paper"\n',
+         ": key 'brokers[0].options.password' would hold a secret, and secrets never go in the "
+         "config file: name the environment variable or keyring entry holding it instead (e.g. "
+         "password_env)"),
+        (b'[[brokers]]\nname = "p"\nplugin = "paper"\n[[brokers]]\nname = "p"\nplugin = "paper"\n',
+         ": brokers[1].name = 'p': another broker is already named 'p'"),
+        (b'[[brokers]]\nname = "p"\nplugin = "paper"\n[brokers.options]\ninitial_cash = -5.0\n',
+         ": brokers[0].options.initial_cash = -5.0: must not be negative"),
+        ('[ui]\ntheme = "dark" # réglé\n'.encode("latin-1"),
+         " is not UTF-8 text: byte 0xe9 at position 23"),
+    ],
+)  # fmt: skip
+def test_a_bad_config_stops_serve_before_anything_starts(
+    tmp_path: Path, text: bytes, expected: str
+) -> None:
+    path = tmp_path / "engine.toml"
+    path.write_bytes(text)
+    result = run("--config", str(path), "serve", "--seconds", "1", "--pub", "tcp://127.0.0.1:*",
+                 "--rep", "tcp://127.0.0.1:*")  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == f"terminal: config file {path}{expected}"
+    assert "serving:" not in result.stdout and "paper" not in result.stderr.split(expected)[0]
+
+
 def test_screenshot_renders_the_window(tmp_path: Path) -> None:
     out = tmp_path / "shot.png"
     result = run(

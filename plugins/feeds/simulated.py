@@ -14,7 +14,7 @@ import time
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 import numpy as np
@@ -33,9 +33,9 @@ MAX_CATCH_UP_S = 0.25
 
 
 class SimulatedFeedOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    rate: float = 200.0
+    rate: Annotated[float, msgspec.Meta(gt=0)] = 200.0
     """Ticks per second, across all instruments."""
-    interval_ms: int = 50
+    interval_ms: Annotated[int, msgspec.Meta(ge=1)] = 50
     """How often a batch of ticks is produced."""
     mode: Literal["demo", "sessions"] = "demo"
     seed: int | None = None

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from terminal.adapters.spot.subscriber import ZmqFeedOptions
     from terminal.engine.engine import Engine
     from terminal.engine.monitoring.prometheus import MetricsServer
+    from terminal.engine.plugins import PluginRegistry
     from terminal.engine.replay.engine import ReplayOptions
 
 log = logging.getLogger("terminal")
@@ -158,13 +159,13 @@ def _add_trading_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    command = args.command or "gui"
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, plugins=_plugins_to_check(command, args))
     except ConfigError as exc:
         print(f"terminal: {exc}", file=sys.stderr)
         return 2
     logs.configure_console(config.engine.log_level)
-    command = args.command or "gui"
     if command in ("gui", "screenshot", "serve", "order", "alert-test"):
         logs.configure_file()  # JSON lines, rotated, in the user data folder
     if command == "plugins":
@@ -199,6 +200,20 @@ def main(argv: list[str] | None = None) -> int:
         return run_gui(config, exit_after=args.seconds, screenshot=args.out, size=args.size,
                        connect=remote, replay=replay)  # fmt: skip
     return run_gui(config, exit_after=args.exit_after, connect=remote, replay=replay)
+
+
+def _plugins_to_check(command: str, args: argparse.Namespace) -> PluginRegistry | None:
+    """The plugins the config's feeds and brokers are checked against before anything starts:
+    for the commands that run this config's engine (not a remote one, not a replay)."""
+    if command not in ("gui", "screenshot", "serve", "order", "alert-test"):
+        return None
+    if getattr(args, "connect", None) or getattr(args, "replay", None):
+        return None
+    from terminal.engine.plugins import PluginRegistry
+
+    registry = PluginRegistry(quiet=True)  # the engine discovers again, and logs it
+    registry.discover()
+    return registry
 
 
 def _replay_options(args: argparse.Namespace) -> ReplayOptions | None:

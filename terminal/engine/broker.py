@@ -63,6 +63,12 @@ class Broker(ABC):
     simulated: ClassVar[bool] = False
     """True for brokers where no real money moves (the ticket then skips its confirmation)."""
 
+    @classmethod
+    def check_options(cls, options: Any) -> list[str]:
+        """What is wrong with ``options`` beyond what their types say, one line each naming
+        the option and its value; checked when the config loads (start-up stops on any)."""
+        return []
+
     def __init__(self, name: str, context: BrokerContext, options: Any) -> None:
         self.name = name
         self.context = context

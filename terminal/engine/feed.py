@@ -46,6 +46,12 @@ class Feed(ABC):
     plugin_name: ClassVar[str]
     Options: ClassVar[type[msgspec.Struct]] = NoOptions
 
+    @classmethod
+    def check_options(cls, options: Any) -> list[str]:
+        """What is wrong with ``options`` beyond what their types say, one line each naming
+        the option and its value; checked when the config loads (start-up stops on any)."""
+        return []
+
     def __init__(self, name: str, context: FeedContext, options: Any) -> None:
         self.name = name
         self.context = context

@@ -3,8 +3,8 @@
 Every line carries its component (the logger name) and, where they apply, the symbol, order
 id and strategy: from ``extra={...}`` on the call, from :func:`log_context` around a piece of
 work (everything logged inside, by any module, gets the fields), or for strategies from the
-logger name (``terminal.strategy.NAME``). Secrets registered with :func:`register_secret`
-(``terminal.engine.secrets.get_secret`` does it) are replaced by ``***`` in every output.
+logger name (``terminal.strategy.NAME``). Secrets are kept out of log records where they are
+used (``terminal.engine.secrets``), not searched for in every line afterwards.
 """
 
 from __future__ import annotations
@@ -27,15 +27,12 @@ CONSOLE_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 CONTEXT_FIELDS = ("symbol", "order_id", "strategy", "replay")
 LOG_FILE_MAX_BYTES = 5_000_000
 LOG_FILE_BACKUPS = 5
-REDACTED = "***"
 _STRATEGY_LOGGER = "terminal.strategy."
 
 _context: ContextVar[dict[str, str] | None] = ContextVar("terminal_log_context", default=None)
-# A tuple replaced whole, never mutated: secrets are registered from executor threads too.
-_secrets: tuple[str, ...] = ()
 
 
-# ---- context and secrets -------------------------------------------------------------------
+# ---- context -------------------------------------------------------------------------------
 @contextmanager
 def log_context(**fields: str | None) -> Iterator[None]:
     """Add ``symbol`` / ``order_id`` / ``strategy`` to every line logged inside the block."""
@@ -63,20 +60,6 @@ def context_of(record: logging.LogRecord) -> dict[str, str]:
     return fields
 
 
-def register_secret(value: str) -> None:
-    """Never let ``value`` reach a log line (too short a value would redact ordinary words)."""
-    global _secrets
-    if len(value) >= 4 and value not in _secrets:
-        _secrets = (*_secrets, value)
-
-
-def redact(text: str) -> str:
-    for secret in _secrets:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
 def component_of(record: logging.LogRecord) -> str:
     return record.name.removeprefix("terminal.")
 
@@ -97,9 +80,6 @@ class ReadableFormatter(logging.Formatter):
     def formatMessage(self, record: logging.LogRecord) -> str:
         return super().formatMessage(record) + _suffix(context_of(record))
 
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
-
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time (UTC ISO 8601), level, component, message, context."""
@@ -118,7 +98,7 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = record.exc_text
         if record.stack_info:
             entry["stack"] = record.stack_info
-        return redact(json.dumps(entry, ensure_ascii=False, default=str))
+        return json.dumps(entry, ensure_ascii=False, default=str)
 
 
 # ---- handlers ------------------------------------------------------------------------------
@@ -146,7 +126,7 @@ class BusLogHandler(logging.Handler):
             message = record.getMessage()
             if record.exc_info and record.exc_info[1] is not None:
                 message = f"{message} ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
-            message = redact(message + _suffix(context_of(record)))
+            message += _suffix(context_of(record))
             self._bus.publish(
                 LogEvent(record.created, record.levelname, component_of(record), message)
             )

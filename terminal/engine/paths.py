@@ -7,8 +7,19 @@ from pathlib import Path
 
 import platformdirs
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-PLUGINS_DIR = Path(__file__).resolve().parents[2] / "plugins"
+_PACKAGE = Path(__file__).resolve().parents[1]  # terminal/
+_TOP = _PACKAGE.parent  # the source checkout, or site-packages when installed
+
+
+def _resources() -> Path:
+    """An installed wheel carries ``resources/`` inside the package (``setup.py`` maps it
+    there); a source checkout keeps it at the top of the tree."""
+    shipped = _PACKAGE / "resources"
+    return shipped if shipped.is_dir() else _TOP / "resources"
+
+
+RESOURCES = _resources()
+PLUGINS_DIR = _TOP / "plugins"  # the ``plugins`` package, beside ``terminal`` in both cases
 
 
 def user_config_dir() -> Path:

@@ -51,7 +51,8 @@ BASES: dict[PluginKind, type] = {
 class PluginRegistry:
     """What was found, what loaded, and why the rest did not."""
 
-    def __init__(self) -> None:
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet  # report, but log nothing (a look before logging is set up)
         self.reports: list[PluginReport] = []
         self._classes: dict[PluginKind, dict[str, type]] = {kind: {} for kind in PluginKind}
 
@@ -145,6 +146,8 @@ class PluginRegistry:
 
     def _add(self, report: PluginReport) -> None:
         self.reports.append(report)
+        if self.quiet:
+            return
         if report.state is PluginState.FAILED:
             log.error(
                 "%s plugin '%s' failed (%s): %s",

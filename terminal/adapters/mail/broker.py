@@ -70,6 +70,10 @@ class MailBroker(Broker):
     plugin_name = "mail"
     Options = MailBrokerOptions
 
+    @classmethod
+    def check_options(cls, options: MailBrokerOptions) -> list[str]:
+        return option_problems(options)
+
     def __init__(self, name: str, context: BrokerContext, options: MailBrokerOptions) -> None:
         super().__init__(name, context, options)
         self.options: MailBrokerOptions = options

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Literal
 
 import msgspec
@@ -46,6 +47,9 @@ class MailBrokerOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
     password_env: str = ""
     keyring_service: str = "terminal"
     ca_file: str = ""  # extra CA certificate(s) to trust, e.g. a company relay's own CA
+    allow_plaintext_login: bool = False
+    """With ``security = "none"``: log in to a server that is not this machine anyway, the
+    password crossing the network as plain text."""
     timeout_s: float = 20.0
     fill_on_alert: bool = False  # True: record the order filled at the alert price once sent
     subject_template: str = DEFAULT_SUBJECT
@@ -59,6 +63,23 @@ class MailBrokerOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
     @property
     def effective_port(self) -> int:
         return self.port or DEFAULT_PORTS[self.security]
+
+    @property
+    def plaintext_login(self) -> bool:
+        """A login that would send the password unencrypted."""
+        return self.security == "none" and bool(self.username)
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (IPv4, IPv6, IPv4-mapped IPv6)."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]").split("%")[0])
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool((mapped or address).is_loopback)
 
 
 def check_options(options: MailBrokerOptions) -> list[str]:
@@ -83,4 +104,12 @@ def check_options(options: MailBrokerOptions) -> list[str]:
         )
     if options.timeout_s <= 0:
         problems.append(f"timeout_s = {options.timeout_s}: must be positive")
+    if options.plaintext_login and not options.allow_plaintext_login and not is_loopback(
+        options.host
+    ):
+        problems.append(
+            f"security = 'none' with username = {options.username!r}: the password would go to "
+            f"{options.host} unencrypted; use security = 'tls' or 'starttls' (or, knowing "
+            "this, set allow_plaintext_login = true)"
+        )
     return problems

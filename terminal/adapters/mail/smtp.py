@@ -3,7 +3,10 @@
 ``smtplib`` runs in the loop's default executor. Connection trouble and 4xx replies are worth
 retrying; 5xx replies, authentication failures, TLS/certificate problems and a missing
 password are not: waiting will not fix them, the user must. The password is fetched at send
-time and appears in no message and no log line.
+time and appears in no message and no log line: whatever goes wrong after it is read is
+raised without it (``secrets.scrubbed``), since a server may quote a rejected login back.
+A plain-text login (``security = "none"``) goes only to this machine unless
+``allow_plaintext_login`` says otherwise.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from email.policy import SMTP as SMTP_POLICY
 
 import msgspec
 
-from terminal.adapters.mail.options import MailBrokerOptions
-from terminal.engine.secrets import MissingSecretError, get_secret
+from terminal.adapters.mail.options import MailBrokerOptions, is_loopback
+from terminal.engine.secrets import MissingSecretError, get_secret, scrubbed
 
 # Our own small pool of plain threads rather than the loop's default executor (a QThread pool
 # under qasync): SMTP sends are few, may take the whole timeout, and must not starve others.
@@ -37,6 +40,10 @@ class SendResult(msgspec.Struct, frozen=True):
     permanent: bool = False
     detail: str = ""
     refused: str = ""
+
+
+class PlaintextLoginRefused(ConnectionError):
+    """A login without encryption to a server that is not this machine."""
 
 
 def tls_context(options: MailBrokerOptions) -> ssl.SSLContext:
@@ -61,17 +68,29 @@ def send_blocking(
         if options.security == "starttls":
             client.starttls(context=tls_context(options))
         if options.username:
+            if options.plaintext_login and not options.allow_plaintext_login:
+                _refuse_plaintext_beyond_loopback(client, options)
             login(client, options.username, password)
         refused = client.sendmail(sender, recipients, raw)
-    except BaseException:
+    except BaseException as exc:
         client.close()
-        raise
+        raise scrubbed(exc, password, options.username) from None
     # The message was accepted: a failed goodbye must not make us send it twice.
     with contextlib.suppress(smtplib.SMTPException, OSError):
         client.quit()
     return "; ".join(
         f"{address}: {_reply(code, text)}" for address, (code, text) in refused.items()
     )
+
+
+def _refuse_plaintext_beyond_loopback(client: smtplib.SMTP, options: MailBrokerOptions) -> None:
+    """Where the connection really went, not what the name said (a name can resolve anywhere)."""
+    peer = str(client.sock.getpeername()[0]) if client.sock is not None else options.host
+    if not is_loopback(peer):
+        raise PlaintextLoginRefused(
+            f"login refused: security = 'none' would send the password to {options.host} "
+            f"({peer}) unencrypted; use tls or starttls, or set allow_plaintext_login = true"
+        )
 
 
 def login(client: smtplib.SMTP, username: str, password: str) -> None:
@@ -106,6 +125,8 @@ def classify(exc: BaseException) -> tuple[bool, str]:
     """(permanent, detail) of a failure; detail quotes the server's reply if there is one."""
     if isinstance(exc, MissingSecretError):
         return True, f"password: {exc}"
+    if isinstance(exc, PlaintextLoginRefused):
+        return True, str(exc)
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return True, f"authentication failed: {_reply(exc.smtp_code, exc.smtp_error)}"
     if isinstance(exc, smtplib.SMTPRecipientsRefused):

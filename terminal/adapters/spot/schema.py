@@ -12,15 +12,17 @@ Topics end with "/" so that a subscription to one symbol never matches a longer 
 ``seq`` counts messages per topic from 1 for one ``server_id`` (chosen at each start), so a
 subscriber sees a gap as a jump in ``seq`` and a restarted server as a new ``server_id``.
 
-REQ/REP requests and replies are single msgpack maps::
+REQ/REP requests and replies are single msgpack maps. Every reply carries all of ``v``,
+``ok``, ``error`` ("" when ok), ``instruments``, ``ticks``, ``bars`` ([] unless asked for) and
+``session`` (nil unless asked for)::
 
-    {"v": 1, "op": "instruments"}                 → {"v": 1, "ok": true, "instruments": [...]}
-    {"v": 1, "op": "snapshot", "symbols": [...]}  → {"v": 1, "ok": true, "ticks": [...]}
+    {"v": 1, "op": "instruments"}                 → {"v": 1, "ok": true, "instruments": [...], …}
+    {"v": 1, "op": "snapshot", "symbols": [...]}  → {"v": 1, "ok": true, "ticks": [...], …}
     {"v": 1, "op": "history", "symbol": S, "timeframe": T, "start": ns, "end": ns}
-                                                  → {"v": 1, "ok": true, "bars": [...]}
-    {"v": 1, "op": "session", "bars": N}          → {"v": 1, "ok": true, "session": {...}}
-    {"v": 1, "op": "command", "kind": K, "command": {...}}  → {"v": 1, "ok": true}
-    anything wrong                                → {"v": 1, "ok": false, "error": "..."}
+                                                  → {"v": 1, "ok": true, "bars": [...], …}
+    {"v": 1, "op": "session", "bars": N}          → {"v": 1, "ok": true, "session": {...}, …}
+    {"v": 1, "op": "command", "kind": K, "command": {...}}  → {"v": 1, "ok": true, …}
+    anything wrong                                → {"v": 1, "ok": false, "error": "...", …}
 """
 
 from __future__ import annotations
@@ -146,7 +148,10 @@ class Session(msgspec.Struct, kw_only=True):
     bars: list[Bar] = []
 
 
-class Reply(msgspec.Struct, kw_only=True, omit_defaults=True):
+class Reply(msgspec.Struct, kw_only=True):
+    """Every reply carries every key (defaults included), so a plain msgpack client reads
+    ``v``, ``ok``, ``error`` and the field it asked for without a KeyError."""
+
     v: int = VERSION
     ok: bool = True
     error: str = ""

@@ -1,5 +1,7 @@
 """The spot server: publishes the engine's ticks and closed bars on a ZeroMQ PUB socket and
-answers instrument, snapshot and history requests on a REP socket (schema in ``schema.py``).
+answers instrument, snapshot, history, session and command requests on a ROUTER socket that
+REQ clients use as a REP one (schema in ``schema.py``; how clients take turns in
+``requests.py``).
 
 Ticks published during one pass of the event loop are grouped per topic and sent together
 at the end of it (``call_soon``): under load a message carries many ticks, so the per-message
@@ -22,6 +24,7 @@ import zmq.asyncio
 
 from terminal.adapters.spot import schema
 from terminal.adapters.spot.curve import CurveOptions, apply_server, start_authenticator
+from terminal.adapters.spot.requests import RequestRouter
 from terminal.domain.enums import PluginKind
 from terminal.domain.events import (
     AccountEvent,
@@ -32,6 +35,7 @@ from terminal.domain.events import (
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, Tick
 from terminal.domain.orders import Fill
+from terminal.engine.bars.timeframes import SUPPORTED
 from terminal.engine.bus import EventBus
 
 log = logging.getLogger("terminal.spot")
@@ -39,6 +43,7 @@ log = logging.getLogger("terminal.spot")
 DEFAULT_PUB = "tcp://127.0.0.1:5555"
 DEFAULT_REP = "tcp://127.0.0.1:5556"
 HEARTBEAT_S = 1.0
+MAX_REQUEST_BYTES = 1 << 20
 _NOBLOCK = int(zmq.NOBLOCK)  # plain ints: pyzmq converts enum members on every call
 _MORE = int(zmq.SNDMORE) | _NOBLOCK
 
@@ -65,10 +70,21 @@ class EngineMarket:
         self.latest: dict[str, Tick] = engine.latest
         self._fills: list[Fill] = []  # without a store, the fills seen since the server began
         self.bus.subscribe(FillEvent, lambda event: self._fills.append(event.fill))
+        self._built: list[Callable[[], None]] = []  # timeframes built because a client asked
 
     def history_bars(self, symbol: str, timeframe: str) -> list[Bar]:
-        bars: list[Bar] = self.engine.bars.history(symbol)
-        return [bar for bar in bars if bar.timeframe == timeframe]
+        """Closed ``timeframe`` bars; a timeframe no one built yet is built from now on (its
+        history derived from the finer bars held), so the next request finds it current."""
+        bars = self.engine.bars
+        if timeframe not in bars.subscriptions(symbol):
+            self._built.append(bars.subscribe(symbol, timeframe))
+        history: list[Bar] = bars.history(symbol, timeframe)
+        return history
+
+    def close(self) -> None:
+        for unsubscribe in self._built:
+            unsubscribe()
+        self._built = []
 
     def session(self, bars: int) -> schema.Session:
         engine = self.engine
@@ -158,8 +174,11 @@ class SpotServer:
         )
         self._pub.setsockopt(zmq.LINGER, 0)
         self._pub.setsockopt(zmq.SNDHWM, 100_000)
-        self._rep = self._context.socket(zmq.REP)
+        self._rep = self._context.socket(zmq.ROUTER)
         self._rep.setsockopt(zmq.LINGER, 0)
+        # Requests are small; ZeroMQ drops the connection of a client sending a bigger one
+        # before it is held in memory (it may reconnect).
+        self._rep.setsockopt(zmq.MAXMSGSIZE, MAX_REQUEST_BYTES)
         if self.curve is not None:
             apply_server(self._pub, self.curve)
             apply_server(self._rep, self.curve)
@@ -177,8 +196,9 @@ class SpotServer:
                 bus.subscribe(cls, self.on_event) for cls in schema.EVENTS.values()
             ]
         loop = asyncio.get_running_loop()
+        self.requests = RequestRouter(self._rep, self._answer_or_refuse, self.answer_later)
         self._tasks = [
-            loop.create_task(self._serve_requests(), name="spot: requests"),
+            loop.create_task(self.requests.run(), name="spot: requests"),
             loop.create_task(self._heartbeat(), name="spot: heartbeat"),
         ]
         log.info("spot server %s: publishing on %s, requests on %s",
@@ -195,6 +215,8 @@ class SpotServer:
                 await task
         self._pub.close()
         self._rep.close()
+        if isinstance(self.state, EngineMarket):
+            self.state.close()
         if self._auth is not None:
             self._auth.stop()
 
@@ -263,16 +285,22 @@ class SpotServer:
             await asyncio.sleep(self.heartbeat_s)
 
     # ---- requests --------------------------------------------------------------------------
-    async def _serve_requests(self) -> None:
-        while True:
-            frames = await self._rep.recv_multipart()
-            try:
-                reply = self.answer(frames[-1])
-            except schema.SchemaError as exc:
-                self.bad_requests += 1
-                log.warning("spot server: dropped a malformed request: %s", exc)
-                reply = schema.error_reply(str(exc))
-            await self._rep.send(reply)
+    def _answer_or_refuse(self, frame: bytes) -> bytes:
+        try:
+            return self.answer(frame)
+        except schema.SchemaError as exc:
+            self.bad_requests += 1
+            log.warning("spot server: dropped a malformed request: %s", exc)
+            return schema.error_reply(str(exc))
+
+    @staticmethod
+    def answer_later(frame: bytes) -> bool:
+        """Whether a request takes long to answer (a session, a history): those take turns."""
+        try:
+            request = schema.decode_request(frame)
+        except schema.SchemaError:
+            return False
+        return isinstance(request, schema.SessionRequest | schema.HistoryRequest)
 
     def answer(self, frame: bytes) -> bytes:
         request = schema.decode_request(frame)
@@ -296,9 +324,12 @@ class SpotServer:
             return schema.encode(schema.Reply())
         if request.symbol not in state.instruments:
             return schema.error_reply(f"history: unknown symbol '{request.symbol}'")
-        bars = [
-            bar
-            for bar in state.history_bars(request.symbol, request.timeframe)
-            if request.start <= bar.start <= request.end
-        ]
+        if request.timeframe not in SUPPORTED:
+            return schema.error_reply(f"history: timeframe '{request.timeframe}' is not one of "
+                                      f"{', '.join(SUPPORTED)}")  # fmt: skip
+        try:
+            history = state.history_bars(request.symbol, request.timeframe)
+        except ValueError as exc:  # e.g. finer than the bars the engine builds
+            return schema.error_reply(f"history: {exc}")
+        bars = [bar for bar in history if request.start <= bar.start <= request.end]
         return schema.encode(schema.Reply(bars=bars))

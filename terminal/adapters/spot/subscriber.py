@@ -18,7 +18,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import msgspec
 import zmq
@@ -46,8 +46,8 @@ class ZmqFeedOptions(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Its REP endpoint (instruments, snapshots after a gap); empty for none."""
     symbols: list[str] = msgspec.field(default_factory=list)
     """Symbols to subscribe to; empty for every tick the server publishes."""
-    stale_after_s: float = 3.0
-    request_timeout_s: float = 2.0
+    stale_after_s: Annotated[float, msgspec.Meta(gt=0)] = 3.0
+    request_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 2.0
     receive_hwm: int = 100_000
     events: bool = False
     """Also subscribe to engine events (orders, fills, …): how a remote GUI attaches."""

@@ -32,6 +32,7 @@ from terminal.engine.replay.engine import (
 from terminal.engine.replay.host import replay
 from tests.aio import run
 from tests.engine.replay_helpers import TEST_SYMBOL, TWAP_SYMBOL, record_privately, synthetic
+from tests.engine.test_journal_damage import frame_offsets
 
 
 @pytest.fixture(scope="module")
@@ -157,12 +158,12 @@ def test_bad_journals_are_named_with_what_is_wrong(
         load_journal(notes)
     newer = tmp_path / "newer.tjnl"
     newer.write_bytes(b"TJNL\x09\x00" + data[6:])
-    unreadable = r"newer\.tjnl is journal format version 9; this reads 1 and 2"
+    unreadable = r"newer\.tjnl is journal format version 9; this reads 1, 2 and 3"
     with pytest.raises(j.JournalError, match=unreadable):
         load_journal(newer)
     damaged = tmp_path / "damaged.tjnl"
     damaged.write_bytes(data[:6] + b"\x03\x00\x00\x00\xc1\xc1\xc1" + data[6:])
-    with pytest.raises(j.JournalError, match=r"damaged.tjnl: record 1 \(at byte 6\) is damaged"):
+    with pytest.raises(j.JournalError, match=r"damaged\.tjnl is damaged: record 1 \(at byte 6\)"):
         load_journal(damaged)
     empty = tmp_path / "empty.tjnl"
     empty.write_bytes(data[:6])
@@ -171,24 +172,14 @@ def test_bad_journals_are_named_with_what_is_wrong(
     with pytest.raises(FileNotFoundError, match=r"missing\.tjnl"):
         load_journal(tmp_path / "missing.tjnl")
     truncated = tmp_path / "truncated.tjnl"
-    truncated.write_bytes(data[:-3])
+    *_, last, end_record = frame_offsets(data)
+    truncated.write_bytes(data[: end_record - 3])  # the run died writing its last record
     journal = load_journal(truncated)
     assert len(journal.records) == len(load_journal(path).records) - 1
     assert journal.problems == [
-        f"{truncated} is truncated: its last record (at byte {journal_end(data[:-3])}) is "
+        f"{truncated} is truncated: its last record (at byte {last}) is "
         f"incomplete and was dropped; {len(journal.records)} complete records remain"
     ]
-
-
-def journal_end(data: bytes) -> int:
-    """Where the last complete record of ``data`` ends."""
-    offset = 6
-    while offset + 4 <= len(data):
-        end = offset + 4 + int.from_bytes(data[offset : offset + 4], "little")
-        if end > len(data):
-            break
-        offset = end
-    return offset
 
 
 def test_a_replay_shows_the_account_the_live_run_had(recorded: tuple[Path, Engine]) -> None:

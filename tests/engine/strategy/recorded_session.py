@@ -3,9 +3,11 @@ it leaves behind: its journal, its state events as the spot wire and JSON encode
 the rows of its strategy store.
 
 ``tests/data/strategy/`` keeps those bytes as the code of commit a5dfd41 wrote them (strategy
-states still plain strings); ``test_formats.py`` checks that the runner still writes exactly
-them. Run ``python -m tests.engine.strategy.recorded_session`` to write them again, only for a
-deliberate format change (and say so in the commit).
+states still plain strings), except ``session.tjnl``, written again for journal format 3
+(checked frames, an end record); ``session-v2.tjnl`` is the format-2 journal of a5dfd41,
+which must still read and replay. ``test_formats.py`` checks that the runner still writes
+exactly them. Run ``python -m tests.engine.strategy.recorded_session`` to write them again,
+only for a deliberate format change (and say so in the commit).
 """
 
 from __future__ import annotations
