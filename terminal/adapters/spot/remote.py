@@ -291,3 +291,6 @@ class _Context:
 
     def update_instrument(self, instrument: Instrument) -> None:
         self._engine.instruments[instrument.symbol] = instrument
+
+    def add_history(self, symbol: str, bars: list[Bar]) -> None:
+        self._engine.bars.seed(symbol, bars)
