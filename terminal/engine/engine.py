@@ -298,11 +298,11 @@ class Engine(MarketMixin):
 
     def balances(self) -> list[Balance]:
         """Every venue balance as last reported (brokers that report them)."""
-        return self.reconciler.balances()
+        return self.reconciler.venue.balances()
 
     def venue_positions(self) -> list[VenuePosition]:
         """Derivatives positions as the venues last reported them."""
-        return self.reconciler.venue_positions()
+        return self.reconciler.venue.positions()
 
     def commit(self) -> None:
         """Make everything recorded so far durable now (before showing or acknowledging it)."""

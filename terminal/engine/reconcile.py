@@ -24,7 +24,7 @@ from typing import Any
 from terminal.domain.enums import OrderStatus, ReconcileKind
 from terminal.domain.events import FillEvent
 from terminal.domain.instrument import Instrument
-from terminal.domain.orders import Fill, Order, OrderRequest
+from terminal.domain.orders import Fill, Order, OrderCapabilities, OrderRequest
 from terminal.domain.venue import (
     AccountReport,
     Balance,
@@ -50,8 +50,51 @@ def differs(a: float, b: float) -> bool:
     return abs(a - b) > 1e-8 + EPSILON * max(abs(a), abs(b))
 
 
+class VenueMirror:
+    """The venues' balances and derivatives positions as last reported, kept from the bus
+    (the live engine's reconciler publishes them; a remote GUI receives them)."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self._balances: dict[str, dict[str, Balance]] = {}
+        self._positions: dict[str, list[VenuePosition]] = {}
+        bus.subscribe(BalancesEvent, self._on_balances)
+        bus.subscribe(VenuePositionsEvent, self._on_positions)
+
+    def balances(self) -> list[Balance]:
+        return [b for balances in self._balances.values() for b in balances.values()]
+
+    def balances_of(self, broker: str) -> dict[str, Balance]:
+        return dict(self._balances.get(broker, {}))
+
+    def positions(self) -> list[VenuePosition]:
+        return [p for positions in self._positions.values() for p in positions]
+
+    def _on_balances(self, event: BalancesEvent) -> None:
+        self._balances[event.broker] = {b.currency: b for b in event.balances}
+
+    def _on_positions(self, event: VenuePositionsEvent) -> None:
+        self._positions[event.broker] = list(event.positions)
+
+
+class VenueReads:
+    """What the widgets read of the venues, for an engine without broker objects (a remote
+    GUI's, a replay's): the reports on its bus in ``venue``; every kind of order offered (the
+    server's own pipeline refuses what its broker does not take; a replay sends nothing)."""
+
+    venue: VenueMirror
+
+    def balances(self) -> list[Balance]:
+        return self.venue.balances()
+
+    def venue_positions(self) -> list[VenuePosition]:
+        return self.venue.positions()
+
+    def capabilities(self, broker: str, symbol: str) -> OrderCapabilities:
+        return OrderCapabilities()
+
+
 class Reconciler:
-    """Reconciles brokers with their venues and keeps what the venues last reported."""
+    """Reconciles brokers with their venues; what they last reported is in ``venue``."""
 
     def __init__(
         self,
@@ -70,23 +113,15 @@ class Reconciler:
         self._spawn = spawn
         self._tasks: dict[str, asyncio.Task[Any]] = {}
         self._again: set[str] = set()
-        self._balances: dict[str, dict[str, Balance]] = {}
-        self._positions: dict[str, list[VenuePosition]] = {}
+        self.venue = VenueMirror(bus)
         self._baseline: dict[str, dict[str, float]] = {}  # totals at the last reconcile
         self._fills_since: dict[str, list[Fill]] = defaultdict(list)
         self.notices: list[ReconcileNotice] = []
         bus.subscribe(FillEvent, self._on_fill)
 
-    # ---- what the window reads -----------------------------------------------------------
-    def balances(self) -> list[Balance]:
-        return [b for balances in self._balances.values() for b in balances.values()]
-
-    def venue_positions(self) -> list[VenuePosition]:
-        return [p for positions in self._positions.values() for p in positions]
-
     def show_balances(self, broker: str, balances: list[Balance]) -> None:
         """A broker's live balance update (shown; the reconciliation baseline stays)."""
-        known = self._balances.setdefault(broker, {})
+        known = self.venue.balances_of(broker)
         known.update((b.currency, b) for b in balances)
         self._bus.publish(BalancesEvent(broker, list(known.values())))
 
@@ -275,7 +310,6 @@ class Reconciler:
 
     def _balance_differences(self, name: str, report: AccountReport) -> list[ReconcileNotice]:
         totals = {b.currency: b.total for b in report.balances}
-        self._balances[name] = {b.currency: b for b in report.balances}
         self._bus.publish(BalancesEvent(name, list(report.balances)))
         baseline = self._baseline.get(name)
         fills = self._fills_since.pop(name, [])
@@ -333,7 +367,6 @@ class Reconciler:
     def _position_differences(self, name: str, report: AccountReport) -> list[ReconcileNotice]:
         if report.positions is None:
             return []
-        self._positions[name] = list(report.positions)
         self._bus.publish(VenuePositionsEvent(name, list(report.positions)))
         venue = {p.symbol: p.quantity for p in report.positions}
         ours = {p.symbol: p.quantity for p in self._portfolio.positions() if p.broker == name}

@@ -32,6 +32,7 @@ from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.dialogs import Confirm, ask
 from terminal.ui.symbol_box import symbol_box
+from terminal.ui.trading.venue_rules import VenueRules
 
 DEPTH_LEVELS = 5
 TYPES = [
@@ -94,9 +95,12 @@ class OrderTicket(QWidget):
         self.sell_button.clicked.connect(lambda: self.submit(Side.SELL))
         self.set_hotkeys(Hotkeys())
         bridge.ticks_changed.connect(self._on_ticks)
+        # After the connections above: its reactions follow the ticket's own.
+        self.venue_rules = VenueRules(self, bridge)
         self._on_broker(self.broker_box.currentText())
         self._on_symbol(self.symbol_box.currentText())
         self._on_type()
+        self.venue_rules.apply()
 
     def set_hotkeys(self, keys: Hotkeys) -> None:
         """(Re)bind buy / sell / clear; the buttons show their keys."""
@@ -211,6 +215,7 @@ class OrderTicket(QWidget):
         self._select(self.type_box, OrderType.MARKET)
         self._select(self.offset_box, Offset.CLOSE)
         self.quantity.setValue(abs(quantity))
+        self.venue_rules.round_quantity()
         self._show(
             f"Close {symbol}: {'Sell' if quantity > 0 else 'Buy'} {abs(quantity):g}", ok=True
         )
@@ -265,6 +270,8 @@ class OrderTicket(QWidget):
             time_in_force=TimeInForce(self.tif_box.currentData()),
             offset=Offset(self.offset_box.currentData()) if futures else Offset.NONE,
             account=self.account_box.currentText(),
+            post_only=self.venue_rules.post_only_on,
+            reduce_only=self.venue_rules.reduce_only_on,
         )
 
     def _ask(self, text: str, on_yes: Callable[[], None]) -> None:
