@@ -336,8 +336,9 @@ class TradingSession:
             for task in done:
                 task.result()  # raises the stream's error
         finally:
-            for task in tasks:
-                await cancel_and_wait(task)
+            for task in tasks:  # the socket is one: the others failed too, or soon will
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     @staticmethod
     async def _loop(watch: Any, handle: Any, many: bool = True) -> None:

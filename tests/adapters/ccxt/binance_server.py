@@ -30,7 +30,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
-from tests.adapters.ccxt.binance_venue import Event, Venue, VenueError, now_ms, public_order
+from tests.adapters.ccxt.binance_market import Event, VenueError, now_ms
+from tests.adapters.ccxt.binance_venue import Venue, public_order
 
 API_KEY = "local-test-key"
 SECRET = "local-test-secret"
