@@ -67,7 +67,6 @@ class QuoteState:
         self.turnover = self.volume * self.last  # the candle has no quote volume: estimated
         if len(candles) > 1:
             self.prev_close = _num(candles[-2][4])
-        self.ts_ms = max(self.ts_ms, int(today[0]))
 
     def add_trade(self, price: float, amount: float, ts_ms: int) -> None:
         day = ts_ms - ts_ms % DAY_MS
@@ -84,14 +83,16 @@ class QuoteState:
         self.turnover += amount * price
         self.ts_ms = max(self.ts_ms, ts_ms)
 
-    def set_book(self, book: dict[str, Any]) -> None:
+    def set_book(self, book: dict[str, Any], now_ms: int) -> None:
+        """A book update; stamped with the venue's time, else when it arrived (Binance's
+        diff-depth updates carry none: a quote is as new as its book)."""
         self.bids = tuple((float(p), float(q)) for p, q, *_ in book.get("bids", [])[:DEPTH])
         self.asks = tuple((float(p), float(q)) for p, q, *_ in book.get("asks", [])[:DEPTH])
-        if book.get("timestamp"):
-            self.ts_ms = max(self.ts_ms, int(book["timestamp"]))
+        self.ts_ms = max(self.ts_ms, int(book.get("timestamp") or now_ms))
 
-    def set_ticker(self, ticker: dict[str, Any]) -> None:
+    def set_ticker(self, ticker: dict[str, Any], now_ms: int) -> None:
         """A polled ticker's best bid and ask, where there is no book."""
+        self.ts_ms = max(self.ts_ms, int(ticker.get("timestamp") or now_ms))
         if ticker.get("bid") is not None and ticker.get("ask") is not None:
             self.bids = ((float(ticker["bid"]), _num(ticker.get("bidVolume"))),)
             self.asks = ((float(ticker["ask"]), _num(ticker.get("askVolume"))),)

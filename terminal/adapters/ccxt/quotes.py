@@ -23,6 +23,10 @@ from terminal.engine.feed import FeedContext, cancel_and_wait
 
 log = logging.getLogger("terminal.ccxt")
 
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
 MAX_CANDLES = 1000  # per fetch_ohlcv request (Binance's most)
 
 
@@ -170,12 +174,12 @@ class QuoteSession:
     def _on_book(self, symbol: str, book: dict[str, Any]) -> None:
         quote = self._quotes.get(symbol)
         if quote is not None:
-            quote.set_book(book)
+            quote.set_book(book, now_ms())
             self._publish(quote)
 
     def _publish(self, quote: QuoteState) -> None:
         self._seen[quote.symbol] = time.monotonic()
-        tick = quote.tick(int(time.time() * 1000))
+        tick = quote.tick(now_ms())
         if tick is not None:
             self.context.publish_tick(tick)
 
@@ -225,9 +229,9 @@ class QuoteSession:
         candles = await self._exchange.fetch_ohlcv(market, "1d", limit=2)
         quote.seed_day(candles)
         if self.options.depth:
-            quote.set_book(await self._exchange.fetch_order_book(market, DEPTH))
+            quote.set_book(await self._exchange.fetch_order_book(market, DEPTH), now_ms())
         else:
-            quote.set_ticker(await self._exchange.fetch_ticker(market))
+            quote.set_ticker(await self._exchange.fetch_ticker(market), now_ms())
         self._publish(quote)
 
     async def _seed(self, symbol: str) -> None:
@@ -264,11 +268,11 @@ class QuoteSession:
                 options.history_timeframe,
             )
             return
-        now_ms = int(time.time() * 1000)
-        since = now_ms - now_ms % step_ms - options.history_bars * step_ms
+        now = now_ms()
+        since = now - now % step_ms - options.history_bars * step_ms
         rows: list[list[Any]] = []
         try:
-            while since < now_ms - step_ms:
+            while since < now - step_ms:
                 limit = min(MAX_CANDLES, options.history_bars - len(rows))
                 page = await self._exchange.fetch_ohlcv(
                     market, options.history_timeframe, since, limit
@@ -281,7 +285,7 @@ class QuoteSession:
                     break
         except ccxt.BaseError as exc:
             log.warning("feed %s: history of %s stopped: %s", self.name, symbol, exc)
-        closed = [row for row in rows if int(row[0]) + step_ms <= now_ms]  # not the forming one
+        closed = [row for row in rows if int(row[0]) + step_ms <= now]  # not the forming one
         bars = [bar_from_ohlcv(symbol, options.history_timeframe, row) for row in closed]
         if bars:
             self.context.add_history(symbol, bars)

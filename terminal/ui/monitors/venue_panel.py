@@ -103,6 +103,8 @@ class VenuePanel(QWidget):
             column.addWidget(QLabel(title))
             column.addWidget(monitor)
             splitter.addWidget(part)
+        for index, stretch in enumerate((3, 1, 2)):  # balances first: every venue has some
+            splitter.setStretchFactor(index, stretch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

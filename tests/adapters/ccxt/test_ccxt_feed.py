@@ -80,6 +80,9 @@ def test_streams_give_quotes_depth_and_the_days_volume() -> None:
                 volumes = [t.volume for t in ticks]
                 assert volumes == sorted(volumes) and volumes[-1] > volumes[0] >= 1000
                 assert last.prev_close > 0 and last.low <= last.last <= last.high
+                # stamped when quoted (a book update without the venue's time: on arrival), never
+                # with the day candle's open, which would make a bar of the whole day's volume
+                assert all(abs(t.ts - time.time_ns()) < 60e9 for t in ticks)
                 streams = {s for _, frame in server.ws_requests for s in frame.get("params", [])}
                 assert {"btcusdt@trade", "btcusdt@depth@100ms", "ethusdt@trade"} <= streams
                 assert len(context.history[BTC]) == 20  # closed 1m bars for charts and warm-up
