@@ -91,11 +91,12 @@ class VenuePanel(QWidget):
         )
         self._venue_positions: list[VenuePosition] = []
         self._terminal_positions: dict[tuple[str, str], Position] = {}
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        for title, monitor in (
-            ("Balances (as the venue reports them)", self.balances),
-            ("Derivatives positions", self.positions),
-            ("Reconciliation", self.notices),
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)  # side by side: the dock is wide
+        self.parts: list[QWidget] = []
+        for title, monitor, stretch in (
+            ("Balances, as the venues report them", self.balances, 3),
+            ("Derivatives positions, venue and terminal", self.positions, 3),
+            ("Reconciliation: what the venues said", self.notices, 5),
         ):
             part = QWidget()
             column = QVBoxLayout(part)
@@ -103,8 +104,9 @@ class VenuePanel(QWidget):
             column.addWidget(QLabel(title))
             column.addWidget(monitor)
             splitter.addWidget(part)
-        for index, stretch in enumerate((3, 1, 2)):  # balances first: every venue has some
-            splitter.setStretchFactor(index, stretch)
+            splitter.setStretchFactor(len(self.parts), stretch)
+            self.parts.append(part)
+        self.parts[1].hide()  # until a venue reports derivatives positions
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -113,6 +115,7 @@ class VenuePanel(QWidget):
         """The venues' latest reports (a currency or position gone from them goes here too)."""
         self.balances.model.replace_all(sorted(balances, key=lambda b: (b.broker, b.currency)))
         self._venue_positions = positions
+        self.parts[1].setVisible(bool(positions))
         self._show_positions()
 
     def show_terminal_positions(self, positions: list[Position]) -> None:
