@@ -14,7 +14,6 @@ ccxt takes about a second to import, so it is imported when the feed starts
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from terminal.adapters.ccxt.options import VenueOptions
@@ -65,13 +64,16 @@ class CcxtFeed(Feed):
         if self.session is not None:
             await self.session.stop()
 
-    def subscribe(self, symbols: Iterable[str]) -> None:
-        """Quote ``symbols`` too (terminal or ccxt names), from now on."""
-        if self.session is None:
-            raise RuntimeError(f"feed {self.name} is not started")
-        self.session.subscribe(symbols)
+    def describe(self, symbol: str) -> Instrument | None:
+        """The instrument of ``symbol`` if the venue lists it (known once started)."""
+        return self.session.describe(symbol) if self.session is not None else None
 
-    def unsubscribe(self, symbols: Iterable[str]) -> None:
+    def subscribe(self, symbols: list[str]) -> list[Instrument]:
+        """Quote those of ``symbols`` (terminal or ccxt names) the venue lists, from now on;
+        returns their instruments (the others are left to other feeds)."""
+        return self.session.subscribe(symbols) if self.session is not None else []
+
+    def unsubscribe(self, symbols: list[str]) -> None:
         """Stop quoting ``symbols``."""
         if self.session is not None:
             self.session.unsubscribe(symbols)

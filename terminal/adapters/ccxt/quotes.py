@@ -43,6 +43,7 @@ class QuoteSession:
         self._tasks: dict[str, list[asyncio.Task[Any]]] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._failing: dict[str, str] = {}  # stream → why it is down
+        self._seeded: set[str] = set()
         self._gate = RateGate()
         self._streaming = False
         self.watchers: dict[str, Watcher] = {}
@@ -67,8 +68,7 @@ class QuoteSession:
             await self._exchange.close()
             raise
         for symbol in symbols:
-            self._instruments[symbol] = self._markets.instrument(symbol)
-            self.context.update_instrument(self._instruments[symbol])
+            self.context.update_instrument(self._instrument(symbol))
         has = self._exchange.has
         self._streaming = options.transport == "stream" or (
             options.transport == "auto" and bool(has.get("watchTrades"))
@@ -93,23 +93,48 @@ class QuoteSession:
             await self._exchange.close()  # the websockets and the HTTP session
         self.context.set_status(ConnectionStatus.DISCONNECTED, "stopped")
 
-    def subscribe(self, symbols: Iterable[str]) -> None:
-        """Quote ``symbols`` (terminal or ccxt names) too, from now on."""
-        markets = self._markets
-        if markets is None:
-            raise RuntimeError(f"feed {self.name} is not started")
-        for configured in symbols:
-            symbol = markets.resolve(configured)
-            if symbol in self._quotes and symbol in self._tasks:
+    def describe(self, name: str) -> Instrument | None:
+        """The instrument of a market this venue lists (terminal or ccxt name), else None."""
+        try:
+            symbol = self._markets.resolve(name) if self._markets else None
+        except ValueError:
+            return None
+        return self._instrument(symbol) if symbol else None
+
+    def _instrument(self, symbol: str) -> Instrument:
+        if symbol not in self._instruments:
+            assert self._markets is not None
+            self._instruments[symbol] = self._markets.instrument(symbol)
+        return self._instruments[symbol]
+
+    def subscribe(self, names: Iterable[str]) -> list[Instrument]:
+        """Quote those of ``names`` the venue lists, from now on; returns their instruments
+        (the rest are left to other feeds)."""
+        taken = []
+        for name in names:
+            instrument = self.describe(name)
+            if instrument is None:
                 continue
-            self._quotes.setdefault(symbol, QuoteState(symbol))
-            self._instruments.setdefault(symbol, markets.instrument(symbol))
-            self._seen[symbol] = time.monotonic()
-            self._tasks[symbol] = self._stream_tasks(symbol) if self._streaming else []
+            taken.append(instrument)
+            symbol = instrument.symbol
+            if symbol not in self._tasks:
+                self._quotes.setdefault(symbol, QuoteState(symbol))
+                self._seen[symbol] = time.monotonic()
+                self._tasks[symbol] = [self.context.spawn(self._open(symbol), f"{symbol} open")]
+        return taken
+
+    async def _open(self, symbol: str) -> None:
+        """A new symbol's day so far and history, then its streams."""
+        if symbol not in self._seeded:
+            await self._seed(symbol)
+        if self._streaming and symbol in self._tasks:
+            self._tasks[symbol] += self._stream_tasks(symbol)
 
     def unsubscribe(self, symbols: Iterable[str]) -> None:
         """Stop quoting ``symbols``, and tell the venue (``un_watch_*``) where ccxt can."""
-        for symbol in symbols:
+        for name in symbols:
+            instrument = self.describe(name)
+            symbol = instrument.symbol if instrument else name
             for task in self._tasks.pop(symbol, []):
                 task.cancel()
             self._quotes.pop(symbol, None)
@@ -237,6 +262,7 @@ class QuoteSession:
     async def _seed(self, symbol: str) -> None:
         """The day so far and the history bars, before the streams start."""
         self._quotes.setdefault(symbol, QuoteState(symbol))
+        self._seeded.add(symbol)
         await asyncio.gather(self._seed_day(symbol), self._history(symbol))
 
     async def _seed_day(self, symbol: str) -> None:

@@ -165,12 +165,20 @@ def test_silent_quotes_are_shown_stale_then_live_again() -> None:
 def test_subscribe_and_unsubscribe_while_running() -> None:
     async def scenario() -> None:
         async with local_binance() as server:
-            feed = make_feed(server, symbols=["BTC/USDT"], history_bars=0)
+            feed = make_feed(server, symbols=["BTC/USDT"], history_bars=5)
             context = context_of(feed)
+            assert feed.describe(ETH) is None  # not started: the venue's markets are unknown
             await feed.start()
             try:
-                feed.subscribe(["ETH/USDT"])
+                assert ETH not in context.history
+                described = feed.describe("ETH/USDT")
+                assert described is not None and described.symbol == ETH
+                taken = feed.subscribe(["ETH/USDT", "600000.SSE"])  # the second is not a market
+                assert [i.symbol for i in taken] == [ETH]
                 await until(lambda: any(t.symbol == ETH for t in context.ticks), what="ETH ticks")
+                assert len(context.history[ETH]) == 5  # its history too
+                eth = next(t for t in context.ticks if t.symbol == ETH)
+                assert eth.volume >= 1000  # seeded with the day so far before its streams
                 feed.unsubscribe([ETH])
                 await until(
                     lambda: (
