@@ -24,14 +24,13 @@ from typing import Any
 from terminal.domain.enums import OrderStatus, ReconcileKind
 from terminal.domain.events import FillEvent
 from terminal.domain.instrument import Instrument
-from terminal.domain.orders import Fill, Order, OrderCapabilities, OrderRequest
+from terminal.domain.orders import Fill, Order, OrderRequest
 from terminal.domain.venue import (
     AccountReport,
     Balance,
     BalancesEvent,
     ReconcileNotice,
     VenueOrder,
-    VenuePosition,
     VenuePositionsEvent,
 )
 from terminal.engine.broker import Broker
@@ -39,6 +38,7 @@ from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock
 from terminal.engine.orders.book import OrderBook
 from terminal.engine.portfolio import Portfolio
+from terminal.engine.venues import VenueMirror
 
 log = logging.getLogger("terminal.reconcile")
 
@@ -48,49 +48,6 @@ EPSILON = 1e-9
 def differs(a: float, b: float) -> bool:
     """Whether two venue figures differ by more than rounding (venues print 8 decimals)."""
     return abs(a - b) > 1e-8 + EPSILON * max(abs(a), abs(b))
-
-
-class VenueMirror:
-    """The venues' balances and derivatives positions as last reported, kept from the bus
-    (the live engine's reconciler publishes them; a remote GUI receives them)."""
-
-    def __init__(self, bus: EventBus) -> None:
-        self._balances: dict[str, dict[str, Balance]] = {}
-        self._positions: dict[str, list[VenuePosition]] = {}
-        bus.subscribe(BalancesEvent, self._on_balances)
-        bus.subscribe(VenuePositionsEvent, self._on_positions)
-
-    def balances(self) -> list[Balance]:
-        return [b for balances in self._balances.values() for b in balances.values()]
-
-    def balances_of(self, broker: str) -> dict[str, Balance]:
-        return dict(self._balances.get(broker, {}))
-
-    def positions(self) -> list[VenuePosition]:
-        return [p for positions in self._positions.values() for p in positions]
-
-    def _on_balances(self, event: BalancesEvent) -> None:
-        self._balances[event.broker] = {b.currency: b for b in event.balances}
-
-    def _on_positions(self, event: VenuePositionsEvent) -> None:
-        self._positions[event.broker] = list(event.positions)
-
-
-class VenueReads:
-    """What the widgets read of the venues, for an engine without broker objects (a remote
-    GUI's, a replay's): the reports on its bus in ``venue``; every kind of order offered (the
-    server's own pipeline refuses what its broker does not take; a replay sends nothing)."""
-
-    venue: VenueMirror
-
-    def balances(self) -> list[Balance]:
-        return self.venue.balances()
-
-    def venue_positions(self) -> list[VenuePosition]:
-        return self.venue.positions()
-
-    def capabilities(self, broker: str, symbol: str) -> OrderCapabilities:
-        return OrderCapabilities()
 
 
 class Reconciler:
@@ -322,23 +279,24 @@ class Reconciler:
         changes, unknown = self.balance_changes(fills)
         for currency, change in changes.items():
             expected[currency] = expected.get(currency, 0.0) + change
-        notices = []
-        for currency in sorted((set(expected) | set(totals)) - unknown):
-            want, have = expected.get(currency, 0.0), totals.get(currency, 0.0)
-            if differs(want, have):
-                notices.append(
-                    self._notice(
-                        name,
-                        ReconcileKind.BALANCE_DIFFERENCE,
-                        currency,
-                        f"{currency}: the venue reports {have:.8g}, the terminal expected "
-                        f"{want:.8g} (last report {baseline.get(currency, 0.0):.8g} and "
-                        f"{len(fills)} fill(s) since): difference {have - want:+.8g}",
-                        want,
-                        have,
-                    )
-                )
-        return notices
+        last = len(fills)
+
+        def text(currency: str, want: float, have: float) -> str:
+            before = baseline.get(currency, 0.0)
+            return (
+                f"{currency}: the venue reports {have:.8g}, the terminal expected {want:.8g} "
+                f"(last report {before:.8g} and {last} fill(s) since): difference "
+                f"{have - want:+.8g}"
+            )
+
+        comparable = (set(expected) | set(totals)) - unknown
+        return self._compare(
+            name,
+            ReconcileKind.BALANCE_DIFFERENCE,
+            text,
+            {c: expected.get(c, 0.0) for c in comparable},
+            {c: totals.get(c, 0.0) for c in comparable},
+        )
 
     def balance_changes(self, fills: Iterable[Fill]) -> tuple[dict[str, float], set[str]]:
         """What ``fills`` do to the account's currencies, and the currencies they move in a
@@ -370,20 +328,30 @@ class Reconciler:
         self._bus.publish(VenuePositionsEvent(name, list(report.positions)))
         venue = {p.symbol: p.quantity for p in report.positions}
         ours = {p.symbol: p.quantity for p in self._portfolio.positions() if p.broker == name}
+
+        def text(symbol: str, want: float, have: float) -> str:
+            return (
+                f"{symbol}: the venue holds {have:+g}, the terminal's fills make {want:+g}: "
+                f"difference {have - want:+g}"
+            )
+
+        return self._compare(name, ReconcileKind.POSITION_DIFFERENCE, text, ours, venue)
+
+    def _compare(
+        self,
+        name: str,
+        kind: ReconcileKind,
+        text: Callable[[str, float, float], str],
+        terminal: dict[str, float],
+        venue: dict[str, float],
+    ) -> list[ReconcileNotice]:
+        """A notice for each subject whose two figures differ (a missing one counts as 0)."""
         notices = []
-        for symbol in sorted(set(venue) | set(ours)):
-            want, have = ours.get(symbol, 0.0), venue.get(symbol, 0.0)
+        for subject in sorted(set(terminal) | set(venue)):
+            want, have = terminal.get(subject, 0.0), venue.get(subject, 0.0)
             if differs(want, have):
                 notices.append(
-                    self._notice(
-                        name,
-                        ReconcileKind.POSITION_DIFFERENCE,
-                        symbol,
-                        f"{symbol}: the venue holds {have:+g}, the terminal's fills make "
-                        f"{want:+g}: difference {have - want:+g}",
-                        want,
-                        have,
-                    )
+                    self._notice(name, kind, subject, text(subject, want, have), want, have)
                 )
         return notices
 

@@ -147,16 +147,7 @@ def test_what_a_reconnect_found_is_shown_not_written_over(
     assert "difference +500" in window.statusBar().currentMessage()
     assert balance(window, "USDT") == pytest.approx(notice.venue)
     # An order the venue has and the terminal never sent is adopted into the Orders monitor.
-    run_async(
-        binance.place_elsewhere(
-            symbol="BTCUSDT",
-            side="SELL",
-            type="LIMIT",
-            quantity="0.00100000",
-            price="99000.00",
-            timeInForce="GTC",
-        )
-    )
+    run_async(binance.place_elsewhere("SELL", "0.00100000", "99000.00"))
     qtbot.waitUntil(
         lambda: any(o.origin == "venue" for o in window.orders.model.records()), timeout=5000
     )

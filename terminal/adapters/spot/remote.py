@@ -46,9 +46,9 @@ from terminal.engine.conflation import TickConflator
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
 from terminal.engine.orders.mirror import OrdersMirror
 from terminal.engine.plugins import PluginRegistry
-from terminal.engine.reconcile import VenueMirror, VenueReads
 from terminal.engine.strategy.instance import LogLine
 from terminal.engine.tasks import TrackedTasks
+from terminal.engine.venues import VenueMirror, VenueReads
 
 log = logging.getLogger("terminal.remote")
 

@@ -56,11 +56,11 @@ from terminal.engine.logs import log_context
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
 from terminal.engine.orders.mirror import OrdersMirror
 from terminal.engine.portfolio import Portfolio
-from terminal.engine.reconcile import VenueMirror, VenueReads
 from terminal.engine.replay.host import PlacedOrder, ReplayHost, ReplayResult, apply_record
 from terminal.engine.replay.player import ReplayPlayer, WallClock
 from terminal.engine.strategy.runner import StrategyRunner
 from terminal.engine.tasks import TrackedTasks
+from terminal.engine.venues import VenueMirror, VenueReads
 from terminal.engine.view import RegistryView
 
 log = logging.getLogger("terminal.replay")

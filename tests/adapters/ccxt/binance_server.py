@@ -193,9 +193,22 @@ class FakeBinance:
         await self._push_user(user)
         await self._push_market([e for e in events if e not in user])
 
-    async def place_elsewhere(self, **params: str) -> dict[str, Any]:
-        """Another client of this account places an order (the web site, a phone)."""
-        order, events = self.venue.place({k: str(v) for k, v in params.items()})
+    async def place_elsewhere(
+        self, side: str, quantity: str, price: str, client_id: str = ""
+    ) -> dict[str, Any]:
+        """Another client of this account (the web site, a phone) places a GTC limit order
+        on BTCUSDT."""
+        params = {
+            "symbol": "BTCUSDT",
+            "side": side,
+            "type": "LIMIT",
+            "timeInForce": "GTC",
+            "quantity": quantity,
+            "price": price,
+        }
+        if client_id:
+            params["newClientOrderId"] = client_id
+        order, events = self.venue.place(params)
         await self.push(events)
         return order
 

@@ -180,26 +180,15 @@ class Venue(MarketData):
 
     def _check_filters(self, m: Market, price: Decimal | None, qty: Decimal) -> None:
         """PRICE_FILTER, LOT_SIZE and NOTIONAL, with Binance's messages."""
-        if price is not None:
-            pf = m.filters["PRICE_FILTER"]
-            if (
-                price < Decimal(pf["minPrice"])
-                or price > Decimal(pf["maxPrice"])
-                or price % Decimal(pf["tickSize"])
-            ):
-                raise VenueError(400, -1013, "Filter failure: PRICE_FILTER")
-        lot = m.filters["LOT_SIZE"]
-        if (
-            qty < Decimal(lot["minQty"])
-            or qty > Decimal(lot["maxQty"])
-            or qty % Decimal(lot["stepSize"])
-        ):
+        pf, lot, notional = m.filters["PRICE_FILTER"], m.filters["LOT_SIZE"], m.filters["NOTIONAL"]
+        if price is not None and _outside(price, pf["minPrice"], pf["maxPrice"], pf["tickSize"]):
+            raise VenueError(400, -1013, "Filter failure: PRICE_FILTER")
+        if _outside(qty, lot["minQty"], lot["maxQty"], lot["stepSize"]):
             raise VenueError(400, -1013, "Filter failure: LOT_SIZE")
-        notional = m.filters["NOTIONAL"]
         value = qty * (price if price is not None else m.last)
-        if value < Decimal(notional["minNotional"]) or (
-            price is not None and value > Decimal(notional["maxNotional"])
-        ):
+        # the maximum does not apply to market orders here ("applyMaxToMarket": false)
+        top = notional["maxNotional"] if price is not None else "Infinity"
+        if _outside(value, notional["minNotional"], top):
             raise VenueError(400, -1013, "Filter failure: NOTIONAL")
 
     def _match(self, order: dict[str, Any], m: Market) -> list[Event]:
@@ -403,6 +392,12 @@ class Venue(MarketData):
             "W": order["workingTime"],
             "V": "EXPIRE_MAKER",
         }
+
+
+def _outside(value: Decimal, low: str, high: str, step: str = "0") -> bool:
+    """Out of a filter's range, or off its step (a zero step: any value)."""
+    off_step = Decimal(step) != 0 and value % Decimal(step) != 0
+    return value < Decimal(low) or value > Decimal(high) or off_step
 
 
 def public_order(order: dict[str, Any], shape: str) -> dict[str, Any]:

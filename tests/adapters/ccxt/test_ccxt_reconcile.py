@@ -42,15 +42,7 @@ def test_an_order_placed_at_the_venue_while_the_terminal_was_down_is_adopted() -
             config = engine_config(server, {}, {}, persist=True)
             async with running(config) as engine:
                 await live(engine, server)
-            placed = await server.place_elsewhere(
-                symbol="BTCUSDT",
-                side="BUY",
-                type="LIMIT",
-                quantity="0.00200000",
-                price="61000.00",
-                timeInForce="GTC",
-                newClientOrderId="web_phone_1",
-            )
+            placed = await server.place_elsewhere("BUY", "0.00200000", "61000.00", "web_phone_1")
             async with running(config) as engine:
                 await live(engine, server)
                 await until(lambda: notices(engine, ReconcileKind.ORDER_ADOPTED), what="adoption")
@@ -111,14 +103,7 @@ def test_an_order_placed_elsewhere_while_connected_is_adopted_at_once() -> None:
     async def scenario() -> None:
         async with local_binance() as server, running(engine_config(server, {}, {})) as engine:
             await live(engine, server)
-            await server.place_elsewhere(
-                symbol="BTCUSDT",
-                side="SELL",
-                type="LIMIT",
-                quantity="0.00100000",
-                price="90000.00",
-                timeInForce="GTC",
-            )
+            await server.place_elsewhere("SELL", "0.00100000", "90000.00")
             await until(
                 lambda: any(o.origin == "venue" for o in engine.order_book.working()),
                 what="the order the stream reported",
