@@ -28,6 +28,7 @@ log = logging.getLogger("terminal.ccxt")
 
 DAY_NS = 86_400 * 1_000_000_000
 DAY_CHECK_S = 30.0
+PLACING_POLL_S = 0.05
 CLIENT_ID = {"binance": re.compile(r"^[.A-Z:/a-z0-9_-]{1,36}$")}
 CLIENT_ID_DEFAULT = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -194,6 +195,8 @@ class TradingSession:
         current = self.context.find_order(order.order_id)
         if current is not None and current.status is OrderStatus.SUBMITTED:
             self.context.update_order(order.order_id, OrderStatus.REJECTED, reason)
+        elif current is not None and current.status is OrderStatus.PENDING_CANCEL:
+            self.context.update_order(order.order_id, OrderStatus.CANCELLED, reason)
 
     def cancel(self, order: Order) -> None:
         self._spawn(self._cancel(order), f"cancel {order.order_id}")
@@ -220,6 +223,8 @@ class TradingSession:
             return
         if current.status is not OrderStatus.PENDING_CANCEL:
             self.context.update_order(order.order_id, OrderStatus.PENDING_CANCEL, why)
+        while order.order_id in self._placing:  # a cancel may not overtake its own order
+            await asyncio.sleep(PLACING_POLL_S)
         market = self.markets().ccxt_symbol(order.symbol)
         for _ in range(self.options.submit_attempts):
             await self._gate.wait()

@@ -5,6 +5,7 @@ answer, a dropped private stream, cancel-all, and keys."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -258,6 +259,23 @@ def test_rate_limit_answers_are_waited_out_and_the_order_placed_once() -> None:
         assert time.monotonic() - started >= 0.9  # Retry-After: 1 was respected
         posts = [r for r in server.requests if r[:2] == ("POST", "/api/v3/order")]
         assert len(posts) == 2 and len(at_venue(server, placed.order_id)) == 1
+
+    trade(scenario)
+
+
+def test_a_cancel_waits_for_its_order_to_be_placed() -> None:
+    async def scenario(server: FakeBinance, engine: Engine) -> None:
+        lost = dataclasses.replace(unknown_outcome(), carry_out=False)  # not placed after all
+        server.inject("/api/v3/order", lost)
+        resting = submit(engine, Side.BUY, 0.001, OrderType.LIMIT, 60000.0)
+        await until(
+            lambda: server.requests[-1][:2] == ("GET", "/api/v3/order"),
+            what="the lookup after the lost answer",
+        )
+        engine.cancel(resting)  # while the broker waits to send it again
+        cancelled = await status(engine, resting, OrderStatus.CANCELLED)
+        assert cancelled.reason == "cancelled on request"
+        assert [o["status"] for o in at_venue(server, resting)] == ["CANCELED"]  # not left open
 
     trade(scenario)
 
