@@ -92,9 +92,13 @@ class Engine(MarketMixin):
             now_ns=self.clock.now_ns,
         )
         self.reconciler = Reconciler(
-            self.bus, self.order_book, self.portfolio, market.instruments.get, self.clock,
+            self.bus,
+            self.order_book,
+            self.portfolio,
+            market.instruments.get,
+            self.clock,
             self.spawn,
-        )  # fmt: skip
+        )
         self.pretrade = PreTradePipeline(standard_checks(config), self._pretrade_view(), self.bus)
         self.bars = BarService(
             self.bus,
