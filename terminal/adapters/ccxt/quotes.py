@@ -46,7 +46,6 @@ class QuoteSession:
         self._seeded: set[str] = set()
         self._gate = RateGate()
         self._streaming = False
-        self.watchers: dict[str, Watcher] = {}
 
     def instruments(self) -> list[Instrument]:
         return list(self._instruments.values())
@@ -184,7 +183,6 @@ class QuoteSession:
                 (self.options.reconnect_initial_s, self.options.reconnect_max_s),
                 exchange,
             )
-            self.watchers[name] = watcher
             tasks.append(self.context.spawn(watcher.run(), name))
         return tasks
 

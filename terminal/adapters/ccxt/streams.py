@@ -41,7 +41,6 @@ class Watcher:
         self._on_lost, self._on_back = on_lost, on_back
         self._gate, self._exchange = gate, exchange
         self._initial, self._max = backoff
-        self.failures = 0
 
     async def run(self) -> None:
         delay = self._initial
@@ -51,12 +50,12 @@ class Watcher:
                 result = await self._watch()
             except RATE_LIMITED as exc:
                 wait = self._gate.note(self._exchange, exc)
-                self._lost(exc, wait)
+                self._on_lost(self.name, exc, wait)
                 failing = True
                 await self._gate.wait()
                 continue
             except ccxt.BaseError as exc:  # a dropped socket, or the venue refused the stream
-                self._lost(exc, delay)
+                self._on_lost(self.name, exc, delay)
                 failing = True
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._max)
@@ -65,7 +64,3 @@ class Watcher:
                 failing, delay = False, self._initial
                 self._on_back(self.name)
             self._on_update(result)
-
-    def _lost(self, error: Exception, wait: float) -> None:
-        self.failures += 1
-        self._on_lost(self.name, error, wait)
