@@ -22,6 +22,7 @@ from terminal.domain.enums import ConnectionStatus, OrderStatus, Side, TimeInFor
 from terminal.domain.instrument import price_text
 from terminal.domain.market import Tick
 from terminal.domain.orders import Order
+from terminal.domain.venue import AccountReport, Balance, VenueOrder, own_view
 from terminal.engine.broker import Broker, BrokerContext
 
 
@@ -199,6 +200,20 @@ class PaperBroker(Broker):
             price,
             commission,
         )
+
+    # ---- what the paper venue says (reconciliation): it is the terminal's own book ----------
+    async def account_report(self) -> AccountReport:
+        """The account's cash as its one balance, and the orders this broker holds working."""
+        account = self.context.account()
+        cash = [Balance(self.name, a.currency, a.cash, 0.0, a.cash) for a in [account] if a]
+        held = [self.context.find_order(i) for book in self._working.values() for i in book]
+        orders = [own_view(order) for order in held if order is not None]
+        return AccountReport(self.name, cash, orders, ts=self.context.clock.now_ns())
+
+    async def query_order(self, order: Order) -> VenueOrder | None:
+        """An order it holds, or one still on its way (latency), as the book has it."""
+        holds = order.order_id in self._working.get(order.symbol, {})
+        return own_view(order) if holds or order.status is OrderStatus.SUBMITTED else None
 
     def estimate_commission(self, symbol: str, quantity: float, price: float) -> float:
         instrument = self.context.instrument(symbol)

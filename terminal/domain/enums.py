@@ -65,6 +65,13 @@ class TimeInForce(StrEnum):
     FOK = "fok"
 
 
+class InstrumentStatus(StrEnum):
+    """Whether a venue takes orders for an instrument now (a halted market refuses them)."""
+
+    TRADING = "trading"
+    HALTED = "halted"
+
+
 class OrderStatus(StrEnum):
     """Where an order stands; the legal transitions are the table in ``domain/orders.py``."""
 
@@ -107,6 +114,19 @@ class ConnectionStatus(StrEnum):
     STALE = "stale"
     DISCONNECTED = "disconnected"
     ERROR = "error"
+
+
+class ReconcileKind(StrEnum):
+    """What reconciling the terminal with a venue found (see ``engine/reconcile.py``)."""
+
+    ORDER_ADOPTED = "order adopted"
+    """The venue had a working order the terminal did not know: it is now in the book."""
+    ORDER_RESOLVED = "order resolved"
+    """An order the terminal thought working had ended at the venue: it is now closed here."""
+    FILLS_RECOVERED = "fills recovered"
+    """Fills the venue reported that the terminal had missed were applied."""
+    BALANCE_DIFFERENCE = "balance difference"
+    POSITION_DIFFERENCE = "position difference"
 
 
 class PluginKind(StrEnum):

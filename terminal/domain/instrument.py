@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from terminal.domain.enums import AssetClass
+from terminal.domain.enums import AssetClass, InstrumentStatus
 
 ALL_DAY = (("00:00", "24:00"),)
 
@@ -149,6 +149,13 @@ class Instrument(msgspec.Struct, frozen=True):
     margin_rate: float = 0.0
     """Fraction of notional held as margin; non-zero means the instrument trades on margin
     (futures): cash moves by realised P&L, not by notional."""
+    base_currency: str = ""
+    """What one unit of quantity is, where it is a currency (``BTC`` of ``BTCUSDT.BINANCE``);
+    ``currency`` is then the quote currency."""
+    min_notional: float = 0.0
+    """The smallest order value (quantity × price × multiplier) the venue accepts; 0: none."""
+    status: InstrumentStatus = InstrumentStatus.TRADING
+    """Whether the venue takes orders now (a crypto market in a break is ``HALTED``)."""
 
     @property
     def price_decimals(self) -> int:

@@ -73,6 +73,10 @@ class OrderRequest(msgspec.Struct, frozen=True):
     """Why the order was placed (a strategy's reason), shown to people, e.g. in alert emails."""
     ts: int = 0
     """When the request was made (UTC ns); 0 means now. Used by the live guard."""
+    post_only: bool = False
+    """Rest on the book or be refused: never take liquidity (a limit order's option)."""
+    reduce_only: bool = False
+    """Only reduce a derivatives position, never open or add to one."""
 
 
 class Order(msgspec.Struct, frozen=True):
@@ -97,7 +101,11 @@ class Order(msgspec.Struct, frozen=True):
     offset: Offset = Offset.NONE
     account: str = ""
     client_id: str = ""
+    """The id the venue knows the order by when it is not ``order_id`` (an order placed at
+    the venue outside this terminal and adopted)."""
     note: str = ""
+    post_only: bool = False
+    reduce_only: bool = False
 
     @property
     def remaining(self) -> float:
@@ -119,6 +127,11 @@ class Fill(msgspec.Struct, frozen=True):
     commission: float = 0.0
     """In the account's currency."""
     offset: Offset = Offset.NONE
+    fee: float = 0.0
+    fee_currency: str = ""
+    """The fee as the venue took it, when in another currency than the account's (Binance
+    takes a buy's fee in the asset bought); ``commission`` is then its value in the account
+    currency. Empty: the fee is ``commission``."""
 
 
 class Position(msgspec.Struct, frozen=True):
@@ -153,3 +166,28 @@ class Account(msgspec.Struct, frozen=True):
     market_value: float = 0.0
     margin: float = 0.0
     buying_power: float = 0.0
+
+
+class OrderCapabilities(msgspec.Struct, frozen=True):
+    """What a broker accepts for one instrument: order types, times in force and the
+    post-only and reduce-only options. The ticket offers only these; the pre-trade pipeline
+    refuses the rest before anything is sent."""
+
+    order_types: frozenset[OrderType] = frozenset(OrderType)
+    time_in_force: frozenset[TimeInForce] = frozenset(TimeInForce)
+    post_only: bool = False
+    reduce_only: bool = False
+
+    def refusal(self, request: OrderRequest) -> str:
+        """Why ``request`` cannot go to this broker ("" if it can)."""
+        if request.order_type not in self.order_types:
+            return f"{request.order_type.value} orders are not taken"
+        if request.order_type.has_limit_price and request.time_in_force not in self.time_in_force:
+            return f"time in force {request.time_in_force.value.upper()} is not taken"
+        if request.post_only and not self.post_only:
+            return "post-only orders are not taken"
+        if request.post_only and request.order_type is not OrderType.LIMIT:
+            return "post-only applies to limit orders only"
+        if request.reduce_only and not self.reduce_only:
+            return "reduce-only orders are not taken"
+        return ""

@@ -1,11 +1,16 @@
 """Base class of broker plugins.
 
 Required: ``start``, ``stop``, ``submit``, ``cancel``. A broker reports what happens to an
-order through its :class:`BrokerContext`; the order book is the one source of truth.
+order through its :class:`BrokerContext`; the order book is the one source of truth for what
+this terminal sent. Optional, for brokers whose venue can tell: ``capabilities`` (what it
+accepts per instrument), ``account_report``, ``query_order`` and ``order_fills`` (what the
+venue says: the engine reconciles with it on every connect, see
+:mod:`terminal.engine.reconcile`) and ``cancel_all``.
 """
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Coroutine
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -15,11 +20,13 @@ import msgspec
 from terminal.domain.enums import ConnectionStatus, OrderStatus
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
-from terminal.domain.orders import Order
+from terminal.domain.orders import Account, Fill, Order, OrderCapabilities
+from terminal.domain.venue import AccountReport, Balance, VenueOrder
 from terminal.engine.clock import Clock
 from terminal.engine.feed import NoOptions
 
 E = TypeVar("E")
+log = logging.getLogger("terminal.engine")
 
 
 class BrokerContext(Protocol):
@@ -38,8 +45,38 @@ class BrokerContext(Protocol):
     def update_order(self, order_id: str, status: OrderStatus, reason: str = "") -> None: ...
 
     def add_fill(
-        self, order_id: str, fill_id: str, quantity: float, price: float, commission: float
-    ) -> None: ...
+        self,
+        order_id: str,
+        fill_id: str,
+        quantity: float,
+        price: float,
+        commission: float,
+        *,
+        ts: int = 0,
+        fee: float = 0.0,
+        fee_currency: str = "",
+    ) -> None:
+        """An execution of ``order_id``; a fill id already applied is ignored. ``ts`` is the
+        venue's time (UTC ns, 0: now); ``fee``/``fee_currency`` as in :class:`Fill`."""
+        ...
+
+    def find_order(self, client_order_id: str) -> Order | None:
+        """This broker's order the venue knows as ``client_order_id`` (its ``order_id``, or
+        the ``client_id`` of an order adopted from the venue); None if there is none."""
+        ...
+
+    def account(self) -> Account | None:
+        """The engine's account of this broker (None before ``open_account``)."""
+        ...
+
+    def report_balances(self, balances: list[Balance]) -> None:
+        """The venue's balances changed (a private stream's update): show them."""
+        ...
+
+    def request_reconcile(self, reason: str) -> None:
+        """Ask the engine to reconcile with the venue now (e.g. the venue reported an order
+        this terminal does not know)."""
+        ...
 
     def open_account(self, cash: float, currency: str) -> None: ...
 
@@ -99,6 +136,35 @@ class Broker(ABC):
     def estimate_commission(self, symbol: str, quantity: float, price: float) -> float:
         """Commission this broker would charge; brokers that cannot tell return 0."""
         return 0.0
+
+    def capabilities(self, symbol: str) -> OrderCapabilities:
+        """What this broker takes for ``symbol``: by default every order type and time in
+        force, and neither post-only nor reduce-only."""
+        return OrderCapabilities()
+
+    def cancel_all(self, orders: list[Order]) -> None:
+        """Cancel every one of ``orders`` (the kill switch); by default one by one."""
+        for order in orders:
+            try:
+                self.cancel(order)
+            except Exception:
+                log.exception("broker %s raised on cancel of %s", self.name, order.order_id)
+
+    # ---- what the venue says (reconciliation) ------------------------------------------------
+    async def account_report(self) -> AccountReport | None:
+        """Balances, positions and open orders as the venue reports them now. None (the
+        default): this broker cannot tell, and there is nothing to reconcile."""
+        return None
+
+    async def query_order(self, order: Order) -> VenueOrder | None:
+        """The venue's view of ``order``, which the terminal thinks working but the venue did
+        not list as open. None: the venue does not know it (and it is not being sent now)."""
+        return None
+
+    async def order_fills(self, order: Order, venue: VenueOrder) -> list[Fill]:
+        """Every fill of ``order`` the venue recorded, with the fill ids the broker's live
+        reports use (so none is applied twice)."""
+        return []
 
 
 def options_type(plugin: type[Any]) -> type[msgspec.Struct]:

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from terminal.domain.enums import ConnectionStatus, OrderStatus
 from terminal.domain.events import FeedStatus, Tick
 from terminal.domain.instrument import Instrument, TradingSessions
-from terminal.domain.orders import Fill, Order
+from terminal.domain.market import Bar
+from terminal.domain.orders import Account, Fill, Order
+from terminal.domain.venue import Balance
 
 if TYPE_CHECKING:
     from terminal.engine.engine import Engine
@@ -40,6 +42,9 @@ class EngineFeedContext:
             log.debug("feed %s: %s is now %r", self._name, instrument.symbol, instrument.name)
             self._engine.instruments[instrument.symbol] = instrument
 
+    def add_history(self, symbol: str, bars: list[Bar]) -> None:
+        self._engine.bars.seed(symbol, bars)
+
     def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
         state = FeedStatus(self._name, status, reason)
         self._engine.feed_status[self._name] = state
@@ -59,6 +64,7 @@ class EngineBrokerContext:
         self._engine = engine
         self._name = name
         self.clock = engine.clock
+        self._been_live = False
 
     def latest_tick(self, symbol: str) -> Tick | None:
         return self._engine.latest.get(symbol)
@@ -75,8 +81,37 @@ class EngineBrokerContext:
     def update_order(self, order_id: str, status: OrderStatus, reason: str = "") -> None:
         self._engine.order_book.update_status(order_id, status, reason)
 
+    def find_order(self, client_order_id: str) -> Order | None:
+        found = None
+        for order in self._engine.order_book.all():
+            if order.broker == self._name and client_order_id in (order.order_id, order.client_id):
+                if order.status.is_working:
+                    return order
+                found = order
+        return found
+
+    def account(self) -> Account | None:
+        return self._engine._account_or_none(self._name)
+
+    def report_balances(self, balances: list[Balance]) -> None:
+        self._engine.reconciler.show_balances(self._name, balances)
+
+    def request_reconcile(self, reason: str) -> None:
+        broker = self._engine.brokers.get(self._name)
+        if broker is not None:
+            self._engine.reconciler.request(self._name, broker, reason)
+
     def add_fill(
-        self, order_id: str, fill_id: str, quantity: float, price: float, commission: float
+        self,
+        order_id: str,
+        fill_id: str,
+        quantity: float,
+        price: float,
+        commission: float,
+        *,
+        ts: int = 0,
+        fee: float = 0.0,
+        fee_currency: str = "",
     ) -> None:
         order = self._engine.order_book.get(order_id)
         if order is None:
@@ -92,9 +127,11 @@ class EngineBrokerContext:
             side=order.side,
             quantity=quantity,
             price=price,
-            ts=self.clock.now_ns(),
+            ts=ts or self.clock.now_ns(),
             commission=commission,
             offset=order.offset,
+            fee=fee,
+            fee_currency=fee_currency,
         )
         self._engine.order_book.apply_fill(fill)
 
@@ -103,8 +140,13 @@ class EngineBrokerContext:
 
     def set_status(self, status: ConnectionStatus, reason: str = "") -> None:
         state = FeedStatus(self._name, status, reason)
+        before = self._engine.broker_status.get(self._name)
         self._engine.broker_status[self._name] = state
         self._engine.bus.publish(state)
+        if status is ConnectionStatus.LIVE and (before is None or before.status is not status):
+            # Connected or reconnected: what happened at the venue meanwhile is learned now.
+            self.request_reconcile("reconnected" if self._been_live else "connected")
+            self._been_live = True
         if self._engine.running and status in (
             ConnectionStatus.DISCONNECTED,
             ConnectionStatus.ERROR,

@@ -18,7 +18,8 @@ import msgspec
 
 from terminal.domain.enums import Adjust, OrderStatus, PluginKind
 from terminal.domain.events import AccountEvent, FeedStatus, Tick
-from terminal.domain.orders import Account, OrderRequest
+from terminal.domain.orders import Account, Order, OrderCapabilities, OrderRequest
+from terminal.domain.venue import Balance, VenuePosition
 from terminal.engine.bars.service import BarService
 from terminal.engine.broker import Broker
 from terminal.engine.bus import EventBus
@@ -39,6 +40,7 @@ from terminal.engine.orders.watchdog import watch_acknowledgements
 from terminal.engine.paths import user_data_dir
 from terminal.engine.plugins import PluginRegistry
 from terminal.engine.portfolio import Portfolio
+from terminal.engine.reconcile import Reconciler
 from terminal.engine.store import TradingStore
 from terminal.engine.strategy.reload import open_run_journal, reload_strategy_class
 from terminal.engine.strategy.runner import StrategyRunner
@@ -90,6 +92,14 @@ class Engine(MarketMixin):
             ),
             now_ns=self.clock.now_ns,
         )
+        self.reconciler = Reconciler(
+            self.bus,
+            self.order_book,
+            self.portfolio,
+            market.instruments.get,
+            self.clock,
+            self.spawn,
+        )
         self.pretrade = PreTradePipeline(standard_checks(config), self._pretrade_view(), self.bus)
         self.bars = BarService(
             self.bus,
@@ -120,6 +130,7 @@ class Engine(MarketMixin):
             account=self._account_or_none,
             live_since_ns=lambda: self.live_since_ns,
             now_ns=self.clock.now_ns,
+            capabilities=self.capabilities,
         )
 
     # ---- lifecycle -------------------------------------------------------------------
@@ -170,6 +181,7 @@ class Engine(MarketMixin):
         """Stop strategies, feeds and brokers, then cancel every task still tracked."""
         self.running = False
         self.strategies.shutdown()
+        await self.reconciler.stop()
         for name, feed in list(self.feeds.items()):
             await self._stop_plugin(PluginKind.FEED, name, feed)
         self.conflator.flush()
@@ -300,6 +312,20 @@ class Engine(MarketMixin):
         plugin = self.brokers.get(broker)
         return plugin is not None and plugin.simulated
 
+    def capabilities(self, broker: str, symbol: str) -> OrderCapabilities:
+        """What ``broker`` takes for ``symbol`` (an unknown broker: everything, the broker
+        check refuses it anyway)."""
+        plugin = self.brokers.get(broker)
+        return plugin.capabilities(symbol) if plugin is not None else OrderCapabilities()
+
+    def balances(self) -> list[Balance]:
+        """Every venue balance as last reported (brokers that report them)."""
+        return self.reconciler.venue.balances()
+
+    def venue_positions(self) -> list[VenuePosition]:
+        """Derivatives positions as the venues last reported them."""
+        return self.reconciler.venue.positions()
+
     def commit(self) -> None:
         """Make everything recorded so far durable now (before showing or acknowledging it)."""
         if self.store is not None:
@@ -309,8 +335,17 @@ class Engine(MarketMixin):
         """Stop every strategy and cancel every working order. Returns the orders cancelled."""
         self.strategies.stop_all()
         working = self.order_book.working()
+        by_broker: dict[str, list[Order]] = {}
         for order in working:
-            self.cancel(order.order_id)
+            by_broker.setdefault(order.broker, []).append(order)
+        for name, orders in by_broker.items():
+            broker = self.brokers.get(name)
+            if broker is None:
+                continue
+            try:  # one request per symbol where the venue can, not one per order
+                broker.cancel_all(orders)
+            except Exception:
+                log.exception("broker %s raised on cancel-all", name)
         log.warning(
             "%s: stopped all strategies, cancel sent for %d working orders", reason, len(working)
         )

@@ -39,6 +39,10 @@ class FeedContext(Protocol):
         """The feed learned more of an instrument it serves (a vendor's name, say): it
         replaces the engine's description, so windows show it."""
 
+    def add_history(self, symbol: str, bars: list[Bar]) -> None:
+        """Closed bars the feed fetched once running (a venue's history, oldest first):
+        merged into the bar store for charts and warm-up."""
+
 
 class Feed(ABC):
     """A source of ticks. Subclasses set ``plugin_name`` and, if they take options, ``Options``."""

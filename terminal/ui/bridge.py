@@ -32,7 +32,14 @@ from terminal.domain.events import (
 )
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar
-from terminal.domain.orders import Fill, Order, OrderRequest, Position
+from terminal.domain.orders import Fill, Order, OrderCapabilities, OrderRequest, Position
+from terminal.domain.venue import (
+    Balance,
+    BalancesEvent,
+    ReconcileNotice,
+    VenuePosition,
+    VenuePositionsEvent,
+)
 from terminal.engine.config import Config
 from terminal.engine.conflation import ConflationStats
 from terminal.engine.monitoring.metrics import HealthSnapshot
@@ -61,6 +68,8 @@ class EngineBridge(QObject):
     tick_rate_changed = Signal(float)
     health_changed = Signal(object)  # HealthSnapshot, once a second
     history_progress = Signal(object)  # dict[(symbol, timeframe), HistoryProgress]: the latest
+    venue_changed = Signal(object, object)  # list[Balance], list[VenuePosition]
+    notices_added = Signal(object)  # list[ReconcileNotice]: what reconciling a venue found
 
     def __init__(
         self, engine: EngineView, refresh_hz: int = 20, parent: QObject | None = None
@@ -76,6 +85,8 @@ class EngineBridge(QObject):
         self._strategies: dict[str, StrategyStateEvent] = {}
         self._history: dict[tuple[str, str], HistoryProgress] = {}
         self._portfolio_dirty = True
+        self._venue_dirty = True
+        self._notices: list[ReconcileNotice] = []
         self._frames = 0
         self._rate_mark = (time.monotonic(), 0)
         bus = engine.bus
@@ -91,6 +102,9 @@ class EngineBridge(QObject):
             bus.subscribe(CommandRejected, self.command_rejected.emit),
             bus.subscribe(HealthSnapshot, self.health_changed.emit),  # 1 Hz: no coalescing
             bus.subscribe(HistoryProgress, self._on_history),
+            bus.subscribe(BalancesEvent, self._on_venue),
+            bus.subscribe(VenuePositionsEvent, self._on_venue),
+            bus.subscribe(ReconcileNotice, self._notices.append),
         ]
         self._timer = QTimer(self)
         self._timer.setInterval(max(1, round(1000 / max(1, refresh_hz))))
@@ -135,6 +149,10 @@ class EngineBridge(QObject):
     def last_tick_age(self, feed: str) -> float | None:
         """Seconds since ``feed``'s latest tick (None: it has sent none)."""
         return self.engine.last_tick_age(feed)
+
+    def connection_of(self, name: str) -> tuple[FeedStatus | None, FeedStatus | None]:
+        """The feed and the broker called ``name`` (a venue often has both), if any."""
+        return self.engine.feed_status.get(name), self.engine.broker_status.get(name)
 
     def conflation(self) -> ConflationStats:
         """Whether quotes are being conflated (load shedding), and how many."""
@@ -182,6 +200,18 @@ class EngineBridge(QObject):
         """The position in ``symbol`` at ``broker`` now (None: never traded there)."""
         held = self.engine.portfolio.positions()
         return next((p for p in held if p.broker == broker and p.symbol == symbol), None)
+    def order_capabilities(self, broker: str, symbol: str) -> OrderCapabilities:
+        """What ``broker`` takes on ``symbol``: order types, times in force, post-only and
+        reduce-only (the ticket offers only those)."""
+        return self.engine.capabilities(broker, symbol)
+
+    def balances(self) -> list[Balance]:
+        """Every venue's balances per currency, as last reported."""
+        return self.engine.balances()
+
+    def venue_positions(self) -> list[VenuePosition]:
+        """Derivatives positions as the venues last reported them."""
+        return self.engine.venue_positions()
 
     # ---- reads: strategies -------------------------------------------------------------------
     def strategy_names(self) -> list[str]:
@@ -266,6 +296,9 @@ class EngineBridge(QObject):
     def _on_portfolio(self, _event: object) -> None:
         self._portfolio_dirty = True
 
+    def _on_venue(self, _event: object) -> None:
+        self._venue_dirty = True
+
     def _on_strategy(self, event: StrategyStateEvent) -> None:
         self._strategies[event.instance] = event
 
@@ -294,6 +327,12 @@ class EngineBridge(QObject):
         if self._history:
             history, self._history = self._history, {}
             self.history_progress.emit(history)
+        if self._notices:
+            notices, self._notices[:] = list(self._notices), []
+            self.notices_added.emit(notices)
+        if self._venue_dirty:
+            self._venue_dirty = False
+            self.venue_changed.emit(self.engine.balances(), self.engine.venue_positions())
         if self._portfolio_dirty or self._frames % SNAPSHOT_EVERY == 0:
             self._portfolio_dirty = False
             portfolio = self.engine.portfolio

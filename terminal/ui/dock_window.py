@@ -50,7 +50,7 @@ class DockWindow(QMainWindow):
         self.tabifyDockWidget(d["ticket"], d["depth"])
         d["ticket"].raise_()
         self.addDockWidget(bottom, d["orders"])
-        for key in ("trades", "positions", "account", "strategies", "log", "health"):
+        for key in ("trades", "positions", "account", "venue", "strategies", "log", "health"):
             self.tabifyDockWidget(d["orders"], d[key])
         d["orders"].raise_()
         self._size_docks()

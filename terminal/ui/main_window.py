@@ -13,6 +13,7 @@ from terminal.domain.alerts import MailAlertEvent
 from terminal.domain.enums import PluginState, Side
 from terminal.domain.events import CancelOrder, KillSwitch
 from terminal.domain.orders import Account, Order, Position
+from terminal.domain.venue import ReconcileNotice
 from terminal.engine.paths import user_data_dir
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart.chart import TIMEFRAMES, CandleChart
@@ -26,6 +27,7 @@ from terminal.ui.menu_bar import WindowMenuBar
 from terminal.ui.monitors.blotters import account_monitor, positions_monitor, trades_monitor
 from terminal.ui.monitors.health_panel import HealthPanel
 from terminal.ui.monitors.log_panel import LogPanel
+from terminal.ui.monitors.venue_panel import VenuePanel
 from terminal.ui.status_bar import WindowStatusBar
 from terminal.ui.strategies.manager import StrategyManager
 from terminal.ui.theme import THEMES, Theme, apply_theme
@@ -105,6 +107,8 @@ class MainWindow(DockWindow):
         self.trades = trades_monitor(theme, prices)
         self.positions = positions_monitor(theme, prices)
         self.account = account_monitor(theme)
+        self.venue = VenuePanel(theme)
+        self.venue.show_venue(bridge.balances(), bridge.venue_positions())
         self.log_panel = LogPanel()
         self.health_panel = HealthPanel(theme)
         self.add_dock("market_watch", "Market watch", self.market_watch)
@@ -116,6 +120,7 @@ class MainWindow(DockWindow):
         self.add_dock("trades", "Trades", self.trades)
         self.add_dock("positions", "Positions", self.positions)
         self.add_dock("account", "Account", self.account)
+        self.add_dock("venue", "Venue", self.venue)
         self.add_dock("log", "Log", self.log_panel)
         self.add_dock("health", "Health", self.health_panel)
 
@@ -129,6 +134,8 @@ class MainWindow(DockWindow):
         bridge.portfolio_changed.connect(self._on_portfolio)
         bridge.logs_added.connect(self.log_panel.add)
         bridge.health_changed.connect(self.health_panel.show_snapshot)
+        bridge.venue_changed.connect(self.venue.show_venue)
+        bridge.notices_added.connect(self._on_notices)
         self.market_watch.current_symbol_changed.connect(self.depth_panel.set_symbol)
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
         self.market_watch.order_requested.connect(self._fill_ticket)
@@ -151,6 +158,14 @@ class MainWindow(DockWindow):
     def _on_portfolio(self, positions: list[Position], accounts: list[Account]) -> None:
         self.positions.upsert(positions)
         self.account.upsert(accounts)
+        self.venue.show_terminal_positions(positions)
+
+    def _on_notices(self, notices: list[ReconcileNotice]) -> None:
+        """What reconciling a venue found: in the Venue dock, and said in the status bar."""
+        self.venue.add_notices(notices)
+        latest = notices[-1]
+        more = f" (+{len(notices) - 1} more, Venue dock)" if len(notices) > 1 else " (Venue dock)"
+        self.statusBar().showMessage(f"⚠ {latest.broker}: {latest.message}{more}", 20_000)
 
     def _take_watch_price(self, symbol: str, field: str) -> None:
         """A click on a Last, Bid or Ask cell puts that price in the ticket."""

@@ -11,6 +11,13 @@ from terminal.ui.bridge import EngineBridge
 from terminal.ui.heartbeat import LoopHeartbeat
 from terminal.ui.theme import Theme
 
+SEVERITY = [  # which of a venue's two connections (quotes, orders) colours its dot: the worse
+    ConnectionStatus.LIVE,
+    ConnectionStatus.CONNECTING,
+    ConnectionStatus.STALE,
+    ConnectionStatus.DISCONNECTED,
+    ConnectionStatus.ERROR,
+]
 STATUS_COLORS = {  # the Theme field each connection status is drawn in
     ConnectionStatus.LIVE: "good",
     ConnectionStatus.CONNECTING: "warning",
@@ -47,18 +54,25 @@ class WindowStatusBar(QStatusBar):
 
     def show_status(self, state: FeedStatus) -> None:
         """The connection of one feed or broker: a dot in its status colour, the status and
-        how long ago its latest tick came; the reason in the tooltip."""
+        how long ago its latest tick came; the reason in the tooltip. A venue whose feed and
+        broker share a name gets one label saying both (``quotes stale · orders live``)."""
         label = self._status_labels.get(state.feed)
         if label is None:
             label = self._status_labels[state.feed] = QLabel()
             self.addPermanentWidget(label)
         self._statuses[state.feed] = state
-        color = getattr(self._theme, STATUS_COLORS.get(state.status, "muted"))
+        feed, broker = self._bridge.connection_of(state.feed)
+        if feed is not None and broker is not None:
+            shown = [("quotes", feed), ("orders", broker)]
+            worst = max(feed.status, broker.status, key=SEVERITY.index)
+            text = " · ".join(f"{part} {s.status.value}" for part, s in shown)
+            tip = "\n".join(f"{part}: {s.reason}" for part, s in shown)
+        else:
+            worst, text, tip = state.status, state.status.value, state.reason
+        color = getattr(self._theme, STATUS_COLORS.get(worst, "muted"))
         age = _age(self._bridge.last_tick_age(state.feed))
-        label.setText(
-            f"<span style='color:{color}'>●</span> {state.feed}: {state.status.value}{age}"
-        )
-        label.setToolTip(state.reason)
+        label.setText(f"<span style='color:{color}'>●</span> {state.feed}: {text}{age}")
+        label.setToolTip(tip)
 
     def status_text(self) -> str:
         """What the connection labels say, joined by " | "."""

@@ -47,7 +47,7 @@ def write(tmp_path: Path, text: str | bytes) -> Path:
         ('[[brokers]]\nname = "p"\nplugin = "paper"\n[brokers.options]\napi_token = "t0k"\n',
          "key 'brokers[0].options.api_token' would hold a secret"),
         ('[[brokers]]\nname = "p"\nplugin = "papr"\n',
-         "brokers[0].plugin = 'papr': no broker plugin of that name (loaded: mail, paper)"),
+         "brokers[0].plugin = 'papr': no broker plugin of that name (loaded: ccxt, mail, paper)"),
         ('[[feeds]]\nname = "s"\nplugin = "simulatd"\n',
          "feeds[0].plugin = 'simulatd': no feed plugin of that name"),
         ('[[brokers]]\nname = "p"\nplugin = "paper"\n[brokers.options]\nlatency = 5\n',

@@ -8,7 +8,7 @@ from typing import Any
 
 from terminal.domain.enums import ConnectionStatus
 from terminal.domain.instrument import Instrument, TradingSessions
-from terminal.domain.market import Tick
+from terminal.domain.market import Bar, Tick
 from terminal.engine.clock import LiveClock
 from terminal.engine.sessions import ALWAYS
 
@@ -20,6 +20,7 @@ class RecordingContext:
         self.statuses: list[tuple[ConnectionStatus, str]] = []
         self.tasks: list[asyncio.Task[Any]] = []
         self.instruments: dict[str, Instrument] = {}
+        self.history: dict[str, list[Bar]] = {}
 
     def publish_tick(self, tick: Tick) -> None:
         self.ticks.append(tick)
@@ -29,6 +30,9 @@ class RecordingContext:
 
     def update_instrument(self, instrument: Instrument) -> None:
         self.instruments[instrument.symbol] = instrument
+
+    def add_history(self, symbol: str, bars: list[Bar]) -> None:
+        self.history.setdefault(symbol, []).extend(bars)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro, name=name)

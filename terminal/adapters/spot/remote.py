@@ -48,6 +48,7 @@ from terminal.engine.orders.mirror import OrdersMirror
 from terminal.engine.plugins import PluginRegistry
 from terminal.engine.strategy.instance import LogLine
 from terminal.engine.tasks import TrackedTasks
+from terminal.engine.venues import VenueMirror, VenueReads
 
 log = logging.getLogger("terminal.remote")
 
@@ -130,7 +131,7 @@ class RemotePortfolio:
         return list(self._accounts.values())
 
 
-class RemoteEngine(MarketMixin):
+class RemoteEngine(MarketMixin, VenueReads):
     """A GUI's view of a headless engine reached at ``options.pub`` / ``options.rep``."""
 
     def __init__(self, config: Config, options: ZmqFeedOptions) -> None:
@@ -146,6 +147,7 @@ class RemoteEngine(MarketMixin):
         self.feed_status: dict[str, FeedStatus] = {}
         self.broker_status: dict[str, FeedStatus] = {}
         self.order_book = OrdersMirror(self.bus)
+        self.venue = VenueMirror(self.bus)  # balances and positions the server publishes
         self.strategies = RemoteStrategies(self.bus)
         self.portfolio = RemotePortfolio(self.bus)
         self.bars = BarService(self.bus, self.clock, self.market.calendar_of,
@@ -292,3 +294,6 @@ class _Context:
 
     def update_instrument(self, instrument: Instrument) -> None:
         self._engine.instruments[instrument.symbol] = instrument
+
+    def add_history(self, symbol: str, bars: list[Bar]) -> None:
+        self._engine.bars.seed(symbol, bars)

@@ -52,6 +52,7 @@ from terminal.domain.events import (
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, FeedStatus, Tick
 from terminal.domain.orders import Account, Fill, Order, Position
+from terminal.domain.venue import BalancesEvent, ReconcileNotice, VenuePositionsEvent
 from terminal.engine.monitoring.metrics import HealthSnapshot
 
 VERSION = 1
@@ -65,7 +66,7 @@ EVENTS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (OrderEvent, FillEvent, PositionEvent, AccountEvent, StrategyStateEvent,
                 FeedStatus, CommandRejected, LogEvent, MailAlertEvent, AlertTestResult,
-                HealthSnapshot)
+                HealthSnapshot, BalancesEvent, VenuePositionsEvent, ReconcileNotice)
 }  # fmt: skip
 COMMANDS: dict[str, type[Any]] = {
     cls.__name__: cls

@@ -74,6 +74,8 @@ class OrderBook(OrderIndex):
             account=request.account,
             client_id=request.client_id,
             note=request.note,
+            post_only=request.post_only,
+            reduce_only=request.reduce_only,
             status=OrderStatus.SUBMITTED,
             created_ns=now,
             updated_ns=now,

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from terminal.domain.enums import ConnectionStatus, Offset, Side
+from terminal.domain.enums import ConnectionStatus, InstrumentStatus, Offset, Side
 from terminal.domain.market import FeedStatus
-from terminal.domain.orders import Account, Order, OrderRequest, Position
-from terminal.engine.orders.validation import FieldProblem, validate_request
+from terminal.domain.orders import Account, Order, OrderCapabilities, OrderRequest, Position
+from terminal.engine.orders.validation import FieldProblem, below_minimum, validate_request
 
 if TYPE_CHECKING:  # the config imports the risk limits, which build on this: keep it light
     from terminal.engine.bus import EventBus
@@ -44,6 +44,10 @@ class PreTradeView:
     live_since_ns: Callable[[], int]
     """When the engine went live: orders stamped earlier come from history or warm-up."""
     now_ns: Callable[[], int]
+    capabilities: Callable[[str, str], OrderCapabilities] = lambda broker, symbol: (
+        OrderCapabilities()
+    )
+    """(broker, symbol) → what the broker takes for that instrument."""
 
 
 class PreTradeCheck:
@@ -97,6 +101,18 @@ class RequestFields(PreTradeCheck):
         return ""
 
 
+class BrokerTakes(PreTradeCheck):
+    """The broker takes this kind of order on this instrument: its type, time in force,
+    post-only and reduce-only (a venue that cannot is never sent one)."""
+
+    rule = "broker capabilities"
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        refusal = view.capabilities(request.broker, request.symbol).refusal(request)
+        where = f"broker {request.broker} on {request.symbol}"
+        return f"{self.rule}: {where}: {refusal}" if refusal else ""
+
+
 # ---- can it trade now --------------------------------------------------------------------
 class BrokerConnected(PreTradeCheck):
     rule = "broker connection"
@@ -109,6 +125,28 @@ class BrokerConnected(PreTradeCheck):
         ):
             return f"broker {request.broker} is {status.status.value}: {status.reason}"
         return ""
+
+
+class InstrumentTrading(PreTradeCheck):
+    """The venue takes orders for the instrument now (not halted), and a market order is
+    worth its minimum order value at the last price (limit orders: the fields check)."""
+
+    rule = "instrument"
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        instrument = view.market.instruments.get(request.symbol)
+        if instrument is None:
+            return ""
+        if instrument.status is not InstrumentStatus.TRADING:
+            status = instrument.status.value
+            return f"{self.rule}: {request.symbol} is {status} at its venue: no orders taken"
+        if request.order_type.has_limit_price or not instrument.min_notional:
+            return ""
+        price = view.market.last_price(request.symbol)
+        if not price:
+            raise CannotCheck(f"no price for {request.symbol} to check its minimum order value")
+        short = below_minimum(request, instrument, price)
+        return f"{self.rule}: {short}" if short else ""
 
 
 # ---- what may be sold today --------------------------------------------------------------

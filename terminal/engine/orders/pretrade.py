@@ -20,8 +20,10 @@ from terminal.engine.config import Config
 from terminal.engine.orders.checks import (
     BrokerAccount,
     BrokerConnected,
+    BrokerTakes,
     CannotCheck,
     CloseOffsets,
+    InstrumentTrading,
     KnownBroker,
     LiveGuard,
     PreTradeCheck,
@@ -51,8 +53,10 @@ def standard_checks(config: Config) -> list[PreTradeCheck]:
         KnownBroker(),
         BrokerAccount(),
         RequestFields(),
+        BrokerTakes(),
         # 2. can the instrument trade now
         BrokerConnected(),
+        InstrumentTrading(),
         TradingSession(risk),
         # 3. what may be sold or closed today
         TPlusOne(config.engine.t_plus_one),

@@ -59,8 +59,24 @@ def validate_request(request: OrderRequest, instrument: Instrument | None) -> No
             "trigger",
             f"trigger price must be positive, got {price_text(request.trigger_price)}",
         )
+    if request.order_type.has_limit_price:
+        short = below_minimum(request, instrument, request.price)
+        if short:
+            raise FieldProblem("quantity", short)
     futures = instrument.asset_class is AssetClass.FUTURE
     if request.offset is not Offset.NONE and not futures:
         raise FieldProblem(
             "offset", f"offset {request.offset.value} applies to futures only, not {request.symbol}"
         )
+
+
+def below_minimum(request: OrderRequest, instrument: Instrument, price: float) -> str:
+    """Why ``request`` at ``price`` is worth less than the venue's minimum order value ("" if
+    it is not, or the instrument has none)."""
+    value = request.quantity * price * instrument.multiplier
+    if instrument.min_notional and value < instrument.min_notional * (1 - 1e-9):
+        return (
+            f"order value {value:g} ({request.quantity:g} × {price:g}) is below "
+            f"{request.symbol}'s minimum {instrument.min_notional:g}"
+        )
+    return ""

@@ -60,6 +60,7 @@ from terminal.engine.replay.host import PlacedOrder, ReplayHost, ReplayResult, a
 from terminal.engine.replay.player import ReplayPlayer, WallClock
 from terminal.engine.strategy.runner import StrategyRunner
 from terminal.engine.tasks import TrackedTasks
+from terminal.engine.venues import VenueMirror, VenueReads
 from terminal.engine.view import RegistryView
 
 log = logging.getLogger("terminal.replay")
@@ -109,7 +110,7 @@ class RecordedBroker(msgspec.Struct, frozen=True):
     simulated: bool = True
 
 
-class ReplayEngine(MarketMixin):
+class ReplayEngine(MarketMixin, VenueReads):
     """The journal ``journal`` played back through the strategies of ``registry``."""
 
     def __init__(
@@ -157,6 +158,7 @@ class ReplayEngine(MarketMixin):
         """Symbols the strategies traded or warmed up on; all the journal's symbols."""
         self.config = _replay_config(config, self.symbols, set(self.instruments))
         self.order_book = OrdersMirror(self.bus)
+        self.venue = VenueMirror(self.bus)  # a journal records no venue reports: empty
         self.portfolio = Portfolio(
             self.bus, self.instruments.get, self.market.last_price, now_ns=self.clock.now_ns
         )

@@ -30,6 +30,7 @@ from terminal.ui.bridge import EngineBridge
 from terminal.ui.dialogs import Confirm, ask
 from terminal.ui.trading.sent_orders import SentOrders, describe
 from terminal.ui.trading.ticket_form import MANUAL, TOUCH, TicketForm
+from terminal.ui.trading.venue_rules import VenueRules
 
 
 class OrderTicket(TicketForm):
@@ -62,9 +63,12 @@ class OrderTicket(TicketForm):
         self.set_hotkeys(self._keys)
         bridge.ticks_changed.connect(self._on_ticks)
         bridge.portfolio_changed.connect(self._on_portfolio)
+        # After the connections above: its reactions follow the ticket's own.
+        self.venue_rules = VenueRules(self, bridge)
         self._on_broker(self.broker_box.currentText())
         self._on_symbol(self.symbol_box.currentText())
         self._on_type()
+        self.venue_rules.apply()
 
     def set_hotkeys(self, keys: Hotkeys) -> None:
         """(Re)bind buy / sell / clear; the buttons show their keys."""
@@ -104,6 +108,7 @@ class OrderTicket(TicketForm):
         self.quantity.setValue(abs(quantity))
         self._touch_side = Side.SELL if quantity > 0 else Side.BUY
         self._follow(self._bridge.latest(symbol))
+        self.venue_rules.round_quantity()
         self._show(f"Close {symbol}: {self._touch_side.value.title()} "
                    f"{fmt.amount(abs(quantity))}", ok=True)  # fmt: skip
 
@@ -164,6 +169,8 @@ class OrderTicket(TicketForm):
             time_in_force=TimeInForce(self.tif_box.currentData()),
             offset=Offset(self.offset_box.currentData()) if futures else Offset.NONE,
             account=self.account_box.currentText(),
+            post_only=self.venue_rules.post_only_on,
+            reduce_only=self.venue_rules.reduce_only_on,
         )
 
     def take_price(self, symbol: str, value: float) -> None:

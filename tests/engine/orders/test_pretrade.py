@@ -11,6 +11,7 @@ import pytest
 from terminal.domain.enums import (
     AssetClass,
     ConnectionStatus,
+    InstrumentStatus,
     Offset,
     OrderStatus,
     OrderType,
@@ -34,8 +35,8 @@ FUTURE = Instrument("rb2605.SHFE", "Rebar", "SHFE", AssetClass.FUTURE, 1.0, mult
                     margin_rate=0.1)
 FRIDAY_EVENING_NS = 1_767_960_000 * 10**9  # 2026-01-09 20:00 in Shanghai: stocks closed
 RULES = [
-    "broker", "account", "fields", "broker connection", "trading session", "T+1", "close offset",
-    "live guard",
+    "broker", "account", "fields", "broker capabilities", "broker connection", "instrument",
+    "trading session", "T+1", "close offset", "live guard",
     "max order quantity", "max order notional", "max position", "max open orders", "order rate",
     "price band", "daily loss limit",
 ]  # fmt: skip
@@ -116,6 +117,10 @@ def losing(desk: Desk) -> None:
     desk.accounts["paper"] = msgspec.structs.replace(account, equity=700.0)
 
 
+def halted(desk: Desk) -> None:
+    desk.market.instruments[SYMBOL] = msgspec.structs.replace(STOCK, status=InstrumentStatus.HALTED)
+
+
 CASES = [
     # (rule, config overrides, set-up, request, the refusal)
     ("broker", {}, None, OrderRequest("nope", SYMBOL, Side.BUY, 100),
@@ -123,8 +128,12 @@ CASES = [
     ("account", {}, None, buy(account="other"),
      "account 'other' is not one of broker paper's accounts ['main', 'hedge']"),
     ("fields", {}, None, buy(150), "quantity 150 is not a multiple of the lot size 100"),
+    ("broker capabilities", {}, None, buy(order_type=OrderType.LIMIT, price=10.0, post_only=True),
+     f"broker capabilities: broker paper on {SYMBOL}: post-only orders are not taken"),
     ("broker connection", {}, disconnected, buy(),
      "broker paper is disconnected: socket closed"),
+    ("instrument", {}, halted, buy(),
+     f"instrument: {SYMBOL} is halted at its venue: no orders taken"),
     ("trading session", {"risk": {"session_check": True}}, None, buy(),
      f"risk (global): trading session: {SYMBOL} (cn_stock) is closed"),
     ("T+1", {}, lambda desk: desk.hold(300, 100), OrderRequest("paper", SYMBOL, Side.SELL, 200),
@@ -174,6 +183,18 @@ KEPT_WORDING = {"broker", "account", "fields", "broker connection"}
 def test_every_rule_has_a_case() -> None:
     tested = {case[0] for case in CASES} | {"order rate"}  # the rate: its own test below
     assert tested == set(RULES)
+
+
+def test_an_order_worth_less_than_the_venues_minimum_is_refused() -> None:
+    desk = Desk()
+    desk.market.instruments[SYMBOL] = msgspec.structs.replace(STOCK, min_notional=5000.0)
+    minimum = f"{SYMBOL}'s minimum 5000"
+    limit = buy(300, order_type=OrderType.LIMIT, price=10.0)  # the ticket shows it at the field
+    assert desk.check(limit) == Refusal("fields", f"order value 3000 (300 × 10) is below {minimum}")
+    assert desk.check(buy(300)) == Refusal(  # a market order: at the last price
+        "instrument", f"instrument: order value 3000 (300 × 10) is below {minimum}"
+    )
+    assert desk.check(buy(500)) is None
 
 
 def test_the_order_rate_counts_only_orders_that_passed_every_check() -> None:

@@ -106,3 +106,13 @@ def test_a_journal_written_before_replays_to_the_orders_placed_then() -> None:
     assert result.problems == []
     assert [p.order_id for p in result.live] == ["o1", "o2", "o3", "o4"]
     assert result.first_difference() is None
+
+
+def test_a_journal_from_before_the_venue_fields_replays_the_same() -> None:
+    """Recorded before instruments, orders and fills gained their venue fields (minimum order
+    value, post-only, the fee's currency…): those read as their defaults."""
+    records = read_journal(DATA / "session_before_venue_fields.tjnl")
+    result = replay(records, REGISTRY)
+    assert result.problems == []
+    assert [p.order_id for p in result.live] == ["o1", "o2", "o3", "o4"]
+    assert result.first_difference() is None
