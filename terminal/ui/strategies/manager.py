@@ -66,6 +66,10 @@ def _variables(state: StrategyStateEvent) -> str:
     return ", ".join(f"{k}={v}" for k, v in state.variables.items())
 
 
+def _pnl(state: StrategyStateEvent) -> float:
+    return state.pnl
+
+
 def _positions(state: StrategyStateEvent) -> str:
     """The position, or one per symbol in the order of the Symbols column."""
     if len(state.legs) > 1:
@@ -116,7 +120,7 @@ class StrategyManager(QWidget):
                 Column("Symbols", lambda s: ", ".join(s.symbols)),
                 Column("State", lambda s: s.state.value),
                 Column("Position", _positions, numeric=True, sort_key=lambda s: s.position),
-                Column("P&L", lambda s: f"{s.pnl:,.2f}", numeric=True),
+                Column("P&L", lambda s: fmt.money(s.pnl), numeric=True, sort_key=_pnl),
                 Column("Orders", lambda s: f"{s.orders} ({s.working} working)", numeric=True),
                 Column("Variables", _variables),
                 Column("Detail", lambda s: s.detail),
