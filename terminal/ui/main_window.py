@@ -23,6 +23,7 @@ from terminal.ui.dock_window import DockWindow, scrollable
 from terminal.ui.formatting import PriceDecimals
 from terminal.ui.hotkeys import checked_hotkeys
 from terminal.ui.menu_bar import WindowMenuBar
+from terminal.ui.monitors.activity import ActivityFeed
 from terminal.ui.monitors.blotters import account_monitor, positions_monitor, trades_monitor
 from terminal.ui.monitors.health_panel import HealthPanel
 from terminal.ui.monitors.log_panel import LogPanel
@@ -106,6 +107,7 @@ class MainWindow(DockWindow):
         self.positions = positions_monitor(theme, prices)
         self.account = account_monitor(theme)
         self.log_panel = LogPanel()
+        self.activity = ActivityFeed(bridge)
         self.health_panel = HealthPanel(theme)
         self.add_dock("market_watch", "Market watch", self.market_watch)
         self.add_dock("chart", "Chart", self.chart)
@@ -128,6 +130,7 @@ class MainWindow(DockWindow):
         bridge.fills_added.connect(self.trades.upsert)
         bridge.portfolio_changed.connect(self._on_portfolio)
         bridge.logs_added.connect(self.log_panel.add)
+        self.activity.lines_added.connect(self.log_panel.add_activity)
         bridge.health_changed.connect(self.health_panel.show_snapshot)
         self.market_watch.current_symbol_changed.connect(self.depth_panel.set_symbol)
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
@@ -309,6 +312,7 @@ class MainWindow(DockWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.status_bar.stop()
         self.alerts.close()
+        self.activity.close()
         self.save_layout()
         super().closeEvent(event)
         self.closed.emit()
