@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -32,7 +32,7 @@ from terminal.ui.strategies.manager import StrategyManager
 from terminal.ui.theme import THEMES, Theme, apply_theme
 from terminal.ui.trading.alert_test_dialog import AlertTestDialog
 from terminal.ui.trading.depth import DepthPanel
-from terminal.ui.trading.kill_switch import KillSwitchBar
+from terminal.ui.trading.kill_switch import KillSwitchButton
 from terminal.ui.trading.mail_alerts import AlertRelay
 from terminal.ui.trading.mark_order_dialog import MarkOrderDialog
 from terminal.ui.trading.orders_panel import OrdersPanel
@@ -72,8 +72,8 @@ class MainWindow(DockWindow):
             [dock.toggleViewAction() for dock in self.docks.values()], self.theme.name, self
         )
         self.setMenuBar(self.menus)
-        self.trading_toolbar = KillSwitchBar(self.hotkeys.kill_switch, self)
-        self.addToolBar(self.trading_toolbar)
+        self.kill_switch_button = KillSwitchButton(self.hotkeys.kill_switch, self)
+        self.menus.setCornerWidget(self.kill_switch_button, Qt.Corner.TopRightCorner)
         self.status_bar = WindowStatusBar(bridge, self.theme, self)
         self.setStatusBar(self.status_bar)
         self._restore_charts()
@@ -142,7 +142,7 @@ class MainWindow(DockWindow):
         self.orders.add_record_action("Mark filled / cancelled…", self._mark, first=True)
         self.positions.add_record_action("Close position", self._close_position)
         self.alerts.alerts_changed.connect(self._on_alerts)
-        self.trading_toolbar.kill_requested.connect(self.kill_switch)
+        self.kill_switch_button.kill_requested.connect(self.kill_switch)
         menus.open_replay_requested.connect(self.choose_replay)
         menus.quit_requested.connect(self.close)
         menus.new_chart_requested.connect(self.new_chart)
@@ -204,7 +204,7 @@ class MainWindow(DockWindow):
         """Watch only (a replay, whose orders go to no broker): no kill switch and no Cancel
         all; the ticket disabled under ``ticket_title`` with ``ticket_tip``, the depth in
         front of it; the strategy manager without its form, saying ``strategies_note``."""
-        self.trading_toolbar.turn_off()
+        self.kill_switch_button.turn_off()
         self.ticket.setEnabled(False)
         self.ticket.setToolTip(ticket_tip)
         self.docks["ticket"].setWindowTitle(ticket_title)
