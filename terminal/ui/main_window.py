@@ -113,7 +113,8 @@ class MainWindow(DockWindow):
         self.add_dock("chart", "Chart", self.chart)
         self.add_dock("ticket", "Order ticket", scrollable(self.ticket))
         self.add_dock("depth", "Depth", self.depth_panel)
-        self.add_dock("strategies", "Strategies", self.strategy_manager)
+        # Sideways: the wide form-and-table must not push the market watch narrower.
+        self.add_dock("strategies", "Strategies", scrollable(self.strategy_manager, True))
         self.add_dock("orders", "Orders", self.orders)
         self.add_dock("trades", "Trades", self.trades)
         self.add_dock("positions", "Positions", self.positions)
