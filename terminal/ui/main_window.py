@@ -3,6 +3,7 @@ kill switch and the status bar; the charts and theme saved with the layout."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -27,6 +28,7 @@ from terminal.ui.monitors.activity import ActivityFeed
 from terminal.ui.monitors.blotters import account_monitor, positions_monitor, trades_monitor
 from terminal.ui.monitors.health_panel import HealthPanel
 from terminal.ui.monitors.log_panel import LogPanel
+from terminal.ui.monitors.monitor import Monitor
 from terminal.ui.status_bar import WindowStatusBar
 from terminal.ui.strategies.manager import StrategyManager
 from terminal.ui.theme import THEMES, Theme, apply_theme
@@ -79,6 +81,7 @@ class MainWindow(DockWindow):
         self._restore_charts()
         self._connect()
         self.restore_layout()
+        self._restore_column_widths()
 
     # ---- panels ----------------------------------------------------------------------------
     def _build_panels(self) -> None:
@@ -297,7 +300,28 @@ class MainWindow(DockWindow):
     def save_layout(self) -> None:
         self.settings.setValue("theme", self.theme.name)
         self._save_charts()
+        for key, table in self._tables().items():
+            self.settings.setValue(f"column_widths/{key}", json.dumps(table.column_widths()))
         super().save_layout()
+
+    def _tables(self) -> dict[str, Monitor]:
+        """The blotters whose column widths the layout keeps, by dock."""
+        return {
+            "orders": self.orders,
+            "trades": self.trades,
+            "positions": self.positions,
+            "account": self.account,
+            "strategies": self.strategy_manager.instances,
+        }
+
+    def _restore_column_widths(self) -> None:
+        for key, table in self._tables().items():
+            saved = self.settings.value(f"column_widths/{key}")
+            try:
+                widths = json.loads(saved) if isinstance(saved, str) else {}
+            except ValueError:
+                widths = {}  # a damaged entry: the columns fit their content instead
+            table.set_column_widths(widths if isinstance(widths, dict) else {})
 
     def set_theme(self, name: str) -> None:
         app = QApplication.instance()
