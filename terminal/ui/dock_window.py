@@ -80,7 +80,7 @@ class DockWindow(QMainWindow):
         bottom = int(height * 0.28)
         vertical = Qt.Orientation.Vertical
         self.resizeDocks([d["market_watch"], d["ticket"]], [height - ticket, ticket], vertical)
-        self.resizeDocks([d["chart"], d["orders"]], [height - bottom, bottom], vertical)
+        self.resizeDocks([d["chart"], d[BOTTOM_TABS[0]]], [height - bottom, bottom], vertical)
 
     def restore_layout(self) -> None:
         geometry = self.settings.value("geometry")
