@@ -10,10 +10,18 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWi
 DEFAULT_SIZE = (1600, 950)
 
 
+BOTTOM_TABS = ("orders", "trades", "positions", "account", "venue", "strategies", "log", "health")
+WATCH_WIDTH = 650
+"""The market watch's width by default: its columns through Bid and Ask, sized to content."""
+TICKET_HEIGHT = 360
+"""The ticket's least height by default: its fields and the Buy and Sell buttons."""
+
+
 class DockWindow(QMainWindow):
     """Docks by key (``dock_<key>`` is what the saved state knows them by). The default
-    arrangement puts the market watch left, the chart and the ticket (tabbed with the depth)
-    right, and the blotters, strategies, log and health tabbed along the bottom."""
+    arrangement gives the room to the market watch and the chart: the watch on the left over
+    the whole height, the ticket (tabbed with the depth) under it, the chart on the right, and
+    the blotters, strategies, log and health tabbed in a low row under the chart."""
 
     def __init__(self, settings: QSettings) -> None:
         super().__init__()
@@ -23,6 +31,9 @@ class DockWindow(QMainWindow):
             | QMainWindow.DockOption.AllowNestedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
         )
+        # The left column reaches the bottom edge: the watch keeps its rows, the tabs below
+        # the chart take its width only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.docks: dict[str, QDockWidget] = {}
         self._shown_once = False
         self.resize(*DEFAULT_SIZE)
@@ -43,32 +54,33 @@ class DockWindow(QMainWindow):
         """The default arrangement; :meth:`reset_layout` returns to it."""
         d = self.docks
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.addDockWidget(left, d["market_watch"])
-        self.addDockWidget(right, d["chart"])
-        self.splitDockWidget(d["chart"], d["ticket"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(d["market_watch"], d["ticket"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(d["ticket"], d["depth"])
         d["ticket"].raise_()
-        self.addDockWidget(bottom, d["orders"])
-        for key in ("trades", "positions", "account", "venue", "strategies", "log", "health"):
-            self.tabifyDockWidget(d["orders"], d[key])
-        d["orders"].raise_()
+        self.addDockWidget(right, d["chart"])
+        first, *others = [key for key in BOTTOM_TABS if key in d]
+        self.splitDockWidget(d["chart"], d[first], Qt.Orientation.Vertical)
+        for key in others:
+            self.tabifyDockWidget(d[first], d[key])
+        d[first].raise_()
         self._size_docks()
         self._default_state = self.saveState()
 
     def _size_docks(self) -> None:
         d = self.docks
-        width, height = self.width(), self.height()
+        width = self.width()
+        bars = [bar for bar in (self.menuWidget(), self.statusBar()) if bar is not None]
+        height = self.height() - sum(bar.sizeHint().height() for bar in bars)
+        watch = min(WATCH_WIDTH, int(width * 0.48))
         self.resizeDocks(
-            [d["market_watch"], d["chart"], d["ticket"]],
-            [int(width * 0.38), int(width * 0.42), int(width * 0.2)],
-            Qt.Orientation.Horizontal,
+            [d["market_watch"], d["chart"]], [watch, width - watch], Qt.Orientation.Horizontal
         )
-        self.resizeDocks(
-            [d["chart"], d["orders"]],
-            [int(height * 0.7), int(height * 0.3)],
-            Qt.Orientation.Vertical,
-        )
+        ticket = min(max(TICKET_HEIGHT, int(height * 0.4)), height // 2)
+        bottom = int(height * 0.28)
+        vertical = Qt.Orientation.Vertical
+        self.resizeDocks([d["market_watch"], d["ticket"]], [height - ticket, ticket], vertical)
+        self.resizeDocks([d["chart"], d[BOTTOM_TABS[0]]], [height - bottom, bottom], vertical)
 
     def restore_layout(self) -> None:
         geometry = self.settings.value("geometry")
@@ -99,15 +111,22 @@ class DockWindow(QMainWindow):
                 QTimer.singleShot(0, self._size_docks)
 
 
-def scrollable(widget: QWidget) -> QScrollArea:
-    """Let a tall panel scroll instead of forcing its minimum height on the whole window."""
+def scrollable(widget: QWidget, sideways: bool = False) -> QScrollArea:
+    """Let a tall panel scroll instead of forcing its minimum height on the whole window
+    (``sideways``: a wide one scroll instead of forcing its minimum width)."""
     area = QScrollArea()
     area.setObjectName("panelScroll")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(widget)
+    if sideways:  # it keeps its own minimum height
+        area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setMinimumHeight(
+            widget.minimumSizeHint().height() + area.horizontalScrollBar().sizeHint().height()
+        )
+        return area
     # Scroll vertically only: keep the panel's own minimum width.
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setMinimumWidth(
         widget.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width()
     )

@@ -19,15 +19,24 @@ P = ParamSpec("P")
 def _blank_if_missing(
     show: Callable[Concatenate[float, P], str],
 ) -> Callable[Concatenate[float, P], str]:
-    """A value that is None or NaN (no quote yet, no such level) shows as an empty cell."""
+    """A value that is None or NaN (no quote yet, no such level) shows as an empty cell; one
+    that rounds to zero shows without a sign (:func:`unsigned_zero`)."""
 
     @wraps(show)
     def shown(value: float, *args: P.args, **kwargs: P.kwargs) -> str:
         if value is None or math.isnan(value):
             return ""
-        return show(value, *args, **kwargs)
+        return unsigned_zero(show(value, *args, **kwargs))
 
     return shown
+
+
+def unsigned_zero(text: str) -> str:
+    """``-0.00`` or ``+0.00%``: a change too small to show reads as a loss or a gain that is
+    not there (and flips sign as the price jitters); a zero has no sign."""
+    if text[:1] in "+-" and not any(digit in text for digit in "123456789"):
+        return text[1:]
+    return text
 
 
 @_blank_if_missing
@@ -101,4 +110,5 @@ def clock_time(ts_ns: int) -> str:
 
 @_blank_if_missing
 def percent(value: float) -> str:
+    """A change in percent, signed: ``+0.32%``, ``-1.05%``, and ``0.00%`` for none."""
     return f"{value:+.2f}%"

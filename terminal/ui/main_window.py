@@ -3,9 +3,10 @@ kill switch and the status bar; the charts and theme saved with the layout."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -24,16 +25,18 @@ from terminal.ui.dock_window import DockWindow, scrollable
 from terminal.ui.formatting import PriceDecimals
 from terminal.ui.hotkeys import checked_hotkeys
 from terminal.ui.menu_bar import WindowMenuBar
+from terminal.ui.monitors.activity import ActivityFeed
 from terminal.ui.monitors.blotters import account_monitor, positions_monitor, trades_monitor
 from terminal.ui.monitors.health_panel import HealthPanel
 from terminal.ui.monitors.log_panel import LogPanel
+from terminal.ui.monitors.monitor import Monitor
 from terminal.ui.monitors.venue_panel import VenuePanel
 from terminal.ui.status_bar import WindowStatusBar
 from terminal.ui.strategies.manager import StrategyManager
 from terminal.ui.theme import THEMES, Theme, apply_theme
 from terminal.ui.trading.alert_test_dialog import AlertTestDialog
 from terminal.ui.trading.depth import DepthPanel
-from terminal.ui.trading.kill_switch import KillSwitchBar
+from terminal.ui.trading.kill_switch import KillSwitchButton
 from terminal.ui.trading.mail_alerts import AlertRelay
 from terminal.ui.trading.mark_order_dialog import MarkOrderDialog
 from terminal.ui.trading.orders_panel import OrdersPanel
@@ -73,13 +76,14 @@ class MainWindow(DockWindow):
             [dock.toggleViewAction() for dock in self.docks.values()], self.theme.name, self
         )
         self.setMenuBar(self.menus)
-        self.trading_toolbar = KillSwitchBar(self.hotkeys.kill_switch, self)
-        self.addToolBar(self.trading_toolbar)
+        self.kill_switch_button = KillSwitchButton(self.hotkeys.kill_switch, self)
+        self.menus.setCornerWidget(self.kill_switch_button, Qt.Corner.TopRightCorner)
         self.status_bar = WindowStatusBar(bridge, self.theme, self)
         self.setStatusBar(self.status_bar)
         self._restore_charts()
         self._connect()
         self.restore_layout()
+        self._restore_column_widths()
 
     # ---- panels ----------------------------------------------------------------------------
     def _build_panels(self) -> None:
@@ -110,12 +114,14 @@ class MainWindow(DockWindow):
         self.venue = VenuePanel(theme)
         self.venue.show_venue(bridge.balances(), bridge.venue_positions())
         self.log_panel = LogPanel()
+        self.activity = ActivityFeed(bridge)
         self.health_panel = HealthPanel(theme)
         self.add_dock("market_watch", "Market watch", self.market_watch)
         self.add_dock("chart", "Chart", self.chart)
         self.add_dock("ticket", "Order ticket", scrollable(self.ticket))
         self.add_dock("depth", "Depth", self.depth_panel)
-        self.add_dock("strategies", "Strategies", self.strategy_manager)
+        # Sideways: the wide form-and-table must not push the market watch narrower.
+        self.add_dock("strategies", "Strategies", scrollable(self.strategy_manager, True))
         self.add_dock("orders", "Orders", self.orders)
         self.add_dock("trades", "Trades", self.trades)
         self.add_dock("positions", "Positions", self.positions)
@@ -133,6 +139,7 @@ class MainWindow(DockWindow):
         bridge.fills_added.connect(self.trades.upsert)
         bridge.portfolio_changed.connect(self._on_portfolio)
         bridge.logs_added.connect(self.log_panel.add)
+        self.activity.lines_added.connect(self.log_panel.add_activity)
         bridge.health_changed.connect(self.health_panel.show_snapshot)
         bridge.venue_changed.connect(self.venue.show_venue)
         bridge.notices_added.connect(self._on_notices)
@@ -146,7 +153,7 @@ class MainWindow(DockWindow):
         self.orders.add_record_action("Mark filled / cancelled…", self._mark, first=True)
         self.positions.add_record_action("Close position", self._close_position)
         self.alerts.alerts_changed.connect(self._on_alerts)
-        self.trading_toolbar.kill_requested.connect(self.kill_switch)
+        self.kill_switch_button.kill_requested.connect(self.kill_switch)
         menus.open_replay_requested.connect(self.choose_replay)
         menus.quit_requested.connect(self.close)
         menus.new_chart_requested.connect(self.new_chart)
@@ -216,7 +223,7 @@ class MainWindow(DockWindow):
         """Watch only (a replay, whose orders go to no broker): no kill switch and no Cancel
         all; the ticket disabled under ``ticket_title`` with ``ticket_tip``, the depth in
         front of it; the strategy manager without its form, saying ``strategies_note``."""
-        self.trading_toolbar.turn_off()
+        self.kill_switch_button.turn_off()
         self.ticket.setEnabled(False)
         self.ticket.setToolTip(ticket_tip)
         self.docks["ticket"].setWindowTitle(ticket_title)
@@ -308,7 +315,28 @@ class MainWindow(DockWindow):
     def save_layout(self) -> None:
         self.settings.setValue("theme", self.theme.name)
         self._save_charts()
+        for key, table in self._tables().items():
+            self.settings.setValue(f"column_widths/{key}", json.dumps(table.column_widths()))
         super().save_layout()
+
+    def _tables(self) -> dict[str, Monitor]:
+        """The blotters whose column widths the layout keeps, by dock."""
+        return {
+            "orders": self.orders,
+            "trades": self.trades,
+            "positions": self.positions,
+            "account": self.account,
+            "strategies": self.strategy_manager.instances,
+        }
+
+    def _restore_column_widths(self) -> None:
+        for key, table in self._tables().items():
+            saved = self.settings.value(f"column_widths/{key}")
+            try:
+                widths = json.loads(saved) if isinstance(saved, str) else {}
+            except ValueError:
+                widths = {}  # a damaged entry: the columns fit their content instead
+            table.set_column_widths(widths if isinstance(widths, dict) else {})
 
     def set_theme(self, name: str) -> None:
         app = QApplication.instance()
@@ -324,6 +352,7 @@ class MainWindow(DockWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.status_bar.stop()
         self.alerts.close()
+        self.activity.close()
         self.save_layout()
         super().closeEvent(event)
         self.closed.emit()

@@ -22,6 +22,12 @@ def messages(panel: LogPanel) -> list[str]:
     return [line.split(": ", 1)[1] for line in panel.lines()]
 
 
+def show_messages(qtbot: QtBot, panel: LogPanel) -> None:
+    """Click the Messages tab (the dock opens on the activity)."""
+    qtbot.mouseClick(panel.views, Qt.MouseButton.LeftButton, pos=panel.views.tabRect(1).center())
+    assert panel.stack.currentWidget() is panel.text
+
+
 def test_filters_by_level_component_and_text(qtbot: QtBot) -> None:
     panel = LogPanel()
     qtbot.addWidget(panel)
@@ -49,6 +55,7 @@ def test_copies_shown_lines_and_the_selection(qtbot: QtBot) -> None:
     panel = LogPanel()
     qtbot.addWidget(panel)
     panel.add(EVENTS)
+    show_messages(qtbot, panel)
     panel.component_box.setCurrentText("engine")
     qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text().splitlines()

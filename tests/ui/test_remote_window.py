@@ -80,7 +80,7 @@ def test_remote_window_shows_the_engine_and_sends_its_commands(
 
         # The kill switch, confirmed, cancels it on the engine; the window shows that too.
         window.confirm = lambda _text, on_yes: on_yes()  # type: ignore[method-assign]
-        window.trading_toolbar.kill_action.trigger()
+        window.kill_switch_button.kill_action.trigger()
         qtbot.waitUntil(lambda: engine.order_book.get("W-1").status  # type: ignore[union-attr]
                         is OrderStatus.CANCELLED, timeout=5000)  # fmt: skip
         qtbot.waitUntil(lambda: shown("W-1") is OrderStatus.CANCELLED, timeout=5000)

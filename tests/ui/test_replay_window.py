@@ -169,7 +169,7 @@ def test_commands_in_a_replay_are_refused_and_the_ticket_is_off(
 ) -> None:
     session = open_session(journal, config, run_async, paused=True)
     shown = session.window
-    assert not shown.ticket.isEnabled() and not shown.trading_toolbar.kill_action.isEnabled()
+    assert not shown.ticket.isEnabled() and not shown.kill_switch_button.kill_action.isEnabled()
     manager = shown.strategy_manager
     assert not manager.add_button.isVisibleTo(manager)
     assert not manager.start_button.isVisibleTo(manager)

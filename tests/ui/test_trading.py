@@ -182,7 +182,7 @@ def test_kill_switch_cancels_orders_and_stops_strategies(
     qtbot.waitUntil(lambda: len(engine.order_book.working()) == 1, timeout=3000)
     questions: list[str] = []
     window.confirm = lambda text, on_yes: (questions.append(text), on_yes())  # type: ignore[method-assign]
-    window.trading_toolbar.kill_action.trigger()
+    window.kill_switch_button.kill_action.trigger()
     assert questions == ["Kill switch: cancel 1 working orders and stop 1 running strategies?"]
     assert not engine.order_book.working()
     assert engine.strategies.get("s1").state == "stopped"

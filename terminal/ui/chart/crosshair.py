@@ -117,7 +117,7 @@ class Crosshair:
             (name, fmt.price(value, decimals), color)
             for name, value in (("O", o), ("H", h), ("L", low), ("C", c))
         ]
-        fields += [("V", fmt.big(v), theme.foreground), ("", f"{change:+.2f}%", color)]
+        fields += [("V", fmt.big(v), theme.foreground), ("", fmt.percent(change), color)]
         for source in self.sources:
             fields += source(index)
         html = [when] + [f"{n} <span style='color:{col}'>{t}</span>" for n, t, col in fields]

@@ -29,6 +29,9 @@ from PySide6.QtWidgets import (
 from terminal.engine.store import export_csv
 from terminal.ui.monitors.record_table import Column, RecordTableModel
 
+FIT_ROWS = 100  # rows a column is fitted to: the newest, at the top
+TITLE_PADDING = 24  # around a column's title, with room for the sort arrow
+
 
 class RecordFilter(QSortFilterProxyModel):
     """Shows the records a predicate accepts; sorts by the columns' sort keys."""
@@ -96,8 +99,15 @@ class Monitor(QWidget):
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # arrival order until clicked
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setResizeContentsPrecision(FIT_ROWS)
+        self._user_widths: dict[str, int] = {}  # column title → width the user dragged it to
+        self._sizing = False
+        header.sectionResized.connect(self._on_section_resized)
+        self.model.rowsInserted.connect(lambda *_: self.fit_columns())
+        self.model.modelReset.connect(self.fit_columns)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_menu)
         self.table.doubleClicked.connect(
@@ -116,6 +126,41 @@ class Monitor(QWidget):
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.addLayout(self.bar)
         self.layout_.addWidget(self.table)
+        self.fit_columns()
+
+    # ---- column widths ------------------------------------------------------------------
+    def fit_columns(self) -> None:
+        """Widen the columns the user has not sized to their title and the newest rows'
+        texts (never narrower: columns do not jump as rows come and go)."""
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        self._sizing = True
+        for column, spec in enumerate(self.model.columns[:-1]):  # the last one stretches
+            if spec.title in self._user_widths:
+                continue
+            title = metrics.horizontalAdvance(spec.title) + TITLE_PADDING
+            width = max(title, self.table.sizeHintForColumn(column))
+            if width > header.sectionSize(column) or not self.model.rowCount():
+                header.resizeSection(column, width)
+        self._sizing = False
+
+    def column_widths(self) -> dict[str, int]:
+        """The widths the user gave columns, by title (what a saved layout keeps)."""
+        return dict(self._user_widths)
+
+    def set_column_widths(self, widths: dict[str, int]) -> None:
+        titles = [spec.title for spec in self.model.columns]
+        self._sizing = True
+        for title, width in widths.items():
+            if title in titles and isinstance(width, int) and width > 0:
+                self._user_widths[title] = width
+                self.table.horizontalHeader().resizeSection(titles.index(title), width)
+        self._sizing = False
+
+    def _on_section_resized(self, column: int, old: int, new: int) -> None:
+        last = column == len(self.model.columns) - 1  # stretched with the table, not by hand
+        if not self._sizing and not last and old > 0 and new > 0:
+            self._user_widths[self.model.columns[column].title] = new
 
     def upsert(self, records: Iterable[Any]) -> None:
         """Replace the rows of these records (by key) in place; add the new ones on top."""

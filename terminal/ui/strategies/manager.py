@@ -19,13 +19,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -46,6 +44,7 @@ from terminal.domain.events import (
 from terminal.engine.feed import NoOptions
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.dock_window import scrollable
 from terminal.ui.formatting import PriceDecimals
 from terminal.ui.monitors.blotters import Monitor
 from terminal.ui.monitors.record_table import Column
@@ -59,11 +58,16 @@ STRATEGY_COMMANDS = {
     "AddStrategy", "StartStrategy", "StopStrategy", "RemoveStrategy", "EditStrategy",
     "ReloadStrategy",
 }
+FORM_WIDTH = 260  # the form column's least width (its fields scroll, never sideways)
 SNAPSHOT_EVERY = 5  # refreshes between two reads of positions, P&L and variables
 
 
 def _variables(state: StrategyStateEvent) -> str:
     return ", ".join(f"{k}={v}" for k, v in state.variables.items())
+
+
+def _pnl(state: StrategyStateEvent) -> float:
+    return state.pnl
 
 
 def _positions(state: StrategyStateEvent) -> str:
@@ -116,7 +120,7 @@ class StrategyManager(QWidget):
                 Column("Symbols", lambda s: ", ".join(s.symbols)),
                 Column("State", lambda s: s.state.value),
                 Column("Position", _positions, numeric=True, sort_key=lambda s: s.position),
-                Column("P&L", lambda s: f"{s.pnl:,.2f}", numeric=True),
+                Column("P&L", lambda s: fmt.money(s.pnl), numeric=True, sort_key=_pnl),
                 Column("Orders", lambda s: f"{s.orders} ({s.working} working)", numeric=True),
                 Column("Variables", _variables),
                 Column("Detail", lambda s: s.detail),
@@ -164,16 +168,17 @@ class StrategyManager(QWidget):
         form_layout.setContentsMargins(0, 0, 4, 0)
         form_layout.addLayout(form)
         form_layout.addLayout(self._params_holder)
-        form_layout.addLayout(_row(self.add_button, self.save_button, self.reload_button))
-        form_layout.addWidget(self.message)
         form_layout.addStretch(1)
-        form_scroll = QScrollArea()
-        form_scroll.setObjectName("panelScroll")  # the theme's panel background
-        form_scroll.setWidgetResizable(True)
-        form_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        form_scroll.setWidget(form_panel)
-        form_scroll.setMinimumWidth(300)
+        # The fields scroll; the buttons and the message stay below them, in sight in a low
+        # dock (a laptop's bottom row of tabs).
+        form_scroll = scrollable(form_panel)
+        form_scroll.setMinimumWidth(max(form_scroll.minimumWidth(), FORM_WIDTH))
+        form_column = QWidget()
+        column_layout = QVBoxLayout(form_column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.addWidget(form_scroll, 1)
+        column_layout.addLayout(_row(self.add_button, self.save_button, self.reload_button))
+        column_layout.addWidget(self.message)
 
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
@@ -188,10 +193,12 @@ class StrategyManager(QWidget):
         details.setSizes([420, 600])
         lower = QSplitter(Qt.Orientation.Vertical)
         lower.setChildrenCollapsible(False)
-        self.instances.setMinimumHeight(110)
+        self.instances.setMinimumHeight(90)  # its filter, the header and a row or two
         self.log_view.setMinimumHeight(60)
+        details_scroll = scrollable(details)  # scrolls in a low dock rather than push it up
+        details_scroll.setMinimumHeight(24)
         lower.addWidget(self.instances)
-        lower.addWidget(details)
+        lower.addWidget(details_scroll)
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 2)
         instances_panel = QWidget()
@@ -202,13 +209,13 @@ class StrategyManager(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.start_all_button)
         actions.addWidget(self.stop_all_button)
-        self._actions, self._form_scroll = actions, form_scroll
+        self._actions, self._form_column = actions, form_column
         instances_layout.addLayout(actions)
         instances_layout.addWidget(lower, 1)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
-        split.addWidget(form_scroll)
+        split.addWidget(form_column)
         split.addWidget(instances_panel)
         split.setStretchFactor(1, 1)
         split.setSizes([340, 1000])
@@ -219,7 +226,7 @@ class StrategyManager(QWidget):
     def watch_only(self, note: str) -> None:
         """Instances, symbols and logs without the form and command buttons, and ``note``
         saying why (a replay, whose strategies follow its journal)."""
-        self._form_scroll.hide()
+        self._form_column.hide()
         buttons = (self.start_button, self.stop_button, self.edit_button, self.remove_button)
         for button in (*buttons, self.start_all_button, self.stop_all_button):
             button.hide()

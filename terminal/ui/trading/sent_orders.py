@@ -61,9 +61,10 @@ class SentOrders(QObject):
                 self.news.emit(order.order_id, f"Sent {text} ({order.order_id}): {status}", False)
 
 
-def describe(request: OrderRequest, decimals: int) -> str:
-    """What a person reads to act on an order, e.g. ``BUY 100 600000.SSE @ 10.50 LIMIT``:
-    every price exactly as it is sent, on the instrument's ``decimals``."""
+def describe(request: OrderRequest | Order, decimals: int) -> str:
+    """What a person reads to act on an order (a request, or the order made of it), e.g.
+    ``BUY 100 600000.SSE @ 10.50 LIMIT``: every price exactly as it is sent, on the
+    instrument's ``decimals``."""
     text = f"{request.side.value.upper()} {fmt.amount(request.quantity)} {request.symbol}"
     if request.order_type.has_limit_price:
         text += f" @ {fmt.exact_price(request.price, decimals)}"

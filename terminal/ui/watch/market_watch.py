@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QFileDialog,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.ui.theme import Theme
-from terminal.ui.watch.columns import COLUMNS
+from terminal.ui.watch.columns import COLUMN_KEYS, COLUMNS
 from terminal.ui.watch.filter import FilterError
 from terminal.ui.watch.model import MarketWatchModel
 from terminal.ui.watch.store import (
@@ -43,6 +44,7 @@ from terminal.ui.watch.table import WatchTable, signals_blocked
 log = logging.getLogger("terminal.ui.watch.market_watch")
 SEPARATOR = "  —  "  # between symbol and name in the search completions
 PRICE_FIELDS = ("last", "bid", "ask")  # the columns whose cells are prices to trade at
+FIT_WAIT = 60  # refreshes (3 s at 20 Hz) to wait for the shown rows' quotes before fitting
 
 
 class MarketWatch(QWidget):
@@ -108,12 +110,18 @@ class MarketWatch(QWidget):
         self.tabs.setCurrentIndex(self.state.active)
         self.model.set_symbols(self.state.watchlists[self.state.active].symbols)
         self.table.show_columns(self.state.columns)
+        self._unfitted: list[str] = []
+        self._waited = 0
+        self._show_widths()
+        self._save_soon = QTimer(self, singleShot=True, interval=500)  # once a drag is over
+        self._save_soon.timeout.connect(self._save)
         self.tabs.currentChanged.connect(self._on_tab)
         self.search.returnPressed.connect(self._add_from_search)
         self.completer.activated.connect(self._add_from_search)
         self.filter_box.textChanged.connect(self._on_filter)
         self.model.symbols_edited.connect(self._on_symbols_edited)
         self.table.columns_changed.connect(self._on_columns)
+        self.table.column_resized.connect(self._on_column_resized)
         self.table.chart_requested.connect(self.symbol_activated)
         self.table.order_requested.connect(self.order_requested)
         self.table.remove_requested.connect(self.model.remove_symbols)
@@ -175,6 +183,26 @@ class MarketWatch(QWidget):
     def refresh(self) -> None:
         self.model.set_visible_rows(*self.table.visible_rows())
         self.model.refresh()
+        if self._unfitted:
+            self._fit_when_quoted()
+
+    def _show_widths(self) -> None:
+        """The watchlist's own column widths; the other columns fit their content once the
+        shown rows have quotes (before, a price column would fit its title only)."""
+        self.table.set_widths(self.active.widths)
+        self._unfitted = [key for key in COLUMN_KEYS if key not in self.active.widths]
+        self._waited = 0
+
+    def _fit_when_quoted(self) -> None:
+        self._waited += 1
+        first, last = self.table.visible_rows()
+        shown = range(first, min(last, self.model.rowCount() - 1) + 1)
+        if self._waited < FIT_WAIT and not all(
+            self.model.tick(self.model.symbol_at(row)) for row in shown
+        ):
+            return
+        self.table.fit_columns(self._unfitted)
+        self._unfitted = []
 
     def selected_symbol(self) -> str | None:
         return self.table.current_symbol()
@@ -230,6 +258,7 @@ class MarketWatch(QWidget):
             self.tabs.removeTab(index)
             self.tabs.setCurrentIndex(self.state.active)
         self.model.set_symbols(self.active.symbols)
+        self._show_widths()
         self._save()
         return True
 
@@ -264,12 +293,23 @@ class MarketWatch(QWidget):
         if 0 <= index < len(self.state.watchlists):
             self.state.active = index
             self.model.set_symbols(self.active.symbols)
+            self._show_widths()
             self._save()
 
     def _on_symbols_edited(self, symbols: list[str]) -> None:
         self.active.symbols = list(symbols)
         self.table.sync_sort_indicator()
         self._save()
+
+    def _on_column_resized(self, key: str, width: int) -> None:
+        self.active.widths[key] = width
+        self._save_soon.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._save_soon.isActive():  # the window closes right after a drag
+            self._save_soon.stop()
+            self._save()
+        super().hideEvent(event)
 
     def _on_columns(self, keys: list[str]) -> None:
         self.state.columns = list(keys)

@@ -23,6 +23,8 @@ FILE_NAME = "market_watch.json"
 class Watchlist(msgspec.Struct, forbid_unknown_fields=True):
     name: str
     symbols: list[str] = msgspec.field(default_factory=list)
+    widths: dict[str, int] = msgspec.field(default_factory=dict)
+    """Column key → the width the user dragged it to; the other columns fit their content."""
 
 
 class WatchState(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

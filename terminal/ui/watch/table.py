@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView,
 from terminal.domain.enums import Side
 from terminal.ui.watch.columns import COLUMN_KEYS, COLUMN_OF_KEY, COLUMNS
 from terminal.ui.watch.model import MarketWatchModel
-from terminal.ui.watch.painter import RowPainter
+from terminal.ui.watch.painter import PADDING, RowPainter
 
 ROW_HEIGHT = 22
 DEFAULT_COLUMNS = list(COLUMN_KEYS)
 WIDTHS = {"symbol": 130, "name": 120, "time": 70}
+NAME_WIDTH = 100  # a longer name is elided when columns fit their content: prices come first
+TITLE_PADDING = 16  # around a column's title, with room for the sort arrow
 
 
 class WatchTable(QTableView):
@@ -27,6 +29,7 @@ class WatchTable(QTableView):
     order_requested = Signal(str, object)  # symbol, Side
     remove_requested = Signal(list)  # symbols
     columns_changed = Signal(list)  # visible column keys, in order
+    column_resized = Signal(str, int)  # column key, width: by the user's hand only
 
     def __init__(self, model: MarketWatchModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +61,8 @@ class WatchTable(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._show_column_menu)
         header.sectionMoved.connect(lambda *_: self.columns_changed.emit(self.visible_columns()))
+        self._sizing = False  # widths set by code, not by the user
+        header.sectionResized.connect(self._on_section_resized)
         for column, spec in enumerate(COLUMNS):
             self.setColumnWidth(column, WIDTHS.get(spec.key, 82))
         self.doubleClicked.connect(
@@ -96,6 +101,34 @@ class WatchTable(QTableView):
         elif not shown and key in keys and len(keys) > 1:
             keys.remove(key)
         self.show_columns(keys)
+
+    def fit_columns(self, keys: list[str]) -> None:
+        """Size these columns to their cells as the painter draws them, and to their title (a
+        name to NAME_WIDTH at most)."""
+        cell_metrics = self.viewport().fontMetrics()
+        title_metrics = self.horizontalHeader().fontMetrics()
+        model, rows = self.watch_model, range(self.watch_model.rowCount())
+        self._sizing = True
+        for key in keys:
+            column = COLUMN_OF_KEY[key]
+            texts = (model.text_at(row, column) for row in rows)
+            cells = max(map(cell_metrics.horizontalAdvance, texts), default=0) + 2 * PADDING + 2
+            title = title_metrics.horizontalAdvance(COLUMNS[column].title) + TITLE_PADDING
+            width = max(cells, title)
+            self.setColumnWidth(column, min(width, NAME_WIDTH) if key == "name" else width)
+        self._sizing = False
+
+    def set_widths(self, widths: dict[str, int]) -> None:
+        """Column widths by key (those a user gave a watchlist)."""
+        self._sizing = True
+        for key, width in widths.items():
+            if key in COLUMN_OF_KEY and width > 0:
+                self.setColumnWidth(COLUMN_OF_KEY[key], width)
+        self._sizing = False
+
+    def _on_section_resized(self, column: int, old: int, new: int) -> None:
+        if not self._sizing and old > 0 and new > 0:  # 0: a column hidden or shown again
+            self.column_resized.emit(COLUMN_KEYS[column], new)
 
     def _show_column_menu(self, pos: QPoint) -> None:
         self.column_menu().popup(self.horizontalHeader().mapToGlobal(pos))
