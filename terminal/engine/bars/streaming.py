@@ -17,6 +17,8 @@ other late ticks and exact duplicates are counted and dropped.
 from __future__ import annotations
 
 import logging
+import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Literal
 
@@ -33,7 +35,9 @@ BarSink = Callable[[Bar, bool], None]
 
 # Slots of the per-symbol hot list.
 LAST_TS, END, HIGH, LOW, LAST, COUNT, VOL, TURN = range(8)
-DROP_LOG_EVERY = 10_000
+DROP_LOG_INTERVAL_S = 60.0
+"""Dropped ticks are logged as one summary line at most this often (a whole market polled
+outside its sessions would otherwise write a line per instrument)."""
 
 
 class BarStats(msgspec.Struct):
@@ -135,7 +139,9 @@ class StreamingBars:
         self.default_timeframes = default_timeframes
         self._hot: dict[str, list] = {}
         self._symbols: dict[str, _Symbol] = {}
-        self._dropped_by_symbol: dict[str, int] = {}
+        self._drops: Counter[str] = Counter()  # by reason, since the last summary line
+        self._dropped_symbols: set[str] = set()
+        self._next_drop_log = 0.0
         self.on_tick = self._on_tick_cumulative if volume == "cumulative" else self._on_tick_delta
 
     @property
@@ -395,16 +401,32 @@ class StreamingBars:
         )
 
     def _note_drop(self, tick: Tick, why: str) -> None:
-        count = self._dropped_by_symbol.get(tick.symbol, 0) + 1
-        self._dropped_by_symbol[tick.symbol] = count
-        if count == 1 or count % DROP_LOG_EVERY == 0:
+        self._drops[why] += 1
+        self._dropped_symbols.add(tick.symbol)
+        now = time.monotonic()
+        if now < self._next_drop_log:
+            return
+        first = self._next_drop_log == 0.0
+        self._next_drop_log = now + DROP_LOG_INTERVAL_S
+        if first:
             log.info(
-                "bars: dropped tick of %s at %d (%s); %d dropped for it so far",
+                "bars: dropped a tick of %s (%s); drops are counted and summarised at most "
+                "every %.0f s",
                 tick.symbol,
-                tick.ts,
                 why,
-                count,
+                DROP_LOG_INTERVAL_S,
             )
+        else:
+            reasons = ", ".join(f"{count} {reason}" for reason, count in self._drops.items())
+            log.info(
+                "bars: dropped %d ticks of %d symbols (%s), e.g. %s",
+                self._drops.total(),
+                len(self._dropped_symbols),
+                reasons,
+                tick.symbol,
+            )
+        self._drops.clear()
+        self._dropped_symbols.clear()
 
 
 def _same(tick: Tick, other: Tick) -> bool:
