@@ -18,6 +18,7 @@ import httpx
 import msgspec
 
 from terminal.adapters.quotes.codes import QuoteError, code_of_symbol
+from terminal.adapters.quotes.encoding import decode_answer
 from terminal.adapters.quotes.vendor import ParseResult, VendorParser
 from terminal.domain.enums import AssetClass, ConnectionStatus
 from terminal.domain.instrument import Instrument
@@ -186,8 +187,18 @@ class HttpQuoteFeed(Feed):
         self.counts["requests"] += 1
         response = await self._client.get(self.url + ",".join(batch))
         response.raise_for_status()
-        # The vendors answer in GBK whatever the headers say.
-        return response.content.decode("gbk", errors="replace")
+        # The vendors answer in GBK whatever the headers say; a line that is not GBK is
+        # decoded on its own, so it cannot garble the others.
+        decoded = decode_answer(response.content)
+        if decoded.bad_lines:
+            log.warning(
+                "feed %s: answer from %s: line(s) %s are neither GBK nor UTF-8; kept with "
+                "replacement characters",
+                self.name,
+                self.url,
+                ", ".join(map(str, decoded.bad_lines[:10])),
+            )
+        return decoded.text
 
     def _publish(self, result: ParseResult) -> None:
         counts = self.counts
