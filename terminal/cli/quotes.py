@@ -37,8 +37,9 @@ def parse_file(
     for line, reason in sorted(result.malformed):
         print(f"terminal: {path} line {line}: {reason}", file=err)
     print(
-        f"{len(result.ticks)} ticks, {result.empty} empty, {result.suspended} without a trade "
-        f"today, {len(result.malformed)} malformed",
+        f"{len(result.ticks)} ticks ({result.untraded} without a trade today, "
+        f"{result.suspended} suspended or delisted), {result.empty} empty, "
+        f"{len(result.malformed)} malformed",
         file=err,
     )
     return 1 if result.malformed else 0

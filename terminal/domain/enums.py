@@ -107,6 +107,18 @@ class ConnectionStatus(StrEnum):
     STALE = "stale"
     DISCONNECTED = "disconnected"
     ERROR = "error"
+    CLOSED = "closed"
+    """Not polling: the instruments' market is closed (the reason says until when)."""
+
+
+class QuoteStatus(StrEnum):
+    """What a quote says of its instrument's trading today, as the vendor marks it."""
+
+    TRADING = "trading"
+    """Open for trading (whether or not it has traded yet today)."""
+    SUSPENDED = "suspended"
+    """Suspended or halted (停牌, 临时停牌)."""
+    DELISTED = "delisted"
 
 
 class PluginKind(StrEnum):

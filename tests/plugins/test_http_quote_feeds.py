@@ -61,7 +61,9 @@ def test_sina_feed_polls_in_batches_with_referer_and_publishes_only_changes() ->
 def test_qq_feed_counts_unknown_and_malformed_lines_and_keeps_going() -> None:
     with vendor_server() as (base, state):
         state.qq["sh600000"] = qq_payload()
-        state.qq["sz000001"] = qq_payload(code="000001", name="平安银行", last=11.5)
+        state.qq["sz000001"] = qq_payload(
+            code="000001", name="平安银行", last=11.5, high=11.6, low=11.3
+        )
         state.extra_lines = 'v_sz000002="1~万科A~000002~x";\n'
         feed, context = make_feed(QQQuoteFeed, base + "/q=")
 

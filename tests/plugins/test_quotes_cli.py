@@ -21,7 +21,7 @@ def test_parse_sina_answer_saved_in_gbk(tmp_path: Path, capsys: pytest.CaptureFi
     assert record["symbol"] == "600000.SSE" and record["name"] == "浦发银行"
     assert record["last"] == 10.09 and record["volume"] == 31877600
     assert record["bid_prices"][0] == 10.09 and record["ask_sizes"][0] == 90700
-    assert "1 ticks, 1 empty, 0 without a trade today, 0 malformed" in err
+    assert "1 ticks (0 without a trade today, 0 suspended or delisted), 1 empty, 0 malformed" in err
 
 
 def test_parse_qq_names_the_bad_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -71,7 +71,6 @@ class HttpQuoteFeed(Feed):
             "failures": 0,
             "ticks": 0,
             "empty": 0,
-            "suspended": 0,
             "malformed": 0,
             "unchanged": 0,
         }
@@ -204,7 +203,6 @@ class HttpQuoteFeed(Feed):
         counts = self.counts
         counts["ticks"] += len(result.ticks)
         counts["empty"] += result.empty
-        counts["suspended"] += result.suspended
         counts["unchanged"] += result.unchanged
         if result.malformed:
             counts["malformed"] += len(result.malformed)

@@ -24,7 +24,7 @@ from typing import Literal
 
 import msgspec
 
-from terminal.domain.market import Bar, Tick
+from terminal.domain.market import NO_LAST, Bar, Tick
 from terminal.engine.bars.calendar import SessionCalendar
 from terminal.engine.bars.timeframes import MINUTE_NS, Timeframe, parse_timeframe
 
@@ -48,6 +48,8 @@ class BarStats(msgspec.Struct):
     late: int = 0
     duplicates: int = 0
     volume_resets: int = 0
+    untraded: int = 0
+    """Quotes with no last price (NO_LAST): shown, never put into a bar."""
 
     @property
     def dropped(self) -> int:
@@ -186,6 +188,9 @@ class StreamingBars:
                 if px > s[2]:
                     s[2] = px
                 elif px < s[3]:
+                    if px <= NO_LAST:  # a quote with no last price is not a trade
+                        self._stats.untraded += 1
+                        return
                     s[3] = px
                 s[0] = ts
                 s[4] = tick
@@ -203,6 +208,9 @@ class StreamingBars:
                 if px > s[2]:
                     s[2] = px
                 elif px < s[3]:
+                    if px <= NO_LAST:
+                        self._stats.untraded += 1
+                        return
                     s[3] = px
                 s[0] = ts
                 s[4] = tick
@@ -214,6 +222,9 @@ class StreamingBars:
 
     # ---- the slow path -------------------------------------------------------------------
     def _slow(self, tick: Tick, s: list | None) -> None:
+        if tick.last <= NO_LAST:  # no last price (before the first trade, suspended)
+            self._stats.untraded += 1
+            return
         sym = self._symbol(tick.symbol)
         ts = tick.ts
         if s is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from terminal.domain.enums import AssetClass, Offset
+from terminal.domain.enums import AssetClass, Offset, Side
 from terminal.domain.instrument import Instrument
 from terminal.domain.orders import OrderRequest
 
@@ -33,6 +33,12 @@ def validate_request(request: OrderRequest, instrument: Instrument | None) -> No
         raise FieldProblem("symbol", f"unknown symbol '{request.symbol}'")
     if not (request.quantity > 0 and math.isfinite(request.quantity)):
         raise FieldProblem("quantity", f"quantity must be positive, got {request.quantity:g}")
+    if request.side is Side.BUY and request.quantity < instrument.min_quantity:
+        raise FieldProblem(
+            "quantity",
+            f"quantity {request.quantity:g} is below the minimum buy of "
+            f"{instrument.min_quantity:g} for {request.symbol}",
+        )
     if not _on_grid(request.quantity, instrument.lot_size):
         raise FieldProblem(
             "quantity",

@@ -61,7 +61,7 @@ def test_missing_depth_levels_are_absent(parser: type[SinaParser] | type[QQParse
     assert tick.ask_prices == () and tick.ask_sizes == ()
 
 
-def test_empty_suspended_and_malformed_lines_are_counted_not_raised() -> None:
+def test_empty_untraded_and_malformed_lines_are_counted_not_raised() -> None:
     text = (
         sina_line("sh600000", sina_payload())
         + 'var hq_str_sz160923="";\n'
@@ -72,9 +72,10 @@ def test_empty_suspended_and_malformed_lines_are_counted_not_raised() -> None:
         + sina_line("sz000005", sina_payload())
     )
     result = SinaParser().parse(text)
-    assert [t.symbol for t in result.ticks] == ["600000.SSE", "000005.SZSE"]
+    assert [t.symbol for t in result.ticks] == ["600000.SSE", "000002.SZSE", "000005.SZSE"]
+    assert [t.traded for t in result.ticks] == [True, False, True]
     assert result.empty == 1
-    assert result.suspended == 1
+    assert result.untraded == 1 and result.suspended == 0
     assert result.malformed == [
         (5, 'not of the form var hq_str_CODE="…";'),
         (4, "sz000003: field 4 (high) = '1O.200' is not a number"),
