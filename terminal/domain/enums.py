@@ -121,6 +121,26 @@ class QuoteStatus(StrEnum):
     DELISTED = "delisted"
 
 
+class InstrumentKind(StrEnum):
+    """What an exchange-listed instrument of the universe is."""
+
+    STOCK = "stock"
+    ETF = "etf"
+    LOF = "lof"
+    INDEX = "index"
+    """Not tradable: quoted only."""
+
+
+class ListingStatus(StrEnum):
+    """Whether the universe's source quoted an instrument when the list was taken."""
+
+    LISTED = "listed"
+    """Quoted: it traded, or could trade, that day."""
+    NOT_TRADING = "not trading"
+    """Listed by the source without a price: suspended, or delisted (the source does not say
+    which)."""
+
+
 class PluginKind(StrEnum):
     """The kinds of plugin the engine discovers, one entry-point group each."""
 
