@@ -17,6 +17,7 @@ STATUS_COLORS = {  # the Theme field each connection status is drawn in
     ConnectionStatus.STALE: "warning",
     ConnectionStatus.DISCONNECTED: "muted",
     ConnectionStatus.ERROR: "bad",
+    ConnectionStatus.CLOSED: "muted",
 }
 
 
@@ -55,9 +56,10 @@ class WindowStatusBar(QStatusBar):
         self._statuses[state.feed] = state
         color = getattr(self._theme, STATUS_COLORS.get(state.status, "muted"))
         age = _age(self._bridge.last_tick_age(state.feed))
-        label.setText(
-            f"<span style='color:{color}'>●</span> {state.feed}: {state.status.value}{age}"
-        )
+        status = state.status.value
+        if state.status is ConnectionStatus.CLOSED and state.reason:
+            status = f"{status}, {state.reason}"  # "closed, next poll 09:15"
+        label.setText(f"<span style='color:{color}'>●</span> {state.feed}: {status}{age}")
         label.setToolTip(state.reason)
 
     def status_text(self) -> str:

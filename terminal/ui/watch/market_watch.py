@@ -7,11 +7,11 @@ refresh (``refresh``, driven by the bridge's refresh timer).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QCompleter,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -27,10 +27,13 @@ from PySide6.QtWidgets import (
 
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
+from terminal.engine.universe.search import SymbolSearch
+from terminal.engine.universe.store import Universe
 from terminal.ui.theme import Theme
 from terminal.ui.watch.columns import COLUMNS
 from terminal.ui.watch.filter import FilterError
 from terminal.ui.watch.model import MarketWatchModel
+from terminal.ui.watch.search_box import Search, SymbolSearchBox
 from terminal.ui.watch.store import (
     Watchlist,
     WatchlistStore,
@@ -41,13 +44,16 @@ from terminal.ui.watch.store import (
 from terminal.ui.watch.table import WatchTable, signals_blocked
 
 log = logging.getLogger("terminal.ui.watch.market_watch")
-SEPARATOR = "  —  "  # between symbol and name in the search completions
 PRICE_FIELDS = ("last", "bid", "ask")  # the columns whose cells are prices to trade at
 
 
 class MarketWatch(QWidget):
     """Double-click or "Open chart" opens the chart; Enter buys at the ask, Shift+Enter sells at
-    the bid (the order ticket is filled, not sent)."""
+    the bid (the order ticket is filled, not sent).
+
+    ``search`` finds instruments for the "Add symbol…" box (by default among ``instruments``);
+    ``watch`` is told every symbol of every watchlist whenever they change (the engine then
+    subscribes and unsubscribes feeds, and learns the instruments the universe lists)."""
 
     symbol_activated = Signal(str)
     order_requested = Signal(str, object)  # symbol, Side
@@ -62,10 +68,15 @@ class MarketWatch(QWidget):
         theme: Theme,
         parent: QWidget | None = None,
         store: WatchlistStore | None = None,
+        search: Search | None = None,
+        watch: Callable[[list[str]], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._instruments = instruments
         self._store = store
+        self._watch = watch
+        if watch is not None:
+            watch(list(symbols))  # the engine learns the universe's instruments among them
         defaults = [s for s in symbols if s in instruments] or sorted(instruments)
         self.state: WatchState = (
             store.load(defaults)
@@ -86,14 +97,9 @@ class MarketWatch(QWidget):
         self.menu_button.setToolTip("Watchlists and columns")
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_button.setMenu(self._watchlist_menu())
-        self.search = QLineEdit(self)
-        self.search.setObjectName("watchSearch")
-        self.search.setPlaceholderText("Add symbol…")
-        self.search.setClearButtonEnabled(True)
-        self.completer = QCompleter(self._completions(), self.search)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.search.setCompleter(self.completer)
+        self.search = SymbolSearchBox(
+            search or SymbolSearch(Universe(), instruments).search, self
+        )
         self.filter_box = QLineEdit(self)
         self.filter_box.setObjectName("watchFilter")
         self.filter_box.setPlaceholderText("Filter: text, or last>100, change_pct<0…")
@@ -106,11 +112,11 @@ class MarketWatch(QWidget):
         for watchlist in self.state.watchlists:
             self.tabs.addTab(watchlist.name)
         self.tabs.setCurrentIndex(self.state.active)
+        self._tell_watched()  # first: the engine learns the universe's instruments listed
         self.model.set_symbols(self.state.watchlists[self.state.active].symbols)
         self.table.show_columns(self.state.columns)
         self.tabs.currentChanged.connect(self._on_tab)
-        self.search.returnPressed.connect(self._add_from_search)
-        self.completer.activated.connect(self._add_from_search)
+        self.search.chosen.connect(self._add_from_search)
         self.filter_box.textChanged.connect(self._on_filter)
         self.model.symbols_edited.connect(self._on_symbols_edited)
         self.table.columns_changed.connect(self._on_columns)
@@ -153,15 +159,9 @@ class MarketWatch(QWidget):
         )
         return menu
 
-    def _completions(self) -> list[str]:
-        return [f"{s}{SEPARATOR}{i.name}" for s, i in sorted(self._instruments.items())]
-
     def set_instruments(self, instruments: dict[str, Instrument]) -> None:
-        """Feeds that started later bring more instruments to search."""
+        """Feeds that started later bring more instruments."""
         self._instruments = instruments
-        model = self.completer.model()
-        if isinstance(model, QStringListModel):
-            model.setStringList(self._completions())
 
     def set_theme(self, theme: Theme) -> None:
         """Draw the up/down colours and flashes of ``theme``."""
@@ -191,8 +191,17 @@ class MarketWatch(QWidget):
     def active(self) -> Watchlist:
         return self.state.watchlists[self.state.active]
 
+    def watched(self) -> list[str]:
+        """Every symbol of every watchlist, once each."""
+        return list(dict.fromkeys(s for w in self.state.watchlists for s in w.symbols))
+
     def add_symbol(self, text: str) -> bool:
-        symbol = text.split(SEPARATOR)[0].strip()
+        """Add what ``text`` stands for (an offered hit, a symbol, a code, pinyin initials:
+        the best hit) to the current watchlist; an instrument only the universe knows is
+        made known, and subscribed, first."""
+        symbol = self.search.best(text)
+        if symbol not in self._instruments and self._watch is not None:
+            self._tell_watched(symbol)
         if symbol not in self._instruments:
             return self._refuse(f"Add symbol: unknown symbol '{symbol}'")
         if not self.model.add_symbol(symbol):
@@ -206,6 +215,7 @@ class MarketWatch(QWidget):
         if not name or any(w.name == name for w in self.state.watchlists):
             return self._refuse(f"Watchlist name: '{name}' is empty or already used")
         self.state.watchlists.append(Watchlist(name, list(symbols or [])))
+        self._tell_watched()
         self.tabs.addTab(name)
         self.tabs.setCurrentIndex(len(self.state.watchlists) - 1)
         self._save()
@@ -230,6 +240,7 @@ class MarketWatch(QWidget):
             self.tabs.removeTab(index)
             self.tabs.setCurrentIndex(self.state.active)
         self.model.set_symbols(self.active.symbols)
+        self._tell_watched()
         self._save()
         return True
 
@@ -237,6 +248,10 @@ class MarketWatch(QWidget):
         """Add the file's symbols to the current watchlist; unknown ones are reported."""
         try:
             symbols, problems = import_csv(path, set(self._instruments))
+            if problems and self._watch is not None:  # the universe may know them
+                listed, _ = import_csv(path, _Anything())
+                self._tell_watched(*listed)
+                symbols, problems = import_csv(path, set(self._instruments))
         except (OSError, UnicodeDecodeError) as exc:
             return self._refuse(f"Import CSV: cannot read {path}: {exc}")
         for symbol in symbols:
@@ -256,8 +271,8 @@ class MarketWatch(QWidget):
         return True
 
     # ---- reactions -------------------------------------------------------------------------------
-    def _add_from_search(self, *_: object) -> None:
-        if self.add_symbol(self.search.text()):
+    def _add_from_search(self, text: str) -> None:
+        if self.add_symbol(text):
             self.search.clear()
 
     def _on_tab(self, index: int) -> None:
@@ -269,7 +284,12 @@ class MarketWatch(QWidget):
     def _on_symbols_edited(self, symbols: list[str]) -> None:
         self.active.symbols = list(symbols)
         self.table.sync_sort_indicator()
+        self._tell_watched()
         self._save()
+
+    def _tell_watched(self, *more: str) -> None:
+        if self._watch is not None:
+            self._watch([*self.watched(), *more])
 
     def _on_columns(self, keys: list[str]) -> None:
         self.state.columns = list(keys)
@@ -330,3 +350,10 @@ class MarketWatch(QWidget):
         )
         if path:
             self.export_csv(Path(path))
+
+
+class _Anything:
+    """A set that holds every symbol (to read all of a file's symbols)."""
+
+    def __contains__(self, _symbol: object) -> bool:
+        return True
