@@ -75,8 +75,9 @@ class MarketWatch(QWidget):
         self._instruments = instruments
         self._store = store
         self._watch = watch
-        if watch is not None:
-            watch(list(symbols))  # the engine learns the universe's instruments among them
+        if watch is not None and (store is None or not store.path.is_file()):
+            # A first start: the engine learns the universe's instruments the config names.
+            watch([s for s in symbols if s not in instruments])
         defaults = [s for s in symbols if s in instruments] or sorted(instruments)
         self.state: WatchState = (
             store.load(defaults)

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from terminal.engine.universe.search import SearchHit
@@ -47,6 +48,12 @@ class SymbolSearchBox(QLineEdit):
         self.textEdited.connect(self.offer)
         self.completer_.activated.connect(self._take)
         self.returnPressed.connect(lambda: self._take(self.text()))
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        # The search builds its index on first use (~20 ms for the whole market): on focus,
+        # before the first keystroke, so no keystroke waits for it.
+        self._search("0", 1)
 
     def offer(self, text: str) -> list[str]:
         """Search ``text`` and offer the hits (also what a keystroke does)."""
