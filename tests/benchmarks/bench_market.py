@@ -63,13 +63,12 @@ def market(count: int) -> list[tuple[str, str]]:
 # ---- the vendor --------------------------------------------------------------------------
 def serve(port_file: Path, moving: bool) -> None:
     """Answer QQ's ``/q=codes`` for any code; with ``moving``, every quote changes every 3 s."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import ThreadingHTTPServer
 
     from tests.plugins.quote_samples import qq_payload
+    from tests.plugins.vendor_server import QuietHandler, reply
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             step = int(time.time() // 3) if moving else 0
             stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(time.time() + 8 * 3600))
@@ -84,15 +83,7 @@ def serve(port_file: Path, moving: bool) -> None:
                     asks=[(round(last + 0.01 * k, 2), 1000.0 * k) for k in range(1, 6)],
                     lots=10_000 + step, stamp=stamp if moving else "20240102103000",
                 ) + '";\n')  # fmt: skip
-            body = "".join(lines).encode("gbk")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=GBK")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
+            reply(self, 200, "".join(lines).encode("gbk"), "text/html; charset=GBK")
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     port_file.write_text(str(server.server_address[1]))

@@ -13,10 +13,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.plugins.vendor_server import QuietHandler, reply, serving
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "vendors"
 Row = dict[str, Any]
@@ -58,7 +59,7 @@ class ListState:
             return 200, (f"{callback}({body});" if callback else body).encode("utf-8")
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     state: ListState
 
     def do_GET(self) -> None:
@@ -68,27 +69,12 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
             status, body = self.state.answer(query)
-        self.send_response(status)
-        self.send_header("Content-Type", "application/javascript; charset=UTF-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        reply(self, status, body, "application/javascript; charset=UTF-8")
 
 
 @contextmanager
 def eastmoney_server() -> Iterator[tuple[str, ListState]]:
     """Yield the list endpoint's address (``http://127.0.0.1:PORT/api/qt/clist/get``)."""
     state = ListState()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Handler,), {"state": state}))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/api/qt/clist/get", state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serving(type("Handler", (_Handler,), {"state": state})) as port:
+        yield f"http://127.0.0.1:{port}/api/qt/clist/get", state

@@ -46,8 +46,38 @@ class VendorState:
             return 200, (body + self.extra_lines).encode("gbk") + self.extra_bytes
 
 
-class _Handler(BaseHTTPRequestHandler):
+def reply(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str) -> None:
+    """Send ``body`` as a vendor does: with its length, on a kept-alive connection."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+class QuietHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like the vendors
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """Serve ``handler`` on 127.0.0.1 from a thread until the block ends; yields the port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+class _Handler(QuietHandler):
     state: VendorState
 
     def do_GET(self) -> None:
@@ -55,28 +85,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self.state.stall_s:
             time.sleep(self.state.stall_s)
         status, body = self.state.answer(self.path)
-        self.send_response(status)
-        self.send_header("Content-Type", "application/javascript; charset=GBK")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        reply(self, status, body, "application/javascript; charset=GBK")
 
 
 @contextmanager
 def vendor_server() -> Iterator[tuple[str, VendorState]]:
     """Yield the server's base address (``http://127.0.0.1:PORT``) and its state."""
     state = VendorState()
-    handler = type("Handler", (_Handler,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serving(type("Handler", (_Handler,), {"state": state})) as port:
+        yield f"http://127.0.0.1:{port}", state

@@ -15,6 +15,7 @@ from terminal.adapters.quotes.vendor import (
     depth_levels,
     looked_up,
     shanghai_utc_ns,
+    traded_last,
 )
 from terminal.domain.enums import QuoteStatus
 from terminal.domain.market import Tick
@@ -148,14 +149,7 @@ class QQParser(VendorParser):
              bp1, bs1, bp2, bs2, bp3, bs3, bp4, bs4, bp5, bs5,
              ap1, as1, ap2, as2, ap3, as3, ap4, as4, ap5, as5,
              _, h, lo, _, _, turnover) = row  # fmt: skip
-            # The rule of vendor.quote_problem, inline: this loop runs for every quote.
-            if last > 0.0 < lots:
-                if last > h or last < lo:
-                    raise QuoteError("last outside the day's low and high")
-            else:
-                last = 0.0  # no trade today: NO_LAST
-            if bp1 > ap1 > 0.0:
-                raise QuoteError("crossed book")
+            last = traded_last(last, lots, h, lo, bp1, ap1)
             bid_sizes = (bs1 * lot, bs2 * lot, bs3 * lot, bs4 * lot, bs5 * lot)
             ask_sizes = (as1 * lot, as2 * lot, as3 * lot, as4 * lot, as5 * lot)
             if bp5 > 0.0 and ap5 > 0.0:  # levels fill best first: all five are there

@@ -16,6 +16,7 @@ from terminal.adapters.quotes.vendor import (
     VendorParser,
     depth_levels,
     shanghai_utc_ns,
+    traded_last,
 )
 from terminal.domain.enums import QuoteStatus
 from terminal.domain.market import Tick
@@ -123,14 +124,7 @@ class SinaParser(VendorParser):
              bs1, bp1, bs2, bp2, bs3, bp3, bs4, bp4, bs5, bp5,
              as1, ap1, as2, ap2, as3, ap3, as4, ap4, as5, ap5,
              ) = row  # fmt: skip
-            # The rule of vendor.quote_problem, inline: this loop runs for every quote.
-            if last > 0.0 < vol:
-                if last > h or last < lo:
-                    raise QuoteError("last outside the day's low and high")
-            else:
-                last = 0.0  # no trade today: NO_LAST
-            if bp1 > ap1 > 0.0:
-                raise QuoteError("crossed book")
+            last = traded_last(last, vol, h, lo, bp1, ap1)
             if bp5 > 0.0 and ap5 > 0.0:  # levels fill best first: all five are there
                 # A plain call: star-arguments would build an argument tuple per tick.
                 append(Tick(symbol, ts, last, vol, turnover, 0.0,

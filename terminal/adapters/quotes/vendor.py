@@ -120,16 +120,20 @@ class ParseResult:
         return sum(1 for tick in self.ticks if tick.status is not QuoteStatus.TRADING)
 
 
-def quote_problem(
+def traded_last(
     last: float, volume: float, high: float, low: float, bid: float, ask: float
-) -> str | None:
-    """Why a row is not a quote, or None: the rule both paths (and the compiled tick builder)
-    apply to every row, on its last price, day volume, high, low and best bid and ask."""
-    if last > NO_LAST < volume and (last > high or last < low):
-        return f"last {last:g} is outside the day's low {low:g} and high {high:g}"
+) -> float:
+    """The rule every row passes (both paths; the compiled tick builder has it in C), on its
+    last price, day volume, high, low and best bid and ask: ``last``, or NO_LAST if the
+    instrument has not traded today; QuoteError naming the values if the row is no quote."""
+    if last > NO_LAST < volume:
+        if last > high or last < low:
+            raise QuoteError(f"last {last:g} is outside the day's low {low:g} and high {high:g}")
+    else:
+        last = NO_LAST
     if bid > ask > 0.0:
-        return f"crossed book: best bid {bid:g} is above best ask {ask:g}"
-    return None
+        raise QuoteError(f"crossed book: best bid {bid:g} is above best ask {ask:g}")
+    return last
 
 
 def shanghai_utc_ns(year: int, month: int, day: int, seconds: int) -> int:
@@ -168,7 +172,7 @@ class VendorParser:
     compiled_width: ClassVar[int] = 0
     """Numbers per row in the compiled cutter's array."""
     check_fields: ClassVar[tuple[int, ...]] = ()
-    """Where :func:`quote_problem`'s arguments are among a Python-path row's numbers."""
+    """Where :func:`traded_last`'s arguments are among a Python-path row's numbers."""
 
     def __init__(self, use_compiled: bool = True) -> None:
         """``use_compiled``: cut with the compiled cutter when it is built (tests turn it
@@ -357,9 +361,7 @@ class VendorParser:
             try:
                 name, numbers, stamp, status = self._cut_one(payload)
                 values = self._decode_one(numbers)
-                problem = quote_problem(*checked(values))
-                if problem is not None:
-                    raise QuoteError(problem)
+                traded_last(*checked(values))
                 ts, symbol = self._stamp(stamp), self._symbol(code)
             except QuoteError as exc:
                 result.malformed.append((line, f"{code}: {exc}"))
@@ -419,7 +421,7 @@ class VendorParser:
     def _ticks(
         self, symbols: list[str], times: list[int], rows: list[Row], statuses: list[QuoteStatus]
     ) -> list[Tick]:
-        """One tick per row (``rows[i]`` holds the numbers of row i), with ``last`` NO_LAST
-        where the instrument has not traded today. Raises :class:`QuoteError` at a row that
-        :func:`quote_problem` refuses (:meth:`_sift` then names it)."""
+        """One tick per row (``rows[i]`` holds the numbers of row i), with ``last`` as
+        :func:`traded_last` gives it; its QuoteError at a row that is not a quote makes
+        :meth:`_sift` name that row."""
         raise NotImplementedError

@@ -193,7 +193,7 @@ def test_tick_builder_refuses_what_does_not_fit() -> None:
 
 
 def test_tick_builder_refuses_rows_that_are_not_quotes_and_keeps_untraded_ones() -> None:
-    """The rule of vendor.quote_problem, in C: the Python path then names the row."""
+    """The rule of vendor.traded_last, in C: the Python path then names the row."""
     build, layout, statuses = vendor.compiled.ticks, SinaParser.tick_layout, vendor.STATUSES
 
     def row(**values: float) -> array[float]:
