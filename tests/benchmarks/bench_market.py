@@ -86,6 +86,7 @@ def serve(port_file: Path, moving: bool) -> None:
             reply(self, 200, "".join(lines).encode("gbk"), "text/html; charset=GBK")
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.handle_error = lambda *_: None  # type: ignore[method-assign]  # a feed hanging up
     port_file.write_text(str(server.server_address[1]))
     server.serve_forever()
 
