@@ -104,6 +104,7 @@ class Engine(MarketMixin):
         self.universe = Universe(user_data_dir() / UNIVERSE_FILE if config.engine.persist else None)
         self.subscriptions = Subscriptions(self.feeds, market.instruments, self.universe.instrument)
         self.symbol_search = SymbolSearch(self.universe, market.instruments)
+        self._refused: dict[str, set[str]] = {}  # by user: symbols no feed quotes, told
         self.bus.subscribe(Tick, market.on_tick)
         self.bus.subscribe(Tick, self.bars.on_tick)
         # After the two above: a strategy sees a tick with the last price and bars updated.
@@ -254,9 +255,12 @@ class Engine(MarketMixin):
         and unsubscribed to match. Raises ValueError naming the symbols no feed quotes (the
         others are subscribed all the same)."""
         refused = self.subscriptions.set(user, symbols)
-        if refused:
-            more = f" and {len(refused) - 5} more" if len(refused) > 5 else ""
-            raise ValueError(f"{user}: no feed quotes {', '.join(refused[:5])}{more}")
+        told = self._refused.get(user, set())
+        self._refused[user] = set(refused)
+        new = [symbol for symbol in refused if symbol not in told]  # said once, not each time
+        if new:
+            more = f" and {len(new) - 5} more" if len(new) > 5 else ""
+            raise ValueError(f"{user}: no feed quotes {', '.join(new[:5])}{more}")
 
     def resolve(self, symbols: list[str]) -> list[str]:
         """``symbols``, each made known from the universe if no feed listed it yet."""

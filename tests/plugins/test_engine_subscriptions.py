@@ -70,10 +70,12 @@ def test_first_user_subscribes_last_user_unsubscribes_without_a_restart() -> Non
             await until(lambda: len(state.requests) > mark + 2)
             assert asked_since(state, mark) == {"sh600000"}
             engine.bus.publish(WatchSymbols("watchlist Default", ["600000.SSE", "AAPL.NASDAQ"]))
+            engine.bus.publish(WatchSymbols("watchlist Default", ["AAPL.NASDAQ", "600000.SSE"]))
             await engine.stop()
 
         run(scenario())
     assert engine.subscriptions.users("600000.SSE") == 1
+    # Told once, not at every change of the watchlist.
     assert [r.reason for r in rejected] == ["watchlist Default: no feed quotes AAPL.NASDAQ"]
 
 

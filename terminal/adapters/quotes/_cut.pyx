@@ -2,16 +2,13 @@
 """Compiled fast path of :mod:`terminal.adapters.quotes.vendor`: cuts a whole Sina or QQ answer
 and converts its numbers in one pass over the text, with no Python step per field.
 
-Each function returns the answer's columns in the layout the pure-Python path produces, or
-None as soon as any line is not exactly as expected; the caller then parses the answer with
-the pure-Python path, which finds and names what is wrong. Nothing here decides what a valid
-quote is beyond that shape: every rule a user sees is in vendor.py.
-
-Every read of the text is preceded by an explicit ``i < end`` check (Cython's own bounds
-checks are off for speed). Numbers are plain decimals (digits with at most one '.'); with at
-most 15 digits and 22 decimals, digits / 10**decimals is two exact doubles divided, rounded
-once, so it equals float(text) (Clinger's fast path); other numbers go through CPython's own
-float parser.
+Each cutter returns the answer's columns in the layout the pure-Python path produces, or None
+as soon as any record is not exactly as expected; the tick builder raises at a row that is no
+quote (vendor.traded_last's rule). Either way the pure-Python path then finds and names what
+is wrong. Every read of the text is preceded by an explicit ``i < end`` check (Cython's own
+bounds checks are off). Numbers are plain decimals; with at most 15 digits and 22 decimals,
+digits / 10**decimals is two exact doubles divided, rounded once, so it equals float(text)
+(Clinger's fast path); other numbers go through CPython's own float parser.
 """
 
 cimport cpython.array as carray
@@ -133,9 +130,7 @@ cdef Py_ssize_t code_end(const char_t *d, Py_ssize_t i, Py_ssize_t end) noexcept
     while i < end:
         c = d[i]
         if c == 61:  # '='
-            if i == start or i + 1 >= end or d[i + 1] != QUOTE:
-                return -1
-            return i
+            return i if i > start and i + 1 < end and d[i + 1] == QUOTE else -1
         if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95):
             return -1
         i += 1
@@ -158,19 +153,15 @@ cdef Py_ssize_t find(const char_t *d, Py_ssize_t i, Py_ssize_t end,
 
 
 cdef Py_ssize_t find_quote(const char_t *d, Py_ssize_t i, Py_ssize_t end) noexcept:
-    """Index of the first '"' at or after ``i``, across line breaks (QQ's field 60 may hold
-    one), or -1."""
-    while i < end:
-        if d[i] == QUOTE:
-            return i
+    """Index of the first '"' at or after ``i`` across line breaks (QQ's field 60), or -1."""
+    while i < end and d[i] != QUOTE:
         i += 1
-    return -1
+    return i if i < end else -1
 
 
 cdef Py_ssize_t next_record(const char_t *d, Py_ssize_t i, Py_ssize_t end) noexcept:
-    """After the closing '";' at ``i`` and any white space (line breaks, or the "; " that
-    separates QQ's records on one line): the next record's start; -1 if the record does not
-    end there."""
+    """After the closing '";' at ``i`` and any white space (line breaks, or "; " between QQ's
+    records on one line): the next record's start; -1 if the record does not end there."""
     if i + 1 >= end or d[i] != QUOTE or d[i + 1] != 59:  # '";'
         return -1
     i += 2
@@ -183,8 +174,7 @@ cdef carray.array DOUBLES = array.array("d")
 
 
 cdef tuple floats(double *values, Py_ssize_t n, Py_ssize_t stride):
-    """A tuple of ``values[0], values[stride], …`` (n of them), untracked by the collector:
-    it holds floats only, so it can be in no reference cycle."""
+    """``values[0], values[stride], …`` (n of them) as a tuple the collector need not track."""
     cdef tuple row = PyTuple_New(n)
     cdef object value
     cdef Py_ssize_t k
@@ -210,15 +200,11 @@ cdef tuple present(double *values, Py_ssize_t price, Py_ssize_t size, bint sizes
 def ticks(tick, carray.array numbers, Py_ssize_t width, tuple layout, indexes, list symbols,
           list times, tuple statuses):
     """One ``tick(...)`` per row index in ``indexes`` (with its symbol and time), exactly as
-    the parsers' ``_ticks`` build them: a row that has not traded (last or volume not above
-    zero) gets the last price 0 (NO_LAST). Raises ValueError at the first row that is not a
-    quote (last outside the day's low and high, or a crossed book), for the Python path to
-    name it.
-
-    ``numbers`` holds ``width`` numbers per row; ``layout`` says where in a row the tick's
-    fields are: last, volume, turnover, open, high, low, previous close, then the first
-    bid price, bid size, ask price and ask size, each next level two numbers further, and
-    the status code (an index into ``statuses``)."""
+    the parsers' ``_ticks`` build them, by vendor.traded_last's rule: ValueError at a row that
+    is no quote (the Python path names it). ``numbers`` holds ``width`` numbers per row;
+    ``layout`` says where in a row the tick's fields are: last, volume, turnover, open, high,
+    low, previous close, the first bid price, bid size, ask price and ask size (each next
+    level two numbers further), and the status code (an index into ``statuses``)."""
     cdef Py_ssize_t f[12]
     cdef Py_ssize_t k, n = len(symbols), row, code
     cdef double *v
@@ -227,7 +213,7 @@ def ticks(tick, carray.array numbers, Py_ssize_t width, tuple layout, indexes, l
     cdef Py_ssize_t rows = len(numbers) // width
     if len(layout) != 12:
         raise ValueError(f"layout {layout} does not have 12 places")
-    for k in range(12):
+    for k in range(12):  # the depth's first levels must have four more after them
         f[k] = layout[k]
         if not 0 <= f[k] < width or (7 <= k < 11 and f[k] + 8 >= width):
             raise ValueError(f"layout {layout} does not fit rows of {width} numbers")
@@ -269,22 +255,20 @@ def ticks(tick, carray.array numbers, Py_ssize_t width, tuple layout, indexes, l
 
 
 cdef double sina_status(const char_t *d, Py_ssize_t i, Py_ssize_t end) noexcept:
-    """The status code of Sina's field 32, the two characters after the ',' at ``i`` ending
-    at ',' or the closing '"': 1 suspended or halted (01-05, 07), 2 delisted (-3), else 0."""
+    """Sina's field 32 after the ',' at ``i`` (two characters, then ',' or '"'): 1 suspended
+    or halted (01-05, 07), 2 delisted (-3), else 0."""
     cdef unsigned int first, second
     if i + 3 >= end or d[i] != COMMA or (d[i + 3] != COMMA and d[i + 3] != QUOTE):
         return 0.0
     first, second = d[i + 1], d[i + 2]
     if first == 48 and (49 <= second <= 53 or second == 55):  # '0', then '1'..'5' or '7'
         return 1.0
-    if first == 45 and second == 51:  # "-3"
-        return 2.0
-    return 0.0
+    return 2.0 if first == 45 and second == 51 else 0.0  # "-3"
 
 
 cdef double qq_status(const char_t *d, Py_ssize_t i, Py_ssize_t stop) noexcept:
-    """The status code of QQ's field 40, counting from the '~' at ``i`` that ends field 35:
-    1 for "S" (suspended), 2 for "D" (delisted), else 0 (also when the record is shorter)."""
+    """QQ's field 40, counted from the '~' at ``i`` that ends field 35: 1 for "S"
+    (suspended), 2 for "D" (delisted), else 0 (also for a shorter record)."""
     cdef int skipped
     if i >= stop or d[i] != TILDE:
         return 0.0
@@ -404,9 +388,7 @@ cdef object qq(str text, const char_t *d, Py_ssize_t end):
         stamp = j + 1
         number(d, stamp, end, TILDE, &values[26])
         j = skip_field(d, j + 16, end)  # fields 31 and 32, change and change %: unused
-        if j < 0:
-            return None
-        j = skip_field(d, j, end)
+        j = skip_field(d, j, end) if j >= 0 else -1
         if j < 0:
             return None
         j = numbers_at(d, j, end, TILDE, &values[27], 2)  # fields 33, 34
@@ -438,10 +420,8 @@ cdef object qq(str text, const char_t *d, Py_ssize_t end):
 
 def cut_sina(str text):
     """(codes, payloads, names, stamps, numbers) of a Sina answer, or None if any line is
-    not as expected. ``numbers`` (an array of doubles) holds 30 per line: the 29 numbers
-    after the name, then the status code of field 32 (see sina_status); a stamp is
-    "YYYY-MM-DD,HH:MM:SS". A line with an empty payload (no such code) has the stamp "" and
-    zeros."""
+    not as expected. ``numbers`` (doubles) holds 30 a line: the 29 after the name and the
+    status code (sina_status); a stamp is "YYYY-MM-DD,HH:MM:SS"; no such code: "" and zeros."""
     PyUnicode_READY(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
@@ -454,12 +434,10 @@ def cut_sina(str text):
 
 def cut_qq(str text):
     """(codes, payloads, names, stamps, numbers) of a QQ answer, or None if any record is
-    not as expected. ``numbers`` (an array of doubles) holds 33 per record, as QQParser reads
-    them: fields 3..28, 30 (the time stamp), 33, 34 and the three of 35, volume and sizes
-    turned from lots into shares, then the status code of field 40 (see qq_status). Field 29
-    must be empty; a stamp is field 30, "YYYYMMDDHHMMSS". v_pv_none_match="1" and an empty
-    payload have the stamp "" and zeros. Records end with '";' and may span lines after
-    field 35, or share one line, separated by white space."""
+    not as expected. ``numbers`` (doubles) holds 33 a record, as QQParser reads them: fields
+    3..28, 30 (the stamp, "YYYYMMDDHHMMSS"), 33, 34, the three of 35 (volume and sizes in
+    shares) and the status code (qq_status). Field 29 must be empty. No such code: "" and
+    zeros. Records may go on past a line break after field 35, or share a line."""
     PyUnicode_READY(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)

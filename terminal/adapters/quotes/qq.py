@@ -61,7 +61,7 @@ class QQParser(VendorParser):
             return frozenset()
         return frozenset(i for i, (code, _) in enumerate(rows) if code.startswith("pv_none_match"))
 
-    def _cut_all(self, payloads: list[str], text: str) -> Cut:
+    def _cut_all(self, payloads: list[str]) -> Cut:
         # Splitting a row into its 37+ fields costs more than everything else together (a
         # string object per field, cut from text that is wide because of the name), so cut
         # the numbers out as three slices a row: fields 3..28, the time stamp (30) and

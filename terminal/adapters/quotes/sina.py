@@ -62,7 +62,7 @@ class SinaParser(VendorParser):
             self._volume_in_lots.add(symbol)
         return symbol
 
-    def _adjust(self, result: ParseResult, text: str) -> None:
+    def _adjust(self, result: ParseResult) -> None:
         if not self._volume_in_lots:  # no Shanghai index seen: nothing to look for
             return
         in_lots = self._volume_in_lots
@@ -70,7 +70,7 @@ class SinaParser(VendorParser):
             if tick.symbol in in_lots:
                 result.ticks[index] = msgspec.structs.replace(tick, volume=tick.volume * 100)
 
-    def _cut_all(self, payloads: list[str], text: str) -> Cut:
+    def _cut_all(self, payloads: list[str]) -> Cut:
         commas = [payload.find(",") for payload in payloads]
         # Every number is non-negative, so the first '-' after the name is the date's.
         dashes = [payload.find("-", comma) for payload, comma in zip(payloads, commas, strict=True)]
@@ -90,12 +90,8 @@ class SinaParser(VendorParser):
                 f"expected a name, 29 numbers, a date and a time; got {len(fields)} fields"
             )
         status = _CODES.get(fields[32], QuoteStatus.TRADING) if len(fields) > 32 else None
-        return (
-            fields[0],
-            ",".join(fields[1:30]),
-            f"{fields[30]},{fields[31]}",
-            status or QuoteStatus.TRADING,
-        )
+        numbers, stamp = ",".join(fields[1:30]), f"{fields[30]},{fields[31]}"
+        return fields[0], numbers, stamp, status or QuoteStatus.TRADING
 
     def _parse_stamp(self, stamp: str) -> int:
         # "YYYY-MM-DD,HH:MM:SS"

@@ -1,14 +1,5 @@
 """The shared machinery of the Sina and Tencent (QQ) snapshot-quote parsers (``sina.py``,
-``qq.py``): answers into :class:`Tick`.
-
-Sina answers one line per code, volume in shares and turnover in yuan::
-
-    var hq_str_sh600000="NAME,open,prev_close,last,high,low,bid,ask,volume,turnover,
-    b1 size,b1 price,…,b5 size,b5 price,a1 size,a1 price,…,a5 price,YYYY-MM-DD,HH:MM:SS,00";
-
-QQ answers ``v_sh600000="market~NAME~code~last~prev_close~open~volume~outer~inner~b1 price~
-b1 lots~…~a5 lots~trades~YYYYMMDDHHMMSS~change~change%~high~low~last/volume/turnover~…";``
-with volumes and sizes in lots of 100 shares.
+``qq.py``, whose docstrings show each vendor's records): answers into :class:`Tick`.
 
 Speed matters (a full-market answer is ~5,000 lines every few seconds), so there are two
 paths, which give the same ticks (tests/adapters/quotes/test_compiled_cut.py checks that on
@@ -197,10 +188,10 @@ class VendorParser:
         """Ticks of ``text``; with ``only_changed``, only of payloads that changed since."""
         with _collector_paused():
             result = self._parse(text, only_changed)
-        self._adjust(result, text)
+        self._adjust(result)
         return result
 
-    def _adjust(self, result: ParseResult, text: str) -> None:
+    def _adjust(self, result: ParseResult) -> None:
         """Vendor rules a tick needs after both paths built it (the same for both)."""
 
     def _parse(self, text: str, only_changed: bool) -> ParseResult:
@@ -238,7 +229,7 @@ class VendorParser:
             codes, payloads = list(compress(codes, build)), list(compress(payloads, build))
             lines = list(compress(lines, build))
         if kept:
-            self._build(codes, payloads, lines, result, text)
+            self._build(codes, payloads, lines, result)
         return result
 
     def _parse_cut(self, columns: Columns, only_changed: bool) -> ParseResult | None:
@@ -315,15 +306,10 @@ class VendorParser:
             position = found.end()
 
     def _build(
-        self,
-        codes: list[str],
-        payloads: list[str],
-        lines: Sequence[int],
-        result: ParseResult,
-        text: str,
+        self, codes: list[str], payloads: list[str], lines: Sequence[int], result: ParseResult
     ) -> None:
         try:
-            names, numbers, stamps, statuses = self._cut_all(payloads, text)
+            names, numbers, stamps, statuses = self._cut_all(payloads)
             rows = self._decode_all(numbers)
             times = self._times(stamps, rows)
             symbols = looked_up(self._symbols, codes, self._symbol)
@@ -403,7 +389,7 @@ class VendorParser:
         rows with an empty payload are always empty)."""
         return frozenset()
 
-    def _cut_all(self, payloads: list[str], text: str) -> Cut:
+    def _cut_all(self, payloads: list[str]) -> Cut:
         """Names, numbers (text, ``separator`` between them), time stamps and statuses of
         well-formed payloads.
 

@@ -415,29 +415,16 @@ class StreamingBars:
         self._drops[why] += 1
         self._dropped_symbols.add(tick.symbol)
         now = time.monotonic()
-        if now < self._next_drop_log:
-            return
-        first = self._next_drop_log == 0.0
-        self._next_drop_log = now + DROP_LOG_INTERVAL_S
-        if first:
-            log.info(
-                "bars: dropped a tick of %s (%s); drops are counted and summarised at most "
-                "every %.0f s",
-                tick.symbol,
-                why,
-                DROP_LOG_INTERVAL_S,
-            )
-        else:
+        if now >= self._next_drop_log:
             reasons = ", ".join(f"{count} {reason}" for reason, count in self._drops.items())
             log.info(
-                "bars: dropped %d ticks of %d symbols (%s), e.g. %s",
-                self._drops.total(),
-                len(self._dropped_symbols),
-                reasons,
-                tick.symbol,
-            )
-        self._drops.clear()
-        self._dropped_symbols.clear()
+                "bars: dropped %d ticks of %d symbols (%s), e.g. %s; said at most every %.0f s",
+                self._drops.total(), len(self._dropped_symbols), reasons, tick.symbol,
+                DROP_LOG_INTERVAL_S,
+            )  # fmt: skip
+            self._next_drop_log = now + DROP_LOG_INTERVAL_S
+            self._drops.clear()
+            self._dropped_symbols.clear()
 
 
 def _same(tick: Tick, other: Tick) -> bool:
