@@ -13,20 +13,30 @@ Answer = tuple[int, bytes, str]
 Answering = Callable[[str, dict[str, str]], Answer]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like the vendors
+def reply(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str) -> None:
+    """Send ``body`` as a vendor does: with its length, on a kept-alive connection."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """Keep-alive, like the vendors, and no request lines on the test's output."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Handler(QuietHandler):
     answering: Answering
 
     def do_GET(self) -> None:
         status, body, content_type = type(self).answering(self.path, dict(self.headers.items()))
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        reply(self, status, body, content_type)
 
 
 @contextmanager

@@ -157,6 +157,8 @@ class PaperBroker(Broker):
         prices = tick.ask_prices if buy else tick.bid_prices
         sizes = tick.ask_sizes if buy else tick.bid_sizes
         if not prices:
+            if not tick.traded:  # no book and no last price (suspended): nothing to fill at
+                return []
             prices, sizes = (tick.last,), (math.inf,)
         if not self.options.depth_fills:
             sizes = (math.inf, *sizes[1:])
@@ -234,6 +236,8 @@ class PaperBroker(Broker):
 
 
 def _triggered(order: Order, tick: Tick) -> bool:
+    if not tick.traded:  # a quote with no last price (before the open) is not a trade
+        return False
     if order.side is Side.BUY:
         return tick.last >= order.trigger_price
     return tick.last <= order.trigger_price

@@ -1,5 +1,5 @@
 """The command line: ``terminal`` (GUI), ``serve``, ``screenshot``, ``plugins``, ``bars``,
-``replay``, ``history``.
+``replay``, ``history``, ``symbols``.
 
 Qt is imported only by the subcommands that show a window, so ``serve`` and ``plugins`` run
 on machines without a display or without Qt at all.
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from terminal.cli import bars as bars_command
 from terminal.cli import history as history_command
 from terminal.cli import replay as replay_command
+from terminal.cli import symbols as symbols_command
 from terminal.engine import logs
 from terminal.engine.config import Config, ConfigError, default_user_file, load_config
 
@@ -135,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     parse = quotes_sub.add_parser("parse", help="print a saved Sina/QQ answer as JSON lines")
     parse.add_argument("--format", choices=["sina", "qq"], required=True, dest="vendor")
     parse.add_argument("file", type=Path, metavar="FILE")
+    symbols_command.add_arguments(
+        sub.add_parser("symbols", help="the instrument list of China's exchanges: update, search")
+    )
     _add_trading_commands(sub)
     return parser
 
@@ -176,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         return replay_command.run(args)
     if command == "history":
         return history_command.run(args, config)
+    if command == "symbols":
+        return symbols_command.run(config, args)
     if command == "quotes":
         from terminal.cli.quotes import parse_file
 
@@ -293,6 +299,7 @@ async def serve(config: Config, seconds: float | None, spot: argparse.Namespace)
 
     from terminal.adapters.spot.curve import CurveOptions
     from terminal.adapters.spot.server import EngineMarket, SpotServer
+    from terminal.adapters.universe.refresh import start_refresh
     from terminal.engine.engine import Engine
 
     engine = Engine(config)
@@ -310,6 +317,7 @@ async def serve(config: Config, seconds: float | None, spot: argparse.Namespace)
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await engine.start()
+    start_refresh(engine)  # the instrument list, daily, if a Sina or QQ feed is configured
     try:
         await server.start()
     except (ValueError, zmq.ZMQError) as exc:

@@ -8,15 +8,8 @@ from typing import TextIO
 
 import msgspec
 
+from terminal.adapters.quotes.encoding import SAVED, decode_answer
 from terminal.adapters.quotes.parsers import PARSERS
-
-
-def decode_answer(raw: bytes) -> str:
-    """Saved answers come as the vendor sent them (GBK) or re-saved as UTF-8."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("gbk", errors="replace")
 
 
 def parse_file(
@@ -29,10 +22,14 @@ def parse_file(
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        text = decode_answer(path.read_bytes())
+        # Saved as the vendor sent it (GBK) or re-saved as UTF-8, or a mix of lines.
+        text, bad_lines = decode_answer(path.read_bytes(), SAVED)
     except OSError as exc:
         print(f"terminal: cannot read {path}: {exc.strerror}", file=err)
         return 2
+    for line in bad_lines:
+        print(f"terminal: {path} line {line}: neither UTF-8 nor GBK; read with "
+              "replacement characters", file=err)  # fmt: skip
     result = PARSERS[vendor]().parse(text, only_changed=False)
     for tick in result.ticks:
         record = {"name": result.names.get(tick.symbol, ""), **msgspec.structs.asdict(tick)}
@@ -40,8 +37,9 @@ def parse_file(
     for line, reason in sorted(result.malformed):
         print(f"terminal: {path} line {line}: {reason}", file=err)
     print(
-        f"{len(result.ticks)} ticks, {result.empty} empty, {result.suspended} without a trade "
-        f"today, {len(result.malformed)} malformed",
+        f"{len(result.ticks)} ticks ({result.untraded} without a trade today, "
+        f"{result.suspended} suspended or delisted), {result.empty} empty, "
+        f"{len(result.malformed)} malformed",
         file=err,
     )
     return 1 if result.malformed else 0

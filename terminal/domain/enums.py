@@ -114,6 +114,38 @@ class ConnectionStatus(StrEnum):
     STALE = "stale"
     DISCONNECTED = "disconnected"
     ERROR = "error"
+    CLOSED = "closed"
+    """Not polling: the instruments' market is closed (the reason says until when)."""
+
+
+class QuoteStatus(StrEnum):
+    """What a quote says of its instrument's trading today, as the vendor marks it."""
+
+    TRADING = "trading"
+    """Open for trading (whether or not it has traded yet today)."""
+    SUSPENDED = "suspended"
+    """Suspended or halted (停牌, 临时停牌)."""
+    DELISTED = "delisted"
+
+
+class InstrumentKind(StrEnum):
+    """What an exchange-listed instrument of the universe is."""
+
+    STOCK = "stock"
+    ETF = "etf"
+    LOF = "lof"
+    INDEX = "index"
+    """Not tradable: quoted only."""
+
+
+class ListingStatus(StrEnum):
+    """Whether the universe's source quoted an instrument when the list was taken."""
+
+    LISTED = "listed"
+    """Quoted: it traded, or could trade, that day."""
+    NOT_TRADING = "not trading"
+    """Listed by the source without a price: suspended, or delisted (the source does not say
+    which)."""
 
 
 class ReconcileKind(StrEnum):

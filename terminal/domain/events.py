@@ -27,6 +27,7 @@ __all__ = [
     "StrategyStateEvent",
     "SubmitOrder",
     "Tick",
+    "WatchSymbols",
 ]
 
 
@@ -218,6 +219,14 @@ class CommandRejected(msgspec.Struct, frozen=True):
     command: str
     reason: str
     order_id: str = ""
+
+
+class WatchSymbols(msgspec.Struct, frozen=True):
+    """Command: ``user`` (a watchlist, a chart, …) now uses exactly ``symbols``. A symbol's
+    first user subscribes the feed that quotes it, its last one unsubscribes it."""
+
+    user: str
+    symbols: list[str] = []
 
 
 class KillSwitch(msgspec.Struct, frozen=True):

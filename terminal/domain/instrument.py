@@ -143,6 +143,10 @@ class Instrument(msgspec.Struct, frozen=True):
     asset_class: AssetClass
     tick_size: float
     lot_size: float = 1.0
+    """Order quantities are multiples of this (100 shares for most A-shares)."""
+    min_quantity: float = 0.0
+    """The smallest buy order, where it is more than one lot (STAR Market: 200 shares then
+    1-share steps); 0: one lot."""
     multiplier: float = 1.0
     currency: str = "USD"
     sessions: str = "always"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import msgspec
 
-from terminal.domain.enums import ConnectionStatus
+from terminal.domain.enums import ConnectionStatus, QuoteStatus
+
+NO_LAST = 0.0
+"""``Tick.last`` of a quote with no last price: the instrument has not traded today (before
+the open, in the opening call auction, an illiquid fund, suspended). No instrument here
+trades at a price of zero, so 0 is never a traded price; NaN is not used because
+non-finite numbers are malformed input wherever they come from."""
 
 
 class Tick(msgspec.Struct, frozen=True, gc=False):
@@ -12,6 +18,10 @@ class Tick(msgspec.Struct, frozen=True, gc=False):
 
     ``volume`` and ``turnover`` are cumulative for the trading day, as feeds report them.
     Depth is five levels (best first); missing levels are absent from the tuples.
+
+    A quote before the instrument's first trade of the day still carries its book, its
+    previous close and its status, with ``last`` = :data:`NO_LAST` (``traded`` is False):
+    it is shown, but it is not a trade, so bars, marks and stop triggers ignore it.
     """
 
     symbol: str
@@ -28,6 +38,12 @@ class Tick(msgspec.Struct, frozen=True, gc=False):
     high: float = 0.0
     low: float = 0.0
     prev_close: float = 0.0
+    status: QuoteStatus = QuoteStatus.TRADING
+
+    @property
+    def traded(self) -> bool:
+        """Whether ``last`` is a price: the instrument has traded today."""
+        return self.last > NO_LAST
 
     @property
     def bid(self) -> float:

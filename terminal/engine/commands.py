@@ -23,6 +23,7 @@ from terminal.domain.events import (
     StartStrategy,
     StopStrategy,
     SubmitOrder,
+    WatchSymbols,
 )
 from terminal.engine.bus import EventBus
 
@@ -54,11 +55,12 @@ class CommandRouter:
             AddStrategy,
             guarded(
                 lambda c: strategies.add(
-                    c.instance, c.strategy, c.all_symbols(), c.broker, c.params, c.warmup,
-                    c.auto_start,
+                    c.instance, c.strategy, engine.resolve(c.all_symbols()), c.broker,
+                    c.params, c.warmup, c.auto_start,
                 )
             ),
         )
+        subscribe(WatchSymbols, guarded(lambda c: engine.watch(c.user, c.symbols)))
         subscribe(EditStrategy, guarded(lambda c: strategies.edit(c.instance, c.params, c.warmup)))
         subscribe(ReloadStrategy, guarded(lambda c: engine.reload_strategy(c.strategy)))
         subscribe(StartStrategy, guarded(lambda c: strategies.start(c.instance)))

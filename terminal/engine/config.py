@@ -71,6 +71,22 @@ class UiSection(_Strict):
     hotkeys: Hotkeys = msgspec.field(default_factory=Hotkeys)
 
 
+class UniverseSection(_Strict):
+    """The instrument list of China's exchanges: where from, and when it is taken again."""
+
+    source: Literal["eastmoney"] = "eastmoney"
+    url: str = ""
+    """The list endpoint (a mirror, a local server); empty for the vendor's."""
+    refresh: Literal["auto", "daily", "off"] = "auto"
+    """``auto``: daily while a Sina or QQ feed is configured; ``daily``; ``off``: only by
+    ``terminal symbols update``."""
+    refresh_at: Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "09:35"
+    """Exchange local time (Shanghai) after which the day's list is taken, once a day."""
+    page_size: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
+    page_delay_s: Annotated[float, msgspec.Meta(ge=0)] = 0.3
+    timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 10.0
+
+
 class PluginInstance(_Strict):
     """One configured feed or broker: which plugin, under which name, with which options."""
 
@@ -95,6 +111,7 @@ class Config(_Strict):
     history: list[HistorySource] = msgspec.field(default_factory=list)
     watchlist: list[str] = msgspec.field(default_factory=list)
     risk: RiskSection = msgspec.field(default_factory=RiskSection)
+    universe: UniverseSection = msgspec.field(default_factory=UniverseSection)
     sources: list[str] = msgspec.field(default_factory=list)
 
     def describe_sources(self) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 
 from terminal.domain.enums import Adjust, OrderStatus, PluginKind
-from terminal.domain.events import AccountEvent, FeedStatus, Tick
+from terminal.domain.events import AccountEvent, FeedStatus, StrategyStateEvent, Tick
 from terminal.domain.orders import Account, Order, OrderCapabilities, OrderRequest
 from terminal.domain.venue import Balance, VenuePosition
 from terminal.engine.bars.service import BarService
@@ -44,7 +44,11 @@ from terminal.engine.reconcile import Reconciler
 from terminal.engine.store import TradingStore
 from terminal.engine.strategy.reload import open_run_journal, reload_strategy_class
 from terminal.engine.strategy.runner import StrategyRunner
+from terminal.engine.subscriptions import Subscriptions
 from terminal.engine.tasks import TrackedTasks
+from terminal.engine.universe.search import SymbolSearch
+from terminal.engine.universe.store import FILE_NAME as UNIVERSE_FILE
+from terminal.engine.universe.store import Universe
 
 log = logging.getLogger("terminal.engine")
 
@@ -111,11 +115,16 @@ class Engine(MarketMixin):
         self.backfill = Backfill(
             self.bars, self.bus, self.clock, self.spawn, Adjust(config.engine.history_adjust)
         )
+        self.universe = Universe(user_data_dir() / UNIVERSE_FILE if config.engine.persist else None)
+        self.subscriptions = Subscriptions(self.feeds, market.instruments, self.universe.instrument)
+        self.symbol_search = SymbolSearch(self.universe, market.instruments)
+        self._refused: dict[str, set[str]] = {}  # by user: symbols no feed quotes, told
         self.bus.subscribe(Tick, market.on_tick)
         self.bus.subscribe(Tick, self.bars.on_tick)
         # After the two above: a strategy sees a tick with the last price and bars updated.
         self.strategies = StrategyRunner(self)
         self.commands = CommandRouter(self)
+        self.bus.subscribe(StrategyStateEvent, self._watch_strategy_symbols)
         if self.store is not None:
             self.bus.subscribe(AccountEvent, self._record_account)
 
@@ -136,6 +145,8 @@ class Engine(MarketMixin):
     # ---- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
         self.bars.load()
+        if self.universe.load():
+            log.info("universe: %d instruments from %s", len(self.universe), self.universe.path)
         if self.config.engine.persist:
             self.strategies.open_store(user_data_dir() / "strategies.sqlite")
             if self.config.engine.journal:
@@ -233,6 +244,7 @@ class Engine(MarketMixin):
                     self.instruments.setdefault(instrument.symbol, instrument)
                     self.backfill.feed_of.setdefault(instrument.symbol, spec.name)
                 self.feeds[spec.name] = feed
+                self.subscriptions.add_feed(spec.name, feed)
                 self._seed_history(feed)
                 await feed.start()
             else:
@@ -241,6 +253,8 @@ class Engine(MarketMixin):
                 await broker.start()
         except Exception as exc:
             (self.feeds if kind is PluginKind.FEED else self.brokers).pop(spec.name, None)
+            if kind is PluginKind.FEED:
+                self.subscriptions.remove_feed(spec.name)
             log.exception("%s '%s' failed to start", kind.value, spec.name)
             self.registry.report_failure(
                 kind, spec.plugin, source, f"failed to start: {type(exc).__name__}: {exc}"
@@ -264,6 +278,32 @@ class Engine(MarketMixin):
             )
             if bars:
                 self.bars.seed(instrument.symbol, bars)
+
+    # ---- symbols in use -------------------------------------------------------------------
+    def watch(self, user: str, symbols: list[str]) -> None:
+        """``user`` (a watchlist, a chart) now uses exactly ``symbols``: feeds are subscribed
+        and unsubscribed to match. Raises ValueError naming the symbols no feed quotes (the
+        others are subscribed all the same)."""
+        refused = self.subscriptions.set(user, symbols)
+        told = self._refused.get(user, set())
+        self._refused[user] = set(refused)
+        new = [symbol for symbol in refused if symbol not in told]  # said once, not each time
+        if new:
+            more = f" and {len(new) - 5} more" if len(new) > 5 else ""
+            raise ValueError(f"{user}: no feed quotes {', '.join(new[:5])}{more}")
+
+    def resolve(self, symbols: list[str]) -> list[str]:
+        """``symbols``, each made known from the universe if no feed listed it yet."""
+        for symbol in symbols:
+            self.subscriptions.describe(symbol)
+        return symbols
+
+    def _watch_strategy_symbols(self, event: StrategyStateEvent) -> None:
+        """A running (or warming up) strategy uses its symbols; a stopped one none."""
+        symbols = event.symbols if event.state.is_active else []
+        refused = self.subscriptions.set(f"strategy {event.instance}", symbols)
+        if refused:
+            log.warning("strategy %s: no feed quotes %s", event.instance, ", ".join(refused))
 
     # ---- what the widgets ask (instruments, latest, tick_count: MarketMixin) ---------------
     def last_tick_age(self, feed: str) -> float | None:

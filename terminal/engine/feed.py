@@ -1,7 +1,9 @@
 """Base class of feed plugins.
 
-Required: ``instruments``, ``start``, ``stop``. Optional: ``history`` (bars to seed charts).
-A feed publishes through its :class:`FeedContext` and never touches the bus directly.
+Required: ``instruments``, ``start``, ``stop``. Optional: ``history`` (bars to seed charts),
+``subscribe`` and ``unsubscribe`` (quote more or fewer symbols while running; a feed without
+them quotes its fixed list). A feed publishes through its :class:`FeedContext` and never
+touches the bus directly.
 """
 
 from __future__ import annotations
@@ -76,6 +78,22 @@ class Feed(ABC):
     def history(self, symbol: str, timeframe: str, count: int) -> list[Bar]:
         """Recent closed bars, oldest first. Feeds without history return none."""
         return []
+
+    def describe(self, symbol: str) -> Instrument | None:
+        """The instrument of ``symbol`` if :meth:`subscribe` would take it (None: not one
+        this feed quotes), without subscribing."""
+        return None
+
+    def subscribe(self, symbols: list[str]) -> list[Instrument]:
+        """Start quoting those of ``symbols`` this feed can, while running (or from its
+        start), and return their instruments; the others are left to other feeds. The
+        engine calls it when a symbol gets its first user (a watchlist, a chart, a
+        strategy). By default none: a feed that quotes a fixed list."""
+        return []
+
+    def unsubscribe(self, symbols: list[str]) -> None:  # noqa: B027 - optional, no-op
+        """Stop quoting ``symbols`` (only ever ones :meth:`subscribe` took): their last
+        user is gone."""
 
 
 async def cancel_and_wait(task: asyncio.Future[Any] | None) -> None:

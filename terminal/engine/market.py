@@ -51,8 +51,14 @@ class MarketState:
         self.tick_count += 1
 
     def last_price(self, symbol: str) -> float | None:
+        """The last traded price; before the day's first trade (or while suspended), the
+        previous close; None without a quote."""
         tick = self.latest.get(symbol)
-        return tick.last if tick else None
+        if tick is None:
+            return None
+        if tick.traded:
+            return tick.last
+        return tick.prev_close or None
 
     def trading_sessions(self, name: str) -> TradingSessions:
         """The sessions called ``name``; an unknown name trades around the clock."""

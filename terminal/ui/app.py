@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from terminal.adapters.spot.remote import RemoteEngine
 from terminal.adapters.spot.subscriber import ZmqFeedOptions
+from terminal.adapters.universe.refresh import start_refresh
 from terminal.engine import logs
 from terminal.engine.config import Config
 from terminal.engine.engine import Engine
@@ -92,6 +93,8 @@ async def run_window(config: Config, settings: QSettings, run: GuiRun) -> int:
             log.error("%s", exc)
             print(f"terminal: {exc}", file=sys.stderr)
             return 2
+        if isinstance(engine, Engine):
+            start_refresh(engine)  # the instrument list, daily, with a Sina or QQ feed
         window = MainWindow(bridge, settings, theme)
         reporter.setParent(window)
         window.closed.connect(closed.set)

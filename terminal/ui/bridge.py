@@ -9,6 +9,7 @@ reads through the bridge's methods; what it does it sends as a command (:meth:`s
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,6 +30,7 @@ from terminal.domain.events import (
     PositionEvent,
     StrategyStateEvent,
     Tick,
+    WatchSymbols,
 )
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar
@@ -44,12 +46,15 @@ from terminal.engine.config import Config
 from terminal.engine.conflation import ConflationStats
 from terminal.engine.monitoring.metrics import HealthSnapshot
 from terminal.engine.strategy.instance import LogLine
+from terminal.engine.universe.search import SearchHit, SymbolSearch
+from terminal.engine.universe.store import Universe
 from terminal.engine.view import EngineView, RegistryView
 
 if TYPE_CHECKING:
     from terminal.engine.market import OrderEstimate
 
 SNAPSHOT_EVERY = 5  # positions and accounts are re-marked every fifth refresh
+CHARTS = "charts"  # the user every chart's symbol is watched as
 E = TypeVar("E")
 
 
@@ -87,6 +92,12 @@ class EngineBridge(QObject):
         self._portfolio_dirty = True
         self._venue_dirty = True
         self._notices: list[ReconcileNotice] = []
+        self._charted: Counter[str] = Counter()  # symbols on charts, one count a chart
+        # The engine's search (universe and instruments); a remote or replay engine has no
+        # universe here: its instruments are searched.
+        self._search: SymbolSearch = getattr(engine, "symbol_search", None) or SymbolSearch(
+            Universe(), engine.instruments
+        )
         self._frames = 0
         self._rate_mark = (time.monotonic(), 0)
         bus = engine.bus
@@ -173,6 +184,16 @@ class EngineBridge(QObject):
     def latest(self, symbol: str) -> Tick | None:
         return self.engine.latest.get(symbol)
 
+    def search_symbols(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Instruments matching ``query`` by code, name or pinyin initials, best first, in
+        the universe and every feed's instruments."""
+        return self._search.search(query, limit)
+
+    def watch(self, user: str, symbols: list[str]) -> None:
+        """``user`` (a watchlist, the charts) now uses exactly ``symbols``: the engine
+        subscribes and unsubscribes the feeds to match (``WatchSymbols``)."""
+        self.send(WatchSymbols(user, list(dict.fromkeys(symbols))))
+
     # ---- reads: brokers and orders ------------------------------------------------------------
     def broker_names(self, plugin: str | None = None) -> list[str]:
         """The brokers running, in config order (the first is the default); with ``plugin``,
@@ -245,8 +266,26 @@ class EngineBridge(QObject):
         return self.engine.bars.forming(symbol, timeframe)
 
     def subscribe_bars(self, symbol: str, timeframe: str) -> Callable[[], None]:
-        """Have the engine build ``timeframe`` bars of ``symbol``; returns the unsubscriber."""
-        return self.engine.bars.subscribe(symbol, timeframe)
+        """Have the engine build ``timeframe`` bars of ``symbol`` and quote it (a chart is
+        one of its users); returns the unsubscriber."""
+        unsubscribe_bars = self.engine.bars.subscribe(symbol, timeframe)
+        self._charted[symbol] += 1
+        if self._charted[symbol] == 1:
+            self.watch(CHARTS, list(self._charted))
+        done = False
+
+        def unsubscribe() -> None:
+            nonlocal done
+            if done:
+                return
+            done = True
+            unsubscribe_bars()
+            self._charted[symbol] -= 1
+            if self._charted[symbol] <= 0:
+                del self._charted[symbol]
+                self.watch(CHARTS, list(self._charted))
+
+        return unsubscribe
 
     def request_history(self, symbol: str, timeframe: str) -> bool:
         """Have the engine fetch what it lacks of ``symbol``'s ``timeframe`` history in the

@@ -45,6 +45,8 @@ from terminal.ui.watch.market_watch import MarketWatch
 from terminal.ui.watch.store import FILE_NAME as WATCH_FILE
 from terminal.ui.watch.store import WatchlistStore
 
+WATCH = "market watch"  # the user the watchlists' symbols are watched as
+
 
 class MainWindow(DockWindow):
     """Hosts every panel as a dock; remembers geometry, dock layout, charts and theme in
@@ -90,8 +92,9 @@ class MainWindow(DockWindow):
         bridge, theme, config = self.bridge, self.theme, self.bridge.config()
         store = WatchlistStore(user_data_dir() / WATCH_FILE) if self._saved_views else None
         self.market_watch = MarketWatch(
-            bridge.instruments(), config.watchlist, theme, store=store
-        )
+            bridge.instruments(), config.watchlist, theme, store=store,
+            search=bridge.search_symbols, watch=lambda symbols: bridge.watch(WATCH, symbols),
+        )  # fmt: skip
         self.chart = CandleChart(
             bridge, theme, config.ui.chart_symbol, timeframe=config.ui.chart_timeframe
         )

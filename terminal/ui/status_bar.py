@@ -12,6 +12,7 @@ from terminal.ui.heartbeat import LoopHeartbeat
 from terminal.ui.theme import Theme
 
 SEVERITY = [  # which of a venue's two connections (quotes, orders) colours its dot: the worse
+    ConnectionStatus.CLOSED,
     ConnectionStatus.LIVE,
     ConnectionStatus.CONNECTING,
     ConnectionStatus.STALE,
@@ -24,6 +25,7 @@ STATUS_COLORS = {  # the Theme field each connection status is drawn in
     ConnectionStatus.STALE: "warning",
     ConnectionStatus.DISCONNECTED: "muted",
     ConnectionStatus.ERROR: "bad",
+    ConnectionStatus.CLOSED: "muted",
 }
 
 
@@ -65,10 +67,10 @@ class WindowStatusBar(QStatusBar):
         if feed is not None and broker is not None:
             shown = [("quotes", feed), ("orders", broker)]
             worst = max(feed.status, broker.status, key=SEVERITY.index)
-            text = " · ".join(f"{part} {s.status.value}" for part, s in shown)
+            text = " · ".join(f"{part} {_words(s)}" for part, s in shown)
             tip = "\n".join(f"{part}: {s.reason}" for part, s in shown)
         else:
-            worst, text, tip = state.status, state.status.value, state.reason
+            worst, text, tip = state.status, _words(state), state.reason
         color = getattr(self._theme, STATUS_COLORS.get(worst, "muted"))
         age = _age(self._bridge.last_tick_age(state.feed))
         label.setText(f"<span style='color:{color}'>●</span> {state.feed}: {text}{age}")
@@ -131,3 +133,11 @@ def _age(seconds: float | None) -> str:
     if seconds < 60:
         return f" · {seconds:.1f} s"
     return f" · {seconds / 60:.0f} min" if seconds < 3600 else f" · {seconds / 3600:.1f} h"
+
+
+def _words(state: FeedStatus) -> str:
+    """A connection's status in words; a feed closed outside its hours says when it polls next
+    ("closed, next poll 09:15")."""
+    if state.status is ConnectionStatus.CLOSED and state.reason:
+        return f"{state.status.value}, {state.reason}"
+    return state.status.value

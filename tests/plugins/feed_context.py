@@ -9,13 +9,17 @@ from typing import Any
 from terminal.domain.enums import ConnectionStatus
 from terminal.domain.instrument import Instrument, TradingSessions
 from terminal.domain.market import Bar, Tick
-from terminal.engine.clock import LiveClock
-from terminal.engine.sessions import ALWAYS
+from terminal.engine.clock import Clock, LiveClock
+from terminal.engine.sessions import ALWAYS, load_sessions
 
 
 class RecordingContext:
-    def __init__(self) -> None:
-        self.clock = LiveClock()
+    """``real_sessions``: the sessions of resources/sessions.toml (else every name trades
+    around the clock); ``clock``: the clock the feed reads (else the wall clock)."""
+
+    def __init__(self, clock: Clock | None = None, real_sessions: bool = False) -> None:
+        self.clock = clock or LiveClock()
+        self._sessions = load_sessions() if real_sessions else None
         self.ticks: list[Tick] = []
         self.statuses: list[tuple[ConnectionStatus, str]] = []
         self.tasks: list[asyncio.Task[Any]] = []
@@ -40,7 +44,7 @@ class RecordingContext:
         return task
 
     def sessions(self, name: str) -> TradingSessions:
-        return ALWAYS
+        return self._sessions.get(name, ALWAYS) if self._sessions is not None else ALWAYS
 
     @property
     def status(self) -> ConnectionStatus | None:

@@ -21,8 +21,10 @@ def sina_payload(
     low: float = 10.03,
     day: str = "2019-03-12",
     clock: str = "15:00:03",
+    status: str = "00",
 ) -> str:
-    """Sina: sizes in shares, prices with three decimals, depth as size,price pairs."""
+    """Sina: sizes in shares, prices with three decimals, depth as size,price pairs; the
+    status (field 32) last."""
 
     def pairs(levels: Levels) -> list[str]:
         padded = levels + [(0.0, 0)] * (5 - len(levels))
@@ -32,7 +34,7 @@ def sina_payload(
     ask1 = asks[0][0] if asks else 0.0
     numbers = [open_, prev_close, last, high, low, bid1, ask1]
     fields = [name, *(f"{x:.3f}" for x in numbers), f"{volume:.0f}", f"{turnover:.3f}"]
-    return ",".join([*fields, *pairs(bids), *pairs(asks), day, clock, "00"])
+    return ",".join([*fields, *pairs(bids), *pairs(asks), day, clock, status])
 
 
 def qq_payload(

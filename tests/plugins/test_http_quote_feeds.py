@@ -16,7 +16,7 @@ from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
 from tests.aio import run
 from tests.plugins.feed_context import RecordingContext
-from tests.plugins.quote_samples import qq_payload, sina_payload
+from tests.plugins.quote_samples import qq_payload, sina_line, sina_payload
 from tests.plugins.vendor_server import vendor_server
 
 SYMBOLS = ["600000.SSE", "600519.SSE", "000001.SZSE", "000858.SZSE", "300750.SZSE"]
@@ -61,7 +61,9 @@ def test_sina_feed_polls_in_batches_with_referer_and_publishes_only_changes() ->
 def test_qq_feed_counts_unknown_and_malformed_lines_and_keeps_going() -> None:
     with vendor_server() as (base, state):
         state.qq["sh600000"] = qq_payload()
-        state.qq["sz000001"] = qq_payload(code="000001", name="平安银行", last=11.5)
+        state.qq["sz000001"] = qq_payload(
+            code="000001", name="平安银行", last=11.5, high=11.6, low=11.3
+        )
         state.extra_lines = 'v_sz000002="1~万科A~000002~x";\n'
         feed, context = make_feed(QQQuoteFeed, base + "/q=")
 
@@ -162,3 +164,19 @@ def test_engine_loads_the_sina_plugin_from_config_and_its_ticks_reach_bars() -> 
     # A 2019 quote's bar is long over by the wall clock: the bar timer has closed it.
     bars = [*engine.bars.history("600000.SSE"), engine.bars.forming("600000.SSE")]
     assert any(bar is not None and bar.close == 10.09 for bar in bars)
+
+
+def test_a_utf8_line_in_a_gbk_answer_keeps_its_name_and_the_others() -> None:
+    """#19.11: one wrongly encoded line is decoded on its own, not garbled with the rest."""
+    with vendor_server() as (base, state):
+        state.sina["sh600000"] = sina_payload()
+        state.extra_bytes = sina_line("sz000001", sina_payload(name="平安银行")).encode()
+        feed, context = make_feed(SinaQuoteFeed, base + "/list=", symbols=["600000.SSE"])
+
+        async def scenario() -> None:
+            await feed.start()
+            await context.wait_for(lambda: len(context.ticks) == 2)
+            await feed.stop()
+
+        run(scenario())
+    assert feed.names == {"600000.SSE": "浦发银行", "000001.SZSE": "平安银行"}

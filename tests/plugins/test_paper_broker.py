@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from terminal.domain.enums import OrderStatus, OrderType, Side, TimeInForce
+from terminal.domain.market import NO_LAST, Tick
 from terminal.domain.orders import OrderRequest
 from terminal.engine.engine import Engine
 from tests.engine.helpers import TEST_SYMBOL, ManualFeed, book, config_with, quote, registry_with
@@ -213,3 +214,21 @@ def test_restart_keeps_orders_fills_positions_and_working_orders() -> None:
         assert account.cash == 1_000_000 - 10 * 10.01 - 5 * 9.00 - account.commission
 
     run(second)
+
+
+def test_a_quote_with_no_last_price_fills_nothing_at_zero_and_triggers_no_stop() -> None:
+    """Suspended (no book, no last) and before the open: NO_LAST is not a price."""
+
+    async def scenario(engine: Engine, feed: ManualFeed) -> None:
+        feed.push(quote(10.0, 9.98, 10.02))
+        stop = engine.submit(
+            OrderRequest("paper", TEST_SYMBOL, Side.SELL, 10, OrderType.STOP, 0.0,
+                         trigger_price=9.5)
+        )  # fmt: skip
+        feed.push(Tick(TEST_SYMBOL, 2, NO_LAST, 0.0, prev_close=10.0))  # suspended
+        assert engine.order_book.get(stop).status is OrderStatus.ACCEPTED  # not triggered
+        market = engine.submit(buy(10))
+        assert engine.order_book.get(market).status is not OrderStatus.FILLED
+        assert engine.market.last_price(TEST_SYMBOL) == 10.0  # the previous close
+
+    run(scenario)

@@ -21,7 +21,7 @@ def test_parse_sina_answer_saved_in_gbk(tmp_path: Path, capsys: pytest.CaptureFi
     assert record["symbol"] == "600000.SSE" and record["name"] == "浦发银行"
     assert record["last"] == 10.09 and record["volume"] == 31877600
     assert record["bid_prices"][0] == 10.09 and record["ask_sizes"][0] == 90700
-    assert "1 ticks, 1 empty, 0 without a trade today, 0 malformed" in err
+    assert "1 ticks (0 without a trade today, 0 suspended or delisted), 1 empty, 0 malformed" in err
 
 
 def test_parse_qq_names_the_bad_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -38,3 +38,18 @@ def test_parse_qq_names_the_bad_line(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_parse_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["quotes", "parse", "--format", "qq", str(tmp_path / "none.txt")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_one_gbk_line_in_a_utf8_file_garbles_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """#19.11: the file is decoded line by line when it is not one encoding throughout."""
+    answer = tmp_path / "mixed.txt"
+    answer.write_bytes(
+        sina_line("sh600000", sina_payload(name="浦发银行")).encode("utf-8")
+        + sina_line("sz000001", sina_payload(name="平安银行")).encode("gbk")
+        + sina_line("sh600036", sina_payload(name="招商银行")).encode("utf-8")
+    )
+    assert main(["quotes", "parse", "--format", "sina", str(answer)]) == 0
+    names = [json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()]
+    assert names == ["浦发银行", "平安银行", "招商银行"]

@@ -24,6 +24,8 @@ class VendorState:
     fail_next: int = 0
     stall_s: float = 0.0
     extra_lines: str = ""
+    extra_bytes: bytes = b""
+    """Appended to every answer as they are: a line in another encoding, a cut answer."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, path: str) -> tuple[int, bytes]:
@@ -42,7 +44,7 @@ class VendorState:
                 )
             else:
                 return 404, b"not found"
-            return 200, (body + self.extra_lines).encode("gbk")
+            return 200, (body + self.extra_lines).encode("gbk") + self.extra_bytes
 
 
 @contextmanager

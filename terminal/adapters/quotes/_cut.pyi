@@ -16,4 +16,5 @@ def ticks(
     indexes: Iterable[int],
     symbols: list[str],
     times: list[int],
+    statuses: tuple[Any, ...],
 ) -> list[Any]: ...

@@ -2,16 +2,13 @@
 """Compiled fast path of :mod:`terminal.adapters.quotes.vendor`: cuts a whole Sina or QQ answer
 and converts its numbers in one pass over the text, with no Python step per field.
 
-Each function returns the answer's columns in the layout the pure-Python path produces, or
-None as soon as any line is not exactly as expected; the caller then parses the answer with
-the pure-Python path, which finds and names what is wrong. Nothing here decides what a valid
-quote is beyond that shape: every rule a user sees is in vendor.py.
-
-Every read of the text is preceded by an explicit ``i < end`` check (Cython's own bounds
-checks are off for speed). Numbers are plain decimals (digits with at most one '.'); with at
-most 15 digits and 22 decimals, digits / 10**decimals is two exact doubles divided, rounded
-once, so it equals float(text) (Clinger's fast path); other numbers go through CPython's own
-float parser.
+Each cutter returns the answer's columns in the layout the pure-Python path produces, or None
+as soon as any record is not exactly as expected; the tick builder raises at a row that is no
+quote (vendor.traded_last's rule). Either way the pure-Python path then finds and names what
+is wrong. Every read of the text is preceded by an explicit ``i < end`` check (Cython's own
+bounds checks are off). Numbers are plain decimals; with at most 15 digits and 22 decimals,
+digits / 10**decimals is two exact doubles divided, rounded once, so it equals float(text)
+(Clinger's fast path); other numbers go through CPython's own float parser.
 """
 
 cimport cpython.array as carray
@@ -133,9 +130,7 @@ cdef Py_ssize_t code_end(const char_t *d, Py_ssize_t i, Py_ssize_t end) noexcept
     while i < end:
         c = d[i]
         if c == 61:  # '='
-            if i == start or i + 1 >= end or d[i + 1] != QUOTE:
-                return -1
-            return i
+            return i if i > start and i + 1 < end and d[i + 1] == QUOTE else -1
         if not (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95):
             return -1
         i += 1
@@ -157,17 +152,20 @@ cdef Py_ssize_t find(const char_t *d, Py_ssize_t i, Py_ssize_t end,
     return -1
 
 
-cdef Py_ssize_t next_line(const char_t *d, Py_ssize_t i, Py_ssize_t end) noexcept:
-    """After the closing '";' at ``i``, blanks and the newline: the next line's start; -1
-    if the line does not end there."""
+cdef Py_ssize_t find_quote(const char_t *d, Py_ssize_t i, Py_ssize_t end) noexcept:
+    """Index of the first '"' at or after ``i`` across line breaks (QQ's field 60), or -1."""
+    while i < end and d[i] != QUOTE:
+        i += 1
+    return i if i < end else -1
+
+
+cdef Py_ssize_t next_record(const char_t *d, Py_ssize_t i, Py_ssize_t end) noexcept:
+    """After the closing '";' at ``i`` and any white space (line breaks, or "; " between QQ's
+    records on one line): the next record's start; -1 if the record does not end there."""
     if i + 1 >= end or d[i] != QUOTE or d[i + 1] != 59:  # '";'
         return -1
     i += 2
-    while i < end and (d[i] == 32 or d[i] == 9 or d[i] == 13):
-        i += 1
-    if i < end:
-        if d[i] != NEWLINE:
-            return -1
+    while i < end and (d[i] == 32 or d[i] == 9 or d[i] == 13 or d[i] == NEWLINE):
         i += 1
     return i
 
@@ -176,8 +174,7 @@ cdef carray.array DOUBLES = array.array("d")
 
 
 cdef tuple floats(double *values, Py_ssize_t n, Py_ssize_t stride):
-    """A tuple of ``values[0], values[stride], …`` (n of them), untracked by the collector:
-    it holds floats only, so it can be in no reference cycle."""
+    """``values[0], values[stride], …`` (n of them) as a tuple the collector need not track."""
     cdef tuple row = PyTuple_New(n)
     cdef object value
     cdef Py_ssize_t k
@@ -201,21 +198,24 @@ cdef tuple present(double *values, Py_ssize_t price, Py_ssize_t size, bint sizes
 
 
 def ticks(tick, carray.array numbers, Py_ssize_t width, tuple layout, indexes, list symbols,
-          list times):
-    """One ``tick(...)`` per row index in ``indexes`` (with its symbol and time), or None
-    where the last price is not above zero, exactly as the parsers' ``_ticks`` build them.
-
-    ``numbers`` holds ``width`` numbers per row; ``layout`` says where in a row the tick's
-    fields are: last, volume, turnover, open, high, low, previous close, then the first
-    bid price, bid size, ask price and ask size, each next level two numbers further."""
-    cdef Py_ssize_t f[11]
-    cdef Py_ssize_t k, n = len(symbols), row
+          list times, tuple statuses):
+    """One ``tick(...)`` per row index in ``indexes`` (with its symbol and time), exactly as
+    the parsers' ``_ticks`` build them, by vendor.traded_last's rule: ValueError at a row that
+    is no quote (the Python path names it). ``numbers`` holds ``width`` numbers per row;
+    ``layout`` says where in a row the tick's fields are: last, volume, turnover, open, high,
+    low, previous close, the first bid price, bid size, ask price and ask size (each next
+    level two numbers further), and the status code (an index into ``statuses``)."""
+    cdef Py_ssize_t f[12]
+    cdef Py_ssize_t k, n = len(symbols), row, code
     cdef double *v
+    cdef double last
     cdef double *all_numbers = numbers.data.as_doubles
     cdef Py_ssize_t rows = len(numbers) // width
-    for k in range(11):
+    if len(layout) != 12:
+        raise ValueError(f"layout {layout} does not have 12 places")
+    for k in range(12):  # the depth's first levels must have four more after them
         f[k] = layout[k]
-        if not 0 <= f[k] < width or (k >= 7 and f[k] + 8 >= width):
+        if not 0 <= f[k] < width or (7 <= k < 11 and f[k] + 8 >= width):
             raise ValueError(f"layout {layout} does not fit rows of {width} numbers")
     if len(times) != n:
         raise ValueError("one time per symbol")
@@ -227,22 +227,62 @@ def ticks(tick, carray.array numbers, Py_ssize_t width, tuple layout, indexes, l
         if not 0 <= row < rows:
             raise IndexError(f"row {row} of {rows}")
         v = all_numbers + row * width
-        if v[f[0]] <= 0.0:
-            built.append(None)
-        elif v[f[7] + 8] > 0.0 and v[f[9] + 8] > 0.0:  # levels fill best first: all five
-            built.append(tick(symbols[k], times[k], v[f[0]], v[f[1]], v[f[2]], 0.0,
+        last = v[f[0]]
+        if last > 0.0 and v[f[1]] > 0.0:
+            if last > v[f[4]] or last < v[f[5]]:
+                raise ValueError(f"row {row}: last outside the day's low and high")
+        else:
+            last = 0.0
+        if v[f[9]] > 0.0 and v[f[7]] > v[f[9]]:
+            raise ValueError(f"row {row}: crossed book")
+        code = <Py_ssize_t>v[f[11]]
+        if not 0 <= code < len(statuses):
+            raise ValueError(f"row {row}: status code {code}")
+        if v[f[7] + 8] > 0.0 and v[f[9] + 8] > 0.0:  # levels fill best first: all five
+            built.append(tick(symbols[k], times[k], last, v[f[1]], v[f[2]], 0.0,
                               floats(v + f[7], 5, 2), floats(v + f[8], 5, 2),
                               floats(v + f[9], 5, 2), floats(v + f[10], 5, 2),
-                              v[f[3]], v[f[4]], v[f[5]], v[f[6]]))
+                              v[f[3]], v[f[4]], v[f[5]], v[f[6]], statuses[code]))
         else:
-            built.append(tick(symbols[k], times[k], v[f[0]], v[f[1]], v[f[2]], 0.0,
+            built.append(tick(symbols[k], times[k], last, v[f[1]], v[f[2]], 0.0,
                               present(v, f[7], f[8], False), present(v, f[7], f[8], True),
                               present(v, f[9], f[10], False), present(v, f[9], f[10], True),
-                              v[f[3]], v[f[4]], v[f[5]], v[f[6]]))
+                              v[f[3]], v[f[4]], v[f[5]], v[f[6]], statuses[code]))
         k += 1
     if k != n:
         raise ValueError("fewer row indexes than symbols")
     return built
+
+
+cdef double sina_status(const char_t *d, Py_ssize_t i, Py_ssize_t end) noexcept:
+    """Sina's field 32 after the ',' at ``i`` (two characters, then ',' or '"'): 1 suspended
+    or halted (01-05, 07), 2 delisted (-3), else 0."""
+    cdef unsigned int first, second
+    if i + 3 >= end or d[i] != COMMA or (d[i + 3] != COMMA and d[i + 3] != QUOTE):
+        return 0.0
+    first, second = d[i + 1], d[i + 2]
+    if first == 48 and (49 <= second <= 53 or second == 55):  # '0', then '1'..'5' or '7'
+        return 1.0
+    return 2.0 if first == 45 and second == 51 else 0.0  # "-3"
+
+
+cdef double qq_status(const char_t *d, Py_ssize_t i, Py_ssize_t stop) noexcept:
+    """QQ's field 40, counted from the '~' at ``i`` that ends field 35: 1 for "S"
+    (suspended), 2 for "D" (delisted), else 0 (also for a shorter record)."""
+    cdef int skipped
+    if i >= stop or d[i] != TILDE:
+        return 0.0
+    for skipped in range(4):  # fields 36..39
+        i += 1
+        while i < stop and d[i] != TILDE:
+            i += 1
+        if i >= stop:
+            return 0.0
+    if i + 1 >= stop or (i + 2 < stop and d[i + 2] != TILDE):  # field 40 is one character
+        return 0.0
+    if d[i + 1] == 83:  # 'S'
+        return 1.0
+    return 2.0 if d[i + 1] == 68 else 0.0  # 'D'
 
 
 cdef void no_such_code(list payloads, str payload, list names, list stamps,
@@ -259,7 +299,7 @@ cdef void no_such_code(list payloads, str payload, list names, list stamps,
 
 cdef object sina(str text, const char_t *d, Py_ssize_t end):
     cdef Py_ssize_t i = 0, eq, start, comma, j, stop
-    cdef double values[29]
+    cdef double values[30]
     cdef carray.array numbers = carray.clone(DOUBLES, 0, False)
     codes, payloads, names, stamps = [], [], [], []
     while i < end:
@@ -272,10 +312,10 @@ cdef object sina(str text, const char_t *d, Py_ssize_t end):
         codes.append(PyUnicode_Substring(text, i, eq))
         start = eq + 2
         if start < end and d[start] == QUOTE:  # an empty payload: no such code
-            i = next_line(d, start, end)
+            i = next_record(d, start, end)
             if i < 0:
                 return None
-            no_such_code(payloads, "", names, stamps, numbers, 29)
+            no_such_code(payloads, "", names, stamps, numbers, 30)
             continue
         comma = find(d, start, end, COMMA)  # after the name
         if comma < 0:
@@ -288,13 +328,14 @@ cdef object sina(str text, const char_t *d, Py_ssize_t end):
         stop = find(d, j + 19, end, QUOTE)
         if stop < 0:
             return None
-        i = next_line(d, stop, end)
+        i = next_record(d, stop, end)
         if i < 0:
             return None
+        values[29] = sina_status(d, j + 19, stop + 1)
         payloads.append(PyUnicode_Substring(text, start, stop))
         names.append(PyUnicode_Substring(text, start, comma))
         stamps.append(PyUnicode_Substring(text, j, j + 19))
-        carray.extend_buffer(numbers, <char *>values, 29)
+        carray.extend_buffer(numbers, <char *>values, 30)
     return codes, payloads, names, stamps, numbers
 
 
@@ -306,7 +347,7 @@ cdef Py_ssize_t skip_field(const char_t *d, Py_ssize_t i, Py_ssize_t end) noexce
 
 cdef object qq(str text, const char_t *d, Py_ssize_t end):
     cdef Py_ssize_t i = 0, eq, start, name_start, name_end, j, k, stop, stamp
-    cdef double values[34]
+    cdef double values[33]
     cdef carray.array numbers = carray.clone(DOUBLES, 0, False)
     codes, payloads, names, stamps = [], [], [], []
     while i < end:
@@ -323,11 +364,11 @@ cdef object qq(str text, const char_t *d, Py_ssize_t end):
             stop = find(d, start, end, QUOTE)
             if stop < 0:
                 return None
-            i = next_line(d, stop, end)
+            i = next_record(d, stop, end)
             if i < 0:
                 return None
             no_such_code(payloads, PyUnicode_Substring(text, start, stop), names, stamps,
-                         numbers, 34)
+                         numbers, 33)
             continue
         name_start = skip_field(d, start, end)  # after field 0, the market
         if name_start < 0:
@@ -346,44 +387,41 @@ cdef object qq(str text, const char_t *d, Py_ssize_t end):
             return None
         stamp = j + 1
         number(d, stamp, end, TILDE, &values[26])
-        values[27] = values[28] = 0.0  # fields 31 and 32: change and change %, unused
-        j = skip_field(d, j + 16, end)
+        j = skip_field(d, j + 16, end)  # fields 31 and 32, change and change %: unused
+        j = skip_field(d, j, end) if j >= 0 else -1
         if j < 0:
             return None
-        j = skip_field(d, j, end)
+        j = numbers_at(d, j, end, TILDE, &values[27], 2)  # fields 33, 34
         if j < 0:
             return None
-        j = numbers_at(d, j, end, TILDE, &values[29], 2)  # fields 33, 34
+        j = numbers_at(d, j, end, SLASH, &values[29], 2)  # field 35: last/volume/turnover
         if j < 0:
             return None
-        j = numbers_at(d, j, end, SLASH, &values[31], 2)  # field 35: last/volume/turnover
-        if j < 0:
-            return None
-        stop = find(d, j, end, QUOTE)
+        stop = find_quote(d, j, end)  # the record may go on past a line break (field 60)
         if stop < 0:
             return None
         # The turnover ends at '~' or, if field 35 is the last, at the closing '"'.
-        j = number(d, j, end, TILDE if find(d, j, end, TILDE) >= 0 else QUOTE, &values[33])
+        j = number(d, j, end, TILDE if find(d, j, end, TILDE) >= 0 else QUOTE, &values[31])
         if j < 0:
             return None
-        i = next_line(d, stop, end)
+        i = next_record(d, stop, end)
         if i < 0:
             return None
+        values[32] = qq_status(d, j, stop)
         values[3] *= LOT
         for k in range(7, 26, 2):
             values[k] *= LOT
         payloads.append(PyUnicode_Substring(text, start, stop))
         names.append(PyUnicode_Substring(text, name_start, name_end))
         stamps.append(PyUnicode_Substring(text, stamp, stamp + 14))
-        carray.extend_buffer(numbers, <char *>values, 34)
+        carray.extend_buffer(numbers, <char *>values, 33)
     return codes, payloads, names, stamps, numbers
 
 
 def cut_sina(str text):
     """(codes, payloads, names, stamps, numbers) of a Sina answer, or None if any line is
-    not as expected. ``numbers`` (an array of doubles) holds 29 per line, the numbers after
-    the name; a stamp is "YYYY-MM-DD,HH:MM:SS". A line with an empty payload (no such code)
-    has the stamp "" and zeros."""
+    not as expected. ``numbers`` (doubles) holds 30 a line: the 29 after the name and the
+    status code (sina_status); a stamp is "YYYY-MM-DD,HH:MM:SS"; no such code: "" and zeros."""
     PyUnicode_READY(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
@@ -395,12 +433,11 @@ def cut_sina(str text):
 
 
 def cut_qq(str text):
-    """(codes, payloads, names, stamps, numbers) of a QQ answer, or None if any line is not
-    as expected. ``numbers`` (an array of doubles) holds 34 per line, as QQParser reads them:
-    fields 3..28, 30 (the time stamp), 31 and 32 (unused: zeros), 33, 34 and the three of
-    35, volume and sizes turned from lots into shares. Field 29 must be empty; a stamp is
-    field 30, "YYYYMMDDHHMMSS". v_pv_none_match="1" and an empty payload have the stamp ""
-    and zeros."""
+    """(codes, payloads, names, stamps, numbers) of a QQ answer, or None if any record is
+    not as expected. ``numbers`` (doubles) holds 33 a record, as QQParser reads them: fields
+    3..28, 30 (the stamp, "YYYYMMDDHHMMSS"), 33, 34, the three of 35 (volume and sizes in
+    shares) and the status code (qq_status). Field 29 must be empty. No such code: "" and
+    zeros. Records may go on past a line break after field 35, or share a line."""
     PyUnicode_READY(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)

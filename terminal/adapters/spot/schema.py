@@ -48,6 +48,7 @@ from terminal.domain.events import (
     StopStrategy,
     StrategyStateEvent,
     SubmitOrder,
+    WatchSymbols,
 )
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, FeedStatus, Tick
@@ -71,7 +72,7 @@ EVENTS: dict[str, type[Any]] = {
 COMMANDS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (SubmitOrder, CancelOrder, AddStrategy, StartStrategy, StopStrategy,
-                RemoveStrategy, KillSwitch)
+                RemoveStrategy, KillSwitch, WatchSymbols)
 }  # fmt: skip
 
 

@@ -15,7 +15,7 @@ import msgspec
 import numpy as np
 import pandas as pd
 
-from terminal.domain.market import Bar, Tick
+from terminal.domain.market import NO_LAST, Bar, Tick
 from terminal.engine.bars.calendar import SessionCalendar
 from terminal.engine.bars.streaming import BarStats, StreamingBars, VolumeMode
 from terminal.engine.bars.timeframes import MINUTE_NS, Timeframe, parse_timeframe
@@ -75,8 +75,15 @@ def build_bars(
 ) -> tuple[dict[str, pd.DataFrame], BarStats]:
     """Bars of each timeframe (columns :data:`BAR_COLUMNS`, sorted by symbol and start)."""
     tfs = [tf if isinstance(tf, Timeframe) else parse_timeframe(tf) for tf in timeframes]
+    untraded = ticks.last <= NO_LAST  # quotes with no last price are not trades
+    stats = BarStats(untraded=int(np.count_nonzero(untraded)))
+    if stats.untraded:
+        traded = ~untraded
+        ticks = TickArrays(ticks.symbols, *(column[traded] for column in (
+            ticks.codes, ticks.ts, ticks.last, ticks.volume, ticks.turnover, ticks.open_interest
+        )))  # fmt: skip
     if len(ticks) == 0:
-        return {tf.name: empty_bars() for tf in tfs}, BarStats()
+        return {tf.name: empty_bars() for tf in tfs}, stats
     order = None if _is_sorted(ticks.codes) else _stable_order(ticks.codes, len(ticks.symbols))
     # np.take gathers about twice as fast as fancy indexing here.
     take = (lambda a: a) if order is None else (lambda a: np.take(a, order))
@@ -90,8 +97,7 @@ def build_bars(
     # A stream in time order is in order for every symbol: skip the per-symbol check.
     in_time_order = bool(np.all(ticks.ts[1:] >= ticks.ts[:-1]))
     if not in_time_order and np.any((ts[1:] < ts[:-1]) & ~new_group[1:]):
-        return _replay(ticks, calendar, tfs, volume, late_tolerance_ns)
-    stats = BarStats()
+        return _replay(ticks, calendar, tfs, volume, late_tolerance_ns, stats.untraded)
     segment = calendar.classify(ts)
     inside = segment >= 0
     stats.outside_sessions = int(len(ts) - np.count_nonzero(inside))
@@ -236,6 +242,7 @@ def _replay(
     tfs: list[Timeframe],
     volume: VolumeMode,
     late_tolerance_ns: int,
+    untraded: int = 0,
 ) -> tuple[dict[str, pd.DataFrame], BarStats]:
     collected: dict[str, list[Bar]] = {tf.name: [] for tf in tfs}
     finest = min((tf for tf in tfs if tf.intraday), key=lambda tf: tf.length_ns, default=None)
@@ -254,7 +261,7 @@ def _replay(
         builder.on_tick(tick)
     builder.flush()
     frames = {name: bars_frame(bars) for name, bars in collected.items()}
-    return frames, builder.stats
+    return frames, msgspec.structs.replace(builder.stats, untraded=untraded)
 
 
 def empty_bars() -> pd.DataFrame:

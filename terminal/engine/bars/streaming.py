@@ -24,12 +24,14 @@ watched is not lost.
 from __future__ import annotations
 
 import logging
+import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Literal
 
 import msgspec
 
-from terminal.domain.market import Bar, Tick
+from terminal.domain.market import NO_LAST, Bar, Tick
 from terminal.engine.bars.calendar import SessionCalendar
 from terminal.engine.bars.forming import Forming, with_feed_day
 from terminal.engine.bars.timeframes import MINUTE_NS, Timeframe, parse_timeframe
@@ -41,7 +43,9 @@ BarSink = Callable[[Bar, bool], None]
 
 # Slots of the per-symbol hot list.
 LAST_TS, END, HIGH, LOW, LAST, COUNT, VOL, TURN = range(8)
-DROP_LOG_EVERY = 10_000
+DROP_LOG_INTERVAL_S = 60.0
+"""Dropped ticks are logged as one summary line at most this often (a whole market polled
+outside its sessions would otherwise write a line per instrument)."""
 
 
 class BarStats(msgspec.Struct):
@@ -52,6 +56,8 @@ class BarStats(msgspec.Struct):
     late: int = 0
     duplicates: int = 0
     volume_resets: int = 0
+    untraded: int = 0
+    """Quotes with no last price (NO_LAST): shown, never put into a bar."""
 
     @property
     def dropped(self) -> int:
@@ -118,7 +124,9 @@ class StreamingBars:
         self.default_timeframes = default_timeframes
         self._hot: dict[str, list] = {}
         self._symbols: dict[str, _Symbol] = {}
-        self._dropped_by_symbol: dict[str, int] = {}
+        self._drops: Counter[str] = Counter()  # by reason, since the last summary line
+        self._dropped_symbols: set[str] = set()
+        self._next_drop_log = 0.0
         self.on_tick = self._on_tick_cumulative if volume == "cumulative" else self._on_tick_delta
 
     @property
@@ -172,6 +180,9 @@ class StreamingBars:
                 if px > s[2]:
                     s[2] = px
                 elif px < s[3]:
+                    if px <= NO_LAST:  # a quote with no last price is not a trade
+                        self._stats.untraded += 1
+                        return
                     s[3] = px
                 s[0] = ts
                 s[4] = tick
@@ -189,6 +200,9 @@ class StreamingBars:
                 if px > s[2]:
                     s[2] = px
                 elif px < s[3]:
+                    if px <= NO_LAST:
+                        self._stats.untraded += 1
+                        return
                     s[3] = px
                 s[0] = ts
                 s[4] = tick
@@ -200,6 +214,9 @@ class StreamingBars:
 
     # ---- the slow path -------------------------------------------------------------------
     def _slow(self, tick: Tick, s: list | None) -> None:
+        if tick.last <= NO_LAST:  # no last price (before the first trade, suspended)
+            self._stats.untraded += 1
+            return
         sym = self._symbol(tick.symbol)
         ts = tick.ts
         if s is not None:
@@ -403,16 +420,19 @@ class StreamingBars:
         return with_feed_day(bar, agg, sym.hot[LAST], sym.day_before)
 
     def _note_drop(self, tick: Tick, why: str) -> None:
-        count = self._dropped_by_symbol.get(tick.symbol, 0) + 1
-        self._dropped_by_symbol[tick.symbol] = count
-        if count == 1 or count % DROP_LOG_EVERY == 0:
+        self._drops[why] += 1
+        self._dropped_symbols.add(tick.symbol)
+        now = time.monotonic()
+        if now >= self._next_drop_log:
+            reasons = ", ".join(f"{count} {reason}" for reason, count in self._drops.items())
             log.info(
-                "bars: dropped tick of %s at %d (%s); %d dropped for it so far",
-                tick.symbol,
-                tick.ts,
-                why,
-                count,
-            )
+                "bars: dropped %d ticks of %d symbols (%s), e.g. %s; said at most every %.0f s",
+                self._drops.total(), len(self._dropped_symbols), reasons, tick.symbol,
+                DROP_LOG_INTERVAL_S,
+            )  # fmt: skip
+            self._next_drop_log = now + DROP_LOG_INTERVAL_S
+            self._drops.clear()
+            self._dropped_symbols.clear()
 
 
 def _same(tick: Tick, other: Tick) -> bool:

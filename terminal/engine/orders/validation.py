@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from terminal.domain.enums import AssetClass, Offset
+from terminal.domain.enums import AssetClass, Offset, Side
 from terminal.domain.instrument import Instrument, price_text
 from terminal.domain.orders import OrderRequest
 
@@ -34,6 +34,12 @@ def validate_request(request: OrderRequest, instrument: Instrument | None) -> No
     if not (request.quantity > 0 and math.isfinite(request.quantity)):
         raise FieldProblem(
             "quantity", f"quantity must be positive, got {price_text(request.quantity)}"
+        )
+    if request.side is Side.BUY and request.quantity < instrument.min_quantity:
+        raise FieldProblem(
+            "quantity",
+            f"quantity {price_text(request.quantity)} is below the minimum buy of "
+            f"{price_text(instrument.min_quantity)} for {request.symbol}",
         )
     if not _on_grid(request.quantity, instrument.lot_size):
         raise FieldProblem(

@@ -287,7 +287,7 @@ class CandleChart(QWidget):
         self._sync_closed()
         self._apply_forming(self._bridge.forming_bar(self.symbol, self.timeframe))
         tick = self._bridge.latest(self.symbol)
-        if tick is not None:
+        if tick is not None and tick.traded:  # no line at 0 before the day's first trade
             self.set_last_price(tick.last)
         if self._follow:
             self._scroll_to_latest()

@@ -6,19 +6,34 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from terminal.domain.enums import QuoteStatus
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.ui import formatting as fmt
 
 NAN = math.nan
+NO_LAST_TEXT = {  # the Last cell of a quote with no trade today, by the vendor's status
+    QuoteStatus.TRADING: "—",
+    QuoteStatus.SUSPENDED: "suspended",
+    QuoteStatus.DELISTED: "delisted",
+}
+
+
+def _last(t: Tick) -> float:
+    return t.last if t.traded else NAN
 
 
 def _change(t: Tick) -> float:
-    return t.last - t.prev_close if t.prev_close else NAN
+    return t.last - t.prev_close if t.prev_close and t.traded else NAN
 
 
 def _change_pct(t: Tick) -> float:
-    return (t.last / t.prev_close - 1.0) * 100.0 if t.prev_close else NAN
+    return (t.last / t.prev_close - 1.0) * 100.0 if t.prev_close and t.traded else NAN
+
+
+def _day(field: str) -> Callable[[Tick], float]:
+    """Open, high or low: blank (not 0) before the day's first trade."""
+    return lambda t: getattr(t, field) or NAN
 
 
 def _bid_size(t: Tick) -> float:
@@ -48,6 +63,8 @@ class WatchColumn:
             return instrument.symbol if self.key == "symbol" else instrument.name
         if tick is None:
             return ""
+        if self.key == "last" and not tick.traded:
+            return NO_LAST_TEXT.get(tick.status, "—")
         value = self.value(tick)
         kind = self.kind
         if kind == "price":
@@ -64,7 +81,7 @@ class WatchColumn:
 COLUMNS: tuple[WatchColumn, ...] = (
     WatchColumn("symbol", "Symbol", None, "text"),
     WatchColumn("name", "Name", None, "text"),
-    WatchColumn("last", "Last", lambda t: t.last, colored=True),
+    WatchColumn("last", "Last", _last, colored=True),
     WatchColumn("change", "Change", _change, colored=True),
     WatchColumn("change_pct", "Change %", _change_pct, "percent", colored=True),
     WatchColumn("bid", "Bid", lambda t: t.bid),
@@ -73,9 +90,9 @@ COLUMNS: tuple[WatchColumn, ...] = (
     WatchColumn("ask_size", "Ask size", _ask_size, "quantity"),
     WatchColumn("volume", "Volume", lambda t: t.volume, "big"),
     WatchColumn("turnover", "Turnover", lambda t: t.turnover, "big"),
-    WatchColumn("high", "High", lambda t: t.high),
-    WatchColumn("low", "Low", lambda t: t.low),
-    WatchColumn("open", "Open", lambda t: t.open),
+    WatchColumn("high", "High", _day("high")),
+    WatchColumn("low", "Low", _day("low")),
+    WatchColumn("open", "Open", _day("open")),
     WatchColumn("prev_close", "Prev close", lambda t: t.prev_close),
     WatchColumn("open_interest", "Open int.", _open_interest, "big"),
     WatchColumn("time", "Time", lambda t: float(t.ts), "time"),

@@ -7,12 +7,12 @@ refresh (``refresh``, driven by the bridge's refresh timer).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
-    QCompleter,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -28,10 +28,13 @@ from PySide6.QtWidgets import (
 
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
+from terminal.engine.universe.search import SymbolSearch
+from terminal.engine.universe.store import Universe
 from terminal.ui.theme import Theme
 from terminal.ui.watch.columns import COLUMN_KEYS, COLUMNS
 from terminal.ui.watch.filter import FilterError
 from terminal.ui.watch.model import MarketWatchModel
+from terminal.ui.watch.search_box import Search, SymbolSearchBox
 from terminal.ui.watch.store import (
     Watchlist,
     WatchlistStore,
@@ -42,14 +45,17 @@ from terminal.ui.watch.store import (
 from terminal.ui.watch.table import WatchTable, signals_blocked
 
 log = logging.getLogger("terminal.ui.watch.market_watch")
-SEPARATOR = "  —  "  # between symbol and name in the search completions
 PRICE_FIELDS = ("last", "bid", "ask")  # the columns whose cells are prices to trade at
 FIT_WAIT = 60  # refreshes (3 s at 20 Hz) to wait for the shown rows' quotes before fitting
 
 
 class MarketWatch(QWidget):
     """Double-click or "Open chart" opens the chart; Enter buys at the ask, Shift+Enter sells at
-    the bid (the order ticket is filled, not sent)."""
+    the bid (the order ticket is filled, not sent).
+
+    ``search`` finds instruments for the "Add symbol…" box (by default among ``instruments``);
+    ``watch`` is told every symbol of every watchlist whenever they change (the engine then
+    subscribes and unsubscribes feeds, and learns the instruments the universe lists)."""
 
     symbol_activated = Signal(str)
     order_requested = Signal(str, object)  # symbol, Side
@@ -64,10 +70,16 @@ class MarketWatch(QWidget):
         theme: Theme,
         parent: QWidget | None = None,
         store: WatchlistStore | None = None,
+        search: Search | None = None,
+        watch: Callable[[list[str]], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._instruments = instruments
         self._store = store
+        self._watch = watch
+        if watch is not None and (store is None or not store.path.is_file()):
+            # A first start: the engine learns the universe's instruments the config names.
+            watch([s for s in symbols if s not in instruments])
         defaults = [s for s in symbols if s in instruments] or sorted(instruments)
         self.state: WatchState = (
             store.load(defaults)
@@ -88,14 +100,9 @@ class MarketWatch(QWidget):
         self.menu_button.setToolTip("Watchlists and columns")
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_button.setMenu(self._watchlist_menu())
-        self.search = QLineEdit(self)
-        self.search.setObjectName("watchSearch")
-        self.search.setPlaceholderText("Add symbol…")
-        self.search.setClearButtonEnabled(True)
-        self.completer = QCompleter(self._completions(), self.search)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.search.setCompleter(self.completer)
+        self.search = SymbolSearchBox(
+            search or SymbolSearch(Universe(), instruments).search, self
+        )
         self.filter_box = QLineEdit(self)
         self.filter_box.setObjectName("watchFilter")
         self.filter_box.setPlaceholderText("Filter: text, or last>100, change_pct<0…")
@@ -108,6 +115,7 @@ class MarketWatch(QWidget):
         for watchlist in self.state.watchlists:
             self.tabs.addTab(watchlist.name)
         self.tabs.setCurrentIndex(self.state.active)
+        self._tell_watched()  # first: the engine learns the universe's instruments listed
         self.model.set_symbols(self.state.watchlists[self.state.active].symbols)
         self.table.show_columns(self.state.columns)
         self._unfitted: list[str] = []
@@ -116,8 +124,7 @@ class MarketWatch(QWidget):
         self._save_soon = QTimer(self, singleShot=True, interval=500)  # once a drag is over
         self._save_soon.timeout.connect(self._save)
         self.tabs.currentChanged.connect(self._on_tab)
-        self.search.returnPressed.connect(self._add_from_search)
-        self.completer.activated.connect(self._add_from_search)
+        self.search.chosen.connect(self._add_from_search)
         self.filter_box.textChanged.connect(self._on_filter)
         self.model.symbols_edited.connect(self._on_symbols_edited)
         self.table.columns_changed.connect(self._on_columns)
@@ -161,15 +168,9 @@ class MarketWatch(QWidget):
         )
         return menu
 
-    def _completions(self) -> list[str]:
-        return [f"{s}{SEPARATOR}{i.name}" for s, i in sorted(self._instruments.items())]
-
     def set_instruments(self, instruments: dict[str, Instrument]) -> None:
-        """Feeds that started later bring more instruments to search."""
+        """Feeds that started later bring more instruments."""
         self._instruments = instruments
-        model = self.completer.model()
-        if isinstance(model, QStringListModel):
-            model.setStringList(self._completions())
 
     def set_theme(self, theme: Theme) -> None:
         """Draw the up/down colours and flashes of ``theme``."""
@@ -219,8 +220,17 @@ class MarketWatch(QWidget):
     def active(self) -> Watchlist:
         return self.state.watchlists[self.state.active]
 
+    def watched(self) -> list[str]:
+        """Every symbol of every watchlist, once each."""
+        return list(dict.fromkeys(s for w in self.state.watchlists for s in w.symbols))
+
     def add_symbol(self, text: str) -> bool:
-        symbol = text.split(SEPARATOR)[0].strip()
+        """Add what ``text`` stands for (an offered hit, a symbol, a code, pinyin initials:
+        the best hit) to the current watchlist; an instrument only the universe knows is
+        made known, and subscribed, first."""
+        symbol = self.search.best(text)
+        if symbol not in self._instruments and self._watch is not None:
+            self._tell_watched(symbol)
         if symbol not in self._instruments:
             return self._refuse(f"Add symbol: unknown symbol '{symbol}'")
         if not self.model.add_symbol(symbol):
@@ -234,6 +244,7 @@ class MarketWatch(QWidget):
         if not name or any(w.name == name for w in self.state.watchlists):
             return self._refuse(f"Watchlist name: '{name}' is empty or already used")
         self.state.watchlists.append(Watchlist(name, list(symbols or [])))
+        self._tell_watched()
         self.tabs.addTab(name)
         self.tabs.setCurrentIndex(len(self.state.watchlists) - 1)
         self._save()
@@ -259,6 +270,7 @@ class MarketWatch(QWidget):
             self.tabs.setCurrentIndex(self.state.active)
         self.model.set_symbols(self.active.symbols)
         self._show_widths()
+        self._tell_watched()
         self._save()
         return True
 
@@ -266,6 +278,10 @@ class MarketWatch(QWidget):
         """Add the file's symbols to the current watchlist; unknown ones are reported."""
         try:
             symbols, problems = import_csv(path, set(self._instruments))
+            if problems and self._watch is not None:  # the universe may know them
+                listed, _ = import_csv(path, _Anything())
+                self._tell_watched(*listed)
+                symbols, problems = import_csv(path, set(self._instruments))
         except (OSError, UnicodeDecodeError) as exc:
             return self._refuse(f"Import CSV: cannot read {path}: {exc}")
         for symbol in symbols:
@@ -285,8 +301,8 @@ class MarketWatch(QWidget):
         return True
 
     # ---- reactions -------------------------------------------------------------------------------
-    def _add_from_search(self, *_: object) -> None:
-        if self.add_symbol(self.search.text()):
+    def _add_from_search(self, text: str) -> None:
+        if self.add_symbol(text):
             self.search.clear()
 
     def _on_tab(self, index: int) -> None:
@@ -299,6 +315,7 @@ class MarketWatch(QWidget):
     def _on_symbols_edited(self, symbols: list[str]) -> None:
         self.active.symbols = list(symbols)
         self.table.sync_sort_indicator()
+        self._tell_watched()
         self._save()
 
     def _on_column_resized(self, key: str, width: int) -> None:
@@ -310,6 +327,10 @@ class MarketWatch(QWidget):
             self._save_soon.stop()
             self._save()
         super().hideEvent(event)
+
+    def _tell_watched(self, *more: str) -> None:
+        if self._watch is not None:
+            self._watch([*self.watched(), *more])
 
     def _on_columns(self, keys: list[str]) -> None:
         self.state.columns = list(keys)
@@ -370,3 +391,10 @@ class MarketWatch(QWidget):
         )
         if path:
             self.export_csv(Path(path))
+
+
+class _Anything:
+    """A set that holds every symbol (to read all of a file's symbols)."""
+
+    def __contains__(self, _symbol: object) -> bool:
+        return True

@@ -233,7 +233,7 @@ class MarketWatchModel(QAbstractTableModel):
         if not _COLORED[column]:
             return None
         tick = self._ticks.get(self._rows[row])
-        if tick is None or not tick.prev_close:
+        if tick is None or not tick.prev_close or not tick.traded:
             return None
         if tick.last > tick.prev_close:
             return self._up

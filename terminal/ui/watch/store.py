@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+from collections.abc import Container
 from pathlib import Path
 
 import msgspec
@@ -78,7 +79,7 @@ def export_csv(path: Path, symbols: list[str], names: dict[str, str]) -> None:
             writer.writerow([symbol, names.get(symbol, "")])
 
 
-def import_csv(path: Path, known: set[str]) -> tuple[list[str], list[str]]:
+def import_csv(path: Path, known: Container[str]) -> tuple[list[str], list[str]]:
     """Symbols of the file's ``symbol`` column (or first column), and one problem per bad line.
 
     Raises ``OSError``/``UnicodeDecodeError`` if the file cannot be read at all."""

@@ -55,16 +55,35 @@ def _damaged(line: str, edits: list[tuple[int, str]]) -> str:
 
 
 @st.composite
+def quotes(draw: st.DrawFn) -> dict[str, object]:
+    """Prices and sizes of one quote: nine times in ten consistent (low <= last <= high, best
+    bid not above best ask); otherwise drawn at random, so often not a quote at all. Now and
+    then no trade yet (last 0, or volume 0)."""
+    low, last, high = sorted(draw(st.lists(prices, min_size=3, max_size=3)))
+    book = sorted(draw(st.lists(prices, max_size=10)))
+    bids = [(price, draw(sizes)) for price in reversed(book[: len(book) // 2])]
+    asks = [(price, draw(sizes)) for price in book[len(book) // 2 :]]
+    if draw(st.integers(0, 9)) == 0:
+        low, last, high = draw(prices), draw(prices), draw(prices)
+        bids, asks = draw(levels), draw(levels)
+    kind = draw(st.integers(0, 7))
+    return {
+        "last": 0.0 if kind == 0 else last, "volume": 0.0 if kind == 1 else draw(sizes),
+        "bids": bids, "asks": asks, "high": high, "low": low,
+        "open_": draw(prices), "prev_close": draw(prices),
+    }  # fmt: skip
+
+
+@st.composite
 def sina_lines(draw: st.DrawFn) -> str:
     code = draw(codes)
     if draw(st.integers(0, 9)) == 0:
         return f'var hq_str_{code}="";\n'  # no such code
-    last = draw(st.one_of(prices, st.just(0.0)))  # 0: no trade today
+    quote = draw(quotes())
+    status = draw(st.sampled_from(["00"] * 8 + ["02", "03", "-3", "-2", "07", "021", "00,"]))
     payload = sina_payload(
-        last=last, volume=draw(sizes), turnover=draw(prices) * 1000, bids=draw(levels),
-        asks=draw(levels), open_=draw(prices), prev_close=draw(prices), high=draw(prices),
-        low=draw(prices), day=draw(days), clock=draw(clocks),
-    )  # fmt: skip
+        turnover=draw(prices) * 1000, day=draw(days), clock=draw(clocks), status=status, **quote
+    )  # type: ignore[arg-type]
     return _damaged(sina_line(code, payload), draw(damage))
 
 
@@ -79,12 +98,11 @@ def qq_lines(draw: st.DrawFn) -> str:
     stamp = draw(
         st.sampled_from(["20190312150003", "20240229093000"] * 6 + ["20190230150003", "2019"])
     )
+    quote = draw(quotes())
+    quote["lots"] = quote.pop("volume") / 100  # type: ignore[operator]
     payload = qq_payload(
-        code=code[2:], last=draw(st.one_of(prices, st.just(0.0))), lots=draw(sizes) / 100,
-        turnover=float(draw(st.integers(0, 10**10))), bids=draw(levels), asks=draw(levels),
-        open_=draw(prices), prev_close=draw(prices), high=draw(prices), low=draw(prices),
-        stamp=stamp,
-    )  # fmt: skip
+        code=code[2:], turnover=float(draw(st.integers(0, 10**10))), stamp=stamp, **quote
+    )  # type: ignore[arg-type]
     fields = payload.split("~")
     if kind == 2:
         fields[29] = "15:00:03/10.09/1234/S/1245123/12345"  # latest trades filled in
@@ -92,7 +110,17 @@ def qq_lines(draw: st.DrawFn) -> str:
         fields[31] = ""  # no change figure
     if kind == 4:
         fields = fields[:36]  # field 35 the last one
-    return _damaged(qq_line(code, "~".join(fields)), draw(damage))
+    if kind == 5:
+        fields[40] = draw(st.sampled_from(["S", "D", "SD", "X"]))  # suspended, delisted, …
+    if kind == 6:
+        fields[31], fields[32] = "-0.05", "-0.49"  # a fall: negative change figures
+    if kind == 7:
+        fields += ["0"] * (61 - len(fields))
+        fields[60] = "\n"  # a line break inside the record (real answers have them)
+    line = qq_line(code, "~".join(fields))
+    if kind == 8:
+        line = line[:-1] + " "  # the next record follows on the same line
+    return _damaged(line, draw(damage))
 
 
 def _both(parser: Parser, texts: list[str]) -> tuple[list[ParseResult], list[ParseResult]]:
@@ -144,18 +172,44 @@ def test_numbers_convert_exactly_as_float_does(text: str) -> None:
 
 
 def test_tick_builder_refuses_what_does_not_fit() -> None:
-    numbers = array("d", [1.0] * 29)
+    numbers = array("d", [1.0] * 29 + [0.0])  # status code 0: trading
     layout = SinaParser.tick_layout
+    statuses = vendor.STATUSES
     build = vendor.compiled.ticks
     with pytest.raises(ValueError, match="does not fit"):
-        build(Tick, numbers, 29, (*layout[:-1], 25), [0], ["A"], [1])
+        build(Tick, numbers, 30, (*layout[:-2], 25, 29), [0], ["A"], [1], statuses)
+    with pytest.raises(ValueError, match="12 places"):
+        build(Tick, numbers, 30, layout[:-1], [0], ["A"], [1], statuses)
     with pytest.raises(IndexError, match="row 1 of 1"):
-        build(Tick, numbers, 29, layout, [1], ["A"], [1])
+        build(Tick, numbers, 30, layout, [1], ["A"], [1], statuses)
     with pytest.raises(ValueError, match="one time per symbol"):
-        build(Tick, numbers, 29, layout, [0], ["A"], [])
-    (tick,) = build(Tick, numbers, 29, layout, [0], ["A"], [1])
+        build(Tick, numbers, 30, layout, [0], ["A"], [], statuses)
+    (tick,) = build(Tick, numbers, 30, layout, [0], ["A"], [1], statuses)
     assert tick == Tick("A", 1, 1.0, 1.0, 1.0, 0.0, (1.0,) * 5, (1.0,) * 5, (1.0,) * 5,
                         (1.0,) * 5, 1.0, 1.0, 1.0, 1.0)  # fmt: skip
+    numbers[29] = 3.0
+    with pytest.raises(ValueError, match="status code 3"):
+        build(Tick, numbers, 30, layout, [0], ["A"], [1], statuses)
+
+
+def test_tick_builder_refuses_rows_that_are_not_quotes_and_keeps_untraded_ones() -> None:
+    """The rule of vendor.traded_last, in C: the Python path then names the row."""
+    build, layout, statuses = vendor.compiled.ticks, SinaParser.tick_layout, vendor.STATUSES
+
+    def row(**values: float) -> array[float]:
+        numbers = array("d", [1.0] * 29 + [0.0])
+        for name, value in values.items():
+            numbers[SinaParser.number_names.index(name)] = value
+        return numbers
+
+    for bad in (row(last=1.5), row(last=0.5, low=0.9), row(bid1_price=1.2)):
+        with pytest.raises(ValueError, match=r"outside|crossed"):
+            build(Tick, bad, 30, layout, [0], ["A"], [1], statuses)
+    untraded = row(volume=0.0)
+    untraded[29] = 1.0  # suspended
+    (tick,) = build(Tick, untraded, 30, layout, [0], ["A"], [1], statuses)
+    assert tick.last == 0.0 and not tick.traded and tick.prev_close == 1.0
+    assert tick.status is vendor.QuoteStatus.SUSPENDED and tick.bid_prices == (1.0,) * 5
 
 
 # Pieces of both formats, so that random text often gets deep into a line before it breaks.
@@ -171,7 +225,7 @@ pieces = st.sampled_from(
 def test_any_text_is_cut_or_refused(text: str) -> None:
     """Whatever arrives, the cutter returns columns of equal length or None: it never
     crashes, reads past the text, or returns rows it did not fill."""
-    for cut, width in ((vendor.compiled.cut_sina, 29), (vendor.compiled.cut_qq, 34)):
+    for cut, width in ((vendor.compiled.cut_sina, 30), (vendor.compiled.cut_qq, 33)):
         columns = cut(text)
         if columns is not None:
             codes, payloads, names, stamps, numbers = columns

@@ -61,7 +61,7 @@ def test_missing_depth_levels_are_absent(parser: type[SinaParser] | type[QQParse
     assert tick.ask_prices == () and tick.ask_sizes == ()
 
 
-def test_empty_suspended_and_malformed_lines_are_counted_not_raised() -> None:
+def test_empty_untraded_and_malformed_lines_are_counted_not_raised() -> None:
     text = (
         sina_line("sh600000", sina_payload())
         + 'var hq_str_sz160923="";\n'
@@ -72,9 +72,10 @@ def test_empty_suspended_and_malformed_lines_are_counted_not_raised() -> None:
         + sina_line("sz000005", sina_payload())
     )
     result = SinaParser().parse(text)
-    assert [t.symbol for t in result.ticks] == ["600000.SSE", "000005.SZSE"]
+    assert [t.symbol for t in result.ticks] == ["600000.SSE", "000002.SZSE", "000005.SZSE"]
+    assert [t.traded for t in result.ticks] == [True, False, True]
     assert result.empty == 1
-    assert result.suspended == 1
+    assert result.untraded == 1 and result.suspended == 0
     assert result.malformed == [
         (5, 'not of the form var hq_str_CODE="…";'),
         (4, "sz000003: field 4 (high) = '1O.200' is not a number"),
@@ -177,3 +178,55 @@ def test_qq_field_35_may_be_the_last_field(use_compiled: bool) -> None:
     result = QQParser(use_compiled).parse(qq_line("sh600000", payload))
     (tick,) = result.ticks
     assert tick.turnover == 322033425.0
+
+
+def _qq_with(**values: str) -> str:
+    fields = qq_payload().split("~")
+    where = {"last": 3, "volume": 6, "bid1_price": 9, "ask1_price": 19, "high": 33}
+    for name, value in values.items():
+        fields[where[name]] = value
+        if name in ("last", "volume"):
+            parts = fields[35].split("/")
+            parts[0 if name == "last" else 1] = value
+            fields[35] = "/".join(parts)
+    return "~".join(fields)
+
+
+NOT_QUOTES = [  # (what, the payload, why it is malformed): #19.11
+    ("nan price", _qq_with(last="nan"), "field 3 (last) = 'nan' is not a finite number"),
+    ("inf volume", _qq_with(volume="inf"), "field 6 (volume) = 'inf' is not a finite number"),
+    ("negative price", _qq_with(high="-10.20"), "field 33 (high) = '-10.20' is negative"),
+    ("crossed book", _qq_with(bid1_price="10.20"),
+     "crossed book: best bid 10.2 is above best ask 10.1"),
+    ("last above high", _qq_with(last="10.30"),
+     "last 10.3 is outside the day's low 10.03 and high 10.2"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("use_compiled", [True, False], ids=["compiled", "python"])
+@pytest.mark.parametrize(("what", "payload", "why"), NOT_QUOTES, ids=[c[0] for c in NOT_QUOTES])
+def test_qq_rows_that_are_not_quotes_are_malformed_and_the_rest_kept(
+    what: str, payload: str, why: str, use_compiled: bool
+) -> None:
+    text = (
+        qq_line("sh600000", qq_payload())
+        + qq_line("sz000001", payload.replace("~600000~", "~000001~"))
+        + qq_line("sh600519", qq_payload(code="600519"))
+    )
+    result = QQParser(use_compiled).parse(text)
+    assert [t.symbol for t in result.ticks] == ["600000.SSE", "600519.SSE"]
+    assert result.malformed == [(2, f"sz000001: {why}")]
+
+
+@pytest.mark.parametrize("use_compiled", [True, False], ids=["compiled", "python"])
+def test_sina_rows_that_are_not_quotes_are_malformed(use_compiled: bool) -> None:
+    negative = sina_payload().replace(",31877600,", ",-31877600,")
+    crossed = sina_payload(bids=[(10.11, 100.0)])
+    text = (sina_line("sh600000", negative) + sina_line("sz000001", crossed)
+            + sina_line("sh600519", sina_payload()))  # fmt: skip
+    result = SinaParser(use_compiled).parse(text)
+    assert [t.symbol for t in result.ticks] == ["600519.SSE"]
+    assert result.malformed == [
+        (1, "sh600000: field 8 (volume) = '-31877600' is negative"),
+        (2, "sz000001: crossed book: best bid 10.11 is above best ask 10.1"),
+    ]

@@ -39,6 +39,8 @@ def streams(draw: st.DrawFn) -> tuple[str, TickArrays]:
         for offset in sorted(offsets):
             step = draw(st.sampled_from([0, 1, 5, 20, -1, "dup"]))
             price = float(draw(st.integers(900, 1100))) / 100
+            if draw(st.integers(0, 9)) == 0:
+                price = 0.0  # a quote with no last price (NO_LAST): in no bar
             if step == "dup" and rows and rows[-1][0] == code:
                 rows.append(rows[-1])
                 continue
