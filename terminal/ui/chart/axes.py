@@ -70,7 +70,10 @@ def _label_steps() -> list[float]:
 
 
 def time_format(seconds_between_labels: float, bar_seconds: float) -> str:
-    if bar_seconds >= 28 * 86_400 or seconds_between_labels >= 300 * 86_400:
+    # Daily bars 25 or more apart are over a month apart: a month names each label, and the
+    # shorter labels let more of them in.
+    daily_months = bar_seconds >= 86_400 and seconds_between_labels >= 25 * 86_400
+    if bar_seconds >= 28 * 86_400 or seconds_between_labels >= 300 * 86_400 or daily_months:
         return "%Y-%m"
     if bar_seconds >= 86_400 or seconds_between_labels >= 86_400:
         return "%Y-%m-%d"
@@ -94,15 +97,16 @@ def value_step(span: float, pixels: float, pitch_px: float) -> float:
 class PriceAxis(pg.AxisItem):
     """Right value axis of a pane; can show tagged values (last price, crosshair) on it.
 
-    Labels are one level, a round step apart and at least ``LABEL_PITCH`` line heights, none
+    Labels are one level, a round step apart and ``LABEL_PITCH`` line heights or more, none
     cut at the pane's edge and none peeking out from under a tag. ``compact`` labels big
     numbers with K/M/B (volume). A tag wider than the axis asks ``widen`` (the chart: every
     pane's axis, so they stay aligned) for the room, rather than being cut."""
 
-    LABEL_PITCH = 2.2  # line heights from one label to the next
+    LABEL_PITCH = (1.5, 2.5)  # line heights from one label to the next: least, most
 
     def __init__(self, compact: bool = False, **kwargs: Any) -> None:
         super().__init__(orientation="right", **kwargs)
+        self.setStyle(hideOverlappingLabels=True)  # not past the pane's edge, into the next
         self.compact = compact
         self.markers: dict[str, tuple[float, str, QColor, QColor]] = {}
         self._font = QFont()
@@ -134,9 +138,10 @@ class PriceAxis(pg.AxisItem):
         return QFontMetrics(self._font).horizontalAdvance(text) + 8
 
     def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
-        metrics = QFontMetrics(self.style["tickFont"] or self.font())
-        step = value_step(abs(maxVal - minVal), size, self.LABEL_PITCH * metrics.height())
-        return [(step, 0.0)]
+        line = QFontMetrics(self.style["tickFont"] or self.font()).height()
+        least, most = self.LABEL_PITCH
+        pitch = min(max(size / 5, least * line), most * line)  # a small pane: closer labels
+        return [(value_step(abs(maxVal - minVal), size, pitch), 0.0)]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if self.compact:

@@ -125,6 +125,7 @@ class CandleChart(QWidget):
         self.drawings = ChartDrawings(self, store)
         self.toolbar.finish(self.indicator_menu, self.drawings.button)
         self.trades = ChartTrades(self, self._bridge)
+        self.after_refresh.append(self.legends.refresh)  # last: the indicators are up to date
 
     def add_indicator_pane(self) -> pg.PlotItem:
         """A new pane at the bottom for an oscillator; it takes over the time labels."""

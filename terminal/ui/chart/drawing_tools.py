@@ -130,6 +130,7 @@ class ChartDrawings(QObject):
             self.lines[drawing_id] = self.chart.line_labels.add(line)
         else:
             shape = ShapeItem(drawing.kind, points, color, self, drawing.drawing_id)
+            shape.set_colors(color, self.chart.theme.background)
             self.shapes[drawing.drawing_id] = shape
             self.chart.price_plot.addItem(shape, ignoreBounds=True)
 
@@ -231,8 +232,9 @@ class PlacementOverlay(ViewBoundItem):
             self._finish([point])
             return
         self.first = point
-        self.preview = ShapeItem(kind, [point, point], self.drawings.chart.theme.drawing,
-                                 self.drawings)  # fmt: skip
+        theme = self.drawings.chart.theme
+        self.preview = ShapeItem(kind, [point, point], theme.drawing, self.drawings)
+        self.preview.set_colors(theme.drawing, theme.background)
         self.drawings.chart.price_plot.addItem(self.preview, ignoreBounds=True)
 
     def _follow(self, point: QPointF) -> None:

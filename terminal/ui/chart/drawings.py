@@ -56,6 +56,7 @@ class ShapeItem(ViewBoundItem):
         self.kind, self.points, self.owner = kind, [QPointF(p) for p in points], owner
         self.drawing_id = drawing_id
         self.color = QColor(color)
+        self.halo = QColor(0, 0, 0, 0)  # behind text: the chart's background, see-through
         self._grabbed: int | None = None  # the point being dragged; -1: the whole shape
         self._start: list[QPointF] = []
         self._font = QFont()
@@ -67,8 +68,10 @@ class ShapeItem(ViewBoundItem):
         self.points = [QPointF(p) for p in points]
         self.update()
 
-    def set_color(self, color: str) -> None:
+    def set_colors(self, color: str, background: str) -> None:
         self.color = QColor(color)
+        self.halo = QColor(background)
+        self.halo.setAlpha(170)
         self.update()
 
     # ---- geometry in device pixels -----------------------------------------------------------
@@ -167,10 +170,18 @@ class ShapeItem(ViewBoundItem):
         painter.drawLine(pts[0], pts[1])
         painter.setPen(pg.mkPen(self.color, width=1.6 if selected else 1.0))
         painter.setFont(self._font)
+        metrics = painter.fontMetrics()
+        drawn: list[QRectF] = []
         for level, price, y in levels:
             painter.drawLine(QPointF(left, y), QPointF(right, y))
             text = f"{level:g}  ({self.owner.price_text(price)})"
-            painter.drawText(QPointF(left + 3.0, y - 3.0), text)
+            box = QRectF(left + 2.0, y - metrics.height() - 1.0,
+                         metrics.horizontalAdvance(text) + 4.0, metrics.height())  # fmt: skip
+            if any(box.intersects(other) for other in drawn):
+                continue  # levels squeezed together: their lines say enough
+            drawn.append(box)
+            painter.fillRect(box, self.halo)  # readable over the candles
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     # ---- the pointer and the keys -------------------------------------------------------------
     def hoverEvent(self, ev: Any) -> None:

@@ -32,6 +32,8 @@ class PaneLegend(pg.GraphicsObject):
     def __init__(self, view: pg.ViewBox, ink: str, background: str) -> None:
         super().__init__()
         self.rows: list[Row] = []
+        self.lines: list[Row] = []  # the rows as drawn: wrapped to the pane's width
+        self._view = view
         self.ink, self.background = QColor(ink), QColor(background)
         self.background.setAlpha(170)  # readable over candles, which still show through
         self._font = QFont()
@@ -42,6 +44,7 @@ class PaneLegend(pg.GraphicsObject):
         self.setPos(4.0, 2.0)
         self.setZValue(LEGEND_Z)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        view.sigResized.connect(lambda *_: self._wrap())
 
     def set_colors(self, ink: str, background: str) -> None:
         self.ink, self.background = QColor(ink), QColor(background)
@@ -52,9 +55,23 @@ class PaneLegend(pg.GraphicsObject):
         if rows == self.rows:
             return
         self.rows = rows
-        width = max((self._row_width(row) for row in rows), default=0)
+        self._wrap()
+
+    def _wrap(self) -> None:
+        """Break rows wider than the pane into lines, between fields."""
+        room = max(float(self._view.width()) - 12.0, 1.0)
+        self.lines = []
+        for row in self.rows:
+            line: Row = []
+            for field in row:
+                if line and self._row_width([*line, field]) > room:
+                    self.lines.append(line)
+                    line = []
+                line.append(field)
+            self.lines.append(line)
+        width = max((self._row_width(line) for line in self.lines), default=0)
         self.prepareGeometryChange()
-        self._rect = QRectF(0.0, 0.0, width, len(rows) * self._metrics.height())
+        self._rect = QRectF(-2.0, 0.0, width + 2.0, len(self.lines) * self._metrics.height())
         self.update()
 
     def text(self) -> str:
@@ -76,7 +93,7 @@ class PaneLegend(pg.GraphicsObject):
     def paint(self, painter: QPainter, *_: Any) -> None:
         painter.setFont(self._font)
         line = self._metrics.height()
-        for number, row in enumerate(self.rows):
+        for number, row in enumerate(self.lines):
             y = number * line
             painter.fillRect(QRectF(-2.0, y, self._row_width(row) + 2.0, line), self.background)
             x = 0.0
@@ -99,7 +116,10 @@ class ChartLegends:
         self.chart = chart
         self.legends: dict[int, PaneLegend] = {}
         self.index: int | None = None  # the bar shown; None: the latest
-        chart.after_refresh.append(lambda: self.show(self.index))
+
+    def refresh(self) -> None:
+        """Read the bars again (after the indicators have taken the refresh's bars)."""
+        self.show(self.index)
 
     def legend(self, pane: pg.PlotItem) -> PaneLegend:
         """The legend of ``pane`` (made on first use)."""
