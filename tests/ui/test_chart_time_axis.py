@@ -195,3 +195,25 @@ def test_no_two_axis_labels_overlap_in_any_pane_at_any_size(
                 assert len(rendered_labels(chart.panes()[-1].getAxis("bottom"))) >= 3, where
     finally:
         close_chart(chart, bridge)
+
+
+def test_a_price_label_hides_under_the_last_price_tag_and_comes_back(qtbot: QtBot) -> None:
+    starts = [ns("2024-03-04 09:30:00") + i * 60_000_000_000 for i in range(300)]
+    engine = a_share_engine("1m", starts)
+    chart, bridge = open_chart(engine, qtbot)
+    try:
+        axis = chart.price_axis
+        chart.grab()
+        shown = {round(r.center().y()) for r in axis.text_rects}  # as painted, not recomputed
+        [(_, values)] = axis.tickValues(*chart.price_plot.viewRange()[1], axis.height())
+        label_value = values[len(values) // 2]  # a label in the middle of the scale
+        for price, hidden in ((label_value, True), (label_value + 1.0, False)):
+            axis.set_marker("last", price, f"{price:.2f}", "#f0b90b", "#000000")
+            chart.grab()
+            [tag] = axis._tag_rects([price])
+            under = [r for r in axis.text_rects if r.intersects(tag)]
+            assert under == []  # never a label peeking out from under the tag
+            painted = {round(r.center().y()) for r in axis.text_rects}
+            assert (painted != shown) is hidden
+    finally:
+        close_chart(chart, bridge)

@@ -114,6 +114,7 @@ class PriceAxis(pg.AxisItem):
         self.widen: Callable[[int], None] = lambda width: None
         self.text_rects: list[QRectF] = []  # the tick labels last drawn (tests read them)
         self._label_rects: list[QRectF] = []  # every label, before the tags left some out
+        self._hidden: frozenset[int] = frozenset()  # which of them the tags covered then
 
     def set_marker(
         self, key: str, value: float | None, text: str = "", fill: str = "", ink: str = ""
@@ -125,13 +126,17 @@ class PriceAxis(pg.AxisItem):
             self.markers[key] = (value, text, QColor(fill), QColor(ink))
             if self.text_width(text) > (self.fixedWidth or self.width()):
                 self.widen(self.text_width(text))
-        # The tick labels a tag covers are left out: draw them anew when a tag leaves or
-        # reaches one (not on every move of the last price through empty axis).
-        moved = [v for v in (None if old is None else old[0], value) if v is not None]
-        tags = self._tag_rects(moved)
-        if any(tag.intersects(label) for tag in tags for label in self._label_rects):
+        # The tick labels a tag covers are left out: draw them anew only when a tag leaves or
+        # reaches one, not on every move of the last price (pyqtgraph's labels cost ~1 ms).
+        if (old is None or value is None or old[0] != value) and self._covered() != self._hidden:
             self.picture = None
         self.update()
+
+    def _covered(self) -> frozenset[int]:
+        """Which of the labels (all of them, as last laid out) a tag covers now."""
+        tags = self._tag_rects([value for value, *_ in self.markers.values()])
+        return frozenset(number for number, rect in enumerate(self._label_rects)
+                         if any(rect.intersects(tag) for tag in tags))  # fmt: skip
 
     def text_width(self, text: str) -> int:
         """Pixels a tag showing ``text`` takes, margins included."""
@@ -155,13 +160,10 @@ class PriceAxis(pg.AxisItem):
             return None
         axis, ticks, texts = specs
         self._label_rects = [spec[0] for spec in texts]
-        tags = self._tag_rects([value for value, *_ in self.markers.values()])
+        self._hidden = self._covered()
         kept: list[Any] = []
-        for spec in texts:
-            rect = spec[0]
-            if any(rect.intersects(tag) for tag in tags):
-                continue
-            if kept and rect.intersects(kept[-1][0]):
+        for number, spec in enumerate(texts):
+            if number in self._hidden or (kept and spec[0].intersects(kept[-1][0])):
                 continue
             kept.append(spec)
         self.text_rects = [spec[0] for spec in kept]

@@ -44,6 +44,8 @@ class PaneLegend(pg.GraphicsObject):
         self.setPos(4.0, 2.0)
         self.setZValue(LEGEND_Z)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        # Drawn again only when its text changes, not with every frame of the candles.
+        self.setCacheMode(self.CacheMode.DeviceCoordinateCache)
         view.sigResized.connect(lambda *_: self._wrap())
 
     def set_colors(self, ink: str, background: str) -> None:

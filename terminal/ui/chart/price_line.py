@@ -272,6 +272,7 @@ class LineLabel(pg.GraphicsWidget):
         self._font = QFont()
         self._font.setPointSizeF(self.FONT_POINTS)
         self.setZValue(LABEL_Z)
+        self.setCacheMode(self.CacheMode.DeviceCoordinateCache)  # text: drawn on change only
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptHoverEvents(True)
 
