@@ -9,7 +9,7 @@ one value per pixel column is scanned).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import tzinfo
+from datetime import UTC, tzinfo
 
 import numpy as np
 import pyqtgraph as pg
@@ -173,7 +173,7 @@ class CandleChart(QWidget):
 
     # ---- the clock of the time axis -----------------------------------------------------------
     def exchange_tz(self) -> tzinfo:
-        return self._bridge.exchange_tz(self.symbol)
+        return self._bridge.exchange_tz(self.symbol) if self.symbol else UTC
 
     def set_local_time(self, local: bool) -> None:
         """Times on the axis and in the legend in the machine's zone (``local``) or the

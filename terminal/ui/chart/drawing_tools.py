@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 from terminal.ui import formatting as fmt
 from terminal.ui.chart.drawing_store import Drawing, DrawingKind, DrawingStore
 from terminal.ui.chart.drawings import ShapeItem
-from terminal.ui.chart.items import ViewBoundItem
+from terminal.ui.chart.items import ViewBoundItem, claim_pointer
 from terminal.ui.chart.price_line import LineAction, PriceLine
 
 if TYPE_CHECKING:
@@ -250,9 +250,7 @@ class PlacementOverlay(ViewBoundItem):
     def hoverEvent(self, ev: Any) -> None:
         if ev.isExit():
             return
-        ev.acceptDrags(Qt.MouseButton.LeftButton)
-        ev.acceptClicks(Qt.MouseButton.LeftButton)
-        ev.acceptClicks(Qt.MouseButton.RightButton)
+        claim_pointer(ev)
         self._follow(self.drawings.snap(ev.pos()))
 
     def mouseClickEvent(self, ev: Any) -> None:

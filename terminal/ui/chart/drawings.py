@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 
 from terminal.ui.chart.drawing_store import DrawingKind
-from terminal.ui.chart.items import ViewBoundItem
+from terminal.ui.chart.items import ViewBoundItem, claim_pointer
 
 FIB_LEVELS = (0.0, 0.236, 0.382, 0.5, 0.618, 0.786, 1.0)
 GRAB_PX = 6.0  # how near a line the pointer grabs it
@@ -187,9 +187,7 @@ class ShapeItem(ViewBoundItem):
     def hoverEvent(self, ev: Any) -> None:
         if ev.isExit():
             return
-        ev.acceptDrags(Qt.MouseButton.LeftButton)
-        ev.acceptClicks(Qt.MouseButton.LeftButton)
-        ev.acceptClicks(Qt.MouseButton.RightButton)
+        claim_pointer(ev)
         on_handle = self.handle_at(ev.pos()) is not None
         self.setCursor(Qt.CursorShape.CrossCursor if on_handle else Qt.CursorShape.SizeAllCursor)
 

@@ -32,6 +32,16 @@ def visible_span(view: pg.ViewBox) -> tuple[int, int, int]:
 Scale = tuple[float, float, float, float]  # view -> device: sx, sy, dx, dy
 
 
+def claim_pointer(ev: Any, drags: bool = True, left_clicks: bool = True) -> None:
+    """In a pyqtgraph hover event: this item takes the left button's drags, its clicks and the
+    right button's clicks under the pointer (so the view does not pan under it)."""
+    if drags:
+        ev.acceptDrags(Qt.MouseButton.LeftButton)
+    if left_clicks:
+        ev.acceptClicks(Qt.MouseButton.LeftButton)
+    ev.acceptClicks(Qt.MouseButton.RightButton)
+
+
 class ViewBoundItem(pg.GraphicsObject):
     """An item that draws only within its view: bounded by the visible area, never by all
     the data, and left out of auto-range (the chart fits its ranges itself)."""

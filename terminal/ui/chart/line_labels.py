@@ -78,7 +78,7 @@ class LineLabels:
                        height)  # fmt: skip
         for top, (_, line) in zip(tops, wanted, strict=True):
             label = line.label
-            label.setPos(width - label.size().width() - EDGE_PX, top)
+            label.setPos(max(EDGE_PX, width - label.size().width() - EDGE_PX), top)
 
     def label_rects(self) -> list[QRectF]:
         """The scene rectangles of the visible labels (tests check the rule with them)."""

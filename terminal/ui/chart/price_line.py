@@ -23,6 +23,8 @@ from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QFont, QFontMetrics, QKeyEvent, QPainter
 from PySide6.QtWidgets import QMenu
 
+from terminal.ui.chart.items import claim_pointer
+
 LABEL_Z = 1000.0  # above the crosshair and the drawings: a label is always readable
 LINE_Z = 30.0
 
@@ -248,9 +250,7 @@ class _Line(pg.InfiniteLine):
     def hoverEvent(self, ev: Any) -> None:
         owner = self.owner
         if not ev.isExit() and (owner.draggable or owner.actions):
-            if owner.draggable:
-                ev.acceptDrags(Qt.MouseButton.LeftButton)
-            ev.acceptClicks(Qt.MouseButton.RightButton)
+            claim_pointer(ev, drags=owner.draggable, left_clicks=False)
             self.setMouseHover(owner.draggable)
         else:
             self.setMouseHover(False)
@@ -320,10 +320,7 @@ class LineLabel(pg.GraphicsWidget):
 
     def hoverEvent(self, ev: Any) -> None:
         if not ev.isExit():
-            if self.owner.draggable:
-                ev.acceptDrags(Qt.MouseButton.LeftButton)
-            ev.acceptClicks(Qt.MouseButton.LeftButton)
-            ev.acceptClicks(Qt.MouseButton.RightButton)
+            claim_pointer(ev, drags=self.owner.draggable)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.owner.key(event):
