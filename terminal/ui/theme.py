@@ -36,6 +36,8 @@ class Theme:
     """A state that is neither: disconnected, or one this window does not know."""
     series: tuple[str, ...]
     """Line colours of the chart's indicators, taken in turn."""
+    drawing: str
+    """Lines and shapes the user draws on a chart."""
 
     def color(self, field: str) -> QColor:
         return QColor(getattr(self, field))
@@ -46,11 +48,11 @@ STATUS = ("#26a69a", "#f0b90b", "#ef5350", "#9aa3b2")  # good, warning, bad, mut
 THEMES = {
     "dark": Theme(
         "dark", "#15171c", "#c9ced6", "#2b303b", "#26a69a", "#ef5350", "#d7dae0", "#f0b90b",
-        *STATUS, SERIES,
+        *STATUS, SERIES, "#5b9cff",
     ),
     "light": Theme(
         "light", "#ffffff", "#30363d", "#e4e7ec", "#089981", "#d32f2f", "#1f2328", "#b7791f",
-        *STATUS, SERIES,
+        *STATUS, SERIES, "#2962ff",
     ),
 }
 

@@ -3,9 +3,13 @@ engine's bus and bar builder, and reach the chart through the bridge as in the a
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from terminal.domain.enums import AssetClass
@@ -19,6 +23,7 @@ from terminal.ui.chart.chart import CandleChart
 from terminal.ui.theme import THEMES
 
 MINUTE = 60_000_000_000
+MOVE_PAUSE_S = 0.012
 T0 = int(pd.Timestamp("2024-03-04 01:30", tz="UTC").value)
 SYMBOLS = ("AAA.SIM", "BBB.SIM")
 
@@ -86,3 +91,48 @@ def colour_counts(image: QImage, colours: list[str], tolerance: int = 12) -> lis
         target = np.array([c.blue(), c.green(), c.red()])
         counts.append(int((np.abs(pixels - target).max(axis=2) <= tolerance).sum()))
     return counts
+
+
+def viewport_point(chart: CandleChart, index: float, price: float) -> QPoint:
+    """Where bar ``index`` at ``price`` is on the chart's screen (viewport pixels)."""
+    view = chart.price_plot.getViewBox()
+    scene = view.mapViewToScene(QPointF(index, price))
+    return chart.graphics.mapFromScene(scene)
+
+
+def send_mouse(
+    chart: CandleChart, kind: QEvent.Type, at: QPoint, held: bool,
+    button: Qt.MouseButton = Qt.MouseButton.LeftButton,
+) -> None:  # fmt: skip
+    """One mouse event at ``at`` on the chart's viewport (``held``: the button is down)."""
+    viewport = chart.graphics.viewport()
+    event = QMouseEvent(
+        kind, QPointF(at), QPointF(viewport.mapToGlobal(at)),
+        button if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton,
+        button if held else Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, event)
+
+
+def move(chart: CandleChart, at: QPoint, held: bool = False) -> None:
+    """Move the pointer to ``at``; a hand's pace: pyqtgraph drops moves under 10 ms apart."""
+    time.sleep(MOVE_PAUSE_S)
+    send_mouse(chart, QEvent.Type.MouseMove, at, held)
+
+
+def drag(chart: CandleChart, start: QPoint, end: QPoint, steps: int = 10) -> None:
+    """Press at ``start``, move there in ``steps``, release at ``end``, as a hand would."""
+    move(chart, start)
+    send_mouse(chart, QEvent.Type.MouseButtonPress, start, True)
+    for step in range(1, steps + 1):
+        move(chart, start + (end - start) * step / steps, True)
+    send_mouse(chart, QEvent.Type.MouseButtonRelease, end, False)
+
+
+def click(
+    chart: CandleChart, at: QPoint, button: Qt.MouseButton = Qt.MouseButton.LeftButton
+) -> None:
+    """Move to ``at`` and click there."""
+    move(chart, at)
+    send_mouse(chart, QEvent.Type.MouseButtonPress, at, True, button)
+    send_mouse(chart, QEvent.Type.MouseButtonRelease, at, False, button)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent, QWheelEvent
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -21,7 +21,9 @@ from tests.ui.chart_helpers import (
     history_frame,
     make_engine,
     open_chart,
+    send_mouse,
     tick,
+    viewport_point,
 )
 
 N = 3000
@@ -44,29 +46,12 @@ def x_range(chart: CandleChart) -> tuple[float, float]:
     return left, right
 
 
-def viewport_point(chart: CandleChart, index: float, price: float) -> QPoint:
-    view = chart.price_plot.getViewBox()
-    scene = view.mapViewToScene(QPointF(index, price))
-    return chart.graphics.mapFromScene(scene)
-
-
 def send_wheel(chart: CandleChart, at: QPoint, steps: int) -> None:
     viewport = chart.graphics.viewport()
     event = QWheelEvent(
         QPointF(at), QPointF(viewport.mapToGlobal(at)), QPoint(0, 0), QPoint(0, 120 * steps),
         Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
         False,
-    )
-    QApplication.sendEvent(viewport, event)
-
-
-def send_mouse(chart: CandleChart, kind: QEvent.Type, at: QPoint, held: bool) -> None:
-    viewport = chart.graphics.viewport()
-    button = Qt.MouseButton.LeftButton
-    event = QMouseEvent(
-        kind, QPointF(at), QPointF(viewport.mapToGlobal(at)),
-        button if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton,
-        button if held else Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
     )
     QApplication.sendEvent(viewport, event)
 
@@ -216,7 +201,7 @@ def test_crosshair_reads_out_the_bar_under_the_mouse(chart: CandleChart, qtbot: 
     text = chart.crosshair.text
     for name in ("open", "high", "low", "close"):
         assert f"{name[0].upper()} {bar[name]:,.2f}" in text
-    assert f"V {int(bar['volume'])}" in text
+    assert f"Vol {int(bar['volume'])}" in text  # in the volume pane's legend
     assert f"{(bar['close'] / previous['close'] - 1) * 100:+.2f}%" in text
     # linked across panes: the vertical line is on the same bar in the volume pane
     lines = chart.crosshair._vertical
@@ -233,14 +218,17 @@ def test_crosshair_readout_never_shows_the_previous_symbols_bar(
     qtbot.waitUntil(lambda: chart.crosshair.index == index, timeout=2000)
     assert f"C {bar['close']:,.2f}" in chart.crosshair.text
     chart.set_symbol("BBB.SIM")
-    assert chart.readout.text() == "" and chart.crosshair.text == ""
+    assert chart.crosshair.text == ""
     assert "cross" not in chart.price_axis.markers  # nor the old price on the axis
     assert not any(line.isVisible() for line in chart.crosshair._vertical.values())
+    latest = chart.buffer.row(chart.buffer.count - 1)  # the legend is back on the latest bar
+    assert latest is not None and f"C {latest[4]:,.2f}" in chart.legends.text()
     chart.set_timeframe("5m")  # nor the previous timeframe's bar
     chart.crosshair.show_at(10)
-    assert chart.readout.text() != ""
+    assert chart.crosshair.text != ""
     chart.set_timeframe("1m")
-    assert chart.readout.text() == ""
+    assert chart.crosshair.text == ""
+    assert chart.legends.index is None
 
 
 def test_timeframe_and_symbol_switch_from_the_toolbar(

@@ -31,6 +31,8 @@ def test_charts_come_back_after_a_restart(
     first.chart.set_symbol("ETHUSDT.BINANCE")
     first.chart.set_timeframe("5m")
     first.chart.indicators.add(Bollinger(period=30, deviations=2.5))
+    first.chart.toolbar.zone_button.local_action.trigger()
+    first.chart.drawings.button.magnet_action.trigger()  # off
     dock = first.new_chart("600519.SSE", "15m")
     dock.chart.indicators.add(RSI(period=10))
     name = dock.objectName()
@@ -41,6 +43,8 @@ def test_charts_come_back_after_a_restart(
         main = second.chart
         assert (main.symbol, main.timeframe) == ("ETHUSDT.BINANCE", "5m")
         assert [s.indicator for s in main.indicators.series] == [Bollinger(30, 2.5)]
+        assert main.local_time and main.time_axis.tz is None
+        assert not main.drawings.magnet and not main.drawings.button.magnet_action.isChecked()
         [extra] = second.extra_charts
         assert (extra.symbol, extra.timeframe) == ("600519.SSE", "15m")
         assert [s.indicator.label for s in extra.indicators.series] == ["RSI(10)"]
@@ -62,6 +66,7 @@ def test_charts_come_back_after_a_restart(
         ('{"main": {"timeframe": "7q"}}', "timeframe '7q' is not one of"),
         ('{"main": {"indicators": [{"kind": "ZIGZAG"}, {"kind": "SMA", "period": 0},'
          ' {"kind": "EMA", "period": 9}]}}', "indicator kind 'ZIGZAG' is unknown"),
+        ('{"main": {"local_time": "yes"}}', "local_time 'yes' is not true or false"),
     ],
 )
 def test_saved_charts_that_no_longer_apply_are_skipped_and_named(

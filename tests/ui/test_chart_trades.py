@@ -1,18 +1,21 @@
-"""Fills, working orders and the position on the chart, fed through the engine's bus."""
+"""Fills, working orders and positions on the chart, fed through the engine's bus: markers,
+labelled price lines, the position's live P&L, and cancelling an order from its line."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import msgspec
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from terminal.domain.enums import OrderStatus, OrderType, Side, TimeInForce
-from terminal.domain.events import FillEvent, OrderEvent
+from terminal.domain.events import CancelOrder, FillEvent, OrderEvent
 from terminal.domain.orders import Fill, Order
 from terminal.engine.engine import Engine
 from terminal.ui.chart.chart import CandleChart
-from tests.ui.chart_helpers import MINUTE, T0, close_chart, make_engine, open_chart, tick
+from tests.ui.chart_helpers import MINUTE, T0, click, close_chart, make_engine, open_chart, tick
 
 N = 400
 
@@ -59,36 +62,70 @@ def test_fills_are_markers_at_their_bar_and_price(chart: CandleChart, engine: En
     assert [p.data() for p in chart.trades.markers.points()] == ["f4"]
 
 
-def test_working_orders_and_the_position_are_lines_tagged_on_the_axis(
+def test_working_orders_and_positions_are_labelled_price_lines(
     chart: CandleChart, engine: Engine
 ) -> None:
     bus = engine.bus
     bus.publish(OrderEvent(order("o1", Side.BUY, 98.25, OrderStatus.ACCEPTED)))
     bus.publish(OrderEvent(order("o2", Side.SELL, 104.0, OrderStatus.ACCEPTED)))
+    stop = msgspec.structs.replace(order("o3", Side.SELL, 0.0, OrderStatus.ACCEPTED),
+                                   order_type=OrderType.STOP, trigger_price=95.5)  # fmt: skip
+    bus.publish(OrderEvent(stop))
     bus.publish(FillEvent(fill("f1", Side.BUY, 100.0, T0 + 5 * MINUTE)))
     bus.publish(FillEvent(fill("f2", Side.BUY, 101.0, T0 + 6 * MINUTE)))
-    chart._bridge.flush()
+    bus.publish(tick("AAA.SIM", N, 101.25, 5.0))
+    chart.bridge.flush()
     lines = chart.trades.order_lines
-    assert {k: line.value() for k, line in lines.items()} == {"o1": 98.25, "o2": 104.0}
-    markers = chart.price_axis.markers
-    assert markers["order:o1"][1] == "B 3 98.25"
-    assert markers["order:o2"][1] == "S 3 104.00"
-    assert chart.trades.position_line.value() == 100.5
-    assert markers["position"][:2] == (100.5, "P 4 100.50")
+    assert {k: line.price for k, line in lines.items()} == {"o1": 98.25, "o2": 104.0, "o3": 95.5}
+    assert [lines[k].label.text for k in ("o1", "o2", "o3")] == [
+        "Buy limit 3 @ 98.25", "Sell limit 3 @ 104.00", "Sell stop 3 @ 95.50"]  # fmt: skip
+    theme = chart.theme
+    assert lines["o1"].color.name() == theme.up and lines["o2"].color.name() == theme.down
+    [position] = chart.trades.position_lines.values()
+    assert position.price == 100.5
+    assert position.label.text == "Long 4 @ 100.50 · P&L +3.00"  # (101.25 - 100.5) x 4
+    assert position.color.name() == theme.up
+    bus.publish(tick("AAA.SIM", N, 99.5, 6.0))  # the P&L follows the price, live
+    chart.bridge.flush()
+    assert position.label.text == "Long 4 @ 100.50 · P&L -4.00"
+    assert position.color.name() == theme.down
+    assert set(chart.price_axis.markers) == {"last"}  # the axis keeps the last price alone
     bus.publish(OrderEvent(order("o1", Side.BUY, 98.25, OrderStatus.CANCELLED)))
-    chart._bridge.flush()
-    assert set(chart.trades.order_lines) == {"o2"} and "order:o1" not in markers
+    chart.bridge.flush()
+    assert set(chart.trades.order_lines) == {"o2", "o3"}
+    assert len(chart.line_labels.lines) == 3  # the cancelled order's line and label are gone
+    chart.set_symbol("BBB.SIM")
+    assert chart.trades.order_lines == {} and chart.trades.position_lines == {}
 
 
-def test_a_wide_axis_label_is_shown_whole_and_the_panes_stay_aligned(
+def test_right_click_on_an_order_line_cancels_the_order_through_the_engine(
     chart: CandleChart, engine: Engine, qtbot: QtBot
 ) -> None:
-    # "P 0.5 96072.67" was cut to "P 0.5 96072" by the price scale's fixed 70 px.
-    engine.bus.publish(FillEvent(Fill("f1", "o1", "paper", "AAA.SIM", Side.BUY, 1234.5,
-                                      96072.67, T0 + 5 * MINUTE)))  # fmt: skip
-    chart._bridge.flush()
-    text = chart.price_axis.markers["position"][1]
-    assert text == "P 1,234.5 96072.67"
+    sent: list[CancelOrder] = []
+    engine.bus.subscribe(CancelOrder, sent.append)
+    bottom, top = chart.price_plot.viewRange()[1]
+    price = round((bottom + top) / 2, 2)
+    engine.bus.publish(OrderEvent(order("o7", Side.BUY, price, OrderStatus.ACCEPTED)))
+    chart.bridge.flush()
+    line = chart.trades.order_lines["o7"]
+    assert not line.draggable  # modifying by drag waits for the engine's support
+    at = chart.graphics.mapFromScene(line.label.sceneBoundingRect().center())
+    click(chart, at, Qt.MouseButton.RightButton)
+    menu = line.open_menu
+    assert menu is not None and [a.text() for a in menu.actions()] == ["Cancel order"]
+    menu.actions()[0].trigger()
+    menu.close()
+    assert sent == [CancelOrder("o7")]
+
+
+def test_a_wide_last_price_tag_is_shown_whole_and_the_panes_stay_aligned(
+    chart: CandleChart, engine: Engine, qtbot: QtBot
+) -> None:
+    # "96072.67" once was cut by the price scale's fixed 70 px.
+    engine.bus.publish(tick("AAA.SIM", N, 1_234_567.25, 5.0))
+    chart.bridge.flush()
+    text = chart.price_axis.markers["last"][1]
+    assert text == "1234567.25"
     wanted = chart.price_axis.text_width(text)
     qtbot.waitUntil(lambda: chart.price_axis.width() >= wanted, timeout=2000)
     assert {pane.getAxis("right").width() for pane in chart.panes()} == {

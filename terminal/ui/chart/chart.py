@@ -9,12 +9,13 @@ one value per pixel column is scanned).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, tzinfo
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar
@@ -22,12 +23,16 @@ from terminal.engine.bars.timeframes import SUPPORTED, parse_timeframe
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart.crosshair import Crosshair
 from terminal.ui.chart.data import BarBuffer
-from terminal.ui.chart.history_status import HistoryStatus
+from terminal.ui.chart.drawing_store import DrawingStore
+from terminal.ui.chart.drawing_tools import ChartDrawings
 from terminal.ui.chart.indicator_dialog import IndicatorMenu
 from terminal.ui.chart.indicators import ChartIndicators
-from terminal.ui.chart.items import CandleItem, PriceAxis, TimeAxis, VolumeItem, visible_span
+from terminal.ui.chart.items import CandleItem, VolumeItem, visible_span
+from terminal.ui.chart.legend import ChartLegends
+from terminal.ui.chart.line_labels import LineLabels
+from terminal.ui.chart.panes import ChartPanes
+from terminal.ui.chart.toolbar import ChartToolbar
 from terminal.ui.chart.trades import ChartTrades
-from terminal.ui.symbol_box import symbol_box
 from terminal.ui.theme import Theme
 
 VISIBLE_BARS = 150
@@ -54,7 +59,9 @@ class CandleChart(QWidget):
         *,
         timeframe: str = "1m",
         history_chunk: int = HISTORY_CHUNK,
+        drawings: DrawingStore | None = None,
     ) -> None:
+        """``drawings``: where the drawings are kept (default: the user's data folder)."""
         super().__init__(parent)
         self._bridge = bridge
         self._theme = theme
@@ -68,11 +75,17 @@ class CandleChart(QWidget):
         self._follow = True
         self._loading_older = False
         self._dropped: int | None = None  # start of a held bar that is in fact still forming
+        self.bar_seconds = 60.0
+        self.local_time = False  # times in the machine's zone rather than the exchange's
         self.after_refresh: list[Callable[[], None]] = []  # indicator and trade layers
         self.price_extents: list[Callable[[], tuple[float, float] | None]] = []
         """Lowest and highest visible value of each overlay: the price fit includes them."""
-        self._build_toolbar()
-        self._build_plots()
+        self.toolbar = ChartToolbar(self, bridge.symbols())
+        self.symbol_box, self.timeframe_box = self.toolbar.symbol_box, self.toolbar.timeframe_box
+        self.timeframe_box.addItems(TIMEFRAMES)
+        self.timeframe_box.setCurrentText(self.timeframe)
+        self.history_status = self.toolbar.history_status
+        self._build_plots(drawings or DrawingStore())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -83,43 +96,15 @@ class CandleChart(QWidget):
         self.set_symbol(symbol if symbol in self.instruments else next(iter(bridge.symbols()), ""))
 
     # ---- construction ----------------------------------------------------------------
-    def _build_toolbar(self) -> None:
-        self.symbol_box = symbol_box(self._bridge.symbols())
-        self.symbol_box.activated.connect(lambda _: self.set_symbol(self.symbol_box.currentText()))
-        self.timeframe_box = QComboBox()
-        self.timeframe_box.addItems(TIMEFRAMES)
-        self.timeframe_box.setCurrentText(self.timeframe)
-        self.timeframe_box.activated.connect(
-            lambda _: self.set_timeframe(self.timeframe_box.currentText())
-        )
-        self.readout = QLabel()
-        self.readout.setObjectName("chartReadout")
-        self.readout.setTextFormat(Qt.TextFormat.RichText)
-        self.readout.setMinimumWidth(1)  # may be cut rather than widen the window
-        self.symbol_box.setMinimumWidth(175)
-        self.symbol_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.symbol_box.setMinimumContentsLength(8)
-        self.toolbar = QHBoxLayout()
-        self.toolbar.setContentsMargins(4, 2, 4, 0)
-        self.toolbar.addWidget(self.symbol_box)
-        self.toolbar.addWidget(self.timeframe_box)
-        self.toolbar.addWidget(self.readout, 1)
-        self.history_status = HistoryStatus(self._bridge)
-        self.toolbar.addWidget(self.history_status)
-
-    def _build_plots(self) -> None:
+    def _build_plots(self, store: DrawingStore) -> None:
         theme = self._theme
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.background)
         self.graphics.ci.setSpacing(0)
-        self.price_axis = PriceAxis()
-        self.time_axis = TimeAxis(self.buffer)
-        self.price_plot = self.add_pane(0, 4, {"bottom": self.time_axis, "right": self.price_axis})
-        self.volume_axis = TimeAxis(self.buffer)
-        self.volume_plot = self.add_pane(1, 1, {"bottom": self.volume_axis})
-        self._bottom_pane = self.volume_plot
-        self.price_plot.getAxis("bottom").setStyle(showValues=False)
-        self.price_plot.getAxis("bottom").setHeight(0)
+        self.pane_set = ChartPanes(self.graphics, self.buffer, theme)
+        self.price_plot, self.volume_plot = self.pane_set.price, self.pane_set.volume
+        self.price_axis, self.time_axis = self.pane_set.price_axis, self.pane_set.time_axis
+        self.volume_axis = self.pane_set.volume_axis
         self.candles = CandleItem(self.buffer, theme.color("up"), theme.color("down"))
         self.volume = VolumeItem(
             self.buffer, theme.color("up"), theme.color("down"), theme.color("background")
@@ -132,86 +117,71 @@ class CandleChart(QWidget):
         self.last_line.hide()
         self.price_plot.addItem(self.last_line, ignoreBounds=True)
         self.price_plot.sigXRangeChanged.connect(self._on_x_range)
+        self.line_labels = LineLabels(self.price_plot.getViewBox(), theme.background)
+        self.legends = ChartLegends(self)
         self.crosshair = Crosshair(self)
         self.indicators = ChartIndicators(self)
         self.indicator_menu = IndicatorMenu(self.indicators)
-        self.toolbar.insertWidget(2, self.indicator_menu)
+        self.drawings = ChartDrawings(self, store)
+        self.toolbar.finish(self.indicator_menu, self.drawings.button)
         self.trades = ChartTrades(self, self._bridge)
-
-    def add_pane(self, row: int, stretch: int, axes: dict[str, pg.AxisItem]) -> pg.PlotItem:
-        """A plot in ``row`` sharing the price plot's x axis, price scale on the right."""
-        plot = self.graphics.addPlot(row=row, col=0, axisItems=axes)
-        self.graphics.ci.layout.setRowStretchFactor(row, stretch)
-        plot.showAxis("right")
-        plot.hideAxis("left")
-        plot.showGrid(x=False, y=False)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        right = plot.getAxis("right")
-        right.setWidth(self.price_axis.fixedWidth if row else 70)  # as wide as the others
-        if isinstance(right, PriceAxis):
-            right.widen = self._widen_axes
-        view = plot.getViewBox()
-        view.setMouseEnabled(x=True, y=False)
-        view.disableAutoRange()
-        for name in ("right", "bottom"):
-            plot.getAxis(name).setPen(self._theme.grid)
-            plot.getAxis(name).setTextPen(self._theme.foreground)
-        if row > 0:
-            plot.setXLink(self.graphics.getItem(0, 0))
-        return plot
-
-    def _widen_axes(self, width: int) -> None:
-        """Every pane's price scale ``width`` wide, so the panes stay aligned."""
-        for pane in self.panes():
-            pane.getAxis("right").setWidth(width)
+        self.after_refresh.append(self.legends.refresh)  # last: the indicators are up to date
 
     def add_indicator_pane(self) -> pg.PlotItem:
         """A new pane at the bottom for an oscillator; it takes over the time labels."""
-        row = self.graphics.ci.layout.rowCount()
-        pane = self.add_pane(row, 1, {"bottom": TimeAxis(self.buffer), "right": PriceAxis()})
-        axis = pane.getAxis("bottom")
-        axis.bar_seconds, axis.tz = self.time_axis.bar_seconds, self.time_axis.tz
-        self._label_bottom_pane()
-        return pane
+        return self.pane_set.add_indicator_pane()
 
     def remove_pane(self, pane: pg.PlotItem) -> None:
-        self.graphics.removeItem(pane)
-        self._label_bottom_pane()
+        self.pane_set.remove(pane)
 
     def panes(self) -> list[pg.PlotItem]:
         """The plots top to bottom: price, volume, then indicator panes."""
-        items = [item for item in self.graphics.ci.items if isinstance(item, pg.PlotItem)]
-        return sorted(items, key=lambda item: self.graphics.ci.items[item][0][0])
-
-    def _label_bottom_pane(self) -> None:
-        panes = self.panes()
-        for pane in panes[1:]:
-            axis = pane.getAxis("bottom")
-            last = pane is panes[-1]
-            axis.setStyle(showValues=last)
-            axis.setHeight(None if last else 0)
+        return self.pane_set.all()
 
     @property
     def theme(self) -> Theme:
         return self._theme
 
     @property
+    def bridge(self) -> EngineBridge:
+        return self._bridge
+
+    @property
     def instruments(self) -> dict[str, Instrument]:
         """The instruments the chart may show (those the bridge lists)."""
         return self._bridge.instruments()
 
+    def price_decimals(self) -> int:
+        instrument = self._bridge.instrument(self.symbol)
+        return instrument.price_decimals if instrument else 2
+
+    def tick_size(self) -> float:
+        instrument = self._bridge.instrument(self.symbol)
+        return instrument.tick_size if instrument else 0.01
+
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
-        self.graphics.setBackground(theme.background)
+        self.pane_set.set_theme(theme)
         self.candles.set_colors(theme.color("up"), theme.color("down"))
         self.volume.background = theme.color("background")
         self.volume.set_colors(theme.color("up"), theme.color("down"))
-        for item in self.graphics.ci.items:
-            if isinstance(item, pg.PlotItem):
-                for name in ("right", "bottom"):
-                    item.getAxis(name).setPen(theme.grid)
-                    item.getAxis(name).setTextPen(theme.foreground)
+        self.indicators.set_theme(theme)
+        self.legends.set_theme()
+        self.line_labels.set_background(theme.background)
+        self.trades.redraw()
+        self.drawings.load()
+
+    # ---- the clock of the time axis -----------------------------------------------------------
+    def exchange_tz(self) -> tzinfo:
+        return self._bridge.exchange_tz(self.symbol) if self.symbol else UTC
+
+    def set_local_time(self, local: bool) -> None:
+        """Times on the axis and in the legend in the machine's zone (``local``) or the
+        exchange's."""
+        self.local_time = local
+        self.pane_set.set_time(self.bar_seconds, None if local else self.exchange_tz())
+        self.toolbar.zone_button.show_state()
+        self.legends.show(self.legends.index)
 
     # ---- symbol and timeframe ---------------------------------------------------------------
     def set_symbol(self, symbol: str) -> None:
@@ -242,14 +212,13 @@ class CandleChart(QWidget):
         fetching = self._bridge.request_history(self.symbol, self.timeframe)  # in the background
         self.history_status.follow(self.symbol, self.timeframe, fetching)
         tf = parse_timeframe(self.timeframe)
-        seconds = tf.length_ns / 1e9 if tf.intraday else PERIOD_SECONDS[tf.kind]
-        for pane in self.panes():
-            axis = pane.getAxis("bottom")
-            axis.bar_seconds, axis.tz = seconds, self._bridge.exchange_tz(self.symbol)
+        self.bar_seconds = tf.length_ns / 1e9 if tf.intraday else PERIOD_SECONDS[tf.kind]
+        self.set_local_time(self.local_time)
         self.price_axis.set_marker("last", None)
         self.last_line.hide()
         self.load_history()
         self.go_latest()
+        self.legends.show(None)
 
     def load_history(self) -> None:
         """Take the newest ``history_chunk`` closed bars from the engine as numpy blocks."""
@@ -346,8 +315,7 @@ class CandleChart(QWidget):
         self.fit_y()
 
     def set_last_price(self, price: float) -> None:
-        instrument = self._bridge.instrument(self.symbol)
-        decimals = instrument.price_decimals if instrument else 2
+        decimals = self.price_decimals()
         self.last_line.setValue(price)
         self.last_line.show()
         self.price_axis.set_marker(
@@ -425,6 +393,8 @@ class CandleChart(QWidget):
             Qt.Key.Key_Down: lambda: self.zoom(1.25),
             Qt.Key.Key_Minus: lambda: self.zoom(1.25),
         }
+        if key == Qt.Key.Key_Escape:
+            self.drawings.cancel()
         action = actions.get(Qt.Key(key))
         if action is None:
             super().keyPressEvent(event)

@@ -1,22 +1,18 @@
 """The chart's crosshair: a vertical line through every pane, a horizontal one in the pane under
-the cursor with its value on that pane's axis, and a readout of the bar under the cursor."""
+the cursor with its value on that pane's axis; the panes' legends read the bar under it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 
 from terminal.ui import formatting as fmt
-from terminal.ui.chart.items import PriceAxis
+from terminal.ui.chart.axes import PriceAxis
 
 if TYPE_CHECKING:
     from terminal.ui.chart.chart import CandleChart
-
-# (index) -> [(name, value text, colour)] shown after the bar's own figures
-ReadoutSource = Callable[[int], list[tuple[str, str, str]]]
 
 
 class Crosshair:
@@ -24,19 +20,23 @@ class Crosshair:
 
     def __init__(self, chart: CandleChart) -> None:
         self.chart = chart
-        self.sources: list[ReadoutSource] = []
         self._vertical: dict[int, pg.InfiniteLine] = {}
         self._horizontal: dict[int, pg.InfiniteLine] = {}
         self.index: int | None = None
-        self.text = ""  # the readout as plain text, for the log and tests
         chart.graphics.scene().sigMouseMoved.connect(self._on_mouse)
         chart.graphics.scene().sigMouseClicked.connect(self._on_click)
         # Other bars now: what the crosshair read out belongs to the previous ones.
         chart.symbol_changed.connect(self.clear)
         chart.timeframe_changed.connect(self.clear)
 
+    @property
+    def text(self) -> str:
+        """What the legends read at the crosshair, as plain text ("" while it is hidden)."""
+        return "" if self.index is None else self.chart.legends.text()
+
     def clear(self) -> None:
-        """Hide the lines, the axis label and the readout until the mouse moves again."""
+        """Hide the lines and the axis label until the mouse moves again; the legends go back
+        to the latest bar."""
         self.index = None
         for line in (*self._vertical.values(), *self._horizontal.values()):
             line.setVisible(False)
@@ -44,8 +44,7 @@ class Crosshair:
             axis = plot.getAxis("right")
             if isinstance(axis, PriceAxis):
                 axis.set_marker("cross", None)
-        self.chart.readout.setText("")
-        self.text = ""
+        self.chart.legends.show(None)
 
     def _pen(self) -> object:
         return pg.mkPen(self.chart.theme.foreground, width=1, style=Qt.PenStyle.DotLine)
@@ -90,36 +89,13 @@ class Crosshair:
             if isinstance(axis, PriceAxis):
                 theme = self.chart.theme
                 decimals = self._decimals()
-                label = f"{y:.{decimals}f}" if here and y is not None else ""
+                label = "" if not here or y is None else (
+                    fmt.big(y) if axis.compact else f"{y:.{decimals}f}")
                 axis.set_marker("cross", y if here else None, label, theme.grid, theme.foreground)
         self.show_readout(index)
 
     def _decimals(self) -> int:
-        chart = self.chart
-        return chart.instruments[chart.symbol].price_decimals if chart.symbol else 2
+        return self.chart.price_decimals()
 
     def show_readout(self, index: int) -> None:
-        chart = self.chart
-        row = chart.buffer.row(index)
-        if row is None:
-            chart.readout.setText("")
-            self.text = ""
-            return
-        start, o, h, low, c, v = row
-        decimals = self._decimals()
-        previous = chart.buffer.row(index - 1)
-        base = previous[4] if previous is not None else o
-        change = (c / base - 1.0) * 100.0 if base else 0.0
-        theme = chart.theme
-        color = theme.up if c >= o else theme.down
-        when = chart.time_axis.time_text(start, "%Y-%m-%d %H:%M")  # in the exchange's time
-        fields: list[tuple[str, str, str]] = [
-            (name, fmt.price(value, decimals), color)
-            for name, value in (("O", o), ("H", h), ("L", low), ("C", c))
-        ]
-        fields += [("V", fmt.big(v), theme.foreground), ("", fmt.percent(change), color)]
-        for source in self.sources:
-            fields += source(index)
-        html = [when] + [f"{n} <span style='color:{col}'>{t}</span>" for n, t, col in fields]
-        chart.readout.setText("&nbsp;&nbsp;".join(html))
-        self.text = "  ".join([when] + [f"{n} {t}".strip() for n, t, _ in fields])
+        self.chart.legends.show(index if self.chart.buffer.row(index) is not None else None)

@@ -123,6 +123,31 @@ class BarBuffer:
             return self.forming
         return None
 
+    def x_of_time(self, ts: int, bar_ns: float) -> float:
+        """The x of time ``ts``: its bar's index plus how far into the bar it is; before the
+        first bar and after the last, counted on in bars of ``bar_ns`` (drawings reach there)."""
+        count = self.count
+        if count == 0:
+            return 0.0
+        first, last = self.start_at(0), self.start_at(count - 1)
+        assert first is not None and last is not None
+        if ts < first:
+            return (ts - first) / bar_ns
+        if ts >= last:
+            return count - 1 + (ts - last) / bar_ns
+        index = int(np.searchsorted(self.starts, ts, side="right")) - 1
+        return index + min((ts - int(self.starts[index])) / bar_ns, 1.0)
+
+    def time_of_x(self, x: float, bar_ns: float) -> int:
+        """The time at ``x`` (the inverse of :meth:`x_of_time` within and around the bars)."""
+        count = self.count
+        if count == 0:
+            return 0
+        index = min(max(math.floor(x), 0), count - 1)
+        start = self.start_at(index)
+        assert start is not None
+        return start + round((x - index) * bar_ns)
+
     def buckets(self, first: int, stop: int, k: int) -> Buckets:
         """Candles covering bar indices ``[first, stop)`` in groups of ``k`` bars."""
         count = self.count

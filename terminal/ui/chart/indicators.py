@@ -13,11 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.Qt.internals import PrimitiveArray
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
 
 from terminal.engine.indicators import Indicator
 from terminal.ui.chart.data import CLOSE
-from terminal.ui.chart.items import ViewBoundItem, visible_span
+from terminal.ui.chart.items import (
+    BODY_WIDTH,
+    ViewBoundItem,
+    device_rects,
+    device_scale,
+    mix,
+    visible_span,
+)
 from terminal.ui.theme import Theme
 
 if TYPE_CHECKING:
@@ -90,6 +99,47 @@ class IndicatorCurve(ViewBoundItem):
         painter.drawPath(pg.arrayToQPath(x, y, connect="finite"))
 
 
+class HistogramBars(IndicatorCurve):
+    """An output drawn as bars from zero (MACD's histogram), in the up colour above zero and
+    the down colour below, softened like the volume bars; one call per colour."""
+
+    def __init__(self, series: IndicatorSeries, name: str, theme: Theme) -> None:
+        super().__init__(series, name, theme.foreground)
+        self._rects = {True: PrimitiveArray(QRectF, 4), False: PrimitiveArray(QRectF, 4)}
+        self.set_theme(theme)
+
+    def set_theme(self, theme: Theme) -> None:
+        background = theme.color("background")
+        self._colors = {True: mix(theme.color("up"), background),
+                        False: mix(theme.color("down"), background)}  # fmt: skip
+        self.update()
+
+    def paint(self, painter: QPainter, *_: Any) -> None:
+        x, y = self.samples()
+        finite = np.isfinite(y)
+        x, y = x[finite], y[finite]
+        if not len(x):
+            return
+        view = self.getViewBox()
+        step = visible_span(view)[2] if view is not None else 1
+        scale = device_scale(painter)
+        painter.save()
+        painter.resetTransform()
+        painter.setPen(Qt.PenStyle.NoPen)
+        for up in (True, False):
+            mask = (y >= 0) if up else (y < 0)
+            if mask.any():
+                painter.setBrush(self._colors[up])
+                half = BODY_WIDTH * step / 2
+                ys = y[mask]
+                painter.drawRects(*device_rects(self._rects[up], scale, x[mask], half,
+                                                np.zeros_like(ys), ys))  # fmt: skip
+        painter.restore()
+
+
+HISTOGRAMS = {("MACD", "hist")}  # (indicator kind, output) drawn as bars
+
+
 class ChartIndicators:
     """The indicators shown on one chart, with their curves, panes and readout."""
 
@@ -101,7 +151,6 @@ class ChartIndicators:
         self._generation = -1
         chart.after_refresh.append(self.sync)
         chart.price_plot.sigXRangeChanged.connect(lambda *_: self.fit_panes())
-        chart.crosshair.sources.append(self.readout)
         chart.price_extents.append(self.overlay_extent)
 
     @property
@@ -116,7 +165,12 @@ class ChartIndicators:
         palette = list(self.chart.theme.series)  # each new indicator starts one colour on
         colors = iter(palette[(len(self.series) - 1) % len(palette) :] + palette)
         plot = self.chart.price_plot if indicator.overlay else self._new_pane(series)
-        curves = [IndicatorCurve(series, name, next(colors)) for name in indicator.outputs]
+        curves = [
+            HistogramBars(series, name, self.chart.theme)
+            if (indicator.kind, name) in HISTOGRAMS
+            else IndicatorCurve(series, name, next(colors))
+            for name in indicator.outputs
+        ]
         for curve in curves:
             plot.addItem(curve)
         self._curves[id(series)] = curves
@@ -150,6 +204,12 @@ class ChartIndicators:
         self._panes[id(series)] = pane
         return pane
 
+    def set_theme(self, theme: Theme) -> None:
+        for curves in self._curves.values():
+            for curve in curves:
+                if isinstance(curve, HistogramBars):
+                    curve.set_theme(theme)
+
     # ---- live ------------------------------------------------------------------------------
     def sync(self) -> None:
         """Follow the chart's bars: recompute on reload, push closed bars, peek the forming."""
@@ -173,9 +233,12 @@ class ChartIndicators:
 
     def fit_panes(self) -> None:
         for key, pane in self._panes.items():
-            extent = _extent(self._curves.get(key, []))
+            curves = self._curves.get(key, [])
+            extent = _extent(curves)
             if extent is not None:
                 low, high = extent
+                if any(isinstance(curve, HistogramBars) for curve in curves):
+                    low, high = min(low, 0.0), max(high, 0.0)  # bars stand on zero
                 pad = (high - low) * 0.08 or 1.0
                 pane.setYRange(low - pad, high + pad, padding=0)
 
@@ -184,22 +247,25 @@ class ChartIndicators:
         overlays = [id(series) for series in self.series if series.indicator.overlay]
         return _extent([curve for key in overlays for curve in self._curves.get(key, [])])
 
-    def readout(self, index: int) -> list[tuple[str, str, str]]:
-        fields = []
+    def legend_rows(self, index: int) -> list[tuple[pg.PlotItem, list[tuple[str, str, str]]]]:
+        """(pane, legend row) of each indicator at bar ``index``: its label, then the value
+        of each line in the line's colour (a histogram's in the colour of its sign)."""
+        rows = []
+        decimals = self.chart.price_decimals()
         for series in self.series:
+            kind = series.indicator.kind
+            places = {"RSI": 2, "MACD": decimals + 2}.get(kind, decimals)
+            row = []
             for curve in self._curves.get(id(series), []):
                 value = series.value_at(curve.name, index)
-                kind = series.indicator.kind
-                decimals = {"RSI": 2, "MACD": self._decimals() + 2}.get(kind, self._decimals())
-                text = "–" if math.isnan(value) else f"{value:.{decimals}f}"
-                single = len(series.indicator.outputs) == 1
-                name = series.indicator.label if single else f"{kind} {curve.name}"
-                fields.append((name, text, curve.color))
-        return fields
-
-    def _decimals(self) -> int:
-        chart = self.chart
-        return chart.instruments[chart.symbol].price_decimals if chart.symbol else 2
+                color = curve.color
+                if isinstance(curve, HistogramBars) and not math.isnan(value):
+                    color = self.chart.theme.up if value >= 0 else self.chart.theme.down
+                row.append(("", "–" if math.isnan(value) else f"{value:.{places}f}", color))
+            if row:
+                row[0] = (series.indicator.label, *row[0][1:])
+            rows.append((self._panes.get(id(series), self.chart.price_plot), row))
+        return rows
 
 
 def _extent(curves: list[IndicatorCurve]) -> tuple[float, float] | None:

@@ -1,5 +1,6 @@
-"""What a chart shows (symbol, timeframe, indicators with their parameters), kept across
-restarts with the window's layout.
+"""What a chart shows (symbol, timeframe, indicators with their parameters, the clock of its
+time axis, the drawing magnet), kept across restarts with the window's layout. (The drawings
+themselves are kept per symbol by ``drawing_store``.)
 
 Saved as JSON in the window's settings. Anything that no longer applies when read back (a
 symbol the engine does not list, an indicator kind or parameter that is gone, a settings
@@ -24,6 +25,8 @@ def chart_state(chart: CandleChart) -> dict[str, Any]:
         "symbol": chart.symbol,
         "timeframe": chart.timeframe,
         "indicators": [_indicator_state(s.indicator) for s in chart.indicators.series],
+        "local_time": chart.local_time,
+        "magnet": chart.drawings.magnet,
     }
 
 
@@ -45,6 +48,13 @@ def apply_chart_state(chart: CandleChart, state: dict[str, Any], where: str) -> 
         chart.set_timeframe(timeframe)
     elif timeframe is not None:
         log.warning("%s: timeframe %r is not one of %s", where, timeframe, ", ".join(TIMEFRAMES))
+    for key, apply in (("local_time", chart.set_local_time),
+                       ("magnet", chart.drawings.set_magnet)):  # fmt: skip
+        value = state.get(key)
+        if isinstance(value, bool):
+            apply(value)
+        elif value is not None:
+            log.warning("%s: %s %r is not true or false; kept the default", where, key, value)
     for saved in state.get("indicators") or []:
         indicator = _indicator(saved, where)
         if indicator is not None:

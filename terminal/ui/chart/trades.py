@@ -1,23 +1,52 @@
-"""Trading on the chart: fills as markers at their bar and price, working orders and the
-position's average price as horizontal lines tagged on the price axis."""
+"""Trading on the chart: fills as markers at their bar and price; working orders and each
+position's average price as price lines, the position's label showing its unrealised P&L live.
+
+An order's line offers "Cancel order" on the right button (and the Delete key), sent to the
+engine as ``CancelOrder``. Order lines are not draggable yet: modifying an order needs the
+engine's support; the line already reports a drag as ``moved(price)``.
+"""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
-from terminal.domain.enums import Side
+from terminal.domain.enums import OrderType, Side
+from terminal.domain.events import CancelOrder
 from terminal.domain.orders import Account, Fill, Order, Position
 from terminal.ui import formatting as fmt
+from terminal.ui.chart.price_line import LineAction, PriceLine, fixed_text
 
 if TYPE_CHECKING:
     from terminal.ui.bridge import EngineBridge
     from terminal.ui.chart.chart import CandleChart
 
 MAX_FILLS = 10_000  # per chart, newest kept
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ChartTrades", text)
+
+
+def order_level(order: Order) -> float:
+    """The price an order's line is drawn at: a stop's trigger, else its limit."""
+    stop = order.order_type in (OrderType.STOP, OrderType.STOP_LIMIT)
+    return order.trigger_price if stop else order.price
+
+
+def order_kind(order: Order) -> str:
+    buy = order.side is Side.BUY
+    names = {
+        OrderType.LIMIT: (tr("Buy limit"), tr("Sell limit")),
+        OrderType.STOP: (tr("Buy stop"), tr("Sell stop")),
+        OrderType.STOP_LIMIT: (tr("Buy stop-limit"), tr("Sell stop-limit")),
+        OrderType.MARKET: (tr("Buy"), tr("Sell")),
+    }
+    return names[order.order_type][0 if buy else 1]
 
 
 class ChartTrades:
@@ -31,16 +60,15 @@ class ChartTrades:
         self.markers = pg.ScatterPlotItem(pxMode=True, size=11)
         self.markers.setZValue(20)
         chart.price_plot.addItem(self.markers)
-        self.order_lines: dict[str, pg.InfiniteLine] = {}
-        self.position_line = pg.InfiniteLine(angle=0, movable=False)
-        self.position_line.hide()
-        chart.price_plot.addItem(self.position_line, ignoreBounds=True)
+        self.order_lines: dict[str, PriceLine] = {}
+        self.position_lines: dict[str, PriceLine] = {}  # by broker
         self._shown: tuple[int, int, int, str, str] | None = None
         self._bridge = bridge
         bridge.fills_added.connect(self.add_fills)
         bridge.orders_changed.connect(self.update_orders)
         bridge.portfolio_changed.connect(self.update_positions)
         chart.after_refresh.append(self.sync)
+        chart.after_refresh.append(self._draw_positions)  # the P&L follows the last price
         chart.symbol_changed.connect(lambda _: self.redraw())
 
     def close(self) -> None:
@@ -64,7 +92,7 @@ class ChartTrades:
 
     def update_positions(self, positions: list[Position], _accounts: list[Account]) -> None:
         self.positions = {(p.broker, p.symbol): p for p in positions}
-        self._draw_position()
+        self._draw_positions()
 
     # ---- drawing ---------------------------------------------------------------------------
     def sync(self) -> None:
@@ -80,7 +108,7 @@ class ChartTrades:
         self._shown = None
         self.sync()
         self._draw_orders()
-        self._draw_position()
+        self._draw_positions()
 
     def bar_index(self, ts: int) -> int | None:
         """The bar whose period holds ``ts`` (closed or forming), None before the loaded bars."""
@@ -111,45 +139,60 @@ class ChartTrades:
 
     def _draw_orders(self) -> None:
         chart, theme = self.chart, self.chart.theme
+        shown = {o.order_id: o for o in self.orders.values()
+                 if o.symbol == chart.symbol and order_level(o) > 0}  # fmt: skip
         for order_id in list(self.order_lines):
-            order = self.orders.get(order_id)
-            if order is None or order.symbol != chart.symbol:
-                chart.price_plot.removeItem(self.order_lines.pop(order_id))
-                chart.price_axis.set_marker(f"order:{order_id}", None)
-        for order in self.orders.values():
-            if order.symbol != chart.symbol or order.price <= 0:
-                continue
+            if order_id not in shown:
+                chart.line_labels.remove(self.order_lines.pop(order_id))
+        for order in shown.values():
             color = theme.up if order.side is Side.BUY else theme.down
             line = self.order_lines.get(order.order_id)
             if line is None:
-                line = pg.InfiniteLine(angle=0, movable=False)
-                self.order_lines[order.order_id] = line
-                chart.price_plot.addItem(line, ignoreBounds=True)
-            line.setPen(pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine))
-            line.setValue(order.price)
-            remaining = order.quantity - order.filled_quantity
-            side = order.side.value[:1].upper()
-            text = f"{side} {fmt.quantity(remaining)} {self._price(order.price)}"
-            chart.price_axis.set_marker(f"order:{order.order_id}", order.price, text, color,
-                                        theme.background)
+                line = self._order_line(order, color)
+                self.order_lines[order.order_id] = chart.line_labels.add(line)
+            line.set_color(color)
+            line.set_text(partial(self._order_text, order))
+            if line.pending is None:
+                line.set_price(order_level(order))
 
-    def _draw_position(self) -> None:
+    def _order_line(self, order: Order, color: str) -> PriceLine:
+        cancel = LineAction(tr("Cancel order"),
+                            lambda: self._bridge.send(CancelOrder(order.order_id)),
+                            Qt.Key.Key_Delete)  # fmt: skip
+        return PriceLine(order_level(order), color, partial(self._order_text, order),
+                         tick_size=self.chart.tick_size(), actions=[cancel])  # fmt: skip
+
+    def _order_text(self, order: Order, price: float) -> str:
+        remaining = order.quantity - order.filled_quantity
+        return f"{order_kind(order)} {fmt.quantity(remaining)} @ {self._price(price)}"
+
+    def _draw_positions(self) -> None:
         chart, theme = self.chart, self.chart.theme
-        held = [p for p in self.positions.values() if p.symbol == chart.symbol and p.quantity]
-        if not held:
-            self.position_line.hide()
-            chart.price_axis.set_marker("position", None)
-            return
-        quantity = sum(p.quantity for p in held)
-        average = sum(p.quantity * p.average_price for p in held) / quantity if quantity else 0.0
-        self.position_line.setPen(pg.mkPen(theme.foreground, width=1, style=Qt.PenStyle.DotLine))
-        self.position_line.setValue(average)
-        self.position_line.show()
-        text = f"P {fmt.quantity(quantity)} {self._price(average)}"
-        chart.price_axis.set_marker("position", average, text,
-                                    theme.foreground, theme.background)
+        held = {p.broker: p for p in self.positions.values()
+                if p.symbol == chart.symbol and p.quantity}  # fmt: skip
+        for broker in list(self.position_lines):
+            if broker not in held:
+                chart.line_labels.remove(self.position_lines.pop(broker))
+        tick = self._bridge.latest(chart.symbol) if held else None
+        instrument = self._bridge.instrument(chart.symbol)
+        multiplier = instrument.multiplier if instrument else 1.0
+        for broker, position in held.items():
+            last = tick.last if tick is not None else position.last_price
+            pnl = (last - position.average_price) * position.quantity * multiplier
+            color = theme.up if pnl >= 0 else theme.down
+            side = tr("Long") if position.quantity > 0 else tr("Short")
+            owner = f"{broker}: " if len(held) > 1 else ""
+            text = (f"{owner}{side} {fmt.quantity(abs(position.quantity))} @ "
+                    f"{self._price(position.average_price)} · {tr('P&L')} {pnl:+,.2f}")
+            line = self.position_lines.get(broker)
+            if line is None:
+                line = PriceLine(position.average_price, color, fixed_text(text),
+                                 style=Qt.PenStyle.SolidLine)  # fmt: skip
+                self.position_lines[broker] = chart.line_labels.add(line)
+            line.set_color(color)
+            line.set_text(fixed_text(text))
+            if line.price != position.average_price:
+                line.set_price(position.average_price)
 
     def _price(self, value: float) -> str:
-        chart = self.chart
-        decimals = chart.instruments[chart.symbol].price_decimals if chart.symbol else 2
-        return f"{value:.{decimals}f}"
+        return f"{value:.{self.chart.price_decimals()}f}"
