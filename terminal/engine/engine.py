@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Coroutine
 from typing import Any
@@ -47,6 +48,7 @@ log = logging.getLogger("terminal.engine")
 
 STOP_TIMEOUT_S = 5.0
 ACCOUNT_SNAPSHOT_NS = 1_000_000_000
+CHECKPOINT_S = 2.0
 
 
 class Engine(MarketMixin):
@@ -128,6 +130,7 @@ class Engine(MarketMixin):
         self.spawn(self.bars.run_timer(), "bar timer")
         self.spawn(self.metrics.run(self), "metrics sampler")
         if self.store is not None:
+            self.spawn(self._checkpoints(self.store), "store checkpoints")
             orders, fills = self.store.orders(), self.store.fills()
             self.order_book.restore(orders, fills)
             self.portfolio.restore(fills)
@@ -304,6 +307,16 @@ class Engine(MarketMixin):
         names = self.strategies.reload(strategy, cls)
         log.info("strategy %s reloaded; instances now on the new code: %s", strategy, names)
         return names
+
+    async def _checkpoints(self, store: TradingStore) -> None:
+        """Fold the store's WAL into its file now and then, off the loop."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(CHECKPOINT_S)
+            try:
+                await loop.run_in_executor(None, store.checkpoint)
+            except sqlite3.Error as exc:  # busy or failing disk: the WAL keeps everything
+                log.warning("trading store checkpoint failed: %s", exc)
 
     def _record_account(self, event: AccountEvent) -> None:
         """Snapshot accounts at most once a second per broker: they are history, not truth

@@ -1,21 +1,23 @@
 """The trading record in SQLite (WAL): orders, every state transition, fills, account snapshots.
 
-Each write is committed before the engine publishes the change, so whatever a user or a
-strategy has been shown survives a crash of the process (``kill -9``). WAL with
-``synchronous=NORMAL`` keeps commits cheap: a commit is a write to the log, not an fsync.
-An order's fixed fields are written once, when it is created; after that each transition is
-one appended row (status, filled, average, reason), and loading replays the latest one.
+Every order write (a new order, a transition, a fill) is committed before it returns, and the
+order book publishes the change only after that: nothing about an order leaves the process (a
+reply to a remote GUI, an event to a subscriber, an email) before it would survive a crash of
+the process (``kill -9``). WAL with ``synchronous=NORMAL`` keeps commits cheap: a commit is a
+write to the log, not an fsync. An order's fixed fields are written once, when it is created;
+after that each transition is one appended row (status, filled, average, reason), and loading
+replays the latest one.
 
-Group commit: writes made during one turn of the event loop share one transaction, committed
-by a callback scheduled with ``call_soon`` at the first write. Callbacks run in order, so the
-commit runs before anything a broker or the GUI schedules after that write (a broker's network
-send, the bridge's repaint); the bridge also calls :meth:`commit` itself before it shows
-anything. Without a running loop every write commits at once.
+Account snapshots are history, not truth (a restart recomputes accounts from the fills): those
+made during one turn of the event loop share one transaction, committed by a callback
+scheduled with ``call_soon`` at the first of them (or by the next order write, or
+:meth:`commit`). Without a running loop every write commits at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import logging
 import sqlite3
@@ -54,6 +56,9 @@ class TradingStore:
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # No checkpoint on the loop: its fsyncs would stall whichever commit crossed the
+        # threshold. The engine runs :meth:`checkpoint` on an executor instead.
+        self._db.execute("PRAGMA wal_autocheckpoint=0")
         self._db.executescript(SCHEMA)
         self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         self._encoder = msgspec.msgpack.Encoder()
@@ -67,6 +72,13 @@ class TradingStore:
         self.commit()
         self._db.close()
 
+    def checkpoint(self) -> None:
+        """Copy the WAL's committed pages into the database file (with its fsyncs), on a
+        connection of its own: for an executor thread, never the loop. Passive: it never
+        waits for, nor blocks, the loop's writes."""
+        with contextlib.closing(sqlite3.connect(str(self.path), timeout=0.5)) as db:
+            db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
     def commit(self) -> None:
         """Commit the open transaction, if any (idempotent, cheap when nothing is pending)."""
         self._commit_scheduled = False
@@ -74,6 +86,7 @@ class TradingStore:
             self._db.execute("COMMIT")
 
     def _begin(self) -> None:
+        """Open a transaction committed at the end of this loop turn (snapshots)."""
         if not self._db.in_transaction:
             self._db.execute("BEGIN")
             try:
@@ -90,27 +103,30 @@ class TradingStore:
         if self._commit_now:
             self.commit()
 
-    # ---- writes (each one committed on return) -----------------------------------------------
+    # ---- writes: orders and fills committed on return, snapshots per loop turn ---------------
     def record_order(self, order: Order, created: bool = False) -> None:
-        """Record a transition (and, for a new order, its fixed fields)."""
-        self._begin()
+        """Record a transition (and, for a new order, its fixed fields); committed on return."""
+        # A lone transition outside a transaction commits by itself (autocommit): one call.
+        if created and not self._db.in_transaction:
+            self._db.execute("BEGIN")
         if created:
             self._db.execute(
                 "INSERT INTO orders VALUES (?, ?, ?)",
                 (order.order_id, order.created_ns, self._encoder.encode(order)),
             )
         self._insert_transition(order)
-        self._end()
+        self.commit()
 
     def record_fill(self, fill: Fill, order: Order) -> None:
-        """A fill and the order state it produced, in the same transaction."""
-        self._begin()
+        """A fill and the order state it produced, in one transaction committed on return."""
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
         self._db.execute(
             "INSERT INTO fills VALUES (?, ?, ?, ?)",
             (fill.fill_id, fill.order_id, fill.ts, self._encoder.encode(fill)),
         )
         self._insert_transition(order)
-        self._end()
+        self.commit()
 
     def _insert_transition(self, order: Order) -> None:
         self._db.execute(
