@@ -26,6 +26,7 @@ __all__ = [
     "StrategyStateEvent",
     "SubmitOrder",
     "Tick",
+    "TradingRestored",
 ]
 
 
@@ -46,6 +47,14 @@ class FillEvent(msgspec.Struct, frozen=True):
     """A new execution, published after it is recorded."""
 
     fill: Fill
+
+
+class TradingRestored(msgspec.Struct, frozen=True):
+    """The orders (in their latest state) and fills a start took back from the trading store,
+    published once, before the brokers start: what a restart must show again."""
+
+    orders: list[Order]
+    fills: list[Fill]
 
 
 class PositionEvent(msgspec.Struct, frozen=True):

@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 
 from terminal.domain.enums import OrderStatus, PluginKind
-from terminal.domain.events import AccountEvent, FeedStatus, Tick
+from terminal.domain.events import AccountEvent, FeedStatus, Tick, TradingRestored
 from terminal.domain.orders import Account, OrderRequest
 from terminal.engine.bars.service import BarService
 from terminal.engine.broker import Broker
@@ -134,6 +134,9 @@ class Engine(MarketMixin):
             orders, fills = self.store.orders(), self.store.fills()
             self.order_book.restore(orders, fills)
             self.portfolio.restore(fills)
+            # Shown again (blotters, "Cancel all"); the brokers, started next, take back
+            # their working orders from the book.
+            self.bus.publish(TradingRestored(orders, fills))
             if orders:
                 log.info(
                     "restored %d orders and %d fills from %s",

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal
 
 from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import (
@@ -27,6 +27,7 @@ from terminal.domain.events import (
     PositionEvent,
     StrategyStateEvent,
     Tick,
+    TradingRestored,
 )
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar
@@ -79,6 +80,7 @@ class EngineBridge(QObject):
             bus.subscribe(Tick, self._on_tick),
             bus.subscribe(OrderEvent, self._on_order),
             bus.subscribe(FillEvent, self._on_fill),
+            bus.subscribe(TradingRestored, self._on_restored),
             bus.subscribe(PositionEvent, self._on_portfolio),
             bus.subscribe(AccountEvent, self._on_portfolio),
             bus.subscribe(LogEvent, self._on_log),
@@ -87,6 +89,8 @@ class EngineBridge(QObject):
             bus.subscribe(CommandRejected, self.command_rejected.emit),
             bus.subscribe(HealthSnapshot, self.health_changed.emit),  # 1 Hz: no coalescing
         ]
+        self._orders_signal = QMetaMethod.fromSignal(self.orders_changed)
+        self._fills_signal = QMetaMethod.fromSignal(self.fills_added)
         self._timer = QTimer(self)
         self._timer.setInterval(max(1, round(1000 / max(1, refresh_hz))))
         self._timer.timeout.connect(self.flush)
@@ -241,6 +245,12 @@ class EngineBridge(QObject):
     def _on_fill(self, event: FillEvent) -> None:
         self._fills.append(event.fill)
 
+    def _on_restored(self, event: TradingRestored) -> None:
+        """A restart's orders and fills: shown like new ones (later updates overwrite)."""
+        for order in event.orders:
+            self._orders.setdefault(order.order_id, order)
+        self._fills[:0] = event.fills
+
     def _on_log(self, event: LogEvent) -> None:
         self._logs.append(event)  # not a bound ``append``: flush replaces the list
 
@@ -257,10 +267,12 @@ class EngineBridge(QObject):
         if self._ticks:
             ticks, self._ticks = self._ticks, {}
             self.ticks_changed.emit(ticks)
-        if self._orders:
+        # Orders and fills wait for their first listener: a start's restored ones come
+        # before the window that shows them exists.
+        if self._orders and self.isSignalConnected(self._orders_signal):
             orders, self._orders = list(self._orders.values()), {}
             self.orders_changed.emit(orders)
-        if self._fills:
+        if self._fills and self.isSignalConnected(self._fills_signal):
             fills, self._fills = self._fills, []
             self.fills_added.emit(fills)
         if self._logs:

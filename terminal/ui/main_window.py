@@ -163,7 +163,7 @@ class MainWindow(DockWindow):
         self.ticket.fill_from_watch(symbol, side)
 
     def _cancel_orders(self, orders: list[Order]) -> None:
-        if len(orders) == 1 and self.alerts.is_mail_order(orders[0].order_id):
+        if len(orders) == 1 and self._is_mail_order(orders[0]):
             self.mark_order(orders[0])  # a person trades it: ask what they did
             return
         for order in orders:
@@ -268,8 +268,15 @@ class MainWindow(DockWindow):
         self.orders.reshow({event.order_id for event in events})
 
     def _mark(self, order: Order) -> None:
-        if order.status.is_working and self.alerts.is_mail_order(order.order_id):
+        if order.status.is_working and self._is_mail_order(order):
             self.mark_order(order)
+
+    def _is_mail_order(self, order: Order) -> bool:
+        """An alert was seen for it, or it went to a mail broker (restored after a restart:
+        no alert event since)."""
+        return self.alerts.is_mail_order(order.order_id) or (
+            order.broker in self.bridge.broker_names(plugin="mail")
+        )
 
     def mark_order(self, order: Order) -> MarkOrderDialog:
         instrument = self.bridge.instrument(order.symbol)

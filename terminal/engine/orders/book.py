@@ -49,7 +49,8 @@ class OrderBook(OrderIndex):
         self._prefix = run_id(clock.now_ns())
 
     def restore(self, orders: list[Order], fills: list[Fill]) -> None:
-        """Take back what the store recorded in an earlier run (nothing is re-published)."""
+        """Take back what the store recorded in an earlier run (the engine announces it once,
+        as ``TradingRestored``; no order or fill is published again one by one)."""
         self._orders.update((o.order_id, o) for o in orders)
         self._fill_ids.update(f.fill_id for f in fills)
 
