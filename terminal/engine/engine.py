@@ -249,6 +249,10 @@ class Engine(MarketMixin):
             return None
         return time.monotonic() - context.last_tick_at
 
+    def malformed_ticks(self) -> dict[str, int]:
+        """Ticks dropped at the feed boundary (NaN or infinite prices or sizes), per feed."""
+        return {name: context.malformed_ticks for name, context in self._feed_contexts.items()}
+
     # ---- orders --------------------------------------------------------------------------
     def submit(self, request: OrderRequest, order_id: str | None = None) -> str:
         """Check ``request``, record it, and hand it to its broker. Returns the order id."""
