@@ -95,8 +95,8 @@ class EngineCollector(Collector):
             "Ticks dropped at the feed boundary: NaN or infinite prices or sizes",
             labels=["feed"],
         )
-        for feed, count in sorted(engine.malformed_ticks().items()):
-            malformed.add_metric([feed], count)
+        for feed_name, count in sorted(engine.malformed_ticks().items()):
+            malformed.add_metric([feed_name], count)
         yield malformed
         outbox = GaugeMetricFamily(
             "terminal_mail_outbox_pending", "Alerts waiting to be sent", labels=["broker"]
