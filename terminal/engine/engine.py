@@ -118,7 +118,12 @@ class Engine(MarketMixin):
             account=self._account_or_none,
             live_since_ns=lambda: self.live_since_ns,
             now_ns=self.clock.now_ns,
+            commission=self._commission,
         )
+
+    def _commission(self, broker: str, symbol: str, quantity: float, price: float) -> float:
+        plugin = self.brokers.get(broker)
+        return plugin.estimate_commission(symbol, quantity, price) if plugin else 0.0
 
     # ---- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:

@@ -42,6 +42,7 @@ async def measure(orders: int) -> dict[str, float]:
         overrides={
             "feeds": [{"name": "manual", "plugin": "manual"}],
             "brokers": [{"name": "paper", "plugin": "paper"}],
+            "risk": {"max_orders_per_second": 0},  # the path is measured, not the guard
         }
     )
     engine = Engine(config, registry)

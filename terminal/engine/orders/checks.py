@@ -44,6 +44,8 @@ class PreTradeView:
     live_since_ns: Callable[[], int]
     """When the engine went live: orders stamped earlier come from history or warm-up."""
     now_ns: Callable[[], int]
+    commission: Callable[[str, str, float, float], float] = lambda *_: 0.0
+    """(broker, symbol, quantity, price) → the commission the broker would charge."""
 
 
 class PreTradeCheck:

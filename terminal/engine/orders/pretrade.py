@@ -2,10 +2,10 @@
 
 The order of the checks is :func:`standard_checks`: the request's fields, then whether it can
 trade now (broker connection, trading session), what may be sold or closed today (T+1, close
-offsets), the live guard, and the risk limits. A new rule is one
-:class:`~terminal.engine.orders.checks.PreTradeCheck` subclass added to that list at the place
-it belongs. The first check that refuses decides; a check that raises (or cannot decide)
-refuses too, so a broken rule never lets an order through.
+offsets), the live guard, the risk limits, and what the account can pay for (cash and
+margin). A new rule is one :class:`~terminal.engine.orders.checks.PreTradeCheck` subclass
+added to that list at the place it belongs. The first check that refuses decides; a check
+that raises (or cannot decide) refuses too, so a broken rule never lets an order through.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from terminal.engine.orders.checks import (
     RequestFields,
     TPlusOne,
 )
+from terminal.engine.orders.funds import CashAndMargin
 from terminal.engine.orders.risk import (
     DailyLoss,
     MaxOpenOrders,
@@ -67,6 +68,8 @@ def standard_checks(config: Config) -> list[PreTradeCheck]:
         OrderRate(risk),
         PriceBand(risk),
         DailyLoss(risk),
+        # 6. what the account can pay for
+        CashAndMargin(risk.funds_check),
     ]
 
 

@@ -45,6 +45,9 @@ class RiskLimits(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, froze
 
 class RiskSection(RiskLimits, kw_only=True, frozen=True):
     brokers: dict[str, RiskLimits] = msgspec.field(default_factory=dict)
+    funds_check: bool = True
+    """Refuse what the broker's account cannot pay for: cash, collateral or margin
+    (:mod:`terminal.engine.orders.funds`). Global only."""
 
 
 class RiskLimitCheck(PreTradeCheck):

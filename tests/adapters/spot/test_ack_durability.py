@@ -42,6 +42,8 @@ plugin = "simulated"
 rate = 4000.0
 interval_ms = 5
 seed = 7
+[risk]
+max_orders_per_second = 0.0  # orders as fast as the client sends them: all reach the broker
 """
 
 

@@ -33,11 +33,14 @@ STOCK = Instrument(SYMBOL, "PF Bank", "SSE", AssetClass.STOCK, 0.01, 100.0, sess
 FUTURE = Instrument("rb2605.SHFE", "Rebar", "SHFE", AssetClass.FUTURE, 1.0, multiplier=10.0,
                     margin_rate=0.1)
 FRIDAY_EVENING_NS = 1_767_960_000 * 10**9  # 2026-01-09 20:00 in Shanghai: stocks closed
+NO_LIMITS = {"max_order_notional": 0, "max_open_orders": 0, "max_orders_per_second": 0,
+             "daily_loss_limit": 0}  # fmt: skip
+CASH_ACCOUNT = Account("paper", "CNY", 1e6, 1e6, 0.0, 0.0, 0.0, buying_power=1e6)
 RULES = [
     "broker", "account", "fields", "broker connection", "trading session", "T+1", "close offset",
     "live guard",
     "max order quantity", "max order notional", "max position", "max open orders", "order rate",
-    "price band", "daily loss limit",
+    "price band", "daily loss limit", "cash and margin",
 ]  # fmt: skip
 
 
@@ -51,11 +54,14 @@ class Desk:
         self.status: dict[str, FeedStatus] = {}
         self.positions: dict[tuple[str, str], Position] = {}
         self.working: list[Order] = []
-        self.accounts: dict[str, Account] = {}
+        self.accounts: dict[str, Account] = {"paper": CASH_ACCOUNT}
         self.live_since = 0
         self.now = FRIDAY_EVENING_NS
         self.bus = EventBus()
-        config = load_config(overrides={"engine": {"t_plus_one": ["SSE"]}, **overrides})
+        # Only the limits a test names: the shipped defaults are off here.
+        risk = {**NO_LIMITS, **overrides.pop("risk", {})}
+        engine = overrides.pop("engine", {"t_plus_one": ["SSE"]})
+        config = load_config(overrides={"engine": engine, "risk": risk, **overrides})
         view = PreTradeView(
             market=self.market,
             has_broker=lambda name: name == "paper",
@@ -149,6 +155,9 @@ CASES = [
      "risk (global): price band: price 11 is +10.00% from last 10, limit ±5%"),
     ("daily loss limit", {"risk": {"daily_loss_limit": 200}}, losing, buy(),
      "risk (global): daily loss limit: lost 300.00 today, limit 200.00"),
+    ("cash and margin", {}, None, buy(100_000 * 100),
+     f"cash and margin: buy 1e+07 {SYMBOL} costs 100,100,000.00 with commission; buying "
+     "power free 1,000,000.00 (buying power 1,000,000.00, 0.00 held by 0 working orders)"),
 ]  # fmt: skip
 
 
