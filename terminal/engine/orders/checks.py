@@ -11,11 +11,12 @@ checks run in is :func:`terminal.engine.orders.pretrade.standard_checks`.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from terminal.domain.enums import ConnectionStatus, Offset, Side
+from terminal.domain.enums import AssetClass, ConnectionStatus, Offset, Side
 from terminal.domain.market import FeedStatus
 from terminal.domain.orders import Account, Order, OrderRequest, Position
 from terminal.engine.orders.validation import FieldProblem, validate_request
@@ -115,17 +116,26 @@ class BrokerConnected(PreTradeCheck):
 
 # ---- what may be sold today --------------------------------------------------------------
 class TPlusOne(PreTradeCheck):
-    """On T+1 exchanges, shares bought today can be sold only from the next trading day."""
+    """On T+1 exchanges, shares bought today can be sold only from the next trading day;
+    instruments matching a ``t_plus_zero`` pattern (T+0 funds) are exempt."""
 
     rule = "T+1"
 
-    def __init__(self, exchanges: list[str]) -> None:
+    def __init__(self, exchanges: list[str], exempt: list[str] | tuple[str, ...] = ()) -> None:
         self._exchanges = exchanges
+        self._exempt = tuple(exempt)
+
+    def applies(self, symbol: str, view: PreTradeView) -> bool:
+        instrument = view.market.instruments.get(symbol)
+        return (
+            instrument is not None
+            and instrument.asset_class is AssetClass.STOCK
+            and instrument.exchange in self._exchanges
+            and not any(fnmatch.fnmatchcase(symbol, pattern) for pattern in self._exempt)
+        )
 
     def check(self, request: OrderRequest, view: PreTradeView) -> str:
-        if request.side is not Side.SELL or not view.market.exchange_in(
-            request.symbol, self._exchanges
-        ):
+        if request.side is not Side.SELL or not self.applies(request.symbol, view):
             return ""
         position = view.position(request.broker, request.symbol)
         sellable = max(0.0, position.yesterday_quantity) if position else 0.0

@@ -56,7 +56,7 @@ def standard_checks(config: Config) -> list[PreTradeCheck]:
         BrokerConnected(),
         TradingSession(risk),
         # 3. what may be sold or closed today
-        TPlusOne(config.engine.t_plus_one),
+        TPlusOne(config.engine.t_plus_one, config.engine.t_plus_zero),
         CloseOffsets(),
         # 4. no order from history or warm-up
         LiveGuard(),
