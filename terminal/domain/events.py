@@ -15,6 +15,8 @@ __all__ = [
     "AccountEvent",
     "Bar",
     "BarEvent",
+    "BreakerRearmed",
+    "BreakerTripped",
     "CancelOrder",
     "FeedStatus",
     "FillEvent",
@@ -22,6 +24,7 @@ __all__ = [
     "OrderEvent",
     "PluginReport",
     "PositionEvent",
+    "RearmBreaker",
     "StrategyLeg",
     "StrategyStateEvent",
     "SubmitOrder",
@@ -205,6 +208,34 @@ class CommandRejected(msgspec.Struct, frozen=True):
 
     command: str
     reason: str
+
+
+class BreakerTripped(msgspec.Struct, frozen=True):
+    """A circuit breaker tripped by itself: what it stopped and the figures that tripped it.
+    ``target`` is the strategy or broker account it watched ("*": every order); ``scope``
+    says what it stopped ("strategy": that strategy or that account's strategies; "all":
+    everything). It stays tripped until a person re-arms it (``RearmBreaker``)."""
+
+    breaker: str
+    target: str
+    scope: str
+    reason: str
+    ts: int
+
+
+class BreakerRearmed(msgspec.Struct, frozen=True):
+    """A person re-armed a tripped circuit breaker."""
+
+    breaker: str
+    target: str
+    ts: int
+
+
+class RearmBreaker(msgspec.Struct, frozen=True):
+    """Command: re-arm the tripped breaker ``breaker`` watching ``target`` (a person's call)."""
+
+    breaker: str
+    target: str
 
 
 class KillSwitch(msgspec.Struct, frozen=True):

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from terminal.engine.breakers import BreakersSection
 from terminal.engine.orders.risk import RiskSection
 from terminal.engine.paths import RESOURCES, user_config_dir
 
@@ -89,6 +90,7 @@ class Config(_Strict):
     brokers: list[PluginInstance] = msgspec.field(default_factory=list)
     watchlist: list[str] = msgspec.field(default_factory=list)
     risk: RiskSection = msgspec.field(default_factory=RiskSection)
+    breakers: BreakersSection = msgspec.field(default_factory=BreakersSection)
     sources: list[str] = msgspec.field(default_factory=list)
 
     def describe_sources(self) -> str:

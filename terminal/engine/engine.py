@@ -21,6 +21,7 @@ from terminal.domain.enums import OrderStatus, PluginKind
 from terminal.domain.events import AccountEvent, FeedStatus, Tick, TradingRestored
 from terminal.domain.orders import Account, OrderRequest
 from terminal.engine.bars.service import BarService
+from terminal.engine.breakers import CircuitBreakers, Scope
 from terminal.engine.broker import Broker
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock, LiveClock
@@ -103,6 +104,8 @@ class Engine(MarketMixin):
         self.bus.subscribe(Tick, self.bars.on_tick)
         # After the two above: a strategy sees a tick with the last price and bars updated.
         self.strategies = StrategyRunner(self)
+        self.breakers = CircuitBreakers(config.breakers, self.bus, self.clock, self, self.store)
+        self.strategies.start_guard = self.breakers.refusal
         self.commands = CommandRouter(self)
         if self.store is not None:
             self.bus.subscribe(AccountEvent, self._record_account)
@@ -119,6 +122,7 @@ class Engine(MarketMixin):
             live_since_ns=lambda: self.live_since_ns,
             now_ns=self.clock.now_ns,
             commission=self._commission,
+            breaker_refusal=lambda strategy, broker: self.breakers.admit(strategy, broker),
         )
 
     def _commission(self, broker: str, symbol: str, quantity: float, price: float) -> float:
@@ -160,7 +164,9 @@ class Engine(MarketMixin):
         self.strategies.record_setup(
             self.instruments, self.brokers, self.portfolio.accounts(), self.portfolio.positions()
         )
+        self.breakers.restore()  # before the strategies: a tripped one must not auto-start
         self.strategies.restore()
+        self.spawn(self.breakers.run(), "circuit breakers")
         self.spawn(
             watch_acknowledgements(self.order_book, self.clock, self.config.engine.ack_timeout_s),
             "acknowledgement watchdog",
@@ -312,6 +318,28 @@ class Engine(MarketMixin):
             "%s: stopped all strategies, cancel sent for %d working orders", reason, len(working)
         )
         return len(working)
+
+    def stop_strategies(self, scope: Scope, target: str, reason: str) -> None:
+        """What a tripped breaker does: ``all`` is the kill switch; ``strategy`` stops the
+        instance ``target`` or, for an account's breaker, every instance trading broker
+        ``target`` and that broker's working orders (stopping cancels an instance's own)."""
+        if scope == "all":
+            self.kill_switch(reason)
+            return
+        instances = self.strategies.instances()
+        names = [i.name for i in instances if target in (i.name, i.broker)]
+        for name in names:
+            self.strategies.stop(name)
+        if any(i.name == target for i in instances):
+            return
+        working = [o for o in self.order_book.working() if o.broker == target]
+        for order in working:
+            self.cancel(order.order_id)
+        log.warning("%s: stopped %s, cancel sent for %d working orders of broker %s",
+                    reason, names or "no strategy", len(working), target)  # fmt: skip
+
+    def accounts(self) -> list[Account]:
+        return self.portfolio.accounts()
 
     def reload_strategy(self, strategy: str) -> list[str]:
         """Re-import ``strategy``'s source; stopped instances take the new class."""

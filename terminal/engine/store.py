@@ -27,6 +27,7 @@ from typing import Any
 import msgspec
 
 from terminal.domain.enums import OrderStatus
+from terminal.domain.events import BreakerTripped
 from terminal.domain.orders import Account, Fill, Order
 
 SCHEMA = """
@@ -42,6 +43,9 @@ CREATE TABLE IF NOT EXISTS accounts (
     seq INTEGER PRIMARY KEY, broker TEXT NOT NULL, ts INTEGER NOT NULL,
     data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS breaker_trips (
+    seq INTEGER PRIMARY KEY, breaker TEXT NOT NULL, target TEXT NOT NULL, scope TEXT NOT NULL,
+    reason TEXT NOT NULL, ts INTEGER NOT NULL, rearmed_ns INTEGER NOT NULL DEFAULT 0);
 """
 SCHEMA_VERSION = "2"
 # Rows are never deleted, so a plain INTEGER PRIMARY KEY numbers them in order like
@@ -151,6 +155,30 @@ class TradingStore:
             (account.broker, ts, self._encoder.encode(account)),
         )
         self._end()
+
+    def record_trip(self, trip: BreakerTripped) -> None:
+        """A circuit breaker's trip, committed at once (it must outlive a crash)."""
+        self._db.execute(
+            "INSERT INTO breaker_trips (breaker, target, scope, reason, ts) VALUES (?, ?, ?, ?, ?)",
+            (trip.breaker, trip.target, trip.scope, trip.reason, trip.ts),
+        )
+        self.commit()
+
+    def record_rearm(self, breaker: str, target: str, ts: int) -> None:
+        self._db.execute(
+            "UPDATE breaker_trips SET rearmed_ns = ? WHERE breaker = ? AND target = ? "
+            "AND rearmed_ns = 0",
+            (ts, breaker, target),
+        )
+        self.commit()
+
+    def active_trips(self) -> list[BreakerTripped]:
+        """Trips no person has re-armed yet, oldest first."""
+        rows = self._db.execute(
+            "SELECT breaker, target, scope, reason, ts FROM breaker_trips WHERE rearmed_ns = 0 "
+            "ORDER BY seq"
+        )
+        return [BreakerTripped(*row) for row in rows]
 
     # ---- reads ---------------------------------------------------------------------------------
     def orders(self) -> list[Order]:

@@ -18,6 +18,8 @@ from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal
 from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import (
     AccountEvent,
+    BreakerRearmed,
+    BreakerTripped,
     CommandRejected,
     FeedStatus,
     FillEvent,
@@ -59,6 +61,7 @@ class EngineBridge(QObject):
     refreshed = Signal()
     tick_rate_changed = Signal(float)
     health_changed = Signal(object)  # HealthSnapshot, once a second
+    breakers_changed = Signal(object)  # list[BreakerTripped]: the trips now, at each change
 
     def __init__(
         self, engine: EngineView, refresh_hz: int = 20, parent: QObject | None = None
@@ -72,6 +75,7 @@ class EngineBridge(QObject):
         self._fills: list[Fill] = []
         self._logs: list[LogEvent] = []
         self._strategies: dict[str, StrategyStateEvent] = {}
+        self._trips: dict[tuple[str, str], BreakerTripped] = {}
         self._portfolio_dirty = True
         self._frames = 0
         self._rate_mark = (time.monotonic(), 0)
@@ -88,6 +92,8 @@ class EngineBridge(QObject):
             bus.subscribe(StrategyStateEvent, self._on_strategy),
             bus.subscribe(CommandRejected, self.command_rejected.emit),
             bus.subscribe(HealthSnapshot, self.health_changed.emit),  # 1 Hz: no coalescing
+            bus.subscribe(BreakerTripped, self._on_trip),  # rare: shown at once
+            bus.subscribe(BreakerRearmed, self._on_rearm),
         ]
         self._orders_signal = QMetaMethod.fromSignal(self.orders_changed)
         self._fills_signal = QMetaMethod.fromSignal(self.fills_added)
@@ -177,6 +183,11 @@ class EngineBridge(QObject):
     def working_orders(self) -> list[Order]:
         return self.engine.order_book.working()
 
+    def tripped_breakers(self) -> list[BreakerTripped]:
+        """The circuit breakers tripped now (since this bridge began: a start publishes the
+        trips it restored), oldest first."""
+        return list(self._trips.values())
+
     # ---- reads: strategies -------------------------------------------------------------------
     def strategy_names(self) -> list[str]:
         """The strategy classes the registry offers, by plugin name."""
@@ -256,6 +267,14 @@ class EngineBridge(QObject):
 
     def _on_portfolio(self, _event: object) -> None:
         self._portfolio_dirty = True
+
+    def _on_trip(self, trip: BreakerTripped) -> None:
+        self._trips[(trip.breaker, trip.target)] = trip
+        self.breakers_changed.emit(self.tripped_breakers())
+
+    def _on_rearm(self, event: BreakerRearmed) -> None:
+        self._trips.pop((event.breaker, event.target), None)
+        self.breakers_changed.emit(self.tripped_breakers())
 
     def _on_strategy(self, event: StrategyStateEvent) -> None:
         self._strategies[event.instance] = event

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from terminal.domain.alerts import MailAlertEvent
 from terminal.domain.enums import PluginState, Side
-from terminal.domain.events import CancelOrder, KillSwitch
+from terminal.domain.events import BreakerTripped, CancelOrder, KillSwitch, RearmBreaker
 from terminal.domain.orders import Account, Order, Position
 from terminal.engine.paths import user_data_dir
 from terminal.ui.bridge import EngineBridge
@@ -124,6 +124,9 @@ class MainWindow(DockWindow):
         bridge.portfolio_changed.connect(self._on_portfolio)
         bridge.logs_added.connect(self.log_panel.add)
         bridge.health_changed.connect(self.health_panel.show_snapshot)
+        bridge.breakers_changed.connect(self.health_panel.breakers.show_trips)
+        self.health_panel.breakers.show_trips(bridge.tripped_breakers())
+        self.health_panel.breakers.rearm_requested.connect(self.rearm_breaker)
         self.market_watch.current_symbol_changed.connect(self.depth_panel.set_symbol)
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
         self.market_watch.order_requested.connect(self._fill_ticket)
@@ -186,6 +189,14 @@ class MainWindow(DockWindow):
         self.confirm(
             f"Kill switch: cancel {working} working orders and stop {running} running strategies?",
             kill,
+        )
+
+    def rearm_breaker(self, trip: BreakerTripped) -> None:
+        """A person lifts a trip, after one confirmation that says what tripped it."""
+        self.confirm(
+            f"Re-arm circuit breaker {trip.breaker} ({trip.target})? It tripped on: "
+            f"{trip.reason}",
+            lambda: self.bridge.send(RearmBreaker(trip.breaker, trip.target)),
         )
 
     def confirm(self, text: str, on_yes: Callable[[], None]) -> None:

@@ -42,7 +42,9 @@ async def measure(orders: int) -> dict[str, float]:
         overrides={
             "feeds": [{"name": "manual", "plugin": "manual"}],
             "brokers": [{"name": "paper", "plugin": "paper"}],
-            "risk": {"max_orders_per_second": 0},  # the path is measured, not the guard
+            # The path is measured, not the guards against a strategy trading every tick.
+            "risk": {"max_orders_per_second": 0},
+            "breakers": {"orders_per_second": {"limit": 0}},
         }
     )
     engine = Engine(config, registry)

@@ -33,6 +33,8 @@ from terminal.domain.alerts import AlertTestResult, MailAlertEvent
 from terminal.domain.events import (
     AccountEvent,
     AddStrategy,
+    BreakerRearmed,
+    BreakerTripped,
     CancelOrder,
     CommandRejected,
     FillEvent,
@@ -41,6 +43,7 @@ from terminal.domain.events import (
     OrderEvent,
     PluginReport,
     PositionEvent,
+    RearmBreaker,
     RemoveStrategy,
     StartStrategy,
     StopStrategy,
@@ -63,12 +66,12 @@ EVENTS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (OrderEvent, FillEvent, PositionEvent, AccountEvent, StrategyStateEvent,
                 FeedStatus, CommandRejected, LogEvent, MailAlertEvent, AlertTestResult,
-                HealthSnapshot)
+                HealthSnapshot, BreakerTripped, BreakerRearmed)
 }  # fmt: skip
 COMMANDS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (SubmitOrder, CancelOrder, AddStrategy, StartStrategy, StopStrategy,
-                RemoveStrategy, KillSwitch)
+                RemoveStrategy, KillSwitch, RearmBreaker)
 }  # fmt: skip
 
 

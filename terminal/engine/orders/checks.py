@@ -47,6 +47,9 @@ class PreTradeView:
     now_ns: Callable[[], int]
     commission: Callable[[str, str, float, float], float] = lambda *_: 0.0
     """(broker, symbol, quantity, price) → the commission the broker would charge."""
+    breaker_refusal: Callable[[str, str], str] = lambda *_: ""
+    """(strategy, broker) → why a circuit breaker stops that strategy's order, or "" (the
+    breakers count the order as placed)."""
 
 
 class PreTradeCheck:
@@ -190,3 +193,16 @@ class LiveGuard(PreTradeCheck):
                 f"start {live_since} ns (history or warm-up signal)"
             )
         return ""
+
+
+class TrippedBreaker(PreTradeCheck):
+    """A strategy a tripped circuit breaker stopped places nothing until a person re-arms it
+    (orders by hand still pass: a person may close positions)."""
+
+    rule = "circuit breaker"
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        origin = request.origin
+        if not origin.startswith("strategy:"):
+            return ""
+        return view.breaker_refusal(origin[len("strategy:") :], request.broker)

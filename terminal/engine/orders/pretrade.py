@@ -28,6 +28,7 @@ from terminal.engine.orders.checks import (
     PreTradeView,
     RequestFields,
     TPlusOne,
+    TrippedBreaker,
 )
 from terminal.engine.orders.funds import CashAndMargin
 from terminal.engine.orders.risk import (
@@ -58,8 +59,9 @@ def standard_checks(config: Config) -> list[PreTradeCheck]:
         # 3. what may be sold or closed today
         TPlusOne(config.engine.t_plus_one, config.engine.t_plus_zero),
         CloseOffsets(),
-        # 4. no order from history or warm-up
+        # 4. no order from history or warm-up, nor from a strategy a breaker stopped
         LiveGuard(),
+        TrippedBreaker(),
         # 5. the risk limits
         MaxOrderQuantity(risk),
         MaxOrderNotional(risk),

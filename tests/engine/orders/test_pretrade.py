@@ -38,7 +38,7 @@ NO_LIMITS = {"max_order_notional": 0, "max_open_orders": 0, "max_orders_per_seco
 CASH_ACCOUNT = Account("paper", "CNY", 1e6, 1e6, 0.0, 0.0, 0.0, buying_power=1e6)
 RULES = [
     "broker", "account", "fields", "broker connection", "trading session", "T+1", "close offset",
-    "live guard",
+    "live guard", "circuit breaker",
     "max order quantity", "max order notional", "max position", "max open orders", "order rate",
     "price band", "daily loss limit", "cash and margin",
 ]  # fmt: skip
@@ -116,6 +116,14 @@ def working(desk: Desk) -> None:
     desk.working.append(order)
 
 
+def tripped(desk: Desk) -> None:
+    """A breaker stopped strategy sma-1 (its orders refused; orders by hand still pass)."""
+    desk.pipeline.view.breaker_refusal = lambda strategy, broker: (
+        f"circuit breaker: orders_per_second ({strategy}) tripped" if strategy == "sma-1" else ""
+    )
+    assert desk.check(buy()) is None
+
+
 def losing(desk: Desk) -> None:
     account = Account("paper", "CNY", 1000.0, 1000.0, 0.0, 0.0, 0.0)
     desk.bus.publish(AccountEvent(account))  # the day's first equity
@@ -142,6 +150,8 @@ CASES = [
     ("live guard", {}, lambda desk: setattr(desk, "live_since", 100), buy(ts=5),
      "live guard: order stamped 5 ns is older than the engine's live start 100 ns "
      "(history or warm-up signal)"),
+    ("circuit breaker", {}, tripped, buy(origin="strategy:sma-1"),
+     "circuit breaker: orders_per_second (sma-1) tripped"),
     ("max order quantity", {"risk": {"brokers": {"paper": {"max_order_quantity": 100}}}}, None,
      buy(200), "risk (broker paper): max order quantity: 200 > limit 100"),
     ("max order notional", {"risk": {"max_order_notional": 1500}}, None, buy(200),
