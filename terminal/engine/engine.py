@@ -56,8 +56,14 @@ class Engine(MarketMixin):
     """Everything behind the widgets. Runs on whatever asyncio loop is current (qasync or not)."""
 
     def __init__(
-        self, config: Config, registry: PluginRegistry | None = None, clock: Clock | None = None
+        self,
+        config: Config,
+        registry: PluginRegistry | None = None,
+        clock: Clock | None = None,
+        recover: bool = False,
     ) -> None:
+        """Raises :class:`~terminal.engine.store.StoreDamaged` on a damaged trading store
+        unless ``recover`` (which keeps what is readable, and the original)."""
         self.config = config
         self.clock: Clock = clock or LiveClock()
         self.bus = EventBus()
@@ -78,7 +84,9 @@ class Engine(MarketMixin):
         self.live_since_ns = 0
         self._last_snapshot: dict[str, int] = {}
         self.store = (
-            TradingStore(user_data_dir() / "trading.sqlite") if config.engine.persist else None
+            TradingStore(user_data_dir() / "trading.sqlite", recover)
+            if config.engine.persist
+            else None
         )
         self.order_book = OrderBook(self.bus, self.clock, self.store)
         market = self.market

@@ -29,6 +29,10 @@ import msgspec
 from terminal.domain.enums import OrderStatus
 from terminal.domain.events import BreakerTripped
 from terminal.domain.orders import Account, Fill, Order
+from terminal.engine.store_check import StoreDamaged, damage_message, inspect_store, recover_store
+
+log = logging.getLogger("terminal.store")
+__all__ = ["StoreDamaged", "TradingStore", "export_csv", "records_frame"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
@@ -55,9 +59,20 @@ SCHEMA_VERSION = "2"
 class TradingStore:
     """Append-mostly record of trading activity; one file per user data folder."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, recover: bool = False) -> None:
+        """Open (or create) the store at ``path`` after checking it: a damaged one raises
+        :class:`StoreDamaged`, or with ``recover`` is replaced by what can be read of it
+        (the report in :attr:`recovery`, each line also logged)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.recovery: list[str] = []
+        problems = inspect_store(path)
+        if problems:
+            if not recover:
+                raise StoreDamaged(damage_message(problems))
+            self.recovery = recover_store(path, problems, SCHEMA, SCHEMA_VERSION)
+            for line in self.recovery:
+                log.warning("trading store recovery: %s", line)
         _set_aside_other_schema(path)
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -227,22 +242,29 @@ class TradingStore:
 
 
 def _set_aside_other_schema(path: Path) -> None:
-    """A file of another schema version is renamed (never overwritten), and the rename logged."""
+    """A file of another schema version is renamed (never overwritten), and the rename logged.
+    Only a sound file gets here (``inspect_store``): what it cannot read is damage, not a
+    version."""
     if not path.exists():
         return
-    with sqlite3.connect(str(path)) as db:
+    with contextlib.closing(sqlite3.connect(str(path))) as db:
         try:
-            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        except sqlite3.DatabaseError:
-            row = None
-    if row is not None and row[0] == SCHEMA_VERSION:
-        return
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+            row = (
+                db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if "meta" in tables
+                else None
+            )
+        except sqlite3.DatabaseError as exc:
+            raise StoreDamaged(damage_message([f"{path}: SQLite cannot read it: {exc}"])) from None
+    if not tables or (row is not None and row[0] == SCHEMA_VERSION):
+        return  # new (empty), or this version
     aside = path.with_name(f"{path.name}.schema-{row[0] if row else 'unknown'}.bak")
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{path}{suffix}")
         if source.exists():
             source.rename(Path(f"{aside}{suffix}"))
-    logging.getLogger("terminal.store").warning(
+    log.warning(
         "%s has another schema version (%s, this is %s); kept as %s and started a new record",
         path,
         row[0] if row else "unknown",
