@@ -4,7 +4,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from terminal.adapters.mail.outbox import Outbox
 from terminal.domain.alerts import AlertState, MarkAlertOrder
@@ -106,3 +111,33 @@ def test_a_crash_between_steps_is_finished_at_the_restart(tmp_path: Path) -> Non
             await again.stop()
 
     asyncio.run(body())
+
+
+def test_an_alert_is_queued_only_for_an_order_already_committed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The outbox row is what sends the email (now or after a restart): the order it is
+    about must be on disk before it."""
+    committed_when_queued: list[bool] = []
+    add = Outbox.add
+
+    def checked_add(self: Outbox, broker: str, order_id: str, *rest: Any) -> Any:
+        path = user_data_dir() / "trading.sqlite"
+        with contextlib.closing(sqlite3.connect(path)) as other:  # sees committed rows only
+            row = other.execute("SELECT 1 FROM orders WHERE order_id = ?", (order_id,))
+            committed_when_queued.append(row.fetchone() is not None)
+        return add(self, broker, order_id, *rest)
+
+    monkeypatch.setattr(Outbox, "add", checked_add)
+
+    async def body() -> None:
+        with smtp_server(MailSink()) as server:
+            engine = await started(make_engine(mail_broker("desk", server.port)))
+            try:
+                for quantity in (100, 200):
+                    engine.submit(buy_limit("desk", quantity=quantity))
+            finally:
+                await engine.stop()
+
+    asyncio.run(body())
+    assert committed_when_queued == [True, True]
