@@ -1,7 +1,8 @@
 """Order path latency and throughput, in process, paper broker, persistence on.
 
 latency: a tick is published → a strategy's on_tick places a market order → risk checks →
-the paper broker fills it → the FillEvent reaches a subscriber; p50 and p99 over N ticks.
+the paper broker fills it → the FillEvent reaches a subscriber (every transition and the fill
+committed to SQLite before it is published); p50 and p99 over N ticks.
 sustained: orders submitted back to back, each filled, every transition committed to SQLite.
 Run: .venv/bin/python tests/benchmarks/bench_orders.py [--orders N]
 """

@@ -51,8 +51,16 @@ class CashAndMargin(PreTradeCheck):
         free = power - held
         if need <= free + 1e-6:
             return ""
+        kind, part = what
+        said = f"{request.side.value} {request.quantity:g} {request.symbol}"
+        if kind == "opens":
+            said += f" opens {part:g} needing margin"
+        elif kind == "short":
+            said += f" sells {part:g} short, needing collateral"
+        else:
+            said += " costs"
         return (
-            f"{self.rule}: {what} {need:,.2f} with commission; buying power free {free:,.2f} "
+            f"{self.rule}: {said} {need:,.2f} with commission; buying power free {free:,.2f} "
             f"(buying power {power:,.2f}, {held:,.2f} held by {len(working)} working orders)"
         )
 
@@ -63,21 +71,21 @@ class CashAndMargin(PreTradeCheck):
         price: float,
         working: list[Order],
         view: PreTradeView,
-    ) -> tuple[float, str]:
-        """What the order takes from the pool before commission, and how to say it."""
+    ) -> tuple[float, tuple[str, float]]:
+        """What the order takes from the pool before commission, and what for (the words
+        are put together only for a refusal: this runs for every order)."""
         quantity, symbol, side = request.quantity, request.symbol, request.side
+        worth = price * instrument.multiplier
+        if side is Side.BUY and instrument.margin_rate <= 0:
+            return quantity * worth, ("costs", 0.0)  # what is held does not matter
         position = view.position(request.broker, symbol)
         held = position.quantity if position is not None else 0.0
-        worth = price * instrument.multiplier
-        described = f"{side.value} {quantity:g} {symbol}"
         if instrument.margin_rate > 0:
             # Only what opens or adds to a position needs margin; closing frees it.
             against = -held if side is Side.BUY else held
             opening = max(0.0, quantity - max(0.0, against))
             margin = opening * worth * instrument.margin_rate
-            return margin, f"{described} opens {opening:g} needing margin"
-        if side is Side.BUY:
-            return quantity * worth, f"{described} costs"
+            return margin, ("opens", opening)
         selling = sum(
             o.quantity - o.filled_quantity
             for o in working
@@ -85,8 +93,8 @@ class CashAndMargin(PreTradeCheck):
         )
         short = quantity - max(0.0, held - selling)
         if short <= 1e-12:
-            return 0.0, ""
-        return short * worth, f"{described} sells {short:g} short, needing collateral"
+            return 0.0, ("", 0.0)
+        return short * worth, ("short", short)
 
     @staticmethod
     def _held(order: Order, view: PreTradeView) -> float:

@@ -183,13 +183,22 @@ class DailyLoss(RiskLimitCheck):
     def __init__(self, section: RiskSection) -> None:
         super().__init__(section)
         self._day_start_equity: dict[str, tuple[str, float]] = {}
+        self._day = ("", 0, 0)  # the UTC day last seen, the ns it starts and ends at
 
     def watch(self, bus: EventBus, view: PreTradeView) -> None:
         bus.subscribe(AccountEvent, lambda event: self.observe(event.account, view.now_ns()))
 
+    def _today(self, now_ns: int) -> str:
+        day, starts, ends = self._day
+        if not starts <= now_ns < ends:  # a date per order would cost more than the rule
+            starts = now_ns - now_ns % 86_400_000_000_000
+            day = datetime.fromtimestamp(starts / 1e9, tz=UTC).date().isoformat()
+            self._day = day, starts, starts + 86_400_000_000_000
+        return day
+
     def observe(self, account: Account, now_ns: int) -> None:
         """Remember each broker's first equity of the day (call on every account update)."""
-        today = datetime.fromtimestamp(now_ns / 1e9, tz=UTC).date().isoformat()
+        today = self._today(now_ns)
         if self._day_start_equity.get(account.broker, ("", 0.0))[0] != today:
             self._day_start_equity[account.broker] = (today, account.equity)
 
