@@ -193,7 +193,6 @@ def main(argv: list[str] | None = None) -> int:
             return _trading_command(config, args)
         return _gui(config, args, command)
     except StoreDamaged as exc:  # one line, no traceback; the GUI has shown it too
-        log.error("%s", exc)
         print(f"terminal: {exc}", file=sys.stderr)
         return 2
 
