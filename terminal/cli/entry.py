@@ -21,6 +21,7 @@ from terminal.cli import replay as replay_command
 from terminal.cli import symbols as symbols_command
 from terminal.engine import logs
 from terminal.engine.config import Config, ConfigError, default_user_file, load_config
+from terminal.engine.store_check import StoreDamaged
 
 if TYPE_CHECKING:
     from terminal.adapters.spot.subscriber import ZmqFeedOptions
@@ -90,12 +91,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--replay-strategy", metavar="NAME", help="with --replay: only this strategy instance"
     )
+    parser.add_argument(
+        "--recover",
+        action="store_true",
+        help="start on a damaged trading store: keep what is readable in a new one (the "
+        "original is kept), report what was lost",
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("gui", help="open the GUI (the default)")
     serve = sub.add_parser("serve", help="run the engine headless")
     # As documented (`terminal serve --config FILE`): --config after the subcommand too.
     serve.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config file")
     serve.add_argument("--seconds", type=float, help="stop after SECONDS (default: run until ^C)")
+    serve.add_argument("--recover", action="store_true", default=argparse.SUPPRESS,
+                       help="start on a damaged trading store (see terminal --help)")
     serve.add_argument(
         "--pub", default="tcp://127.0.0.1:5555", help="ZeroMQ PUB endpoint (ticks, bars, events)"
     )
@@ -186,12 +195,20 @@ def main(argv: list[str] | None = None) -> int:
         from terminal.cli.quotes import parse_file
 
         return parse_file(args.vendor, args.file)
-    if command == "serve":
-        return asyncio.run(serve(config, args.seconds, args))
     if command == "keys":
         return _create_keys(args.folder)
-    if command in ("alert-test", "order"):
-        return _trading_command(config, args)
+    try:
+        if command == "serve":
+            return asyncio.run(serve(config, args.seconds, args))
+        if command in ("alert-test", "order"):
+            return _trading_command(config, args)
+        return _gui(config, args, command)
+    except StoreDamaged as exc:  # one line, no traceback; the GUI has shown it too
+        print(f"terminal: {exc}", file=sys.stderr)
+        return 2
+
+
+def _gui(config: Config, args: argparse.Namespace, command: str) -> int:
     from terminal.ui.app import run_gui  # Qt only from here on
 
     remote = _remote_options(args) if args.connect else None
@@ -204,8 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     replay = _replay_options(args)
     if command == "screenshot":
         return run_gui(config, exit_after=args.seconds, screenshot=args.out, size=args.size,
-                       connect=remote, replay=replay)  # fmt: skip
-    return run_gui(config, exit_after=args.exit_after, connect=remote, replay=replay)
+                       connect=remote, replay=replay, recover=args.recover)  # fmt: skip
+    return run_gui(config, exit_after=args.exit_after, connect=remote, replay=replay,
+                   recover=args.recover)  # fmt: skip
 
 
 def _plugins_to_check(command: str, args: argparse.Namespace) -> PluginRegistry | None:
@@ -302,7 +320,7 @@ async def serve(config: Config, seconds: float | None, spot: argparse.Namespace)
     from terminal.adapters.universe.refresh import start_refresh
     from terminal.engine.engine import Engine
 
-    engine = Engine(config)
+    engine = Engine(config, recover=spot.recover)
     curve = None
     if spot.curve is not None:
         curve = CurveOptions(spot.curve / "server.key_secret", spot.curve / "authorized")

@@ -15,6 +15,8 @@ __all__ = [
     "AccountEvent",
     "Bar",
     "BarEvent",
+    "BreakerRearmed",
+    "BreakerTripped",
     "CancelOrder",
     "FeedStatus",
     "FillEvent",
@@ -23,10 +25,12 @@ __all__ = [
     "OrderEvent",
     "PluginReport",
     "PositionEvent",
+    "RearmBreaker",
     "StrategyLeg",
     "StrategyStateEvent",
     "SubmitOrder",
     "Tick",
+    "TradingRestored",
     "WatchSymbols",
 ]
 
@@ -65,6 +69,14 @@ class FillEvent(msgspec.Struct, frozen=True):
     """A new execution, published after it is recorded."""
 
     fill: Fill
+
+
+class TradingRestored(msgspec.Struct, frozen=True):
+    """The orders (in their latest state) and fills a start took back from the trading store,
+    published once, before the brokers start: what a restart must show again."""
+
+    orders: list[Order]
+    fills: list[Fill]
 
 
 class PositionEvent(msgspec.Struct, frozen=True):
@@ -227,6 +239,34 @@ class WatchSymbols(msgspec.Struct, frozen=True):
 
     user: str
     symbols: list[str] = []
+
+
+class BreakerTripped(msgspec.Struct, frozen=True):
+    """A circuit breaker tripped by itself: what it stopped and the figures that tripped it.
+    ``target`` is the strategy or broker account it watched ("*": every order); ``scope``
+    says what it stopped ("strategy": that strategy or that account's strategies; "all":
+    everything). It stays tripped until a person re-arms it (``RearmBreaker``)."""
+
+    breaker: str
+    target: str
+    scope: str
+    reason: str
+    ts: int
+
+
+class BreakerRearmed(msgspec.Struct, frozen=True):
+    """A person re-armed a tripped circuit breaker."""
+
+    breaker: str
+    target: str
+    ts: int
+
+
+class RearmBreaker(msgspec.Struct, frozen=True):
+    """Command: re-arm the tripped breaker ``breaker`` watching ``target`` (a person's call)."""
+
+    breaker: str
+    target: str
 
 
 class KillSwitch(msgspec.Struct, frozen=True):

@@ -1,9 +1,10 @@
 """Command routing: what the engine does with each command published on its bus.
 
 Widgets, the command line and remote GUIs act only by publishing commands (``SubmitOrder``,
-``CancelOrder``, ``KillSwitch``, the strategy commands). :class:`CommandRouter` carries them
-out on the engine; a refusal (a ``ValueError`` or ``KeyError`` with the reason) is published
-as ``CommandRejected`` for the widgets to show, never raised into the bus.
+``CancelOrder``, ``KillSwitch``, ``RearmBreaker``, the strategy commands).
+:class:`CommandRouter` carries them out on the engine; a refusal (a ``ValueError`` or
+``KeyError`` with the reason) is published as ``CommandRejected`` for the widgets to show,
+never raised into the bus.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from terminal.domain.events import (
     CommandRejected,
     EditStrategy,
     KillSwitch,
+    RearmBreaker,
     ReloadStrategy,
     RemoveStrategy,
     StartStrategy,
@@ -66,6 +68,7 @@ class CommandRouter:
         subscribe(StartStrategy, guarded(lambda c: strategies.start(c.instance)))
         subscribe(StopStrategy, guarded(lambda c: strategies.stop(c.instance)))
         subscribe(RemoveStrategy, guarded(lambda c: strategies.remove(c.instance)))
+        subscribe(RearmBreaker, guarded(lambda c: engine.breakers.rearm(c.breaker, c.target)))
 
     def _on_kill_switch(self, command: KillSwitch) -> None:
         self._engine.kill_switch(command.reason)

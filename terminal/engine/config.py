@@ -20,6 +20,7 @@ import msgspec.inspect
 from terminal.domain.enums import PluginKind, PluginState
 from terminal.domain.events import PluginReport
 from terminal.engine.bars.timeframes import parse_timeframe
+from terminal.engine.breakers import BreakersSection
 from terminal.engine.orders.risk import RiskSection
 from terminal.engine.paths import RESOURCES, user_config_dir
 
@@ -34,6 +35,17 @@ class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     pass
 
 
+T_PLUS_ZERO = (
+    "511*.SSE",  # bond and money-market ETFs
+    "513*.SSE",  # cross-border ETFs
+    "518*.SSE",  # gold ETFs
+    "159920.SZSE", "159941.SZSE",  # cross-border ETFs (Hang Seng, Nasdaq 100)
+    "159934.SZSE", "159937.SZSE",  # gold ETFs
+)
+"""The A-share instruments that trade T+0 by default: whole families where the Shanghai code
+says what a fund is, known funds in Shenzhen (add yours to ``engine.t_plus_zero``)."""
+
+
 class EngineSection(_Strict):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     bar_history: Annotated[int, msgspec.Meta(ge=1)] = 2000
@@ -43,9 +55,12 @@ class EngineSection(_Strict):
     """With ``persist``: write every event reaching the strategies to a per-run journal."""
     close_today_first: list[str] = msgspec.field(default_factory=lambda: ["CFFEX"])
     """Exchanges where a plain CLOSE takes today's position first (others: earlier days')."""
-    t_plus_one: list[str] = msgspec.field(default_factory=list)
-    """Exchanges whose stocks bought today can be sold only from the next trading day
-    (e.g. ["SSE", "SZSE"])."""
+    t_plus_one: list[str] = msgspec.field(default_factory=lambda: ["SSE", "SZSE", "BSE"])
+    """Exchanges whose stocks bought today can be sold only from the next trading day (the
+    A-share exchanges; [] turns the rule off)."""
+    t_plus_zero: list[str] = msgspec.field(default_factory=lambda: list(T_PLUS_ZERO))
+    """Instruments on those exchanges that trade T+0 all the same: symbols or shell-style
+    patterns (bond, money-market, gold and cross-border ETFs)."""
     ack_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 10.0
     """An order a broker has not acknowledged after this long is flagged in its reason."""
     history_adjust: Literal["none", "qfq", "hfq"] = "qfq"
@@ -112,6 +127,7 @@ class Config(_Strict):
     watchlist: list[str] = msgspec.field(default_factory=list)
     risk: RiskSection = msgspec.field(default_factory=RiskSection)
     universe: UniverseSection = msgspec.field(default_factory=UniverseSection)
+    breakers: BreakersSection = msgspec.field(default_factory=BreakersSection)
     sources: list[str] = msgspec.field(default_factory=list)
 
     def describe_sources(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -31,10 +32,26 @@ class EngineFeedContext:
         self.clock = engine.clock
         self._submit: Callable[[Tick], None] = engine.conflator.submit
         self.last_tick_at = 0.0  # time.monotonic() of the feed's latest tick; 0: none yet
+        self.malformed_ticks = 0
 
     def publish_tick(self, tick: Tick) -> None:
+        if not finite_tick(tick):
+            self._drop_malformed(tick)
+            return
         self.last_tick_at = time.monotonic()
         self._submit(tick)
+
+    def _drop_malformed(self, tick: Tick) -> None:
+        """A NaN or infinite price or size would switch risk checks off: never published.
+        Logged at the 1st, 10th, 100th… so a broken source cannot flood the log."""
+        self.malformed_ticks += 1
+        count = self.malformed_ticks
+        if count == 10 ** (len(str(count)) - 1):
+            fields = ", ".join(f"{name} = {value}" for name, value in non_finite_fields(tick))
+            log.warning(
+                "feed %s: dropped a malformed tick of %s (%s); %d dropped so far",
+                self._name, tick.symbol, fields, count,
+            )  # fmt: skip
 
     def update_instrument(self, instrument: Instrument) -> None:
         self._engine.backfill.feed_of.setdefault(instrument.symbol, self._name)
@@ -55,6 +72,27 @@ class EngineFeedContext:
 
     def sessions(self, name: str) -> TradingSessions:
         return self._engine.market.trading_sessions(name)
+
+
+def finite_tick(tick: Tick) -> bool:
+    """Whether every price and size of ``tick`` is a finite number (one sum: NaN and
+    infinities survive addition; cheap enough for every tick)."""
+    head = tick.last + tick.volume + tick.turnover + tick.open_interest
+    head += tick.open + tick.high + tick.low + tick.prev_close
+    return math.isfinite(
+        sum(tick.bid_prices, sum(tick.ask_prices, sum(tick.bid_sizes, sum(tick.ask_sizes, head))))
+    )
+
+
+def non_finite_fields(tick: Tick) -> list[tuple[str, object]]:
+    """The fields of ``tick`` holding a NaN or an infinity, for the log."""
+    found: list[tuple[str, object]] = []
+    for name in tick.__struct_fields__:
+        value = getattr(tick, name)
+        values = value if isinstance(value, tuple) else (value,)
+        if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+            found.append((name, value))
+    return found
 
 
 class EngineBrokerContext:
@@ -118,6 +156,14 @@ class EngineBrokerContext:
             log.error(
                 "broker %s reported fill %s for unknown order %s", self._name, fill_id, order_id
             )
+            return
+        if not (quantity > 0 and math.isfinite(quantity + price + commission)):
+            # A NaN would poison the position, the account and every check after it.
+            log.error(
+                "broker %s reported a malformed fill %s for order %s (quantity %g, price %g, "
+                "commission %g): ignored", self._name, fill_id, order_id, quantity, price,
+                commission, extra={"order_id": order_id, "symbol": order.symbol},
+            )  # fmt: skip
             return
         fill = Fill(
             fill_id=fill_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Coroutine
 from typing import Any
@@ -17,10 +18,17 @@ from typing import Any
 import msgspec
 
 from terminal.domain.enums import Adjust, OrderStatus, PluginKind
-from terminal.domain.events import AccountEvent, FeedStatus, StrategyStateEvent, Tick
+from terminal.domain.events import (
+    AccountEvent,
+    FeedStatus,
+    StrategyStateEvent,
+    Tick,
+    TradingRestored,
+)
 from terminal.domain.orders import Account, Order, OrderCapabilities, OrderRequest
 from terminal.domain.venue import Balance, VenuePosition
 from terminal.engine.bars.service import BarService
+from terminal.engine.breakers import CircuitBreakers, Scope
 from terminal.engine.broker import Broker
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock, LiveClock
@@ -54,14 +62,21 @@ log = logging.getLogger("terminal.engine")
 
 STOP_TIMEOUT_S = 5.0
 ACCOUNT_SNAPSHOT_NS = 1_000_000_000
+CHECKPOINT_S = 2.0
 
 
 class Engine(MarketMixin):
     """Everything behind the widgets. Runs on whatever asyncio loop is current (qasync or not)."""
 
     def __init__(
-        self, config: Config, registry: PluginRegistry | None = None, clock: Clock | None = None
+        self,
+        config: Config,
+        registry: PluginRegistry | None = None,
+        clock: Clock | None = None,
+        recover: bool = False,
     ) -> None:
+        """Raises :class:`~terminal.engine.store.StoreDamaged` on a damaged trading store
+        unless ``recover`` (which keeps what is readable, and the original)."""
         self.config = config
         self.clock: Clock = clock or LiveClock()
         self.bus = EventBus()
@@ -82,7 +97,9 @@ class Engine(MarketMixin):
         self.live_since_ns = 0
         self._last_snapshot: dict[str, int] = {}
         self.store = (
-            TradingStore(user_data_dir() / "trading.sqlite") if config.engine.persist else None
+            TradingStore(user_data_dir() / "trading.sqlite", recover)
+            if config.engine.persist
+            else None
         )
         self.order_book = OrderBook(self.bus, self.clock, self.store)
         market = self.market
@@ -123,6 +140,8 @@ class Engine(MarketMixin):
         self.bus.subscribe(Tick, self.bars.on_tick)
         # After the two above: a strategy sees a tick with the last price and bars updated.
         self.strategies = StrategyRunner(self)
+        self.breakers = CircuitBreakers(config.breakers, self.bus, self.clock, self, self.store)
+        self.strategies.start_guard = self.breakers.refusal
         self.commands = CommandRouter(self)
         self.bus.subscribe(StrategyStateEvent, self._watch_strategy_symbols)
         if self.store is not None:
@@ -140,7 +159,14 @@ class Engine(MarketMixin):
             live_since_ns=lambda: self.live_since_ns,
             now_ns=self.clock.now_ns,
             capabilities=self.capabilities,
+            venue_balances=lambda broker: self.reconciler.venue.balances_of(broker),
+            commission=self._commission,
+            breaker_refusal=lambda strategy, broker: self.breakers.admit(strategy, broker),
         )
+
+    def _commission(self, broker: str, symbol: str, quantity: float, price: float) -> float:
+        plugin = self.brokers.get(broker)
+        return plugin.estimate_commission(symbol, quantity, price) if plugin else 0.0
 
     # ---- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
@@ -154,9 +180,13 @@ class Engine(MarketMixin):
         self.spawn(self.bars.run_timer(), "bar timer")
         self.spawn(self.metrics.run(self), "metrics sampler")
         if self.store is not None:
+            self.spawn(self._checkpoints(self.store), "store checkpoints")
             orders, fills = self.store.orders(), self.store.fills()
             self.order_book.restore(orders, fills)
             self.portfolio.restore(fills)
+            # Shown again (blotters, "Cancel all"); the brokers, started next, take back
+            # their working orders from the book.
+            self.bus.publish(TradingRestored(orders, fills))
             if orders:
                 log.info(
                     "restored %d orders and %d fills from %s",
@@ -176,7 +206,9 @@ class Engine(MarketMixin):
         self.strategies.record_setup(
             self.instruments, self.brokers, self.portfolio.accounts(), self.portfolio.positions()
         )
+        self.breakers.restore()  # before the strategies: a tripped one must not auto-start
         self.strategies.restore()
+        self.spawn(self.breakers.run(), "circuit breakers")
         self.spawn(
             watch_acknowledgements(self.order_book, self.clock, self.config.engine.ack_timeout_s),
             "acknowledgement watchdog",
@@ -313,6 +345,10 @@ class Engine(MarketMixin):
             return None
         return time.monotonic() - context.last_tick_at
 
+    def malformed_ticks(self) -> dict[str, int]:
+        """Ticks dropped at the feed boundary (NaN or infinite prices or sizes), per feed."""
+        return {name: context.malformed_ticks for name, context in self._feed_contexts.items()}
+
     # ---- orders --------------------------------------------------------------------------
     def submit(self, request: OrderRequest, order_id: str | None = None) -> str:
         """Check ``request``, record it, and hand it to its broker. Returns the order id."""
@@ -391,12 +427,44 @@ class Engine(MarketMixin):
         )
         return len(working)
 
+    def stop_strategies(self, scope: Scope, target: str, reason: str) -> None:
+        """What a tripped breaker does: ``all`` is the kill switch; ``strategy`` stops the
+        instance ``target`` or, for an account's breaker, every instance trading broker
+        ``target`` and that broker's working orders (stopping cancels an instance's own)."""
+        if scope == "all":
+            self.kill_switch(reason)
+            return
+        instances = self.strategies.instances()
+        names = [i.name for i in instances if target in (i.name, i.broker)]
+        for name in names:
+            self.strategies.stop(name)
+        if any(i.name == target for i in instances):
+            return
+        working = [o for o in self.order_book.working() if o.broker == target]
+        for order in working:
+            self.cancel(order.order_id)
+        log.warning("%s: stopped %s, cancel sent for %d working orders of broker %s",
+                    reason, names or "no strategy", len(working), target)  # fmt: skip
+
+    def accounts(self) -> list[Account]:
+        return self.portfolio.accounts()
+
     def reload_strategy(self, strategy: str) -> list[str]:
         """Re-import ``strategy``'s source; stopped instances take the new class."""
         cls = reload_strategy_class(self.registry, strategy)
         names = self.strategies.reload(strategy, cls)
         log.info("strategy %s reloaded; instances now on the new code: %s", strategy, names)
         return names
+
+    async def _checkpoints(self, store: TradingStore) -> None:
+        """Fold the store's WAL into its file now and then, off the loop."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(CHECKPOINT_S)
+            try:
+                await loop.run_in_executor(None, store.checkpoint)
+            except sqlite3.Error as exc:  # busy or failing disk: the WAL keeps everything
+                log.warning("trading store checkpoint failed: %s", exc)
 
     def _record_account(self, event: AccountEvent) -> None:
         """Snapshot accounts at most once a second per broker: they are history, not truth

@@ -45,6 +45,8 @@ class MarketState:
         )
         self.latest: dict[str, Tick] = {}
         self.tick_count = 0
+        # symbol → (calendar, session open ns, close ns, trading day) of its last look-up
+        self._sessions_seen: dict[str, tuple[SessionCalendar, int, int, date]] = {}
 
     def on_tick(self, tick: Tick) -> None:
         self.latest[tick.symbol] = tick
@@ -73,9 +75,19 @@ class MarketState:
 
     def trading_day(self, symbol: str, ns: int) -> date:
         """The trading day ``ns`` belongs to (a night session: the next one)."""
-        day = self.calendar_of(symbol).trading_day_of(ns)
-        # Outside any session (or sessions "always"): the exchange's calendar date.
-        return day or datetime.fromtimestamp(ns / 1e9, UTC).date()
+        calendar = self.calendar_of(symbol)
+        # Asked for every fill and every position shown: remember each symbol's session.
+        known = self._sessions_seen.get(symbol)
+        if known is not None and known[0] is calendar and known[1] <= ns < known[2]:
+            return known[3]
+        day = calendar.trading_day_of(ns)
+        if day is None:
+            # Outside any session (or sessions "always"): the exchange's calendar date.
+            return datetime.fromtimestamp(ns / 1e9, UTC).date()
+        index = calendar.locate(ns)
+        opens, closes = int(calendar.opens[index]), int(calendar.closes[index])
+        self._sessions_seen[symbol] = (calendar, opens, closes, day)
+        return day
 
     def exchange_in(self, symbol: str, exchanges: list[str]) -> bool:
         instrument = self.instruments.get(symbol)

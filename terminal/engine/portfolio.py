@@ -108,14 +108,18 @@ class Portfolio:
         for (owner, symbol), holding in self._holdings.items():
             if owner != broker:
                 continue
-            position = self._position(owner, symbol)
-            realized += position.realized_pnl
-            unrealized += position.unrealized_pnl
+            # Marked here, not through _position: every pre-trade check reads the account,
+            # and the day split a Position carries is not needed for it.
+            last = self._mark(symbol, holding)
+            multiplier = self._multiplier(symbol)
+            pnl = (last - holding.average_price) * holding.quantity * multiplier
+            realized += holding.realized_pnl
+            unrealized += pnl
             instrument = self._instrument(symbol)
-            notional = holding.quantity * position.last_price * self._multiplier(symbol)
+            notional = holding.quantity * last * multiplier
             if instrument is not None and instrument.margin_rate > 0:
                 margin += abs(notional) * instrument.margin_rate
-                margined_unrealized += position.unrealized_pnl
+                margined_unrealized += pnl
             else:
                 market_value += notional
         return Account(
@@ -156,11 +160,14 @@ class Portfolio:
             state.cash -= fill.side.sign * fill.quantity * fill.price * multiplier + fill.commission
         state.commission += fill.commission
 
+    def _mark(self, symbol: str, holding: _Holding) -> float:
+        """The price a holding is marked at: the last one, or its average before any."""
+        last = self._last_price(symbol)
+        return holding.average_price if last is None or math.isnan(last) else last
+
     def _position(self, broker: str, symbol: str) -> Position:
         holding = self._holdings[(broker, symbol)]
-        last = self._last_price(symbol)
-        if last is None or math.isnan(last):
-            last = holding.average_price
+        last = self._mark(symbol, holding)
         unrealized = (last - holding.average_price) * holding.quantity * self._multiplier(symbol)
         today, yesterday = holding.days.as_of(self._trading_day(symbol, self._now_ns()))
         return Position(

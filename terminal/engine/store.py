@@ -1,21 +1,23 @@
 """The trading record in SQLite (WAL): orders, every state transition, fills, account snapshots.
 
-Each write is committed before the engine publishes the change, so whatever a user or a
-strategy has been shown survives a crash of the process (``kill -9``). WAL with
-``synchronous=NORMAL`` keeps commits cheap: a commit is a write to the log, not an fsync.
-An order's fixed fields are written once, when it is created; after that each transition is
-one appended row (status, filled, average, reason), and loading replays the latest one.
+Every order write (a new order, a transition, a fill) is committed before it returns, and the
+order book publishes the change only after that: nothing about an order leaves the process (a
+reply to a remote GUI, an event to a subscriber, an email) before it would survive a crash of
+the process (``kill -9``). WAL with ``synchronous=NORMAL`` keeps commits cheap: a commit is a
+write to the log, not an fsync. An order's fixed fields are written once, when it is created;
+after that each transition is one appended row (status, filled, average, reason), and loading
+replays the latest one.
 
-Group commit: writes made during one turn of the event loop share one transaction, committed
-by a callback scheduled with ``call_soon`` at the first write. Callbacks run in order, so the
-commit runs before anything a broker or the GUI schedules after that write (a broker's network
-send, the bridge's repaint); the bridge also calls :meth:`commit` itself before it shows
-anything. Without a running loop every write commits at once.
+Account snapshots are history, not truth (a restart recomputes accounts from the fills): those
+made during one turn of the event loop share one transaction, committed by a callback
+scheduled with ``call_soon`` at the first of them (or by the next order write, or
+:meth:`commit`). Without a running loop every write commits at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import logging
 import sqlite3
@@ -25,35 +27,59 @@ from typing import Any
 import msgspec
 
 from terminal.domain.enums import OrderStatus
+from terminal.domain.events import BreakerTripped
 from terminal.domain.orders import Account, Fill, Order
+from terminal.engine.store_check import StoreDamaged, damage_message, inspect_store, recover_store
+
+log = logging.getLogger("terminal.store")
+__all__ = ["StoreDamaged", "TradingStore", "export_csv", "records_frame"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
     order_id TEXT PRIMARY KEY, updated_ns INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS transitions (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT NOT NULL, status TEXT NOT NULL,
+    seq INTEGER PRIMARY KEY, order_id TEXT NOT NULL, status TEXT NOT NULL,
     ts INTEGER NOT NULL, filled REAL NOT NULL, average REAL NOT NULL, reason TEXT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS fills (
     fill_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, ts INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, broker TEXT NOT NULL, ts INTEGER NOT NULL,
+    seq INTEGER PRIMARY KEY, broker TEXT NOT NULL, ts INTEGER NOT NULL,
     data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS breaker_trips (
+    seq INTEGER PRIMARY KEY, breaker TEXT NOT NULL, target TEXT NOT NULL, scope TEXT NOT NULL,
+    reason TEXT NOT NULL, ts INTEGER NOT NULL, rearmed_ns INTEGER NOT NULL DEFAULT 0);
 """
 SCHEMA_VERSION = "2"
+# Rows are never deleted, so a plain INTEGER PRIMARY KEY numbers them in order like
+# AUTOINCREMENT (files made before keep it), without a second page written per commit.
 
 
 class TradingStore:
     """Append-mostly record of trading activity; one file per user data folder."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, recover: bool = False) -> None:
+        """Open (or create) the store at ``path`` after checking it: a damaged one raises
+        :class:`StoreDamaged`, or with ``recover`` is replaced by what can be read of it
+        (the report in :attr:`recovery`, each line also logged)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.recovery: list[str] = []
+        problems = inspect_store(path)
+        if problems:
+            if not recover:
+                raise StoreDamaged(damage_message(problems))
+            self.recovery = recover_store(path, problems, SCHEMA, SCHEMA_VERSION)
+            for line in self.recovery:
+                log.warning("trading store recovery: %s", line)
         _set_aside_other_schema(path)
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # No checkpoint on the loop: its fsyncs would stall whichever commit crossed the
+        # threshold. The engine runs :meth:`checkpoint` on an executor instead.
+        self._db.execute("PRAGMA wal_autocheckpoint=0")
         self._db.executescript(SCHEMA)
         self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         self._encoder = msgspec.msgpack.Encoder()
@@ -67,6 +93,13 @@ class TradingStore:
         self.commit()
         self._db.close()
 
+    def checkpoint(self) -> None:
+        """Copy the WAL's committed pages into the database file (with its fsyncs), on a
+        connection of its own: for an executor thread, never the loop. Passive: it never
+        waits for, nor blocks, the loop's writes."""
+        with contextlib.closing(sqlite3.connect(str(self.path), timeout=0.5)) as db:
+            db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
     def commit(self) -> None:
         """Commit the open transaction, if any (idempotent, cheap when nothing is pending)."""
         self._commit_scheduled = False
@@ -74,6 +107,7 @@ class TradingStore:
             self._db.execute("COMMIT")
 
     def _begin(self) -> None:
+        """Open a transaction committed at the end of this loop turn (snapshots)."""
         if not self._db.in_transaction:
             self._db.execute("BEGIN")
             try:
@@ -90,27 +124,30 @@ class TradingStore:
         if self._commit_now:
             self.commit()
 
-    # ---- writes (each one committed on return) -----------------------------------------------
+    # ---- writes: orders and fills committed on return, snapshots per loop turn ---------------
     def record_order(self, order: Order, created: bool = False) -> None:
-        """Record a transition (and, for a new order, its fixed fields)."""
-        self._begin()
+        """Record a transition (and, for a new order, its fixed fields); committed on return."""
+        # A lone transition outside a transaction commits by itself (autocommit): one call.
+        if created and not self._db.in_transaction:
+            self._db.execute("BEGIN")
         if created:
             self._db.execute(
                 "INSERT INTO orders VALUES (?, ?, ?)",
                 (order.order_id, order.created_ns, self._encoder.encode(order)),
             )
         self._insert_transition(order)
-        self._end()
+        self.commit()
 
     def record_fill(self, fill: Fill, order: Order) -> None:
-        """A fill and the order state it produced, in the same transaction."""
-        self._begin()
+        """A fill and the order state it produced, in one transaction committed on return."""
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
         self._db.execute(
             "INSERT INTO fills VALUES (?, ?, ?, ?)",
             (fill.fill_id, fill.order_id, fill.ts, self._encoder.encode(fill)),
         )
         self._insert_transition(order)
-        self._end()
+        self.commit()
 
     def _insert_transition(self, order: Order) -> None:
         self._db.execute(
@@ -133,6 +170,30 @@ class TradingStore:
             (account.broker, ts, self._encoder.encode(account)),
         )
         self._end()
+
+    def record_trip(self, trip: BreakerTripped) -> None:
+        """A circuit breaker's trip, committed at once (it must outlive a crash)."""
+        self._db.execute(
+            "INSERT INTO breaker_trips (breaker, target, scope, reason, ts) VALUES (?, ?, ?, ?, ?)",
+            (trip.breaker, trip.target, trip.scope, trip.reason, trip.ts),
+        )
+        self.commit()
+
+    def record_rearm(self, breaker: str, target: str, ts: int) -> None:
+        self._db.execute(
+            "UPDATE breaker_trips SET rearmed_ns = ? WHERE breaker = ? AND target = ? "
+            "AND rearmed_ns = 0",
+            (ts, breaker, target),
+        )
+        self.commit()
+
+    def active_trips(self) -> list[BreakerTripped]:
+        """Trips no person has re-armed yet, oldest first."""
+        rows = self._db.execute(
+            "SELECT breaker, target, scope, reason, ts FROM breaker_trips WHERE rearmed_ns = 0 "
+            "ORDER BY seq"
+        )
+        return [BreakerTripped(*row) for row in rows]
 
     # ---- reads ---------------------------------------------------------------------------------
     def orders(self) -> list[Order]:
@@ -181,22 +242,29 @@ class TradingStore:
 
 
 def _set_aside_other_schema(path: Path) -> None:
-    """A file of another schema version is renamed (never overwritten), and the rename logged."""
+    """A file of another schema version is renamed (never overwritten), and the rename logged.
+    Only a sound file gets here (``inspect_store``): what it cannot read is damage, not a
+    version."""
     if not path.exists():
         return
-    with sqlite3.connect(str(path)) as db:
+    with contextlib.closing(sqlite3.connect(str(path))) as db:
         try:
-            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        except sqlite3.DatabaseError:
-            row = None
-    if row is not None and row[0] == SCHEMA_VERSION:
-        return
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+            row = (
+                db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if "meta" in tables
+                else None
+            )
+        except sqlite3.DatabaseError as exc:
+            raise StoreDamaged(damage_message([f"{path}: SQLite cannot read it: {exc}"])) from None
+    if not tables or (row is not None and row[0] == SCHEMA_VERSION):
+        return  # new (empty), or this version
     aside = path.with_name(f"{path.name}.schema-{row[0] if row else 'unknown'}.bak")
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{path}{suffix}")
         if source.exists():
             source.rename(Path(f"{aside}{suffix}"))
-    logging.getLogger("terminal.store").warning(
+    log.warning(
         "%s has another schema version (%s, this is %s); kept as %s and started a new record",
         path,
         row[0] if row else "unknown",

@@ -14,7 +14,7 @@ from typing import Any
 
 import qasync
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from terminal.adapters.spot.remote import RemoteEngine
 from terminal.adapters.spot.subscriber import ZmqFeedOptions
@@ -24,6 +24,7 @@ from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.engine.paths import user_config_dir
 from terminal.engine.replay.engine import ReplayOptions
+from terminal.engine.store_check import StoreDamaged
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.crash_dialog import CrashReporter
 from terminal.ui.heartbeat import freeze_startup_heap
@@ -44,6 +45,7 @@ class GuiRun:
     size: tuple[int, int] | None = None  # the window's size instead of the saved one
     connect: ZmqFeedOptions | None = None  # attach to a remote engine (`terminal serve`)
     replay: ReplayOptions | None = None  # play this journal instead of running an engine
+    recover: bool = False  # start on a damaged trading store, keeping what is readable
 
 
 def layout_settings(path: Path | None = None) -> QSettings:
@@ -78,7 +80,9 @@ async def run_window(config: Config, settings: QSettings, run: GuiRun) -> int:
             config, settings, theme, run.replay, run.exit_after, run.screenshot, run.size
         )
     engine: Engine | RemoteEngine = (
-        Engine(config) if run.connect is None else RemoteEngine(config, run.connect)
+        Engine(config, recover=run.recover)
+        if run.connect is None
+        else RemoteEngine(config, run.connect)
     )
     log_handler = logs.attach_bus(engine.bus)
     bridge = EngineBridge(engine, config.ui.refresh_hz)
@@ -148,6 +152,7 @@ def run_gui(
     settings_path: Path | None = None,
     connect: ZmqFeedOptions | None = None,
     replay: ReplayOptions | None = None,
+    recover: bool = False,
 ) -> int:
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -166,8 +171,14 @@ def run_gui(
         if replay is not None and settings_path is None:
             settings_path = user_config_dir() / REPLAY_LAYOUT  # the live layout stays as it is
         settings = layout_settings(settings_path)
-        run = GuiRun(exit_after, screenshot, size, connect, replay)
-        return _run_loop(app, run_window(config, settings, run))
+        run = GuiRun(exit_after, screenshot, size, connect, replay, recover)
+        try:
+            return _run_loop(app, run_window(config, settings, run))
+        except StoreDamaged as exc:
+            if screenshot is None and exit_after is None:
+                # No loop runs any more: a blocking box is safe here (see dialogs.py).
+                QMessageBox.critical(None, "Trading record damaged", str(exc))
+            raise
 
 
 def _display_available() -> bool:

@@ -15,11 +15,13 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal
 
 from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import (
     AccountEvent,
+    BreakerRearmed,
+    BreakerTripped,
     CommandRejected,
     FeedStatus,
     FillEvent,
@@ -30,6 +32,7 @@ from terminal.domain.events import (
     PositionEvent,
     StrategyStateEvent,
     Tick,
+    TradingRestored,
     WatchSymbols,
 )
 from terminal.domain.instrument import Instrument
@@ -75,6 +78,7 @@ class EngineBridge(QObject):
     history_progress = Signal(object)  # dict[(symbol, timeframe), HistoryProgress]: the latest
     venue_changed = Signal(object, object)  # list[Balance], list[VenuePosition]
     notices_added = Signal(object)  # list[ReconcileNotice]: what reconciling a venue found
+    breakers_changed = Signal(object)  # list[BreakerTripped]: the trips now, at each change
 
     def __init__(
         self, engine: EngineView, refresh_hz: int = 20, parent: QObject | None = None
@@ -89,6 +93,7 @@ class EngineBridge(QObject):
         self._logs: list[LogEvent] = []
         self._strategies: dict[str, StrategyStateEvent] = {}
         self._history: dict[tuple[str, str], HistoryProgress] = {}
+        self._trips: dict[tuple[str, str], BreakerTripped] = {}
         self._portfolio_dirty = True
         self._venue_dirty = True
         self._notices: list[ReconcileNotice] = []
@@ -105,6 +110,7 @@ class EngineBridge(QObject):
             bus.subscribe(Tick, self._on_tick),
             bus.subscribe(OrderEvent, self._on_order),
             bus.subscribe(FillEvent, self._on_fill),
+            bus.subscribe(TradingRestored, self._on_restored),
             bus.subscribe(PositionEvent, self._on_portfolio),
             bus.subscribe(AccountEvent, self._on_portfolio),
             bus.subscribe(LogEvent, self._on_log),
@@ -116,7 +122,11 @@ class EngineBridge(QObject):
             bus.subscribe(BalancesEvent, self._on_venue),
             bus.subscribe(VenuePositionsEvent, self._on_venue),
             bus.subscribe(ReconcileNotice, self._notices.append),
+            bus.subscribe(BreakerTripped, self._on_trip),  # rare: shown at once
+            bus.subscribe(BreakerRearmed, self._on_rearm),
         ]
+        self._orders_signal = QMetaMethod.fromSignal(self.orders_changed)
+        self._fills_signal = QMetaMethod.fromSignal(self.fills_added)
         self._timer = QTimer(self)
         self._timer.setInterval(max(1, round(1000 / max(1, refresh_hz))))
         self._timer.timeout.connect(self.flush)
@@ -233,6 +243,10 @@ class EngineBridge(QObject):
     def venue_positions(self) -> list[VenuePosition]:
         """Derivatives positions as the venues last reported them."""
         return self.engine.venue_positions()
+    def tripped_breakers(self) -> list[BreakerTripped]:
+        """The circuit breakers tripped now (since this bridge began: a start publishes the
+        trips it restored), oldest first."""
+        return list(self._trips.values())
 
     # ---- reads: strategies -------------------------------------------------------------------
     def strategy_names(self) -> list[str]:
@@ -329,6 +343,12 @@ class EngineBridge(QObject):
     def _on_fill(self, event: FillEvent) -> None:
         self._fills.append(event.fill)
 
+    def _on_restored(self, event: TradingRestored) -> None:
+        """A restart's orders and fills: shown like new ones (later updates overwrite)."""
+        for order in event.orders:
+            self._orders.setdefault(order.order_id, order)
+        self._fills[:0] = event.fills
+
     def _on_log(self, event: LogEvent) -> None:
         self._logs.append(event)  # not a bound ``append``: flush replaces the list
 
@@ -337,6 +357,13 @@ class EngineBridge(QObject):
 
     def _on_venue(self, _event: object) -> None:
         self._venue_dirty = True
+    def _on_trip(self, trip: BreakerTripped) -> None:
+        self._trips[(trip.breaker, trip.target)] = trip
+        self.breakers_changed.emit(self.tripped_breakers())
+
+    def _on_rearm(self, event: BreakerRearmed) -> None:
+        self._trips.pop((event.breaker, event.target), None)
+        self.breakers_changed.emit(self.tripped_breakers())
 
     def _on_strategy(self, event: StrategyStateEvent) -> None:
         self._strategies[event.instance] = event
@@ -351,10 +378,12 @@ class EngineBridge(QObject):
         if self._ticks:
             ticks, self._ticks = self._ticks, {}
             self.ticks_changed.emit(ticks)
-        if self._orders:
+        # Orders and fills wait for their first listener: a start's restored ones come
+        # before the window that shows them exists.
+        if self._orders and self.isSignalConnected(self._orders_signal):
             orders, self._orders = list(self._orders.values()), {}
             self.orders_changed.emit(orders)
-        if self._fills:
+        if self._fills and self.isSignalConnected(self._fills_signal):
             fills, self._fills = self._fills, []
             self.fills_added.emit(fills)
         if self._logs:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from terminal.domain.alerts import MailAlertEvent
 from terminal.domain.enums import PluginState, Side
-from terminal.domain.events import CancelOrder, KillSwitch
+from terminal.domain.events import BreakerTripped, CancelOrder, KillSwitch, RearmBreaker
 from terminal.domain.orders import Account, Order, Position
 from terminal.domain.venue import ReconcileNotice
 from terminal.engine.paths import user_data_dir
@@ -146,6 +146,9 @@ class MainWindow(DockWindow):
         bridge.health_changed.connect(self.health_panel.show_snapshot)
         bridge.venue_changed.connect(self.venue.show_venue)
         bridge.notices_added.connect(self._on_notices)
+        bridge.breakers_changed.connect(self.health_panel.breakers.show_trips)
+        self.health_panel.breakers.show_trips(bridge.tripped_breakers())
+        self.health_panel.breakers.rearm_requested.connect(self.rearm_breaker)
         self.market_watch.current_symbol_changed.connect(self.depth_panel.set_symbol)
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
         self.market_watch.order_requested.connect(self._fill_ticket)
@@ -193,7 +196,7 @@ class MainWindow(DockWindow):
         self.ticket.fill_from_watch(symbol, side)
 
     def _cancel_orders(self, orders: list[Order]) -> None:
-        if len(orders) == 1 and self.alerts.is_mail_order(orders[0].order_id):
+        if len(orders) == 1 and self._is_mail_order(orders[0]):
             self.mark_order(orders[0])  # a person trades it: ask what they did
             return
         for order in orders:
@@ -216,6 +219,14 @@ class MainWindow(DockWindow):
         self.confirm(
             f"Kill switch: cancel {working} working orders and stop {running} running strategies?",
             kill,
+        )
+
+    def rearm_breaker(self, trip: BreakerTripped) -> None:
+        """A person lifts a trip, after one confirmation that says what tripped it."""
+        self.confirm(
+            f"Re-arm circuit breaker {trip.breaker} ({trip.target})? It tripped on: "
+            f"{trip.reason}",
+            lambda: self.bridge.send(RearmBreaker(trip.breaker, trip.target)),
         )
 
     def confirm(self, text: str, on_yes: Callable[[], None]) -> None:
@@ -298,8 +309,15 @@ class MainWindow(DockWindow):
         self.orders.reshow({event.order_id for event in events})
 
     def _mark(self, order: Order) -> None:
-        if order.status.is_working and self.alerts.is_mail_order(order.order_id):
+        if order.status.is_working and self._is_mail_order(order):
             self.mark_order(order)
+
+    def _is_mail_order(self, order: Order) -> bool:
+        """An alert was seen for it, or it went to a mail broker (restored after a restart:
+        no alert event since)."""
+        return self.alerts.is_mail_order(order.order_id) or (
+            order.broker in self.bridge.broker_names(plugin="mail")
+        )
 
     def mark_order(self, order: Order) -> MarkOrderDialog:
         instrument = self.bridge.instrument(order.symbol)

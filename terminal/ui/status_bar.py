@@ -1,14 +1,16 @@
-"""The main window's status bar: plugins that failed, each feed's and broker's connection with
-the age of its latest tick, load shedding and GUI loop lag, and the tick rate."""
+"""The main window's status bar: plugins that failed, tripped circuit breakers, each feed's
+and broker's connection with the age of its latest tick, load shedding and GUI loop lag, and
+the tick rate."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from terminal.domain.enums import ConnectionStatus
-from terminal.domain.events import FeedStatus
+from terminal.domain.events import BreakerTripped, FeedStatus
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.heartbeat import LoopHeartbeat
+from terminal.ui.monitors.breakers_box import trip_text
 from terminal.ui.theme import Theme
 
 SEVERITY = [  # which of a venue's two connections (quotes, orders) colours its dot: the worse
@@ -47,6 +49,10 @@ class WindowStatusBar(QStatusBar):
         self.plugin_label = QLabel()
         self.addWidget(self.plugin_label)
         self._show_failed_plugins()
+        self.breaker_label = QLabel()
+        self.addWidget(self.breaker_label)
+        self.show_breakers(bridge.tripped_breakers())
+        bridge.breakers_changed.connect(self.show_breakers)
         for state in bridge.connection_states():
             self.show_status(state)
         self.addPermanentWidget(self.load_label)
@@ -76,6 +82,17 @@ class WindowStatusBar(QStatusBar):
         label.setText(f"<span style='color:{color}'>●</span> {state.feed}: {text}{age}")
         label.setToolTip(tip)
 
+    def show_breakers(self, trips: list[BreakerTripped]) -> None:
+        """A red warning while any circuit breaker is tripped; the figures in the tooltip."""
+        self.breaker_label.setVisible(bool(trips))
+        if not trips:
+            self.breaker_label.clear()
+            return
+        names = ", ".join(f"{t.breaker} ({t.target})" for t in trips)
+        self.breaker_label.setText(f"⚠ breaker tripped: {names} — re-arm in the Health dock")
+        self.breaker_label.setStyleSheet(f"color: {self._theme.bad}; font-weight: bold")
+        self.breaker_label.setToolTip("\n".join(trip_text(t) for t in trips))
+
     def status_text(self) -> str:
         """What the connection labels say, joined by " | "."""
         return " | ".join(label.text() for label in self._status_labels.values())
@@ -83,6 +100,7 @@ class WindowStatusBar(QStatusBar):
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         self._show_failed_plugins()
+        self.show_breakers(self._bridge.tripped_breakers())
         self._show_tick_ages()  # the load label follows within a second
 
     def stop(self) -> None:

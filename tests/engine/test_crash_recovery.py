@@ -29,8 +29,10 @@ BURST = textwrap.dedent(
     from terminal.engine.engine import Engine
 
     async def main():
+        # A burst well past the shipped order-rate limit: every order must reach the broker.
         engine = Engine(load_config(overrides={"feeds": [{"name": "sim", "plugin": "simulated",
-                        "options": {"rate": 5000.0, "seed": 3, "interval_ms": 5}}]}))
+                        "options": {"rate": 5000.0, "seed": 3, "interval_ms": 5}}],
+                        "risk": {"max_orders_per_second": 0}}))
         await engine.start()
         while "BTCUSDT.BINANCE" not in engine.latest:
             await asyncio.sleep(0.01)

@@ -102,6 +102,9 @@ def live_run() -> tuple[Path, Engine]:
                 {"name": "sim", "plugin": "simulated", "options": {"rate": 3000.0, "seed": 11}}
             ],
             "brokers": [{"name": "paper", "plugin": "paper"}],
+            # The churning strategy outruns the shipped order-rate limit and breaker by design.
+            "risk": {"max_orders_per_second": 0},
+            "breakers": {"orders_per_second": {"limit": 0}},
         }
     )
     registry = PluginRegistry()

@@ -1,4 +1,4 @@
-"""The SQLite trading record: group commit, restore of the latest state, exports."""
+"""The SQLite trading record: when writes commit, restore of the latest state, exports."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from terminal.domain.enums import OrderStatus, Side
-from terminal.domain.orders import Fill, OrderRequest
+from terminal.domain.orders import Account, Fill, OrderRequest
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
 from terminal.engine.orders.book import OrderBook
@@ -23,20 +23,24 @@ def committed_rows(path: Path, table: str) -> int:
         return int(other.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
-def test_writes_of_one_loop_turn_are_committed_together(tmp_path: Path) -> None:
+def test_order_writes_commit_at_once_and_snapshots_per_loop_turn(tmp_path: Path) -> None:
     path = tmp_path / "t.sqlite"
 
     async def scenario() -> None:
         store = TradingStore(path)
         book = OrderBook(EventBus(), ManualClock(5), store)
+        store.record_account(Account("paper", "USD", 1.0, 1.0, 0.0, 0.0, 0.0), 1)
+        assert committed_rows(path, "accounts") == 0  # a snapshot waits for the turn's end
         book.create("o1", OrderRequest("paper", "S", Side.BUY, 2))
+        # An order write commits before it returns (and takes the snapshot with it).
+        assert committed_rows(path, "transitions") == 1
+        assert committed_rows(path, "accounts") == 1
         book.update_status("o1", OrderStatus.ACCEPTED)
-        assert committed_rows(path, "transitions") == 0  # still this turn
-        await asyncio.sleep(0)
-        assert committed_rows(path, "transitions") == 2
         book.apply_fill(Fill("f1", "o1", "paper", "S", Side.BUY, 2, 10.0, ts=6))
-        store.commit()  # what the bridge does before it shows anything
-        assert committed_rows(path, "fills") == 1
+        assert committed_rows(path, "transitions") == 3 and committed_rows(path, "fills") == 1
+        store.record_account(Account("paper", "USD", 2.0, 2.0, 0.0, 0.0, 0.0), 2)
+        await asyncio.sleep(0)
+        assert committed_rows(path, "accounts") == 2
         store.close()
 
     asyncio.run(scenario())
@@ -97,3 +101,22 @@ def test_a_file_of_another_schema_is_kept_aside(
     store.close()
     assert (tmp_path / "t.sqlite.schema-1.bak").exists()
     assert "has another schema version (1, this is 2)" in caplog.text
+
+
+def test_checkpoint_folds_the_wal_into_the_file_off_the_loop(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite"
+    store = TradingStore(path)
+    book = OrderBook(EventBus(), ManualClock(5), store)
+    for n in range(50):
+        book.create(f"o{n}", OrderRequest("paper", "S", Side.BUY, 1))
+    wal = Path(f"{path}-wal")
+    assert wal.stat().st_size > 0  # no automatic checkpoint on the writing connection
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(path.read_bytes())  # the file alone, without its WAL
+    with sqlite3.connect(copy) as other:
+        tables = other.execute("SELECT name FROM sqlite_master WHERE name = 'orders'")
+        assert tables.fetchall() == []  # everything so far is in the WAL only
+    store.checkpoint()
+    copy.write_bytes(path.read_bytes())
+    assert committed_rows(copy, "orders") == 50
+    store.close()

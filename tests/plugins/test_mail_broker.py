@@ -104,7 +104,7 @@ def test_fill_on_alert_fills_a_market_order_at_the_price_in_the_email() -> None:
                 make_engine(mail_broker("auto", server.port, fill_on_alert=True))
             )
             try:
-                request = OrderRequest("auto", SYMBOL, Side.SELL, 300, OrderType.MARKET)
+                request = OrderRequest("auto", SYMBOL, Side.BUY, 300, OrderType.MARKET)
                 order_id = engine.submit(request)
                 await until(lambda: status(engine, order_id) is OrderStatus.FILLED)
             finally:
@@ -112,8 +112,8 @@ def test_fill_on_alert_fills_a_market_order_at_the_price_in_the_email() -> None:
         order = engine.order_book.get(order_id)
         assert order is not None
         subject = sink.messages[0]["Subject"]
-        assert subject == f"SELL 300 600000.SSE @ {order.average_price:.2f} MARKET"
-        assert engine.portfolio.quantity("auto", SYMBOL) == -300
+        assert subject == f"BUY 300 600000.SSE @ {order.average_price:.2f} MARKET"
+        assert engine.portfolio.quantity("auto", SYMBOL) == 300
 
     asyncio.run(body())
 

@@ -118,13 +118,13 @@ def test_order_through_the_mail_broker_waits_for_the_email(tmp_path: Path) -> No
     with smtp_server(sink) as server:
         config = write_config(tmp_path, server.port)
         done = terminal(
-            "order", "--broker", "desk", "--symbol", "600000.SSE", "--side", "sell",
+            "order", "--broker", "desk", "--symbol", "600000.SSE", "--side", "buy",
             "--qty", "300", "--price", "10.5", "--config", str(config),
         )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "accepted: SELL 300 600000.SSE LIMIT @ 10.50 via desk" in done.stdout
+    assert "accepted: BUY 300 600000.SSE LIMIT @ 10.50 via desk" in done.stdout
     assert "alert: sent" in done.stdout
-    assert [m["Subject"] for m in sink.messages] == ["SELL 300 600000.SSE @ 10.50 LIMIT"]
+    assert [m["Subject"] for m in sink.messages] == ["BUY 300 600000.SSE @ 10.50 LIMIT"]
 
 
 def test_order_through_paper_fills_and_bad_orders_exit_non_zero(tmp_path: Path) -> None:

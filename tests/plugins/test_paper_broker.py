@@ -69,9 +69,16 @@ def test_limit_rests_until_crossed_and_can_be_cancelled() -> None:
 
 def test_ioc_that_cannot_fill_is_cancelled_and_no_quote_is_rejected() -> None:
     async def scenario(engine: Engine, feed: ManualFeed) -> None:
-        early = engine.submit(buy(1))
+        # A limit order: a market order without a quote is refused before the broker (its
+        # notional and cost cannot be checked without a price).
+        early = engine.submit(buy(1, 10.0))
         assert engine.order_book.get(early).status is OrderStatus.REJECTED
         assert engine.order_book.get(early).reason == f"no quote for {TEST_SYMBOL} yet"
+        market = engine.submit(buy(1))
+        assert engine.order_book.get(market).reason.endswith(
+            f"cannot be checked: no usable last price of {TEST_SYMBOL} (none yet) to value a "
+            "market order"
+        )
         feed.push(quote(10.0, 9.98, 10.02))
         ioc = engine.submit(buy(1, 9.0, TimeInForce.IOC))
         order = engine.order_book.get(ioc)

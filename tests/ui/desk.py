@@ -16,6 +16,9 @@ class DeskBroker(RaisingBroker):
 
     plugin_name = "desk"
 
+    async def start(self) -> None:
+        self.context.open_account(1_000_000.0, "CNY")  # a desk account, as paper's
+
     def submit(self, order: Any) -> None:
         self.context.update_order(order.order_id, OrderStatus.ACCEPTED)
 

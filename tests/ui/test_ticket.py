@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from terminal.domain.enums import OrderStatus, Side
+from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.market import Tick
 from terminal.domain.orders import OrderRequest
 from terminal.engine.engine import Engine
@@ -84,8 +84,11 @@ def test_a_broker_refusal_shows_in_red(window: MainWindow, qtbot: QtBot) -> None
     ticket = window.ticket
     ticket.symbol_box.setCurrentText(STOCK)
     ticket.broker_box.setCurrentText("paper")
-    # No quote for this symbol yet: the paper broker rejects the order itself.
-    qtbot.mouseClick(ticket.sell_button, Qt.MouseButton.LeftButton)
+    # No quote for this symbol yet: a limit order passes the pre-trade checks (its price is
+    # known) and the paper broker rejects it itself.
+    ticket.type_box.setCurrentIndex(ticket.type_box.findData(OrderType.LIMIT))
+    ticket.price.setValue(10.0)
+    qtbot.mouseClick(ticket.buy_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ticket.message.text().startswith("Rejected"), timeout=3000)
     assert ticket.message.text().endswith(": no quote for 600000.SSE yet")
     assert colour(ticket) == DARK_RED

@@ -22,6 +22,8 @@ from terminal.ui.main_window import MainWindow
 from terminal.ui.watch.columns import COLUMNS
 from tests.ui.desk import desk_config, started_desk_engine
 
+GOLD_ETF = "518880.SSE"
+
 
 @pytest.fixture
 def config() -> Config:
@@ -152,7 +154,8 @@ def test_working_filter_cancel_all_and_export(
 
 def test_close_position_from_the_positions_menu(window: MainWindow, qtbot: QtBot) -> None:
     ticket = window.ticket
-    ticket.symbol_box.setCurrentText("600000.SSE")
+    qtbot.waitUntil(lambda: window.bridge.latest(GOLD_ETF) is not None, timeout=8000)
+    ticket.symbol_box.setCurrentText(GOLD_ETF)  # trades T+0: closed the day it was bought
     ticket.quantity.setValue(300)
     qtbot.mouseClick(ticket.buy_button, Qt.MouseButton.LeftButton)
     positions = window.positions
@@ -164,7 +167,7 @@ def test_close_position_from_the_positions_menu(window: MainWindow, qtbot: QtBot
     close = next(a for a in menu.actions() if a.text() == "Close position")
     close.trigger()
     assert ticket.quantity.value() == 300 and ticket.type_box.currentText() == "Market"
-    assert ticket.message.text() == "Close 600000.SSE: Sell 300"
+    assert ticket.message.text() == f"Close {GOLD_ETF}: Sell 300"
     qtbot.keyClick(window, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: positions.record_at(0).quantity == 0, timeout=5000)
 

@@ -111,6 +111,7 @@ class MailBroker(Broker):
             self.context.subscribe(AlertTestRequest, self._on_test_request),
         ]
         self.context.open_account(options.initial_cash, options.currency)
+        self._take_back(self.context.working_orders())
         resumed = self.outbox.pending(self.name)
         if resumed:
             log.info(
@@ -140,6 +141,42 @@ class MailBroker(Broker):
             self._outbox.close()
             self._outbox = None
         self.context.set_status(ConnectionStatus.DISCONNECTED, "stopped")
+
+    def _take_back(self, orders: list[Order]) -> None:
+        """Open orders of an earlier run become markable and cancellable again, each as far
+        as its alert got: what a crash left half-done (sent but the order not told, cancelled
+        or failed but the order still open) is finished now."""
+        for order in orders:
+            order_id = order.order_id
+            entry = self.outbox.of_order(self.name, order_id)
+            if entry is None:
+                # Never queued: nobody was told, and an alert sent now would be stale.
+                self.context.update_order(
+                    order_id, OrderStatus.REJECTED,
+                    "no alert was queued before the terminal stopped; nothing was sent",
+                )  # fmt: skip
+                continue
+            if entry.state is AlertState.CANCELLED:
+                self.context.update_order(
+                    order_id, OrderStatus.CANCELLED, "cancelled; the alert was not sent"
+                )
+                continue
+            if entry.state is AlertState.FAILED:
+                self.context.update_order(
+                    order_id, OrderStatus.REJECTED, f"mail alert failed: {entry.last_error}"
+                )
+                continue
+            self._orders[order_id] = order
+            self._entry_of[order_id] = entry.id
+            self._filled[order_id] = order.filled_quantity
+            self._publish(entry, entry.state, entry.attempts, entry.last_error)
+            if entry.state is AlertState.SENT:
+                self._told(entry, order.status is OrderStatus.SUBMITTED)
+        if orders:
+            log.info(
+                "mail broker %s took back %d open order(s) from an earlier run: %s",
+                self.name, len(orders), ", ".join(o.order_id for o in orders),
+            )  # fmt: skip
 
     # ---- orders ------------------------------------------------------------------------
     def submit(self, order: Order) -> None:
@@ -295,11 +332,17 @@ class MailBroker(Broker):
             f" (refused: {result.refused})" if result.refused else "",
         )
         self._set_live()
-        if entry.order_id not in self._orders:
-            return  # an alert resumed from an earlier run: that order book is gone
-        self.context.update_order(entry.order_id, OrderStatus.ACCEPTED, "alert sent")
-        if self.options.fill_on_alert:
-            self._fill(entry.order_id, f"{self.name}-A{entry.id}", entry.quantity, entry.price)
+        if entry.order_id in self._orders:  # else: its order was closed meanwhile
+            self._told(entry, accept=True)
+
+    def _told(self, entry: OutboxEntry, accept: bool) -> None:
+        """The person has the alert: the order is accepted (if it is not yet) and, with
+        ``fill_on_alert``, filled at the alert's price (once: the fill id is the alert's)."""
+        order_id = entry.order_id
+        if accept:
+            self.context.update_order(order_id, OrderStatus.ACCEPTED, "alert sent")
+        if self.options.fill_on_alert and self._filled[order_id] == 0:
+            self._fill(order_id, f"{self.name}-A{entry.id}", entry.quantity, entry.price)
 
     def _on_failed(self, entry: OutboxEntry, attempts: int, detail: str) -> None:
         self.outbox.update(
@@ -380,4 +423,3 @@ class MailBroker(Broker):
             f"alerts to {', '.join(options.recipients)} via "
             f"{options.host}:{options.effective_port} ({options.security})",
         )
-

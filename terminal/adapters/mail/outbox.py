@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS alerts (
     updated_ns INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS alerts_pending ON alerts (broker, state, next_attempt_ns);
+CREATE INDEX IF NOT EXISTS alerts_order ON alerts (broker, order_id);
 """
 _PENDING = tuple(state.value for state in AlertState if state.is_pending)
 _COLUMNS = (
@@ -139,6 +140,15 @@ class Outbox:
             (broker, *_PENDING),
         ).fetchall()
         return [_entry(row) for row in rows]
+
+    def of_order(self, broker: str, order_id: str) -> OutboxEntry | None:
+        """The latest alert of ``broker`` for ``order_id`` (None: none was queued)."""
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM alerts WHERE broker = ? AND order_id = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (broker, order_id),
+        ).fetchone()
+        return _entry(row) if row else None
 
     def entries(self, broker: str) -> list[OutboxEntry]:
         rows = self._db.execute(

@@ -35,6 +35,8 @@ from terminal.domain.alerts import AlertTestResult, MailAlertEvent
 from terminal.domain.events import (
     AccountEvent,
     AddStrategy,
+    BreakerRearmed,
+    BreakerTripped,
     CancelOrder,
     CommandRejected,
     FillEvent,
@@ -43,6 +45,7 @@ from terminal.domain.events import (
     OrderEvent,
     PluginReport,
     PositionEvent,
+    RearmBreaker,
     RemoveStrategy,
     StartStrategy,
     StopStrategy,
@@ -67,12 +70,13 @@ EVENTS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (OrderEvent, FillEvent, PositionEvent, AccountEvent, StrategyStateEvent,
                 FeedStatus, CommandRejected, LogEvent, MailAlertEvent, AlertTestResult,
-                HealthSnapshot, BalancesEvent, VenuePositionsEvent, ReconcileNotice)
+                HealthSnapshot, BalancesEvent, VenuePositionsEvent, ReconcileNotice,
+                BreakerTripped, BreakerRearmed)
 }  # fmt: skip
 COMMANDS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (SubmitOrder, CancelOrder, AddStrategy, StartStrategy, StopStrategy,
-                RemoveStrategy, KillSwitch, WatchSymbols)
+                RemoveStrategy, KillSwitch, WatchSymbols, RearmBreaker)
 }  # fmt: skip
 
 

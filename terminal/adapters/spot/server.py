@@ -321,6 +321,7 @@ class SpotServer:
             log.info("spot server: command from a remote GUI: %s", command)
             # Refusals come back as CommandRejected events on the PUB socket, as in-process.
             state.bus.publish(command)
+            state.engine.commit()  # "ok" only for what a crash would not lose
             return schema.encode(schema.Reply())
         if request.symbol not in state.instruments:
             return schema.error_reply(f"history: unknown symbol '{request.symbol}'")

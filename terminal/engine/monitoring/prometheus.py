@@ -90,6 +90,14 @@ class EngineCollector(Collector):
         dropped.add_metric(["late"], bars.late)
         dropped.add_metric(["duplicate"], bars.duplicates)
         yield dropped
+        malformed = CounterMetricFamily(
+            "terminal_feed_ticks_malformed",
+            "Ticks dropped at the feed boundary: NaN or infinite prices or sizes",
+            labels=["feed"],
+        )
+        for feed_name, count in sorted(engine.malformed_ticks().items()):
+            malformed.add_metric([feed_name], count)
+        yield malformed
         outbox = GaugeMetricFamily(
             "terminal_mail_outbox_pending", "Alerts waiting to be sent", labels=["broker"]
         )

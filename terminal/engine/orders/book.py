@@ -22,6 +22,9 @@ class OrderIndex:
 
     def __init__(self) -> None:
         self._orders: dict[str, Order] = {}
+        # The working ones apart: every order's pre-trade checks read them, and a long
+        # session holds many finished orders.
+        self._working: dict[str, Order] = {}
 
     def get(self, order_id: str) -> Order | None:
         return self._orders.get(order_id)
@@ -30,7 +33,15 @@ class OrderIndex:
         return list(self._orders.values())
 
     def working(self) -> list[Order]:
-        return [o for o in self._orders.values() if o.status.is_working]
+        return list(self._working.values())
+
+    def _put(self, order: Order) -> None:
+        """Store ``order``'s latest state (the only way either dict changes)."""
+        self._orders[order.order_id] = order
+        if order.status.is_working:
+            self._working[order.order_id] = order
+        else:
+            self._working.pop(order.order_id, None)
 
 
 class OrderBook(OrderIndex):
@@ -47,8 +58,10 @@ class OrderBook(OrderIndex):
         self._fill_ids: set[str] = set()
 
     def restore(self, orders: list[Order], fills: list[Fill]) -> None:
-        """Take back what the store recorded in an earlier run (nothing is re-published)."""
-        self._orders.update((o.order_id, o) for o in orders)
+        """Take back what the store recorded in an earlier run (the engine announces it once,
+        as ``TradingRestored``; no order or fill is published again one by one)."""
+        for order in orders:
+            self._put(order)
         self._fill_ids.update(f.fill_id for f in fills)
 
     def next_order_id(self) -> str:
@@ -147,7 +160,7 @@ class OrderBook(OrderIndex):
         updated = _replace(
             order, filled_quantity=filled, average_price=average, status=status, updated_ns=fill.ts
         )
-        self._orders[order.order_id] = updated
+        self._put(updated)
         if self._store is not None:
             self._store.record_fill(fill, updated)
         self._bus.publish(OrderEvent(updated))
@@ -155,7 +168,7 @@ class OrderBook(OrderIndex):
         return True
 
     def _save(self, order: Order, created: bool = False) -> None:
-        self._orders[order.order_id] = order
+        self._put(order)
         if self._store is not None:
             self._store.record_order(order, created)
         self._bus.publish(OrderEvent(order))

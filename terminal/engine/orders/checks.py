@@ -11,13 +11,15 @@ checks run in is :func:`terminal.engine.orders.pretrade.standard_checks`.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from terminal.domain.enums import ConnectionStatus, InstrumentStatus, Offset, Side
+from terminal.domain.enums import AssetClass, ConnectionStatus, InstrumentStatus, Offset, Side
 from terminal.domain.market import FeedStatus
 from terminal.domain.orders import Account, Order, OrderCapabilities, OrderRequest, Position
+from terminal.domain.venue import Balance
 from terminal.engine.orders.validation import FieldProblem, below_minimum, validate_request
 
 if TYPE_CHECKING:  # the config imports the risk limits, which build on this: keep it light
@@ -48,6 +50,14 @@ class PreTradeView:
         OrderCapabilities()
     )
     """(broker, symbol) → what the broker takes for that instrument."""
+    commission: Callable[[str, str, float, float], float] = lambda *_: 0.0
+    """(broker, symbol, quantity, price) → the commission the broker would charge."""
+    venue_balances: Callable[[str], dict[str, Balance]] = lambda _: {}
+    """broker → its balances per currency as the venue last reported them ({}: the broker
+    reports none, its account is the terminal's own)."""
+    breaker_refusal: Callable[[str, str], str] = lambda *_: ""
+    """(strategy, broker) → why a circuit breaker stops that strategy's order, or "" (the
+    breakers count the order as placed)."""
 
 
 class PreTradeCheck:
@@ -151,17 +161,26 @@ class InstrumentTrading(PreTradeCheck):
 
 # ---- what may be sold today --------------------------------------------------------------
 class TPlusOne(PreTradeCheck):
-    """On T+1 exchanges, shares bought today can be sold only from the next trading day."""
+    """On T+1 exchanges, shares bought today can be sold only from the next trading day;
+    instruments matching a ``t_plus_zero`` pattern (T+0 funds) are exempt."""
 
     rule = "T+1"
 
-    def __init__(self, exchanges: list[str]) -> None:
+    def __init__(self, exchanges: list[str], exempt: list[str] | tuple[str, ...] = ()) -> None:
         self._exchanges = exchanges
+        self._exempt = tuple(exempt)
+
+    def applies(self, symbol: str, view: PreTradeView) -> bool:
+        instrument = view.market.instruments.get(symbol)
+        return (
+            instrument is not None
+            and instrument.asset_class is AssetClass.STOCK
+            and instrument.exchange in self._exchanges
+            and not any(fnmatch.fnmatchcase(symbol, pattern) for pattern in self._exempt)
+        )
 
     def check(self, request: OrderRequest, view: PreTradeView) -> str:
-        if request.side is not Side.SELL or not view.market.exchange_in(
-            request.symbol, self._exchanges
-        ):
+        if request.side is not Side.SELL or not self.applies(request.symbol, view):
             return ""
         position = view.position(request.broker, request.symbol)
         sellable = max(0.0, position.yesterday_quantity) if position else 0.0
@@ -216,3 +235,16 @@ class LiveGuard(PreTradeCheck):
                 f"start {live_since} ns (history or warm-up signal)"
             )
         return ""
+
+
+class TrippedBreaker(PreTradeCheck):
+    """A strategy a tripped circuit breaker stopped places nothing until a person re-arms it
+    (orders by hand still pass: a person may close positions)."""
+
+    rule = "circuit breaker"
+
+    def check(self, request: OrderRequest, view: PreTradeView) -> str:
+        origin = request.origin
+        if not origin.startswith("strategy:"):
+            return ""
+        return view.breaker_refusal(origin[len("strategy:") :], request.broker)

@@ -20,4 +20,4 @@ class OrdersMirror(OrderIndex):
         bus.subscribe(OrderEvent, self._on_order)
 
     def _on_order(self, event: OrderEvent) -> None:
-        self._orders[event.order.order_id] = event.order
+        self._put(event.order)

@@ -2,10 +2,10 @@
 
 The order of the checks is :func:`standard_checks`: the request's fields, then whether it can
 trade now (broker connection, trading session), what may be sold or closed today (T+1, close
-offsets), the live guard, and the risk limits. A new rule is one
-:class:`~terminal.engine.orders.checks.PreTradeCheck` subclass added to that list at the place
-it belongs. The first check that refuses decides; a check that raises (or cannot decide)
-refuses too, so a broken rule never lets an order through.
+offsets), the live guard, the risk limits, and what the account can pay for (cash and
+margin). A new rule is one :class:`~terminal.engine.orders.checks.PreTradeCheck` subclass
+added to that list at the place it belongs. The first check that refuses decides; a check
+that raises (or cannot decide) refuses too, so a broken rule never lets an order through.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from terminal.engine.orders.checks import (
     PreTradeView,
     RequestFields,
     TPlusOne,
+    TrippedBreaker,
 )
+from terminal.engine.orders.funds import CashAndMargin
 from terminal.engine.orders.risk import (
     DailyLoss,
     MaxOpenOrders,
@@ -59,10 +61,11 @@ def standard_checks(config: Config) -> list[PreTradeCheck]:
         InstrumentTrading(),
         TradingSession(risk),
         # 3. what may be sold or closed today
-        TPlusOne(config.engine.t_plus_one),
+        TPlusOne(config.engine.t_plus_one, config.engine.t_plus_zero),
         CloseOffsets(),
-        # 4. no order from history or warm-up
+        # 4. no order from history or warm-up, nor from a strategy a breaker stopped
         LiveGuard(),
+        TrippedBreaker(),
         # 5. the risk limits
         MaxOrderQuantity(risk),
         MaxOrderNotional(risk),
@@ -71,6 +74,8 @@ def standard_checks(config: Config) -> list[PreTradeCheck]:
         OrderRate(risk),
         PriceBand(risk),
         DailyLoss(risk),
+        # 6. what the account can pay for
+        CashAndMargin(risk.funds_check),
     ]
 
 

@@ -12,7 +12,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 import msgspec
 
@@ -20,20 +20,25 @@ from terminal.domain.events import AccountEvent
 from terminal.domain.instrument import price_text
 from terminal.domain.orders import Account, OrderRequest
 from terminal.engine.bus import EventBus
-from terminal.engine.orders.checks import PreTradeCheck, PreTradeView
+from terminal.engine.orders.checks import CannotCheck, PreTradeCheck, PreTradeView
 
 GLOBAL = "global"
 
 
+Limit = Annotated[float, msgspec.Meta(ge=0, le=1e300)]
+"""A limit: a finite number >= 0, 0 meaning off (NaN or infinity would switch it off
+silently: comparisons with NaN are all false)."""
+
+
 class RiskLimits(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
-    max_order_quantity: float = 0.0
-    max_order_notional: float = 0.0
-    max_position: float = 0.0
-    max_open_orders: int = 0
-    max_orders_per_second: float = 0.0
-    price_band_pct: float = 0.0
+    max_order_quantity: Limit = 0.0
+    max_order_notional: Limit = 0.0
+    max_position: Limit = 0.0
+    max_open_orders: Annotated[int, msgspec.Meta(ge=0)] = 0
+    max_orders_per_second: Limit = 0.0
+    price_band_pct: Limit = 0.0
     """Limit and stop prices must lie within this percentage of the last price."""
-    daily_loss_limit: float = 0.0
+    daily_loss_limit: Limit = 0.0
     """Refuse orders once the day's loss (equity below its start-of-day value) exceeds this."""
     session_check: bool = False
     """Refuse orders while the instrument's exchange is closed."""
@@ -41,6 +46,9 @@ class RiskLimits(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, froze
 
 class RiskSection(RiskLimits, kw_only=True, frozen=True):
     brokers: dict[str, RiskLimits] = msgspec.field(default_factory=dict)
+    funds_check: bool = True
+    """Refuse what the broker's account cannot pay for: cash, collateral or margin
+    (:mod:`terminal.engine.orders.funds`). Global only."""
 
 
 class RiskLimitCheck(PreTradeCheck):
@@ -72,10 +80,19 @@ class RiskLimitCheck(PreTradeCheck):
         raise NotImplementedError
 
 
+def last_price(symbol: str, view: PreTradeView, why: str) -> float:
+    """The last price of ``symbol``; without a usable one the rule cannot decide, and the
+    order is refused (a NaN would make every comparison false, i.e. let it through)."""
+    last = view.market.last_price(symbol)
+    if last is None or not math.isfinite(last) or last <= 0:
+        shown = "none yet" if last is None else f"{last:g}"
+        raise CannotCheck(f"no usable last price of {symbol} ({shown}) {why}")
+    return last
+
+
 def _price(request: OrderRequest, view: PreTradeView) -> float:
-    """The order's price; a market order's is the last price (0 before the first tick)."""
-    last = view.market.last_price(request.symbol)
-    return request.price or (last if last is not None else 0.0)
+    """The order's price; a market order's is the last price."""
+    return request.price or last_price(request.symbol, view, "to value a market order")
 
 
 class MaxOrderQuantity(RiskLimitCheck):
@@ -141,14 +158,17 @@ class OrderRate(RiskLimitCheck):
 
 
 class PriceBand(RiskLimitCheck):
-    """Limit and trigger prices within ``price_band_pct`` of the last price (once there is one)."""
+    """Limit and trigger prices within ``price_band_pct`` of the last price (refused while
+    there is none to compare with)."""
 
     rule, setting = "price band", "price_band_pct"
 
     def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
-        last = view.market.last_price(request.symbol)
+        if not (request.price or request.trigger_price):
+            return ""  # a market order: nothing to compare
+        last = last_price(request.symbol, view, "to compare the price with")
         for name, value in (("price", request.price), ("trigger", request.trigger_price)):
-            if last and value and abs(value / last - 1.0) * 100.0 > limit:
+            if value and abs(value / last - 1.0) * 100.0 > limit:
                 instrument = view.market.instruments.get(request.symbol)
                 decimals = instrument.price_decimals if instrument else 0
                 return (
@@ -167,20 +187,31 @@ class DailyLoss(RiskLimitCheck):
     def __init__(self, section: RiskSection) -> None:
         super().__init__(section)
         self._day_start_equity: dict[str, tuple[str, float]] = {}
+        self._day = ("", 0, 0)  # the UTC day last seen, the ns it starts and ends at
 
     def watch(self, bus: EventBus, view: PreTradeView) -> None:
         bus.subscribe(AccountEvent, lambda event: self.observe(event.account, view.now_ns()))
 
+    def _today(self, now_ns: int) -> str:
+        day, starts, ends = self._day
+        if not starts <= now_ns < ends:  # a date per order would cost more than the rule
+            starts = now_ns - now_ns % 86_400_000_000_000
+            day = datetime.fromtimestamp(starts / 1e9, tz=UTC).date().isoformat()
+            self._day = day, starts, starts + 86_400_000_000_000
+        return day
+
     def observe(self, account: Account, now_ns: int) -> None:
         """Remember each broker's first equity of the day (call on every account update)."""
-        today = datetime.fromtimestamp(now_ns / 1e9, tz=UTC).date().isoformat()
+        today = self._today(now_ns)
         if self._day_start_equity.get(account.broker, ("", 0.0))[0] != today:
             self._day_start_equity[account.broker] = (today, account.equity)
 
     def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
         account = view.account(request.broker)
-        if account is None or math.isnan(account.equity):
-            return ""
+        if account is None:
+            raise CannotCheck(f"broker {request.broker} has no account yet")
+        if not math.isfinite(account.equity):
+            raise CannotCheck(f"equity of broker {request.broker} is {account.equity:g}")
         self.observe(account, view.now_ns())
         loss = self._day_start_equity[request.broker][1] - account.equity
         return f"lost {loss:,.2f} today, limit {limit:,.2f}" if loss > limit else ""

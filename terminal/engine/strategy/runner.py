@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,8 @@ class StrategyRunner:
         self._owner: dict[str, str] = {}  # order id → instance name
         self._records = StrategyRecords()
         self._delivery = EventDelivery(self._instances, self._owner, self._records, self._publish)
+        self.start_guard: Callable[[str, str], str] | None = None
+        """(instance, broker) → why it may not start now ("": it may); the engine's breakers."""
         bus = host.bus
         bus.subscribe(Tick, self._receive)
         bus.subscribe(BarEvent, self._receive_bar)
@@ -172,6 +174,9 @@ class StrategyRunner:
         instance = self.get(name)
         if instance.state.is_active:
             return
+        refusal = self.start_guard(name, instance.broker) if self.start_guard else ""
+        if refusal:
+            raise ValueError(f"strategy {name} not started: {refusal}")
         strategy = instance.strategy
         instance.state, instance.detail = StrategyState.WARMING_UP, ""
         instance.unsubscribers = [
@@ -297,7 +302,12 @@ class StrategyRunner:
                 continue
             instance = self._instances[saved.name]
             if saved.state.is_active and saved.auto_start:
-                self.start(saved.name)
+                try:
+                    self.start(saved.name)
+                except ValueError as exc:  # a tripped breaker: it waits for a person
+                    log.warning("%s", exc)
+                    instance.detail = str(exc)
+                    self._publish(instance)
             elif saved.state.is_active:
                 instance.detail = "was running before the restart: start it to trade again"
                 self._publish(instance)

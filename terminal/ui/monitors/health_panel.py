@@ -1,5 +1,6 @@
-"""The health dock: red/amber/green per feed and broker with the reason, latency per path
-with a small sparkline, and the engine's counters — refreshed from the 1 Hz health snapshot."""
+"""The health dock: the circuit breakers (armed, or tripped with a Re-arm button), red/amber/
+green per feed and broker with the reason, latency per path with a small sparkline, and the
+engine's counters — refreshed from the 1 Hz health snapshot."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from terminal.engine.monitoring.health import HealthLevel
 from terminal.engine.monitoring.metrics import PATHS, HealthSnapshot, LatencySummary
+from terminal.ui.monitors.breakers_box import BreakersBox
 from terminal.ui.theme import Theme
 
 LEVEL_COLORS = {  # the Theme field each verdict is drawn in
@@ -99,6 +101,7 @@ class HealthPanel(QWidget):
             grid.addWidget(plot, row, 2)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(len(PATHS), 1)
+        self.breakers = BreakersBox(theme)
         self.figures = QLabel("waiting for the first snapshot…")
         self.figures.setWordWrap(True)
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -109,6 +112,7 @@ class HealthPanel(QWidget):
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.setContentsMargins(2, 2, 2, 2)
+        inner.addWidget(self.breakers)
         inner.addLayout(columns, 1)
         inner.addWidget(self.figures)
         # Scrolls rather than raise the window's minimum height (the dock shares its row).

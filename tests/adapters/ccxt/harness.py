@@ -34,6 +34,7 @@ def engine_config(
     broker: dict[str, Any] | None = None,
     persist: bool = False,
     paper: bool = False,
+    risk: dict[str, Any] | None = None,
 ) -> Config:
     """The engine with the ccxt feed and broker (``None``: left out) against ``server``."""
     feeds = (
@@ -59,6 +60,7 @@ def engine_config(
             "feeds": feeds,
             "brokers": brokers,
             "engine": {"persist": persist, "journal": False},
+            **({"risk": risk} if risk is not None else {}),
         }
     )
 

@@ -33,13 +33,19 @@ def keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def trade(scenario: Scenario, clock: Clock | None = None, **broker: Any) -> None:
+def trade(
+    scenario: Scenario,
+    clock: Clock | None = None,
+    *,
+    risk: dict[str, Any] | None = None,
+    **broker: Any,
+) -> None:
     """Run ``scenario`` on an engine with the ccxt feed and broker, once both are live."""
 
     async def go() -> None:
         async with (
             local_binance() as server,
-            running(engine_config(server, {}, broker), clock) as engine,
+            running(engine_config(server, {}, broker, risk=risk), clock) as engine,
         ):
             await until(
                 lambda: BTC in engine.latest and engine.balances(), what="quotes and balances"
@@ -208,7 +214,22 @@ def test_a_day_order_rests_as_gtc_and_ends_with_the_utc_day(
     trade(scenario, clock)
 
 
+def test_the_venues_reported_balances_refuse_what_it_cannot_pay_for() -> None:
+    """The pre-trade cash check reads the venue's own balances for a spot order there."""
+
+    async def scenario(server: FakeBinance, engine: Engine) -> None:
+        rich = submit(engine, Side.BUY, 1.0, OrderType.LIMIT, 60000.0)
+        refused = await status(engine, rich, OrderStatus.REJECTED)
+        assert refused.reason.startswith("cash and margin: buy 1 BTCUSDT.BINANCE needs 60,0")
+        assert "USDT; binance has 10,000 USDT free (as the venue last reported)" in refused.reason
+        assert all(o["clientOrderId"] != rich for o in server.venue.orders.values())
+
+    trade(scenario)
+
+
 def test_a_rejection_carries_the_venues_words() -> None:
+    """With the terminal's own cash check off, the venue's refusal reaches the order."""
+
     async def scenario(server: FakeBinance, engine: Engine) -> None:
         rich = submit(
             engine, Side.BUY, 1.0, OrderType.LIMIT, 60000.0
@@ -222,7 +243,7 @@ def test_a_rejection_carries_the_venues_words() -> None:
         closed = await status(engine, submit(engine, Side.BUY, 0.001), OrderStatus.REJECTED)
         assert closed.reason == "binance: Market is closed. (-1013)"
 
-    trade(scenario)
+    trade(scenario, risk={"funds_check": False})
 
 
 def test_repeated_and_reordered_reports_apply_each_fill_once() -> None:

@@ -22,6 +22,7 @@ from terminal.domain.events import AccountEvent
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import FeedStatus
 from terminal.domain.orders import Account, Order, OrderRequest, Position
+from terminal.domain.venue import Balance
 from terminal.engine.bus import EventBus
 from terminal.engine.config import load_config
 from terminal.engine.market import MarketState
@@ -33,12 +34,17 @@ SYMBOL = "600000.SSE"
 STOCK = Instrument(SYMBOL, "PF Bank", "SSE", AssetClass.STOCK, 0.01, 100.0, sessions="cn_stock")
 FUTURE = Instrument("rb2605.SHFE", "Rebar", "SHFE", AssetClass.FUTURE, 1.0, multiplier=10.0,
                     margin_rate=0.1)
+SPOT = Instrument("BTCUSDT.BINANCE", "BTC/USDT", "BINANCE", AssetClass.CRYPTO, 0.01, 1e-5,
+                  currency="USDT", base_currency="BTC")
 FRIDAY_EVENING_NS = 1_767_960_000 * 10**9  # 2026-01-09 20:00 in Shanghai: stocks closed
+NO_LIMITS = {"max_order_notional": 0, "max_open_orders": 0, "max_orders_per_second": 0,
+             "daily_loss_limit": 0}  # fmt: skip
+CASH_ACCOUNT = Account("paper", "CNY", 1e6, 1e6, 0.0, 0.0, 0.0, buying_power=1e6)
 RULES = [
     "broker", "account", "fields", "broker capabilities", "broker connection", "instrument",
-    "trading session", "T+1", "close offset", "live guard",
+    "trading session", "T+1", "close offset", "live guard", "circuit breaker",
     "max order quantity", "max order notional", "max position", "max open orders", "order rate",
-    "price band", "daily loss limit",
+    "price band", "daily loss limit", "cash and margin",
 ]  # fmt: skip
 
 
@@ -46,17 +52,22 @@ class Desk:
     """A pipeline over a hand-made engine state the test changes at will."""
 
     def __init__(self, **overrides: Any) -> None:
-        self.market = MarketState({SYMBOL: STOCK, FUTURE.symbol: FUTURE})
+        self.market = MarketState({SYMBOL: STOCK, FUTURE.symbol: FUTURE, SPOT.symbol: SPOT})
         self.market.on_tick(quote(10.0, 9.99, 10.01, symbol=SYMBOL))
         self.market.on_tick(quote(3500.0, 3499.0, 3501.0, symbol=FUTURE.symbol))
+        self.market.on_tick(quote(50_000.0, 49_999.0, 50_001.0, symbol=SPOT.symbol))
+        self.balances: dict[str, dict[str, Balance]] = {}
         self.status: dict[str, FeedStatus] = {}
         self.positions: dict[tuple[str, str], Position] = {}
         self.working: list[Order] = []
-        self.accounts: dict[str, Account] = {}
+        self.accounts: dict[str, Account] = {"paper": CASH_ACCOUNT}
         self.live_since = 0
         self.now = FRIDAY_EVENING_NS
         self.bus = EventBus()
-        config = load_config(overrides={"engine": {"t_plus_one": ["SSE"]}, **overrides})
+        # Only the limits a test names: the shipped defaults are off here.
+        risk = {**NO_LIMITS, **overrides.pop("risk", {})}
+        engine = overrides.pop("engine", {"t_plus_one": ["SSE"]})
+        config = load_config(overrides={"engine": engine, "risk": risk, **overrides})
         view = PreTradeView(
             market=self.market,
             has_broker=lambda name: name == "paper",
@@ -67,6 +78,7 @@ class Desk:
             account=self.accounts.get,
             live_since_ns=lambda: self.live_since,
             now_ns=lambda: self.now,
+            venue_balances=lambda broker: self.balances.get(broker, {}),
         )
         self.pipeline = PreTradePipeline(standard_checks(config), view, self.bus)
 
@@ -111,6 +123,14 @@ def working(desk: Desk) -> None:
     desk.working.append(order)
 
 
+def tripped(desk: Desk) -> None:
+    """A breaker stopped strategy sma-1 (its orders refused; orders by hand still pass)."""
+    desk.pipeline.view.breaker_refusal = lambda strategy, broker: (
+        f"circuit breaker: orders_per_second ({strategy}) tripped" if strategy == "sma-1" else ""
+    )
+    assert desk.check(buy()) is None
+
+
 def losing(desk: Desk) -> None:
     account = Account("paper", "CNY", 1000.0, 1000.0, 0.0, 0.0, 0.0)
     desk.bus.publish(AccountEvent(account))  # the day's first equity
@@ -145,6 +165,8 @@ CASES = [
     ("live guard", {}, lambda desk: setattr(desk, "live_since", 100), buy(ts=5),
      "live guard: order stamped 5 ns is older than the engine's live start 100 ns "
      "(history or warm-up signal)"),
+    ("circuit breaker", {}, tripped, buy(origin="strategy:sma-1"),
+     "circuit breaker: orders_per_second (sma-1) tripped"),
     ("max order quantity", {"risk": {"brokers": {"paper": {"max_order_quantity": 100}}}}, None,
      buy(200), "risk (broker paper): max order quantity: 200 > limit 100"),
     ("max order notional", {"risk": {"max_order_notional": 1500}}, None, buy(200),
@@ -158,6 +180,9 @@ CASES = [
      "risk (global): price band: price 11.00 is +10.00% from last 10.00, limit ±5%"),
     ("daily loss limit", {"risk": {"daily_loss_limit": 200}}, losing, buy(),
      "risk (global): daily loss limit: lost 300.00 today, limit 200.00"),
+    ("cash and margin", {}, None, buy(100_000 * 100),
+     f"cash and margin: buy 1e+07 {SYMBOL} costs 100,100,000.00 with commission; buying "
+     "power free 1,000,000.00 (buying power 1,000,000.00, 0.00 held by 0 working orders)"),
 ]  # fmt: skip
 
 
