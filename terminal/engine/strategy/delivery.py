@@ -56,6 +56,20 @@ class EventDelivery:
             self._queue.append((ts, event))
             self.drain()
 
+    def accept_bar(self, ts: int, bar: Bar) -> None:
+        """A closed bar: what ``accept(ts, BarEvent(bar, closed=True))`` does, without the
+        event object or the queue when nothing waits ahead of it (a backtest's every bar)."""
+        if self._queue or self._draining or self._records.journal is not None:
+            self.accept(ts, BarEvent(bar, closed=True))
+        elif self._instances:
+            self._draining = True
+            try:
+                self._deliver_bar(ts, bar)
+            finally:
+                self._draining = False
+            if self._queue:  # what its handlers caused (order updates), after it
+                self.drain()
+
     @contextmanager
     def held(self) -> Iterator[None]:
         """Nothing is delivered while the block runs (a warm-up, an ``on_stop``): what it
@@ -84,10 +98,7 @@ class EventDelivery:
                     instance.runtime.last_prices[event.symbol] = event.last
                     self._if_running(instance, ts, instance.strategy.on_tick, event)
         elif isinstance(event, BarEvent):
-            for instance in self._instances.values():
-                if instance.state is RUNNING and event.bar.symbol in instance.symbols:
-                    instance.runtime.now_ns = ts
-                    self.feed_bar(instance, event.bar)
+            self._deliver_bar(ts, event.bar)
         elif isinstance(event, OrderEvent):
             owner = self._owner_of(event.order.order_id)
             if owner is not None:
@@ -100,6 +111,12 @@ class EventDelivery:
                 self._records.save(owner)
                 self._if_running(owner, ts, owner.strategy.on_fill, event.fill)
                 self._publish(owner)
+
+    def _deliver_bar(self, ts: int, bar: Bar) -> None:
+        for instance in self._instances.values():
+            if instance.state is RUNNING and bar.symbol in instance.symbols:
+                instance.runtime.now_ns = ts
+                self.feed_bar(instance, bar)
 
     def _owner_of(self, order_id: str) -> StrategyInstance | None:
         return self._instances.get(self._owner.get(order_id, ""))

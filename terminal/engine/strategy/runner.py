@@ -40,7 +40,7 @@ from terminal.engine.strategy.host import (
 )
 from terminal.engine.strategy.instance import InstanceContext, StrategyInstance
 from terminal.engine.strategy.records import StrategyRecords
-from terminal.engine.strategy.runtime import StrategyRuntime
+from terminal.engine.strategy.runtime import ColumnSource, StrategyRuntime
 
 log = logging.getLogger("terminal.strategies")
 
@@ -50,8 +50,10 @@ __all__ = ["StrategyInstance", "StrategyRunner"]
 class StrategyRunner:
     """Adds, starts, stops, edits and removes instances; delivers ticks, bars, orders, fills."""
 
-    def __init__(self, host: StrategyHost) -> None:
+    def __init__(self, host: StrategyHost, columns: ColumnSource | None = None) -> None:
+        """``columns``: a backtest's bars, known beforehand (``runtime.py``); live, None."""
         self._host = host
+        self._columns = columns
         self._instances: dict[str, StrategyInstance] = {}
         self._owner: dict[str, str] = {}  # order id → instance name
         self._records = StrategyRecords()
@@ -113,7 +115,7 @@ class StrategyRunner:
         warmup = cls.warmup_bars if warmup < 0 else warmup
         parsed = parse_params(cls, params, name)
         positions = per_symbol(symbols, position)
-        runtime = StrategyRuntime(symbols, positions)
+        runtime = StrategyRuntime(symbols, positions, self._columns)
         context = InstanceContext(self, name, runtime)
         strategy = construct_strategy(cls, name, symbols, broker, context, parsed)
         instance = StrategyInstance(
@@ -318,12 +320,16 @@ class StrategyRunner:
         """Journal an inbound event and deliver it after what is already queued."""
         self._delivery.accept(ts, event)
 
+    def accept_bar(self, ts: int, bar: Bar) -> None:
+        """A closed bar, as ``accept(ts, BarEvent(bar, closed=True))`` (a backtest's path)."""
+        self._delivery.accept_bar(ts, bar)
+
     def _receive(self, event: Tick | OrderEvent | FillEvent) -> None:
         self._delivery.accept(self._now(), event)
 
     def _receive_bar(self, event: BarEvent) -> None:
         if event.closed:
-            self._delivery.accept(self._now(), event)
+            self._delivery.accept_bar(self._now(), event.bar)
 
     def _record_command(self, command: object) -> None:
         self._records.record_command(self._now(), command)
@@ -338,7 +344,9 @@ class StrategyRunner:
         return cls
 
     def _publish(self, instance: StrategyInstance) -> None:
-        self._host.bus.publish(instance.snapshot())
+        bus = self._host.bus
+        if bus.has_handlers(StrategyStateEvent):  # a backtest's fills: nobody to show
+            bus.publish(instance.snapshot())
 
     def _changed(self, instance: StrategyInstance) -> None:
         self._records.save(instance)
