@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from terminal.engine.backtest.settings import BacktestSection
 from terminal.engine.orders.risk import RiskSection
 from terminal.engine.paths import RESOURCES, user_config_dir
 
@@ -75,6 +76,7 @@ class Config(_Strict):
     brokers: list[PluginInstance] = msgspec.field(default_factory=list)
     watchlist: list[str] = msgspec.field(default_factory=list)
     risk: RiskSection = msgspec.field(default_factory=RiskSection)
+    backtest: BacktestSection = msgspec.field(default_factory=BacktestSection)
     sources: list[str] = msgspec.field(default_factory=list)
 
     def describe_sources(self) -> str:
