@@ -81,7 +81,7 @@ def run_backtest(
     )
     # A handler's wall time says nothing in a backtest (declaring an indicator computes it over
     # the whole run): the slow-handler warning is for live.
-    setattr(instance.strategy, "slow_handler_s", math.inf)  # this instance only
+    vars(instance.strategy)["slow_handler_s"] = math.inf  # this instance only
     warm = warmup_events(data, ends, instance.warmup)
     series = [data.series[key] for key in keys]
     is_base = [key[1] == data.timeframe for key in keys]

@@ -33,6 +33,57 @@ NAMES = (
 )  # fmt: skip
 """Every statistic, in the order a report shows them (``summary.json`` keys)."""
 
+LABELS = {
+    "total_return": ("Total return", "pct"), "annual_return": ("Annual return", "pct"),
+    "annual_volatility": ("Annual volatility", "pct"), "sharpe": ("Sharpe ratio", "ratio"),
+    "sortino": ("Sortino ratio", "ratio"), "max_drawdown": ("Max drawdown", "pct"),
+    "max_drawdown_days": ("Max drawdown duration", "days"), "calmar": ("Calmar ratio", "ratio"),
+    "win_rate": ("Win rate", "pct"), "profit_factor": ("Profit factor", "ratio"),
+    "average_trade": ("Average trade", "money"), "exposure": ("Exposure", "pct"),
+    "turnover": ("Turnover", "times"), "trades": ("Round trips", "count"),
+    "fills": ("Fills", "count"), "commission": ("Commission", "money"),
+    "final_equity": ("Final equity", "money"), "benchmark_return": ("Buy and hold", "pct"),
+}  # fmt: skip
+"""Each statistic's label and how it reads."""
+
+
+def shown(name: str, value: float) -> str:
+    """``value`` of statistic ``name`` as a report shows it ("12.34%", "1.52", "45 days")."""
+    kind = LABELS.get(name, (name, "ratio"))[1]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if kind == "pct":
+        return f"{value * 100:.2f}%"
+    if kind == "days":
+        return f"{value:.0f} days"
+    if kind == "count":
+        return f"{value:,.0f}"
+    if kind == "money":
+        return f"{value:,.2f}"
+    if kind == "times":
+        return f"{value:.2f}×"
+    return f"{value:.2f}"
+
+
+def monthly_returns(daily_equity: pd.Series, start_value: float) -> pd.DataFrame:
+    """Returns by month: rows are years, columns 1–12 and "year" (NaN where no data)."""
+    if daily_equity.empty:
+        return pd.DataFrame(columns=[*range(1, 13), "year"], dtype=float)
+    index = pd.DatetimeIndex(daily_equity.index)
+    month_end = daily_equity.groupby([index.year, index.month]).last()
+    before = month_end.shift(1)
+    before.iloc[0] = start_value
+    by_month = (month_end / before - 1.0).unstack()
+    by_month = by_month.reindex(columns=range(1, 13))
+    year_end = daily_equity.groupby(index.year).last()
+    year_before = year_end.shift(1)
+    year_before.iloc[0] = start_value
+    by_month["year"] = year_end / year_before - 1.0
+    by_month.index.name = None
+    return by_month
+
 
 def daily_returns(daily_equity: pd.Series, start_value: float) -> pd.Series:
     """Each day's return; the first over ``start_value``."""
