@@ -60,19 +60,23 @@ class BacktestMarket(MarketState):
         self.prices: dict[str, float] = {}
         """Last base-bar close per symbol: the run writes it as each bar closes."""
         self.latest = BarQuotes(self.prices, clock)  # type: ignore[assignment]
-        self._days: dict[str, tuple[int, date]] = {}
+        self._days: dict[str, tuple[int, int, date]] = {}
 
     def last_price(self, symbol: str) -> float | None:
         return self.prices.get(symbol)
 
     def trading_day(self, symbol: str, ns: int) -> date:
-        # A fill asks for the same moment several times (booking it, its position, the
-        # account): the calendar answers once per symbol and moment.
+        # A fill asks for its trading day several times (booking it, its position, the
+        # account), and every bar of a session has the same one: the calendar answers once
+        # per session, its answer kept for the session's [open, close).
         last = self._days.get(symbol)
-        if last is not None and last[0] == ns:
-            return last[1]
+        if last is not None and last[0] <= ns < last[1]:
+            return last[2]
+        calendar = self.calendar_of(symbol)
+        index = calendar.locate(ns)
         day = super().trading_day(symbol, ns)
-        self._days[symbol] = (ns, day)
+        if index >= 0:
+            self._days[symbol] = (int(calendar.opens[index]), int(calendar.closes[index]), day)
         return day
 
 

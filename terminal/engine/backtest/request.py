@@ -42,7 +42,10 @@ class StrategyRef(msgspec.Struct, frozen=True):
     @classmethod
     def of(cls, strategy: type[Strategy]) -> StrategyRef:
         source = inspect.getsourcefile(strategy) or ""
-        return cls(strategy.plugin_name, strategy.__module__, strategy.__qualname__, source)
+        module = strategy.__module__
+        if module == "__main__" and source:  # a script's class: another process imports the file
+            module = f"_script_{Path(source).stem}"
+        return cls(strategy.plugin_name, module, strategy.__qualname__, source)
 
     def load(self) -> type[Strategy]:
         module = sys.modules.get(self.module)

@@ -8,9 +8,14 @@ not a conversion. Both hold the last ``capacity`` bars and read the same to a st
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from terminal.domain.market import Bar
+
+if TYPE_CHECKING:
+    from terminal.engine.strategy.indicator_line import IndicatorLine
 
 FIELDS = ("start", "open", "high", "low", "close", "volume")
 CAPACITY = 5000
@@ -112,16 +117,22 @@ class ColumnBarSeries(BarSeries):
         self.fed = 0
         """Bars fed so far: the next one fed must be ``columns.starts[fed]``."""
         self._last: Bar | None = None
+        self.lines: list[IndicatorLine] = []
+        """Indicators declared on this series, computed over the whole run: feeding a bar
+        sets each one's value (here, inline: it is the backtest's hot path)."""
 
     def append(self, bar: Bar) -> None:
         fed = self.fed
-        if fed >= len(self.columns.starts) or self.columns.starts[fed] != bar.start:
+        starts = self.columns.starts
+        if fed >= len(starts) or starts[fed] != bar.start:
             raise ValueError(
                 f"bar {bar.symbol} {bar.timeframe} starting {bar.start} is not bar {fed} of "
                 "the backtest's columns"
             )
         self.fed = fed + 1
         self._last = bar
+        for line in self.lines:
+            line.value = line.first[fed]
 
     def __len__(self) -> int:
         return min(self.fed, self.capacity)

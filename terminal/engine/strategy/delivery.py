@@ -20,6 +20,7 @@ from typing import Any
 from terminal.domain.enums import StrategyState
 from terminal.domain.events import BarEvent, FillEvent, OrderEvent, Tick
 from terminal.domain.market import Bar
+from terminal.engine.strategy.base import Strategy
 from terminal.engine.strategy.instance import LogLine, StrategyInstance
 from terminal.engine.strategy.records import StrategyRecords
 
@@ -103,7 +104,8 @@ class EventDelivery:
             owner = self._owner_of(event.order.order_id)
             if owner is not None:
                 owner.runtime.book_order(event.order)
-                self._if_running(owner, ts, owner.strategy.on_order, event.order)
+                if type(owner.strategy).on_order is not Strategy.on_order:  # else a no-op
+                    self._if_running(owner, ts, owner.strategy.on_order, event.order)
         elif isinstance(event, FillEvent):
             owner = self._owner_of(event.fill.order_id)
             if owner is not None:
@@ -113,10 +115,16 @@ class EventDelivery:
                 self._publish(owner)
 
     def _deliver_bar(self, ts: int, bar: Bar) -> None:
+        # feed_bar's steps, inline (a backtest's every bar comes here): a running instance is
+        # past its warm-up, so the bar is live.
+        symbol, timeframe = bar.symbol, bar.timeframe
         for instance in self._instances.values():
-            if instance.state is RUNNING and bar.symbol in instance.symbols:
-                instance.runtime.now_ns = ts
-                self.feed_bar(instance, bar)
+            if instance.state is not RUNNING or symbol not in instance.symbols:
+                continue
+            runtime, strategy = instance.runtime, instance.strategy
+            runtime.now_ns = ts
+            if timeframe in strategy.timeframes and runtime.take_bar(bar):
+                self.call(instance, strategy.on_bar, bar)
 
     def _owner_of(self, order_id: str) -> StrategyInstance | None:
         return self._instances.get(self._owner.get(order_id, ""))

@@ -3,9 +3,10 @@
 The runtime advances each declared indicator as it feeds the strategy a bar of its series.
 Live, the indicator is primed on the bars fed so far and then pushed one close at a time. In a
 backtest, where the series' columns are known beforehand, it is computed over the whole run in
-one vectorised pass and each bar only moves a cursor. The two give the same values bit for bit
-(``terminal.engine.indicators`` steps live exactly as it computes at once), so a strategy
-decides the same way in both; reading ``value`` costs an attribute read either way.
+one vectorised pass, and the series sets each bar's value as it is fed (no call per bar). The
+two give the same values bit for bit (``terminal.engine.indicators`` steps live exactly as it
+computes at once), so a strategy decides the same way in both; reading ``value`` costs an
+attribute read either way.
 """
 
 from __future__ import annotations
@@ -26,39 +27,41 @@ class IndicatorLine:
     :meth:`output` reads any output, :meth:`ago` an earlier bar's value, :meth:`history` the
     values so far as an array."""
 
-    __slots__ = ("_at_once", "_first", "_lists", "_offset", "fed", "indicator", "value")
+    __slots__ = ("_columns", "_fed", "_lists", "_offset", "first", "indicator", "value")
 
     def __init__(self, indicator: Indicator, series: BarSeries) -> None:
         self.indicator = indicator
-        self._at_once = isinstance(series, ColumnBarSeries)
         self.value = math.nan
         """The first output on the last bar fed."""
-        self.fed = 0
-        """Bars fed to the line so far."""
         self._offset = 0  # live lists drop their oldest values; this counts what was dropped
-        if isinstance(series, ColumnBarSeries):  # (the same test as _at_once, for mypy)
-            # A backtest: every close of the run is known; compute once, then move a cursor.
+        self._columns: ColumnBarSeries | None = None
+        if isinstance(series, ColumnBarSeries):
+            # A backtest: every close of the run is known; compute once, and the series sets
+            # ``value`` from ``first`` as it feeds each bar.
             computed = indicator.compute(series.columns.close)
-            self._lists = {name: computed[name].tolist() for name in indicator.outputs}
-            self.fed = series.fed
+            self._columns = series
+            series.lines.append(self)
         else:
             computed = indicator.compute(series.close)  # primes the live state, too
-            self._lists = {name: computed[name].tolist() for name in indicator.outputs}
-            self.fed = len(self._lists[indicator.outputs[0]])
-        self._first = self._lists[indicator.outputs[0]]
+        self._lists = {name: computed[name].tolist() for name in indicator.outputs}
+        self.first: list[float] = self._lists[indicator.outputs[0]]
+        """The first output's values (in a backtest, over the whole run)."""
+        self._fed = len(self.first) if self._columns is None else 0
         if self.fed:
-            self.value = self._first[self.fed - 1 - self._offset]
+            self.value = self.first[self.fed - 1 - self._offset]
+
+    @property
+    def fed(self) -> int:
+        """Bars fed to the line so far."""
+        return self._columns.fed if self._columns is not None else self._fed
 
     def advance(self, bar: Bar) -> None:
-        """The runtime fed ``bar`` to this line's series: take its value."""
-        if self._at_once:
-            self.fed += 1
-            self.value = self._first[self.fed - 1]
-            return
+        """Live: the runtime fed ``bar`` to this line's series; push its close. (In a backtest
+        the series sets ``value`` itself.)"""
         for name, value in self.indicator.push(bar.close).items():
             self._lists[name].append(value)
-        self.fed += 1
-        first = self._first
+        self._fed += 1
+        first = self.first
         if len(first) > 2 * CAPACITY:  # live runs for months: trim in chunks
             cut = len(first) - CAPACITY
             for values in self._lists.values():
@@ -85,7 +88,7 @@ class IndicatorLine:
 
     def _values(self, name: str | None) -> list[float]:
         if name is None:
-            return self._first
+            return self.first
         try:
             return self._lists[name]
         except KeyError:

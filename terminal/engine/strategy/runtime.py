@@ -85,6 +85,8 @@ class StrategyRuntime:
                 return line
         line = IndicatorLine(indicator, slot.series)
         slot.lines.append(line)
+        if not isinstance(slot.series, ColumnBarSeries):  # a backtest's series advances its own
+            slot.live_lines.append(line)
         return line
 
     def take_bar(self, bar: Bar) -> bool:
@@ -95,7 +97,7 @@ class StrategyRuntime:
             return False
         slot.last_start = bar.start
         slot.series.append(bar)
-        for line in slot.lines:
+        for line in slot.live_lines:
             line.advance(bar)
         return True
 
@@ -109,9 +111,11 @@ class _Fed:
     """What was fed of one symbol and timeframe: its series, the start of its last bar (the
     seam between warm-up and live, where the same bar may come twice) and its indicators."""
 
-    __slots__ = ("last_start", "lines", "series")
+    __slots__ = ("last_start", "lines", "live_lines", "series")
 
     def __init__(self, series: BarSeries) -> None:
         self.series = series
         self.last_start = -1
         self.lines: list[IndicatorLine] = []
+        self.live_lines: list[IndicatorLine] = []
+        """The lines pushed bar by bar (live); a backtest's series sets its lines' values."""
