@@ -114,10 +114,9 @@ def test_pushed_bar_by_bar_equals_computed_at_once_exactly(make, history: int) -
         peeked = indicator.peek(float(close[i]))
         pushed = indicator.push(float(close[i]))
         for name in indicator.outputs:
-            expected = at_once[name][i]
-            assert pushed[name] == expected or (math.isnan(expected) and math.isnan(pushed[name])), (
-                indicator.label, name, i, pushed[name], expected,
-            )
+            expected, got = at_once[name][i], pushed[name]
+            same = got == expected or (math.isnan(expected) and math.isnan(got))
+            assert same, (indicator.label, name, i, got, expected)
             assert peeked[name] == pushed[name] or math.isnan(expected), (indicator.label, name, i)
 
 

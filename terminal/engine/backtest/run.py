@@ -69,6 +69,10 @@ def run_backtest(
     ``cancelled()`` turns true, ``ValueError`` for parameters or symbols the class refuses."""
     started = time.perf_counter()
     capital = settings.capital if capital is None else capital
+    lacking = [f"{s} {tf}" for s in data.symbols for tf in cls.timeframes
+               if (s, tf) not in data.series]  # fmt: skip
+    if lacking:
+        raise ValueError(f"{cls.plugin_name} takes bars the backtest has not: {', '.join(lacking)}")
     keys, which, index, ends = event_order(data)
     total = len(which)
     first = data.series[keys[0]].columns.starts[0] if total else 0

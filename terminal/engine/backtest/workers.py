@@ -164,7 +164,7 @@ class Backtests:
             pending = [self._client.submit(_run, self._shared, span, params, pure=False)
                        for span, params in tasks]  # fmt: skip
             order = {task.key: n for n, task in enumerate(pending)}
-            finished: Iterator[Any] = as_completed(pending)
+            finished: Iterator[Any] = as_completed(pending, loop=self._client.loop)
             key: Callable[[Any], int] = lambda task: order[task.key]  # noqa: E731
             stop: Callable[[], Any] = lambda: self._client.cancel(pending)  # noqa: E731
         else:
