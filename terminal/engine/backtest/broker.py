@@ -10,7 +10,8 @@ during which they were placed:
   bar's open (a gap fills at the open);
 - **stop**: once a later bar trades at or through its trigger (a buy stop when the high reaches
   it, a sell stop when the low does), at the worse of the trigger and that bar's open, as a
-  market order would; a **stop-limit** becomes a limit order on the bar after its trigger;
+  market order would (a trigger between two ticks at the first tick past it); a
+  **stop-limit** becomes a limit order on the bar after its trigger;
 - the whole quantity at once (no volume model); IOC and FOK orders get the next bar only,
   DAY and GTC orders work until they fill or are cancelled;
 - market and stop fills move against the order by ``slippage_ticks`` ticks; commission per
@@ -174,6 +175,8 @@ class SimulatedBroker(Broker):
         kind = order.order_type
         if kind is OrderType.MARKET:
             price = open_ + rules.slippage if buy else open_ - rules.slippage
+            if rules.slippage:
+                price = round(price, rules.instrument.price_decimals)
         elif kind is OrderType.LIMIT or order.order_id in self._triggered:
             limit = order.price
             if buy:
@@ -188,9 +191,16 @@ class SimulatedBroker(Broker):
             if kind is OrderType.STOP_LIMIT:
                 self._triggered.add(order.order_id)
                 return None
+            tick = rules.instrument.tick_size or 0.0
+            if tick:  # a trigger between ticks trades at the first tick past it
+                steps = trigger / tick
+                whole = math.ceil(steps - 1e-9) if buy else math.floor(steps + 1e-9)
+                trigger = round(whole * tick, rules.instrument.price_decimals)
             price = max(trigger, open_) + rules.slippage if buy else (
                 min(trigger, open_) - rules.slippage
             )
+            if rules.slippage:
+                price = round(price, rules.instrument.price_decimals)
         if math.isnan(price):
             return None
         if rules.up is not None and rules.down is not None:

@@ -85,9 +85,11 @@ class BacktestData:
         timeframe: str,
         strategy_timeframes: Sequence[str],
         instruments: Mapping[str, Instrument],
+        strategy: str = "the strategy",
     ) -> None:
         """``frames``: base bars per symbol (columns start, open, high, low, close, volume;
-        sorted by start), ``timeframe`` their timeframe."""
+        sorted by start), ``timeframe`` their timeframe; ``strategy`` names the class whose
+        ``strategy_timeframes`` they are, in a refusal."""
         self.timeframe = timeframe
         self.symbols = tuple(frames)
         self.timeframes = tuple(strategy_timeframes)
@@ -103,7 +105,7 @@ class BacktestData:
                 tf = parse_timeframe(name)
                 if tf.sort_key < base_tf.sort_key:
                     raise ValueError(
-                        f"the strategy takes {name} bars, finer than the {timeframe} bars "
+                        f"{strategy} takes {name} bars, finer than the {timeframe} bars "
                         f"loaded: backtest it on {name} bars (or finer)"
                     )
                 derived = _derive(frame, symbol, timeframe, tf, instruments.get(symbol))

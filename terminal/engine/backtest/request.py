@@ -130,7 +130,7 @@ def load_data(
         frames = read_store(
             Path(request.store), symbols, timeframe, request.start, request.end, instruments
         )
-    return BacktestData(frames, timeframe, cls.timeframes, instruments)
+    return BacktestData(frames, timeframe, cls.timeframes, instruments, cls.plugin_name)
 
 
 class _LazyInstruments(Mapping[str, Instrument]):

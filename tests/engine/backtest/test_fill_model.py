@@ -70,6 +70,14 @@ def test_a_buy_stop_fills_at_the_worse_of_trigger_and_open() -> None:
     assert fills_of(inside) == [(2, "buy", 1.0, 10.35)]
 
 
+def test_a_stop_between_ticks_trades_at_the_first_tick_past_it() -> None:
+    buy = run(scripted({1: lambda s: s.stop_order(Side.BUY, 1, 10.333)}), frame(BARS))
+    assert fills_of(buy) == [(2, "buy", 1.0, 10.34)]
+    plan = {0: lambda s: s.buy(1), 1: lambda s: s.stop_order(Side.SELL, 1, 9.987)}
+    sell = run(scripted(plan), frame(BARS))
+    assert fills_of(sell)[1] == (2, "sell", 1.0, 9.98)
+
+
 def test_a_sell_stop_fills_when_the_low_reaches_it() -> None:
     plan = {0: lambda s: s.buy(1), 1: lambda s: s.stop_order(Side.SELL, 1, 9.6)}
     # The stop at 9.6: bar 2's low 9.9 does not reach it; bar 3 opens 9.5, under it: at 9.5.
