@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from terminal.engine.backtest.data import BacktestData
     from terminal.engine.backtest.request import BacktestRequest
     from terminal.engine.config import Config
+    from terminal.engine.plugins import PluginRegistry
     from terminal.engine.strategy.base import Strategy
 
 
@@ -71,17 +72,31 @@ def add_arguments(parser: argparse.ArgumentParser, optimize: bool = False) -> No
                         help="share of each fold optimised on (default 0.7)")
 
 
-def known_instruments() -> dict[str, Instrument]:
-    """Instruments the terminal knows without a feed running: the simulated feed's list."""
-    from plugins.feeds.simulated import load_sim_instruments
-    from terminal.engine.paths import RESOURCES
+def known_instruments(config: Config) -> dict[str, Instrument]:
+    """The instruments the configured feeds list (the terminal's own view of them: tick and
+    lot sizes, sessions, margin), without starting them; symbols none lists are inferred from
+    their exchange suffix (``instrument_for``)."""
+    import msgspec
 
-    specs = load_sim_instruments(RESOURCES / "sim_instruments.toml")
-    return {spec.symbol: spec.instrument() for spec in specs}
-
-
-def strategy_class(name: str) -> type[Strategy]:
     from terminal.domain.enums import PluginKind
+
+    found: dict[str, Instrument] = {}
+    registry = _registry()
+    for spec in config.feeds:
+        cls = registry.get(PluginKind.FEED, spec.plugin)
+        if cls is None or not spec.enabled:
+            continue
+        try:
+            feed = cls(spec.name, None, msgspec.convert(spec.options, cls.Options))
+            for instrument in feed.instruments():
+                found.setdefault(instrument.symbol, instrument)
+        except Exception as exc:  # a feed that lists only once running: its symbols are inferred
+            logging.getLogger("terminal").debug("feed %s lists no instruments here: %s",
+                                                spec.name, exc)  # fmt: skip
+    return found
+
+
+def _registry() -> PluginRegistry:
     from terminal.engine.plugins import PluginRegistry
 
     registry = PluginRegistry()
@@ -92,6 +107,13 @@ def strategy_class(name: str) -> type[Strategy]:
         registry.discover()
     finally:
         plugins_log.setLevel(level)
+    return registry
+
+
+def strategy_class(name: str) -> type[Strategy]:
+    from terminal.domain.enums import PluginKind
+
+    registry = _registry()
     found = registry.get(PluginKind.STRATEGY, name)
     if found is None:
         known = ", ".join(registry.names(PluginKind.STRATEGY))
@@ -143,7 +165,7 @@ def run_backtest_command(
         cls = strategy_class(args.strategy)
         request = _request(args, cls)
         with quiet_strategies():
-            result = execute(request, config, known_instruments(),
+            result = execute(request, config, known_instruments(config),
                              progress=_progress(err, "bars"))  # fmt: skip
     except ValueError as exc:
         print(f"terminal backtest: {exc}", file=err)
@@ -190,7 +212,7 @@ def run_optimize_command(
         if not ranges:
             raise ValueError(f"{args.strategy} has no numeric parameter to optimise")
         combos = combinations(ranges, request.params, args.random, args.seed)
-        data = load_data(request, cls, known_instruments())
+        data = load_data(request, cls, known_instruments(config))
     except ValueError as exc:
         print(f"terminal optimize: {exc}", file=err)
         return 2
