@@ -163,6 +163,9 @@ def event_order(
     the strategy's timeframes in order, then symbols in order."""
     tf_order = [data.timeframe, *(tf for tf in data.timeframes if tf != data.timeframe)]
     keys = [(s, tf) for tf in tf_order for s in data.symbols if (s, tf) in data.series]
+    if len(keys) == 1:  # one series (most backtests): its own order, nothing to sort
+        only = data.series[keys[0]]
+        return keys, np.zeros(len(only), np.int32), np.arange(len(only)), only.ends
     ends = np.concatenate([data.series[key].ends for key in keys])
     which = np.concatenate(
         [np.full(len(data.series[key]), n, np.int32) for n, key in enumerate(keys)]

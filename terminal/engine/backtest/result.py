@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from terminal.domain.enums import Side
 from terminal.domain.orders import Fill
 from terminal.engine.backtest.data import BacktestData, timezone_of
 from terminal.engine.backtest.settings import BacktestSection
@@ -155,13 +156,16 @@ def collect_result(
     starts = [data.base(s).columns.start for s in data.symbols]
     times = starts[0] if len(starts) == 1 else np.unique(np.concatenate(starts))
     times = times[times >= live_from]
-    equity, positions, marks = mark_to_market(fills, data, times, capital, multipliers)
+    equity, positions, marks = mark_to_market(FillColumns(fills), data, times, capital,
+                                              multipliers)  # fmt: skip
     benchmark = buy_and_hold(marks, data, times, capital)
     tz = timezone_of(host.instruments.get(primary))
     daily = daily_frame(times, equity, benchmark, capital, str(tz))
     stats = return_statistics(daily["returns"], capital, settings.annualization)
     stats.update(trade_statistics(round_trips(fills, multipliers)))
-    traded = sum(abs(f.quantity * f.price) * multipliers[f.symbol] for f in fills)
+    columns = FillColumns(fills)
+    traded = float(np.sum(np.abs(columns.signed * columns.price)
+                          * np.array([multipliers[s] for s in columns.symbol])))  # fmt: skip
     held = np.any(np.vstack(list(positions.values())) != 0, axis=0) if positions else []
     stats.update(
         exposure=float(np.mean(held)) if len(times) else math.nan,
@@ -199,8 +203,23 @@ def _live_from(data: BacktestData, live_since_ns: int) -> int:
     return min(firsts) if firsts else 2**62
 
 
+class FillColumns:
+    """The fills as arrays (one pass over the Fill objects, then numpy)."""
+
+    def __init__(self, fills: list[Fill]) -> None:
+        count = len(fills)
+        self.ts = np.fromiter((f.ts for f in fills), np.int64, count)
+        self.symbol = np.array([f.symbol for f in fills], dtype=object)
+        buy = Side.BUY
+        self.signed = np.fromiter(
+            (f.quantity if f.side is buy else -f.quantity for f in fills), np.float64, count
+        )
+        self.price = np.fromiter((f.price for f in fills), np.float64, count)
+        self.commission = np.fromiter((f.commission for f in fills), np.float64, count)
+
+
 def mark_to_market(
-    fills: list[Fill],
+    fills: FillColumns,
     data: BacktestData,
     times: np.ndarray,
     capital: float,
@@ -214,21 +233,17 @@ def mark_to_market(
     marks: dict[str, np.ndarray] = {}
     if not n:
         return equity, positions, marks
-    stamps = np.array([f.ts for f in fills], np.int64)
-    at = np.maximum(np.searchsorted(times, stamps, side="right") - 1, 0)
-    symbols = np.array([f.symbol for f in fills], dtype=object)
-    signed = np.array([f.side.sign * f.quantity for f in fills], np.float64)
-    price = np.array([f.price for f in fills], np.float64)
-    commission = np.array([f.commission for f in fills], np.float64)
+    at = np.maximum(np.searchsorted(times, fills.ts, side="right") - 1, 0)
     cash = np.zeros(n)
     for symbol in data.symbols:
         base = data.base(symbol)
         index = np.searchsorted(base.columns.start, times, side="right") - 1
         close = np.where(index >= 0, base.columns.close[np.maximum(index, 0)], np.nan)
-        mine = symbols == symbol
+        mine = fills.symbol == symbol
         multiplier = multipliers[symbol]
-        moved = np.bincount(at[mine], weights=signed[mine], minlength=n)
-        flows = -signed[mine] * price[mine] * multiplier - commission[mine]
+        signed = fills.signed[mine]
+        moved = np.bincount(at[mine], weights=signed, minlength=n)
+        flows = -signed * fills.price[mine] * multiplier - fills.commission[mine]
         cash += np.bincount(at[mine], weights=flows, minlength=n)
         position = np.cumsum(moved)
         equity += np.where(position != 0, position * np.nan_to_num(close), 0.0) * multiplier

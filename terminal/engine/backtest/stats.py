@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from terminal.domain.enums import Side
 from terminal.domain.orders import Fill
 
 NAMES = (
@@ -167,16 +168,19 @@ def round_trips(fills: Sequence[Fill], multipliers: Mapping[str, float]) -> list
     """The closed round trips of ``fills``, in the order they closed."""
     open_lots: dict[str, deque[list[float]]] = {}  # [signed qty, price, fee per unit, ts]
     trips: list[RoundTrip] = []
+    buy = Side.BUY
     for fill in fills:
-        lots = open_lots.setdefault(fill.symbol, deque())
-        multiplier = multipliers.get(fill.symbol, 1.0)
-        signed = fill.side.sign * fill.quantity
-        fee_per_unit = fill.commission / fill.quantity if fill.quantity else 0.0
+        lots = open_lots.get(fill.symbol)
+        if lots is None:
+            lots = open_lots[fill.symbol] = deque()
+        quantity, price = fill.quantity, fill.price
+        signed = quantity if fill.side is buy else -quantity
+        fee_per_unit = fill.commission / quantity if quantity else 0.0
         while signed and lots and lots[0][0] * signed < 0:
             lot = lots[0]
             closed = min(abs(signed), abs(lot[0]))
             direction = 1 if lot[0] > 0 else -1
-            pnl = (fill.price - lot[1]) * closed * direction * multiplier
+            pnl = (price - lot[1]) * closed * direction * multipliers.get(fill.symbol, 1.0)
             pnl -= (lot[2] + fee_per_unit) * closed
             trips.append(RoundTrip(fill.symbol, direction, closed, int(lot[3]), fill.ts, pnl))
             lot[0] -= direction * closed
@@ -184,7 +188,7 @@ def round_trips(fills: Sequence[Fill], multipliers: Mapping[str, float]) -> list
             if abs(lot[0]) < 1e-12:
                 lots.popleft()
         if abs(signed) > 1e-12:
-            lots.append([signed, fill.price, fee_per_unit, float(fill.ts)])
+            lots.append([signed, price, fee_per_unit, float(fill.ts)])
     return trips
 
 

@@ -10,6 +10,7 @@ same calls.
 from __future__ import annotations
 
 import logging
+import math
 import time
 import traceback
 from collections import deque
@@ -150,14 +151,15 @@ class EventDelivery:
 
     def call(self, instance: StrategyInstance, handler: Callable[..., None], *args: Any) -> bool:
         """Run one handler; an exception stops this instance only. False if it raised."""
-        started = time.perf_counter()
+        slow = instance.strategy.slow_handler_s
+        timed = slow != math.inf  # a backtest's are not: two clock reads cost a tenth of a bar
+        started = time.perf_counter() if timed else 0.0
         try:
             handler(*args)
         except Exception as exc:
             self._fail(instance, handler, exc)
             return False
-        took = time.perf_counter() - started
-        slow = instance.strategy.slow_handler_s
+        took = time.perf_counter() - started if timed else 0.0
         if took > slow:
             name = getattr(handler, "__name__", "handler")
             instance.strategy.context.log(
