@@ -37,7 +37,7 @@ th{background:#eef1f5;cursor:default}th.sort{cursor:pointer}td.l,th.l{text-align
 white-space:pre-wrap;font-family:monospace;font-size:12px}
 svg text{font-size:11px;fill:#4b5563}svg .grid{stroke:#e3e7ec;stroke-width:1}
 svg text.cell{font-size:10px;fill:#111}svg text.axis{font-size:12px;fill:#111}
-.pos{color:#137a4b}.neg{color:#b42318}.note{color:#5b6673;font-size:12px}
+.wide{overflow-x:auto}.pos{color:#137a4b}.neg{color:#b42318}.note{color:#5b6673;font-size:12px}
 """
 SORT_SCRIPT = """
 document.querySelectorAll("table.sortable th").forEach(function(th,col){
@@ -230,8 +230,8 @@ def results_html(table: pd.DataFrame, names: Sequence[str]) -> str:
                 text = f"{value:g}" if isinstance(value, float) else str(value)
                 cells.append(f"<td>{escape(text)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<table class="sortable results"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")  # fmt: skip
+    return (f'<div class="wide"><table class="sortable results"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")  # fmt: skip
 
 
 def _sort_value(value: Any) -> str:

@@ -142,6 +142,8 @@ class Chart:
 
     def _legend(self) -> str:
         items = self.legend or [(line.label, line.color) for line in self.lines]
+        if len(items) < 2:  # one line: the heading says what it is
+            return ""
         out, x = [], LEFT + 8
         for label, color in items:
             out.append(f'<rect x="{x}" y="{TOP + 4}" width="12" height="3" fill="{color}"/>'

@@ -41,13 +41,22 @@ class StrategyRef(msgspec.Struct, frozen=True):
 
     @classmethod
     def of(cls, strategy: type[Strategy]) -> StrategyRef:
-        source = inspect.getsourcefile(strategy) or ""
+        try:
+            source = inspect.getsourcefile(strategy) or ""
+        except TypeError:  # defined where no file is (an interactive session)
+            source = ""
         module = strategy.__module__
         if module == "__main__" and source:  # a script's class: another process imports the file
             module = f"_script_{Path(source).stem}"
-        return cls(strategy.plugin_name, module, strategy.__qualname__, source)
+        ref = cls(strategy.plugin_name, module, strategy.__qualname__, source)
+        _LOADED[ref] = strategy
+        return ref
 
     def load(self) -> type[Strategy]:
+        """The class: the very one this process made the reference of, else imported."""
+        loaded = _LOADED.get(self)
+        if loaded is not None:
+            return loaded
         module = sys.modules.get(self.module)
         if module is None:
             try:
@@ -66,7 +75,11 @@ class StrategyRef(msgspec.Struct, frozen=True):
             found = getattr(found, part)
         if not (isinstance(found, type) and issubclass(found, Strategy)):
             raise TypeError(f"{self.module}.{self.qualname} is not a Strategy")
+        _LOADED[self] = found
         return found
+
+
+_LOADED: dict[StrategyRef, type[Strategy]] = {}
 
 
 class BacktestRequest(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,5 +1,6 @@
-"""The report's charts: equity beside buy and hold, the drawdown under it (x linked), the price
-with every fill marked. The x axis is the bar index (no gaps for nights), labelled in time."""
+"""The report's charts: equity beside buy and hold, the drawdown under it, the price with every
+fill marked, in one graphics view with the x axis shared. The x axis is the bar index (no gaps
+for nights), labelled in time."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from terminal.engine.backtest.result import BacktestResult
 from terminal.engine.backtest.stats import drawdown
@@ -34,6 +35,30 @@ class IndexTimeAxis(pg.AxisItem):
         return labels
 
 
+class ValueAxis(pg.AxisItem):
+    """Left axis reading 1.05M, 950k, 1,480 or -5% (no exponent, no SI prefix)."""
+
+    def __init__(self, percent: bool = False, **kwargs: Any) -> None:
+        super().__init__(orientation="left", **kwargs)
+        self.enableAutoSIPrefix(False)
+        self.percent = percent
+        self.setWidth(64)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if self.percent:
+            return [f"{v:.0f}%" if spacing >= 1 else f"{v:.1f}%" for v in values]
+        return [_short(v) for v in values]
+
+
+def _short(value: float) -> str:
+    size = abs(value)
+    if size >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if size >= 1e4:
+        return f"{value / 1e3:.4g}k"
+    return f"{value:,.6g}"
+
+
 def _thin(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """At most about MAX_POINTS (index, value) pairs; pyqtgraph draws the rest for nothing."""
     step = max(1, len(values) // MAX_POINTS)
@@ -49,41 +74,49 @@ class ReportCharts(QWidget):
     def __init__(self, result: BacktestResult, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
         self.result = result
-        times, tz = result.times, result.timezone
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.equity_plot = self._plot(times, tz, theme, "Equity")
-        self.drawdown_plot = self._plot(times, tz, theme, "Drawdown")
-        self.price_plot = self._plot(times, tz, theme, result.symbols[0])
-        self.drawdown_plot.setXLink(self.equity_plot)
-        self.price_plot.setXLink(self.equity_plot)
-        self.equity_plot.addLegend(offset=(10, 5))
-        self.equity_curve = self.equity_plot.plot(*_thin(result.equity),
-                                                  pen=pg.mkPen(theme.accent, width=1.6),
-                                                  name="strategy")  # fmt: skip
-        self.benchmark_curve = self.equity_plot.plot(*_thin(result.benchmark),
-                                                     pen=pg.mkPen(theme.muted, width=1.0),
-                                                     name="buy and hold")  # fmt: skip
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(theme.background)
+        self.graphics.setFrameShape(QFrame.Shape.NoFrame)
+        self.graphics.ci.setSpacing(2)
+        ink = theme.foreground
+        strategy, benchmark = theme.accent, theme.muted
+        self.equity_plot = self._plot(0, 3, theme, f"Equity: <span style='color:{strategy}'>"
+                                      f"strategy</span> and <span style='color:{benchmark}'>buy "
+                                      "and hold</span>")  # fmt: skip
+        self.drawdown_plot = self._plot(1, 1, theme, "Drawdown", percent=True)
+        symbol = result.symbols[0]
+        self.price_plot = self._plot(2, 3, theme, f"{symbol}: <span style='color:{theme.up}'>"
+                                     f"buys</span>, <span style='color:{theme.down}'>sells"
+                                     "</span>")  # fmt: skip
+        for plot in (self.drawdown_plot, self.price_plot):
+            plot.setXLink(self.equity_plot)
+        equity = self.equity_plot
+        self.equity_curve = equity.plot(*_thin(result.equity), pen=pg.mkPen(strategy, width=1.6))
+        self.benchmark_curve = equity.plot(*_thin(result.benchmark), pen=pg.mkPen(benchmark))
         curve = drawdown(result.equity, result.capital) * 100.0
         self.drawdown_curve = self.drawdown_plot.plot(
             *_thin(curve), pen=pg.mkPen(theme.down, width=1.0), fillLevel=0.0,
             brush=pg.mkBrush(theme.down + "55"),
         )  # fmt: skip
-        symbol = result.symbols[0]
         _, closes = result.prices[symbol]
-        self.price_curve = self.price_plot.plot(*_thin(closes), pen=pg.mkPen(theme.foreground))
+        self.price_curve = self.price_plot.plot(*_thin(closes), pen=pg.mkPen(ink, width=1.0))
         self.buys, self.sells = self._markers(symbol, theme)
-        layout.addWidget(self.equity_plot, 3)
-        layout.addWidget(self.drawdown_plot, 1)
-        layout.addWidget(self.price_plot, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics)
 
-    def _plot(self, times: np.ndarray, tz: str, theme: Theme, title: str) -> pg.PlotWidget:
-        axis = IndexTimeAxis(times, tz) if len(times) > 1 else None
-        plot = pg.PlotWidget(axisItems={"bottom": axis} if axis else {})
-        plot.setBackground(theme.background)
+    def _plot(
+        self, row: int, stretch: int, theme: Theme, title: str, percent: bool = False
+    ) -> pg.PlotItem:
+        times, tz = self.result.times, self.result.timezone
+        axes: dict[str, pg.AxisItem] = {"left": ValueAxis(percent)}
+        if len(times) > 1:
+            axes["bottom"] = IndexTimeAxis(times, tz)
+        plot = self.graphics.addPlot(row=row, col=0, axisItems=axes)
         plot.setTitle(title, color=theme.foreground, size="9pt")
-        plot.showGrid(x=False, y=True, alpha=0.25)
-        plot.setMinimumHeight(90)
+        plot.showGrid(x=False, y=True, alpha=0.2)
+        plot.setMenuEnabled(False)
+        self.graphics.ci.layout.setRowStretchFactor(row, stretch)
         return plot
 
     def _markers(self, symbol: str, theme: Theme) -> tuple[pg.ScatterPlotItem, pg.ScatterPlotItem]:
