@@ -13,6 +13,8 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from terminal.engine.backtest.stats import axis_number
+
 LEFT, RIGHT, TOP, BOTTOM = 70, 14, 14, 26
 Scale = Callable[[object], np.ndarray]
 
@@ -107,7 +109,7 @@ class Chart:
         out = []
         for value in nice_ticks(low, high):
             y = float(y_of(value))
-            text = f"{value * 100:.1f}%" if self.percent else _number(value)
+            text = f"{value * 100:.1f}%" if self.percent else axis_number(value)
             out.append(f'<line x1="{LEFT}" x2="{self.width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                        f'class="grid"/><text x="{LEFT - 6}" y="{y + 4:.1f}" '
                        f'text-anchor="end">{text}</text>')  # fmt: skip
@@ -178,15 +180,6 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     first = math.ceil(low / step) * step
     return [first + k * step for k in range(int((high - first) / step) + 1)]
-
-
-def _number(value: float) -> str:
-    size = abs(value)
-    if size >= 1e6:
-        return f"{value / 1e6:.2f}M"
-    if size >= 1e4:
-        return f"{value / 1e3:.0f}k"
-    return f"{value:.4g}"
 
 
 def heat_map(

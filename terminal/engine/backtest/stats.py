@@ -68,6 +68,16 @@ def shown(name: str, value: float) -> str:
     return f"{value:.2f}"
 
 
+def axis_number(value: float) -> str:
+    """A chart axis's label: 1.05M, 950k, 1,480 (no exponent, no long tail of digits)."""
+    size = abs(value)
+    if size >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if size >= 1e4:
+        return f"{value / 1e3:.4g}k"
+    return f"{value:,.6g}"
+
+
 def monthly_returns(daily_equity: pd.Series, start_value: float) -> pd.DataFrame:
     """Returns by month: rows are years, columns 1–12 and "year" (NaN where no data)."""
     if daily_equity.empty:

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from terminal.engine.backtest.result import BacktestResult
-from terminal.engine.backtest.stats import drawdown
+from terminal.engine.backtest.stats import axis_number, drawdown
 from terminal.ui.theme import Theme
 
 MAX_POINTS = 4000
@@ -47,16 +47,7 @@ class ValueAxis(pg.AxisItem):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if self.percent:
             return [f"{v:.0f}%" if spacing >= 1 else f"{v:.1f}%" for v in values]
-        return [_short(v) for v in values]
-
-
-def _short(value: float) -> str:
-    size = abs(value)
-    if size >= 1e6:
-        return f"{value / 1e6:.3g}M"
-    if size >= 1e4:
-        return f"{value / 1e3:.4g}k"
-    return f"{value:,.6g}"
+        return [axis_number(v) for v in values]
 
 
 def _thin(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
