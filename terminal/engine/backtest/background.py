@@ -44,6 +44,8 @@ class OptimizationRequest:
     processes: int = 1
     folds: int = 0
     in_sample: float = 0.7
+    cluster: str = ""
+    """A Dask scheduler's address (``tcp://host:8786``): run there instead of in processes."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def _child(task: Any, config: Config, known: Mapping[str, Instrument], out: Any)
                 value: Any = _optimize(task, config, known, progress)
             else:
                 value = execute(task, config, known, progress=progress)
-    except ValueError as exc:  # input it cannot run: said in one line
+    except (ValueError, OSError) as exc:  # input it cannot run (or a cluster it cannot reach)
         out.put(("refused", str(exc)))
         return
     out.put(("result", value))
@@ -86,7 +88,7 @@ def _optimize(
     data = load_data(request, cls, known)
     combos = combinations(task.ranges, request.params, task.samples)
     job = OptimizationJob(request.strategy, data, config, request.capital, request.warmup)
-    with Backtests(job, min(task.processes, len(combos))) as backtests:
+    with Backtests(job, min(task.processes, len(combos)), task.cluster) as backtests:
         rows = backtests.rows([(None, params) for params in combos], progress)
         folds = walk_forward(backtests, combos, folds=task.folds, in_sample=task.in_sample,
                              objective=task.objective) if task.folds else []  # fmt: skip

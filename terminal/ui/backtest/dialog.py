@@ -235,6 +235,7 @@ class BacktestDialog(QDialog):
                 request, self.optimize.ranges(), self.optimize.random.value(),
                 self.optimize.objective.currentData(), self.optimize.processes.value(),
                 self.optimize.folds.value(), self.optimize.in_sample.value(),
+                self.optimize.cluster.text().strip(),
             )  # fmt: skip
         else:
             task = request

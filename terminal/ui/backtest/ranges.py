@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLineEdit,
     QSpinBox,
     QTableWidget,
     QVBoxLayout,
@@ -53,11 +54,14 @@ class OptimizeSettings(QGroupBox):
         self.in_sample.setRange(0.1, 0.95)
         self.in_sample.setSingleStep(0.05)
         self.in_sample.setValue(0.7)
+        self.cluster = QLineEdit()
+        self.cluster.setPlaceholderText("tcp://scheduler:8786 (empty: processes here)")
         self._ranges: list[ParamRange] = []
         form = QFormLayout()
         form.addRow("Random sets", self.random)
         form.addRow("Rank by", self.objective)
         form.addRow("Processes", self.processes)
+        form.addRow("Dask cluster", self.cluster)
         split = QHBoxLayout()
         split.addWidget(self.folds)
         split.addWidget(self.in_sample)

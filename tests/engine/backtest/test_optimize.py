@@ -4,12 +4,15 @@ the same in this process, in worker processes and on Dask's local cluster; walk-
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
 
+from terminal.engine.backtest.background import BackgroundRun, OptimizationRequest
 from terminal.engine.backtest.data import BacktestData
 from terminal.engine.backtest.optimize import (
     ParamRange,
@@ -18,7 +21,7 @@ from terminal.engine.backtest.optimize import (
     parse_grid,
     results_table,
 )
-from terminal.engine.backtest.request import StrategyRef
+from terminal.engine.backtest.request import BacktestRequest, StrategyRef
 from terminal.engine.backtest.run import Cancelled
 from terminal.engine.backtest.workers import Backtests, OptimizationJob, run_rows, walk_forward
 from terminal.engine.config import Config
@@ -138,3 +141,26 @@ def test_walk_forward_optimises_in_sample_and_tests_the_best_out_of_it(
     with pytest.raises(ValueError, match=r"in-sample share must be between 0\.1 and 0\.95"):
         walk_forward(Backtests(job), combinations(GRID), folds=2, in_sample=1.0,
                      objective="sharpe")  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_background_optimisation_on_the_cluster(
+    job: OptimizationJob, cluster: str, tmp_path: Path
+) -> None:
+    """What the GUI starts: an optimisation in a process of its own, sent to Dask."""
+    path = tmp_path / "bars.parquet"
+    job.data.frames[STOCK.symbol].assign(symbol=STOCK.symbol, timeframe="1m").to_parquet(path)
+    request = BacktestRequest(strategy=StrategyRef.of(Crosses), data_file=str(path))
+    run = BackgroundRun(OptimizationRequest(request, GRID, cluster=cluster), Config(),
+                        {STOCK.symbol: STOCK})  # fmt: skip
+    run.start()
+    deadline = time.monotonic() + 120
+    messages = []
+    while not run.finished and time.monotonic() < deadline:
+        messages += run.poll()
+        time.sleep(0.05)
+    assert run.outcome is not None and run.outcome[0] == "result", run.outcome
+    outcome = run.outcome[1]
+    expected = results_table(run_rows(job, combinations(GRID)), ["fast", "slow"], "sharpe")
+    assert outcome.table.equals(expected)
+    assert any(m[0] == "progress" for m in messages)
