@@ -146,7 +146,7 @@ def rate_of(text: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bars", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--anchors", type=Path, default=default_anchors())
     parser.add_argument("--anchor-python", help="python of the venv with vnpy and backtrader")
     parser.add_argument("--opt-bars", type=int, default=50_000, help="bars per optimisation run")

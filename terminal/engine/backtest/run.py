@@ -151,6 +151,8 @@ class _Player:
 
     def __call__(self, first: int, last: int) -> bool:
         """False once the strategy stopped (by an error)."""
+        if len(self.series) == 1:  # one symbol, one timeframe: most backtests
+            return self._one_series(first, last)
         host, instance = self.host, self.instance
         series, is_base, delivered = self.series, self.is_base, self.delivered
         which, index, ends = self.which, self.index, self.ends
@@ -173,6 +175,31 @@ class _Player:
                 accept_bar(end, Bar(bars.symbol, bars.timeframe, bars.starts[i], bars.opens[i],
                                     bars.highs[i], bars.lows[i], bars.closes[i],
                                     bars.volumes[i]))  # fmt: skip
+            if instance.state is not running:
+                return False
+        return True
+
+
+    def _one_series(self, first: int, last: int) -> bool:
+        """The loop above for a single series: event n is its bar n, a base bar, delivered."""
+        host, instance, bars = self.host, self.instance, self.series[0]
+        symbol, timeframe = bars.symbol, bars.timeframe
+        starts, opens, highs, lows, closes, volumes = (
+            bars.starts, bars.opens, bars.highs, bars.lows, bars.closes, bars.volumes
+        )
+        set_clock, broker, accept_bar = host.clock.set, host.broker, self.runner.accept_bar
+        working, prices, ends = broker.working, host.market.prices, self.ends
+        last_prices = instance.runtime.last_prices
+        running = StrategyState.RUNNING
+        for i in range(first, last):
+            if working.get(symbol):
+                set_clock(starts[i])
+                broker.on_bar(symbol, bars, i)
+            close = prices[symbol] = last_prices[symbol] = closes[i]
+            end = ends[i]
+            set_clock(end)
+            accept_bar(end, Bar(symbol, timeframe, starts[i], opens[i], highs[i], lows[i], close,
+                                volumes[i]))  # fmt: skip
             if instance.state is not running:
                 return False
         return True

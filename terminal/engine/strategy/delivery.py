@@ -112,7 +112,8 @@ class EventDelivery:
             if owner is not None:
                 owner.apply_fill(event.fill)
                 self._records.save(owner)
-                self._if_running(owner, ts, owner.strategy.on_fill, event.fill)
+                if type(owner.strategy).on_fill is not Strategy.on_fill:  # else a no-op
+                    self._if_running(owner, ts, owner.strategy.on_fill, event.fill)
                 self._publish(owner)
 
     def _deliver_bar(self, ts: int, bar: Bar) -> None:
