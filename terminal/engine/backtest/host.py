@@ -33,6 +33,24 @@ from terminal.engine.strategy.host import Registry
 BROKER = "backtest"
 
 
+class BarClock(ManualClock):
+    """The backtest's manual clock; the run moves it by setting ``now`` (an attribute store,
+    not a call: it moves twice a bar)."""
+
+    def __init__(self, start_ns: int = 0) -> None:
+        super().__init__(start_ns)
+        self.now = start_ns
+
+    def now_ns(self) -> int:
+        return self.now
+
+    def set(self, ns: int) -> None:
+        self.now = ns
+
+    def advance(self, ns: int) -> None:
+        self.now += ns
+
+
 class BarQuotes(Mapping[str, Tick]):
     """The latest "tick" of each symbol, made on demand from its last bar's close (a backtest
     has bars, not ticks; the checks that read ``market.latest`` see the close)."""
@@ -103,7 +121,7 @@ class BacktestHost:
         capital: float,
     ) -> None:
         self.bus = EventBus()
-        self.clock = ManualClock(start_ns)
+        self.clock = BarClock(start_ns)
         self.registry = registry
         self.market = BacktestMarket(dict(instruments), self.clock)
         self.instruments: dict[str, Instrument] = self.market.instruments

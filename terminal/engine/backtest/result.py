@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from terminal.domain.enums import Side
+from terminal.domain.enums import OrderStatus, Side
 from terminal.domain.orders import Fill
 from terminal.engine.backtest.data import BacktestData, timezone_of
 from terminal.engine.backtest.settings import BacktestSection
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from terminal.engine.strategy.instance import StrategyInstance
 
 TRADE_COLUMNS = ("datetime", "symbol", "side", "quantity", "price", "commission")
+REFUSED = (OrderStatus.REJECTED, OrderStatus.CANCELLED)
 
 
 @dataclass
@@ -156,14 +157,13 @@ def collect_result(
     starts = [data.base(s).columns.start for s in data.symbols]
     times = starts[0] if len(starts) == 1 else np.unique(np.concatenate(starts))
     times = times[times >= live_from]
-    equity, positions, marks = mark_to_market(FillColumns(fills), data, times, capital,
-                                              multipliers)  # fmt: skip
+    columns = FillColumns(fills)
+    equity, positions, marks = mark_to_market(columns, data, times, capital, multipliers)
     benchmark = buy_and_hold(marks, data, times, capital)
     tz = timezone_of(host.instruments.get(primary))
     daily = daily_frame(times, equity, benchmark, capital, str(tz))
     stats = return_statistics(daily["returns"], capital, settings.annualization)
     stats.update(trade_statistics(round_trips(fills, multipliers)))
-    columns = FillColumns(fills)
     traded = float(np.sum(np.abs(columns.signed * columns.price)
                           * np.array([multipliers[s] for s in columns.symbol])))  # fmt: skip
     held = np.any(np.vstack(list(positions.values())) != 0, axis=0) if positions else []
@@ -178,7 +178,7 @@ def collect_result(
     rejected = [
         f"{o.order_id} {o.side.value} {o.quantity:g} {o.symbol}: {o.reason}"
         for o in host.order_book.all()
-        if o.status.value in ("rejected", "cancelled") and o.reason and o.reason != "cancelled"
+        if o.status in REFUSED and o.reason and o.reason != "cancelled"
     ]
     return BacktestResult(
         strategy=strategy, params=params, symbols=data.symbols, timeframe=data.timeframe,

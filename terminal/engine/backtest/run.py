@@ -156,7 +156,7 @@ class _Player:
         host, instance = self.host, self.instance
         series, is_base, delivered = self.series, self.is_base, self.delivered
         which, index, ends = self.which, self.index, self.ends
-        set_clock, broker, accept_bar = host.clock.set, host.broker, self.runner.accept_bar
+        clock, broker, accept_bar = host.clock, host.broker, self.runner.accept_bar
         working, prices = broker.working, host.market.prices
         last_prices = instance.runtime.last_prices
         running = StrategyState.RUNNING
@@ -166,11 +166,10 @@ class _Player:
             if is_base[s]:
                 symbol = bars.symbol
                 if working.get(symbol):
-                    set_clock(bars.starts[i])
+                    clock.now = bars.starts[i]
                     broker.on_bar(symbol, bars, i)
                 prices[symbol] = last_prices[symbol] = bars.closes[i]
-            end = ends[n]
-            set_clock(end)
+            clock.now = end = ends[n]
             if delivered[s]:
                 accept_bar(end, Bar(bars.symbol, bars.timeframe, bars.starts[i], bars.opens[i],
                                     bars.highs[i], bars.lows[i], bars.closes[i],
@@ -187,17 +186,16 @@ class _Player:
         starts, opens, highs, lows, closes, volumes = (
             bars.starts, bars.opens, bars.highs, bars.lows, bars.closes, bars.volumes
         )
-        set_clock, broker, accept_bar = host.clock.set, host.broker, self.runner.accept_bar
+        clock, broker, accept_bar = host.clock, host.broker, self.runner.accept_bar
         working, prices, ends = broker.working, host.market.prices, self.ends
         last_prices = instance.runtime.last_prices
         running = StrategyState.RUNNING
         for i in range(first, last):
             if working.get(symbol):
-                set_clock(starts[i])
+                clock.now = starts[i]
                 broker.on_bar(symbol, bars, i)
             close = prices[symbol] = last_prices[symbol] = closes[i]
-            end = ends[i]
-            set_clock(end)
+            clock.now = end = ends[i]
             accept_bar(end, Bar(symbol, timeframe, starts[i], opens[i], highs[i], lows[i], close,
                                 volumes[i]))  # fmt: skip
             if instance.state is not running:

@@ -125,8 +125,15 @@ class EventDelivery:
                 continue
             runtime, strategy = instance.runtime, instance.strategy
             runtime.now_ns = ts
-            if timeframe in strategy.timeframes and runtime.take_bar(bar):
+            if timeframe not in strategy.timeframes or not runtime.take_bar(bar):
+                continue
+            if strategy.slow_handler_s != math.inf:
                 self.call(instance, strategy.on_bar, bar)
+                continue
+            try:  # call()'s work for a handler that is not timed, without the call
+                strategy.on_bar(bar)
+            except Exception as exc:
+                self._fail(instance, strategy.on_bar, exc)
 
     def _owner_of(self, order_id: str) -> StrategyInstance | None:
         return self._instances.get(self._owner.get(order_id, ""))
