@@ -148,7 +148,9 @@ class BacktestHost:
             broker_status={BROKER: FeedStatus(BROKER, ConnectionStatus.LIVE)}.get,
             position=self.portfolio.position,
             working_orders=self.order_book.working,
-            account=lambda broker: self.portfolio.account(broker),
+            account=lambda broker: (
+                self.portfolio.account(broker) if broker in self.brokers else None
+            ),
             live_since_ns=lambda: self.live_since_ns,
             now_ns=self.clock.now_ns,
         )

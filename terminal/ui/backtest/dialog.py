@@ -255,7 +255,7 @@ class BacktestDialog(QDialog):
     def cancel(self) -> None:
         if self.run is not None and not self.run.finished:
             self.run.cancel()
-            self._done("Cancelled")
+            self._done("Cancelled", finished=False)
 
     def _refuse(self, problem: str) -> bool:
         self.status.setText(problem)
@@ -273,7 +273,7 @@ class BacktestDialog(QDialog):
             elif kind == "result":
                 self._show(message[1])
             elif kind in ("refused", "failed"):
-                self._done(message[1])
+                self._done(message[1], finished=False)
                 log.warning("backtest: %s", message[1])
 
     def _show(self, value: Any) -> None:
@@ -302,15 +302,13 @@ class BacktestDialog(QDialog):
         self.params_form.set_values(params)
         self.start()
 
-    def _done(self, text: str) -> None:
+    def _done(self, text: str, finished: bool = True) -> None:
+        """The run is over: ``finished`` (to its end) or not (cancelled, refused, failed)."""
         self._timer.stop()
         self.status.setText(text)
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        if text == "Cancelled":
-            self.progress.setValue(0)
-        else:
-            self.progress.setValue(100)
+        self.progress.setValue(100 if finished else 0)
 
     def closeEvent(self, event: Any) -> None:
         self.cancel()
