@@ -30,8 +30,10 @@ PLACEHOLDERS = {
     "FILE.png": "shot.png", "BARS.csv": "bars.csv", "FILE": "config.toml", "TICKS": "ticks.csv",
     "JOURNAL": "run.tjnl", "DIR": "keys", "EP": "tcp://127.0.0.1:5556", "HOST": "127.0.0.1",
     "PORT": "9108", "N": "5", "SECONDS": "30", "WxH": "1600x1000", "ZONE": "Asia/Shanghai",
-    "NAME": "desk", "SYMBOL": "600000.SSE", "Q": "100", "P": "10.5", "TF": "1d",
-    "DATE": "2024-01-02", "URL": "http://127.0.0.1:8000", "QUERY": "pfyh",
+    "NAME": "desk", "SYMBOL": "600000.SSE", "Q": "100", "P": "10.5", "STRATEGY": "sma_cross",
+    "TF": "1d", "DATE": "2024-01-02", "PARAMS": "fast=5,slow=20", "CAPITAL": "100000",
+    "GRID": "fast=3:9:2,slow=15:35:5", "STATISTIC": "sharpe", "SHARE": "0.7",
+    "URL": "http://127.0.0.1:8000", "QUERY": "pfyh",
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"\b(" + "|".join(re.escape(k) for k in PLACEHOLDERS) + r")\b")
 SHELL_OPERATORS = {"|", "||", "&", "&&", ";", ">", ">>", "<"}

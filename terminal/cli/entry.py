@@ -1,5 +1,5 @@
 """The command line: ``terminal`` (GUI), ``serve``, ``screenshot``, ``plugins``, ``bars``,
-``replay``, ``history``, ``symbols``.
+``replay``, ``history``, ``symbols``, ``backtest``, ``optimize``.
 
 Qt is imported only by the subcommands that show a window, so ``serve`` and ``plugins`` run
 on machines without a display or without Qt at all.
@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from terminal.cli import backtest as backtest_command
 from terminal.cli import bars as bars_command
 from terminal.cli import history as history_command
 from terminal.cli import replay as replay_command
@@ -140,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_parser("replay", help="re-run a journal's strategies headless, print orders")
     )
     history_command.add_arguments(sub.add_parser("history", help="bars from vendors' history"))
+    backtest_command.add_arguments(
+        sub.add_parser("backtest", help="backtest a strategy on stored bars or a bars file")
+    )
+    backtest_command.add_arguments(
+        sub.add_parser("optimize", help="optimise a strategy's parameters over backtests"),
+        optimize=True,
+    )
     quotes = sub.add_parser("quotes", help="tools for vendor quote answers")
     quotes_sub = quotes.add_subparsers(dest="quotes_command", required=True)
     parse = quotes_sub.add_parser("parse", help="print a saved Sina/QQ answer as JSON lines")
@@ -191,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         return history_command.run(args, config)
     if command == "symbols":
         return symbols_command.run(config, args)
+    if command == "backtest":
+        return backtest_command.run_backtest_command(args, config)
+    if command == "optimize":
+        return backtest_command.run_optimize_command(args, config)
     if command == "quotes":
         from terminal.cli.quotes import parse_file
 

@@ -43,6 +43,10 @@ class EventBus:
 
         return unsubscribe
 
+    def has_handlers(self, event_type: type) -> bool:
+        """Whether anything takes ``event_type`` (so a costly event need not be built)."""
+        return bool(self._handlers.get(event_type))
+
     def bracket_next(
         self, event_type: type[E], before: Callable[[E], None], after: Callable[[E], None]
     ) -> None:

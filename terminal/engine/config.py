@@ -19,6 +19,7 @@ import msgspec.inspect
 
 from terminal.domain.enums import PluginKind, PluginState
 from terminal.domain.events import PluginReport
+from terminal.engine.backtest.settings import BacktestSection
 from terminal.engine.bars.timeframes import parse_timeframe
 from terminal.engine.breakers import BreakersSection
 from terminal.engine.orders.risk import RiskSection
@@ -128,6 +129,7 @@ class Config(_Strict):
     risk: RiskSection = msgspec.field(default_factory=RiskSection)
     universe: UniverseSection = msgspec.field(default_factory=UniverseSection)
     breakers: BreakersSection = msgspec.field(default_factory=BreakersSection)
+    backtest: BacktestSection = msgspec.field(default_factory=BacktestSection)
     sources: list[str] = msgspec.field(default_factory=list)
 
     def describe_sources(self) -> str:

@@ -5,6 +5,11 @@ no Python loop per bar), then keeps the small state it needs to go on bar by bar
 adds a closed bar, ``peek`` gives the values a forming bar would have without changing
 anything. Definitions follow TA-Lib (same seeding, same warm-up, NaN where TA-Lib outputs
 nothing), and a test compares the values.
+
+The live step repeats the vectorised arithmetic operation for operation (a running cumulative
+sum for the averages, pandas' own exponential-weighting formula, numpy's mean and standard
+deviation), so a series pushed bar by bar gives exactly the values computed over it at once: a
+backtest, which computes an indicator once over the whole run, decides as live would.
 """
 
 from __future__ import annotations
@@ -27,6 +32,17 @@ def sma(close: np.ndarray, period: int) -> np.ndarray:
         sums = np.cumsum(np.r_[0.0, close])
         out[period - 1 :] = (sums[period:] - sums[:-period]) / period
     return out
+
+
+def ewm_step(previous: float, value: float, alpha: float) -> float:
+    """One step of pandas' ``ewm(alpha=alpha, adjust=False).mean()`` in its own arithmetic,
+    which differs from ``previous + alpha * (value - previous)`` in the last bits: pandas turns
+    ``alpha`` into a centre of mass and back, and normalises by the sum of the weights."""
+    if previous == value:
+        return previous
+    weight = 1.0 / (1.0 + (1.0 - alpha) / alpha)
+    keep = 1.0 - weight
+    return (keep * previous + weight * value) / (keep + weight)
 
 
 def ema_from(values: np.ndarray, seed_index: int, alpha: float, period: int) -> np.ndarray:
@@ -85,6 +101,31 @@ def _check_period(name: str, value: int, minimum: int = 1) -> None:
         raise ValueError(f"{name} must be a whole number ≥ {minimum}, got {value!r}")
 
 
+class _RunningMean:
+    """The mean of the last ``period`` values as :func:`sma` computes it: the difference of two
+    running totals (numpy's ``cumsum`` adds one value at a time, and so does this)."""
+
+    def __init__(self, period: int) -> None:
+        self.period = period
+        self.totals: deque[float] = deque([0.0], maxlen=period + 1)
+
+    def prime(self, values: np.ndarray) -> None:
+        totals = np.cumsum(np.r_[0.0, values])
+        self.totals = deque(totals[-self.period - 1 :].tolist(), maxlen=self.period + 1)
+
+    def peek(self, value: float) -> float:
+        totals, period = self.totals, self.period
+        if len(totals) < period:
+            return math.nan
+        first = totals[1] if len(totals) > period else totals[0]
+        return (totals[-1] + value - first) / period
+
+    def push(self, value: float) -> float:
+        out = self.peek(value)
+        self.totals.append(self.totals[-1] + value)
+        return out
+
+
 @dataclass
 class SMA(Indicator):
     """Simple moving average."""
@@ -95,24 +136,17 @@ class SMA(Indicator):
 
     def __post_init__(self) -> None:
         _check_period("SMA period", self.period)
-        self._window: deque[float] = deque(maxlen=self.period)
+        self._mean = _RunningMean(self.period)
 
     def compute(self, close: np.ndarray) -> dict[str, np.ndarray]:
-        self._window = deque(close[-self.period :].tolist(), maxlen=self.period)
+        self._mean.prime(close)
         return {"sma": sma(close, self.period)}
 
-    def _mean_with(self, close: float) -> float:
-        window = list(self._window)[1:] if len(self._window) == self.period else list(self._window)
-        window.append(close)
-        return math.fsum(window) / self.period if len(window) == self.period else math.nan
-
     def peek(self, close: float) -> dict[str, float]:
-        return {"sma": self._mean_with(close)}
+        return {"sma": self._mean.peek(close)}
 
     def push(self, close: float) -> dict[str, float]:
-        out = self.peek(close)
-        self._window.append(close)
-        return out
+        return {"sma": self._mean.push(close)}
 
 
 @dataclass
@@ -156,9 +190,10 @@ class _EmaState:
         if math.isnan(value):
             return math.nan
         if not math.isnan(self.last):
-            return self.last + self.alpha * (value - self.last)
+            return ewm_step(self.last, value, self.alpha)
         pending = [*self.pending, value]
-        return math.fsum(pending) / self.period if len(pending) == self.period else math.nan
+        # The seed as ema_from takes it: numpy's mean of the first ``period`` values.
+        return float(np.mean(pending)) if len(pending) == self.period else math.nan
 
     def push(self, value: float) -> float:
         out = self.peek(value)
@@ -182,9 +217,11 @@ class Bollinger(Indicator):
         if not self.deviations > 0:
             raise ValueError(f"Bollinger deviations must be > 0, got {self.deviations!r}")
         self._window: deque[float] = deque(maxlen=self.period)
+        self._mean = _RunningMean(self.period)
 
     def compute(self, close: np.ndarray) -> dict[str, np.ndarray]:
         self._window = deque(close[-self.period :].tolist(), maxlen=self.period)
+        self._mean.prime(close)
         middle, spread = sma(close, self.period), self.deviations * rolling_std(close, self.period)
         return {"upper": middle + spread, "middle": middle, "lower": middle - spread}
 
@@ -192,13 +229,14 @@ class Bollinger(Indicator):
         window = [*list(self._window)[len(self._window) == self.period :], close]
         if len(window) < self.period:
             return dict.fromkeys(self.outputs, math.nan)
-        data = np.array(window)
-        middle, spread = float(data.mean()), self.deviations * float(data.std())
+        middle = self._mean.peek(close)
+        spread = self.deviations * float(np.std(window))
         return {"upper": middle + spread, "middle": middle, "lower": middle - spread}
 
     def push(self, close: float) -> dict[str, float]:
         out = self.peek(close)
         self._window.append(close)
+        self._mean.push(close)
         return out
 
 
@@ -294,10 +332,10 @@ class MACD(_Replay):
     def _step(self, state: State, close: float) -> tuple[State, dict[str, float]]:
         a_fast, a_slow, a_signal = self._alphas()
         fast, slow, signal = state
-        fast += a_fast * (close - fast)
-        slow += a_slow * (close - slow)
+        fast = ewm_step(fast, close, a_fast)
+        slow = ewm_step(slow, close, a_slow)
         line = fast - slow
-        signal += a_signal * (line - signal)
+        signal = ewm_step(signal, line, a_signal)
         return (fast, slow, signal), {"macd": line, "signal": signal, "hist": line - signal}
 
 
@@ -342,8 +380,8 @@ class RSI(_Replay):
     def _step(self, state: State, close: float) -> tuple[State, dict[str, float]]:
         previous, gain, loss = state
         change, alpha = close - previous, 1.0 / self.period
-        gain += alpha * (max(change, 0.0) - gain)
-        loss += alpha * (max(-change, 0.0) - loss)
+        gain = ewm_step(gain, max(change, 0.0), alpha)
+        loss = ewm_step(loss, max(-change, 0.0), alpha)
         total = gain + loss
         return (close, gain, loss), {"rsi": 100.0 * gain / total if total else 0.0}
 

@@ -138,9 +138,12 @@ class Portfolio:
     def _on_fill(self, event: FillEvent) -> None:
         fill = event.fill
         self._book(fill)
-        self._bus.publish(PositionEvent(self._position(fill.broker, fill.symbol)))
-        if self._cash[fill.broker].opened:
-            self._bus.publish(AccountEvent(self.account(fill.broker)))
+        bus = self._bus
+        # Built only for someone to read (a backtest's thousands of fills often have no one).
+        if bus.has_handlers(PositionEvent):
+            bus.publish(PositionEvent(self._position(fill.broker, fill.symbol)))
+        if self._cash[fill.broker].opened and bus.has_handlers(AccountEvent):
+            bus.publish(AccountEvent(self.account(fill.broker)))
 
     def _book(self, fill: Fill) -> None:
         holding = self._holdings.setdefault((fill.broker, fill.symbol), _Holding())

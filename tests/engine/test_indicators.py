@@ -97,3 +97,38 @@ def test_flat_prices_give_rsi_zero_like_talib() -> None:
 def test_bad_parameters_are_named(make, message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         make()
+
+
+@pytest.mark.parametrize("make", CASES)
+@pytest.mark.parametrize("history", [0, 1, 7, 35, 250])
+def test_pushed_bar_by_bar_equals_computed_at_once_exactly(make, history: int) -> None:  # type: ignore[no-untyped-def]
+    """What a backtest computes over the whole run in one pass, live computes bar by bar:
+    bit for bit, so a backtest decides exactly as live would on the same bars."""
+    close = closes(900, 11)
+    at_once = make().compute(close)
+    indicator = make()
+    primed = indicator.compute(close[:history])
+    for name in indicator.outputs:
+        np.testing.assert_array_equal(primed[name], at_once[name][:history])
+    for i in range(history, len(close)):
+        peeked = indicator.peek(float(close[i]))
+        pushed = indicator.push(float(close[i]))
+        for name in indicator.outputs:
+            expected, got = at_once[name][i], pushed[name]
+            same = got == expected or (math.isnan(expected) and math.isnan(got))
+            assert same, (indicator.label, name, i, got, expected)
+            assert peeked[name] == pushed[name] or math.isnan(expected), (indicator.label, name, i)
+
+
+def test_exact_check_sees_a_last_bit_difference() -> None:
+    """The exact comparison above would catch the textbook EMA step, which pandas' differs from
+    in the last bits somewhere in a long series."""
+    close = closes(900, 11)
+    alpha = 2.0 / 10.0
+    expected = EMA(9).compute(close)["ema"]
+    value = float(expected[8])
+    differs = 0
+    for i in range(9, len(close)):
+        value = value + alpha * (float(close[i]) - value)
+        differs += value != expected[i]
+    assert differs > 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, ClassVar
 
@@ -140,19 +140,25 @@ class OrderRate(RiskLimitCheck):
 
     def __init__(self, section: RiskSection) -> None:
         super().__init__(section)
-        self._recent: dict[str, deque[float]] = {}  # "*" (all) or broker → monotonic times
+        self._recent: dict[str, deque[int]] = {}  # "*" (all) or broker → times, ns
+        # The engine's clock, not the machine's: a backtest on a simulated clock counts its
+        # own seconds (and stays deterministic); live, the engine's clock is the wall clock.
+        self._now_ns: Callable[[], int] = time.time_ns
+
+    def watch(self, bus: EventBus, view: PreTradeView) -> None:
+        self._now_ns = view.now_ns
 
     def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
         recent = self._recent.setdefault("*" if scope == GLOBAL else request.broker, deque())
-        now = time.monotonic()
-        while recent and now - recent[0] > 1.0:
+        now = view.now_ns()
+        while recent and now - recent[0] > 1_000_000_000:
             recent.popleft()
         if len(recent) >= limit:
             return f"{len(recent)} orders in the last second, limit {limit:g}/s"
         return ""
 
     def accepted(self, request: OrderRequest) -> None:
-        now = time.monotonic()
+        now = self._now_ns()
         self._recent.setdefault(request.broker, deque()).append(now)
         self._recent.setdefault("*", deque()).append(now)
 

@@ -13,6 +13,10 @@ helper and reader takes an optional ``symbol`` that defaults to the primary one,
 single-symbol strategy never names it. A class says how many symbols it takes with
 ``min_symbols`` and ``max_symbols`` (one by default).
 
+Indicators are declared once, usually in ``on_start`` (``self.fast = self.indicator(SMA(10))``),
+and read on every bar (``self.fast.value``): the runtime advances them with each bar, live bar
+by bar and in a backtest from one vectorised pass over the run, to the same values.
+
 Everything a strategy reads (``position``, ``working_orders``, ``bars``, ``now_ns``) changes
 only between two handler calls, never while one runs: a fill caused by ``buy`` arrives as the
 next ``on_fill``, after the current handler returns.
@@ -31,7 +35,9 @@ from terminal.domain.instrument import Instrument, price_text
 from terminal.domain.market import Bar, Tick
 from terminal.domain.orders import Fill, Order, OrderRequest
 from terminal.engine.feed import NoOptions
+from terminal.engine.indicators import Indicator
 from terminal.engine.strategy.bar_series import BarSeries
+from terminal.engine.strategy.indicator_line import IndicatorLine
 from terminal.engine.strategy.runtime import StrategyRuntime
 
 
@@ -187,13 +193,27 @@ class Strategy:
     def bars(self, timeframe: str | None = None, symbol: str | None = None) -> BarSeries:
         """Closed bars of ``symbol`` (default: the primary) fed so far, oldest first, as numpy
         arrays (``.close``, ``.high``, ``.start``…)."""
+        return self.__runtime.series(self._checked(symbol), self._timeframe(timeframe))
+
+    def indicator(
+        self, indicator: Indicator, timeframe: str | None = None, symbol: str | None = None
+    ) -> IndicatorLine:
+        """Declare ``indicator`` (``SMA(10)``, ``EMA``, ``Bollinger``, ``MACD``, ``RSI`` from
+        ``terminal.engine.indicators``) on the closes of ``symbol`` (default: the primary) and
+        ``timeframe`` (default: the first). Declare it once, in ``on_start``; its ``value``
+        then follows every bar fed, warm-up included (``ago(1)`` is the bar before)."""
+        return self.__runtime.indicator(
+            self._checked(symbol), self._timeframe(timeframe), indicator
+        )
+
+    def _timeframe(self, timeframe: str | None) -> str:
         timeframe = timeframe or self.timeframes[0]
         if timeframe not in self.timeframes:
             raise ValueError(
                 f"timeframe '{timeframe}' is not one of {self.plugin_name}'s timeframes "
                 f"({', '.join(self.timeframes)})"
             )
-        return self.__runtime.series(self._checked(symbol), timeframe)
+        return timeframe
 
     def last_price(self, symbol: str | None = None) -> float | None:
         """Last traded price of ``symbol`` (default: the primary) seen so far, None before

@@ -10,6 +10,7 @@ same calls.
 from __future__ import annotations
 
 import logging
+import math
 import time
 import traceback
 from collections import deque
@@ -20,6 +21,7 @@ from typing import Any
 from terminal.domain.enums import StrategyState
 from terminal.domain.events import BarEvent, FillEvent, OrderEvent, Tick
 from terminal.domain.market import Bar
+from terminal.engine.strategy.base import Strategy
 from terminal.engine.strategy.instance import LogLine, StrategyInstance
 from terminal.engine.strategy.records import StrategyRecords
 
@@ -56,6 +58,20 @@ class EventDelivery:
             self._queue.append((ts, event))
             self.drain()
 
+    def accept_bar(self, ts: int, bar: Bar) -> None:
+        """A closed bar: what ``accept(ts, BarEvent(bar, closed=True))`` does, without the
+        event object or the queue when nothing waits ahead of it (a backtest's every bar)."""
+        if self._queue or self._draining or self._records.journal is not None:
+            self.accept(ts, BarEvent(bar, closed=True))
+        elif self._instances:
+            self._draining = True
+            try:
+                self._deliver_bar(ts, bar)
+            finally:
+                self._draining = False
+            if self._queue:  # what its handlers caused (order updates), after it
+                self.drain()
+
     @contextmanager
     def held(self) -> Iterator[None]:
         """Nothing is delivered while the block runs (a warm-up, an ``on_stop``): what it
@@ -84,22 +100,40 @@ class EventDelivery:
                     instance.runtime.last_prices[event.symbol] = event.last
                     self._if_running(instance, ts, instance.strategy.on_tick, event)
         elif isinstance(event, BarEvent):
-            for instance in self._instances.values():
-                if instance.state is RUNNING and event.bar.symbol in instance.symbols:
-                    instance.runtime.now_ns = ts
-                    self.feed_bar(instance, event.bar)
+            self._deliver_bar(ts, event.bar)
         elif isinstance(event, OrderEvent):
             owner = self._owner_of(event.order.order_id)
             if owner is not None:
                 owner.runtime.book_order(event.order)
-                self._if_running(owner, ts, owner.strategy.on_order, event.order)
+                if type(owner.strategy).on_order is not Strategy.on_order:  # else a no-op
+                    self._if_running(owner, ts, owner.strategy.on_order, event.order)
         elif isinstance(event, FillEvent):
             owner = self._owner_of(event.fill.order_id)
             if owner is not None:
                 owner.apply_fill(event.fill)
                 self._records.save(owner)
-                self._if_running(owner, ts, owner.strategy.on_fill, event.fill)
+                if type(owner.strategy).on_fill is not Strategy.on_fill:  # else a no-op
+                    self._if_running(owner, ts, owner.strategy.on_fill, event.fill)
                 self._publish(owner)
+
+    def _deliver_bar(self, ts: int, bar: Bar) -> None:
+        # feed_bar's steps, inline (a backtest's every bar comes here): a running instance is
+        # past its warm-up, so the bar is live.
+        symbol, timeframe = bar.symbol, bar.timeframe
+        for instance in self._instances.values():
+            if instance.state is not RUNNING or symbol not in instance.symbols:
+                continue
+            runtime, strategy = instance.runtime, instance.strategy
+            runtime.now_ns = ts
+            if timeframe not in strategy.timeframes or not runtime.take_bar(bar):
+                continue
+            if strategy.slow_handler_s != math.inf:
+                self.call(instance, strategy.on_bar, bar)
+                continue
+            try:  # call()'s work for a handler that is not timed, without the call
+                strategy.on_bar(bar)
+            except Exception as exc:
+                self._fail(instance, strategy.on_bar, exc)
 
     def _owner_of(self, order_id: str) -> StrategyInstance | None:
         return self._instances.get(self._owner.get(order_id, ""))
@@ -125,14 +159,15 @@ class EventDelivery:
 
     def call(self, instance: StrategyInstance, handler: Callable[..., None], *args: Any) -> bool:
         """Run one handler; an exception stops this instance only. False if it raised."""
-        started = time.perf_counter()
+        slow = instance.strategy.slow_handler_s
+        timed = slow != math.inf  # a backtest's are not: two clock reads cost a tenth of a bar
+        started = time.perf_counter() if timed else 0.0
         try:
             handler(*args)
         except Exception as exc:
             self._fail(instance, handler, exc)
             return False
-        took = time.perf_counter() - started
-        slow = instance.strategy.slow_handler_s
+        took = time.perf_counter() - started if timed else 0.0
         if took > slow:
             name = getattr(handler, "__name__", "handler")
             instance.strategy.context.log(

@@ -41,7 +41,7 @@ from terminal.engine.strategy.host import (
 )
 from terminal.engine.strategy.instance import InstanceContext, StrategyInstance
 from terminal.engine.strategy.records import StrategyRecords
-from terminal.engine.strategy.runtime import StrategyRuntime
+from terminal.engine.strategy.runtime import ColumnSource, StrategyRuntime
 
 log = logging.getLogger("terminal.strategies")
 
@@ -51,14 +51,19 @@ __all__ = ["StrategyInstance", "StrategyRunner"]
 class StrategyRunner:
     """Adds, starts, stops, edits and removes instances; delivers ticks, bars, orders, fills."""
 
-    def __init__(self, host: StrategyHost) -> None:
+    def __init__(self, host: StrategyHost, columns: ColumnSource | None = None) -> None:
+        """``columns``: a backtest's bars, known beforehand (``runtime.py``); live, None."""
         self._host = host
+        self._columns = columns
         self._instances: dict[str, StrategyInstance] = {}
         self._owner: dict[str, str] = {}  # order id → instance name
         self._records = StrategyRecords()
         self._delivery = EventDelivery(self._instances, self._owner, self._records, self._publish)
         self.start_guard: Callable[[str, str], str] | None = None
         """(instance, broker) → why it may not start now ("": it may); the engine's breakers."""
+        self.accept_bar: Callable[[int, Bar], None] = self._delivery.accept_bar
+        """A closed bar, as ``accept(ts, BarEvent(bar, closed=True))`` (a backtest's path:
+        the delivery's own method, one call less per bar)."""
         bus = host.bus
         bus.subscribe(Tick, self._receive)
         bus.subscribe(BarEvent, self._receive_bar)
@@ -116,7 +121,7 @@ class StrategyRunner:
         warmup = cls.warmup_bars if warmup < 0 else warmup
         parsed = parse_params(cls, params, name)
         positions = per_symbol(symbols, position)
-        runtime = StrategyRuntime(symbols, positions)
+        runtime = StrategyRuntime(symbols, positions, self._columns)
         context = InstanceContext(self, name, runtime)
         strategy = construct_strategy(cls, name, symbols, broker, context, parsed)
         instance = StrategyInstance(
@@ -342,7 +347,8 @@ class StrategyRunner:
             order_id = self._host.submit(request)
         self._owner[order_id] = instance.name
         instance.orders_placed += 1
-        self._records.record(j.SubmitRec(self._now(), instance.name, order_id, request))
+        if self._records.journal is not None:  # (a backtest's thousands of orders keep none)
+            self._records.record(j.SubmitRec(self._now(), instance.name, order_id, request))
         return order_id
 
     def cancel_for(self, instance: StrategyInstance, order_id: str) -> None:
@@ -366,7 +372,7 @@ class StrategyRunner:
 
     def _receive_bar(self, event: BarEvent) -> None:
         if event.closed:
-            self._delivery.accept(self._now(), event)
+            self._delivery.accept_bar(self._now(), event.bar)
 
     def _record_command(self, command: object) -> None:
         self._records.record_command(self._now(), command)
@@ -381,7 +387,9 @@ class StrategyRunner:
         return cls
 
     def _publish(self, instance: StrategyInstance) -> None:
-        self._host.bus.publish(instance.snapshot())
+        bus = self._host.bus
+        if bus.has_handlers(StrategyStateEvent):  # a backtest's fills: nobody to show
+            bus.publish(instance.snapshot())
 
     def _changed(self, instance: StrategyInstance) -> None:
         self._records.save(instance)

@@ -43,6 +43,7 @@ from terminal.domain.events import (
 )
 from terminal.engine.feed import NoOptions
 from terminal.ui import formatting as fmt
+from terminal.ui.backtest.dialog import BacktestDialog, open_backtest
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.dock_window import scrollable
 from terminal.ui.formatting import PriceDecimals
@@ -149,6 +150,8 @@ class StrategyManager(QWidget):
         self.save_button = self._button("Save edit", self.save_edit)
         self.save_button.setEnabled(False)
         self.reload_button = self._button("Reload code", self.reload)
+        self.backtest_button = self._button("Backtest…", self.backtest)
+        self.backtest_button.setToolTip("Test this class and these parameters on history first")
         self.start_button = self._button("Start", lambda: self._for_selected(StartStrategy))
         self.stop_button = self._button("Stop", lambda: self._for_selected(StopStrategy))
         self.edit_button = self._button("Edit", self.edit_selected)
@@ -177,7 +180,8 @@ class StrategyManager(QWidget):
         column_layout = QVBoxLayout(form_column)
         column_layout.setContentsMargins(0, 0, 0, 0)
         column_layout.addWidget(form_scroll, 1)
-        column_layout.addLayout(_row(self.add_button, self.save_button, self.reload_button))
+        buttons = _row(self.add_button, self.save_button, self.reload_button, self.backtest_button)
+        column_layout.addLayout(buttons)
         column_layout.addWidget(self.message)
 
         log_box = QWidget()
@@ -232,7 +236,7 @@ class StrategyManager(QWidget):
             button.hide()
         self._actions.insertWidget(0, QLabel(note))
 
-    def _button(self, text: str, slot: Callable[[], None]) -> QPushButton:
+    def _button(self, text: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text)
         button.clicked.connect(lambda *_: slot())
         return button
@@ -319,6 +323,11 @@ class StrategyManager(QWidget):
             widget.setEnabled(name is None)
         self.add_button.setEnabled(name is None)
         self.save_button.setEnabled(name is not None)
+
+    def backtest(self) -> BacktestDialog:
+        """The strategy tester, set up with this form's class, parameters and symbols."""
+        return open_backtest(self, self._bridge, self.class_box.currentText(),
+                             self.params_form.values(), self.symbols_edit.symbols())  # fmt: skip
 
     def reload(self) -> None:
         # Said first: a refusal (bad source file) arrives synchronously and replaces it.
