@@ -22,7 +22,7 @@ class Side(StrEnum):
 
     @property
     def sign(self) -> int:
-        return 1 if self is Side.BUY else -1
+        return 1 if self is _BUY else -1
 
     @property
     def opposite(self) -> Side:
@@ -39,11 +39,18 @@ class OrderType(StrEnum):
 
     @property
     def has_limit_price(self) -> bool:
-        return self in (OrderType.LIMIT, OrderType.STOP_LIMIT)
+        return self in _LIMIT_PRICED
 
     @property
     def has_trigger(self) -> bool:
-        return self in (OrderType.STOP, OrderType.STOP_LIMIT)
+        return self in _TRIGGERED
+
+
+# Module-level sets: every order's checks ask these, and a member looked up on its class costs
+# more than the membership test itself.
+_BUY = Side.BUY
+_LIMIT_PRICED = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT})
+_TRIGGERED = frozenset({OrderType.STOP, OrderType.STOP_LIMIT})
 
 
 class Offset(StrEnum):

@@ -154,6 +154,8 @@ class Engine(MarketMixin):
             accounts_of=self.accounts_of,
             broker_status=self.broker_status.get,
             position=self.portfolio.position,
+            quantity=self.portfolio.quantity,
+            buying_power=self.portfolio.buying_power,
             working_orders=self.order_book.working,
             account=self._account_or_none,
             live_since_ns=lambda: self.live_since_ns,

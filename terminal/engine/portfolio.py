@@ -92,6 +92,25 @@ class Portfolio:
         holding = self._holdings.get((broker, symbol))
         return holding.quantity if holding else 0.0
 
+    def buying_power(self, broker: str) -> float | None:
+        """What ``account(broker).buying_power`` says, without building the account (every
+        order's cash check reads it); None before the account is opened."""
+        state = self._cash.get(broker)
+        if state is None or not state.opened:
+            return None
+        margin = margined_unrealized = 0.0
+        for (owner, symbol), holding in self._holdings.items():
+            if owner != broker or not holding.quantity:
+                continue
+            instrument = self._instrument(symbol)
+            if instrument is None or instrument.margin_rate <= 0:
+                continue  # a cash holding: paid for, it moves no buying power
+            last = self._mark(symbol, holding)
+            multiplier = instrument.multiplier
+            margined_unrealized += (last - holding.average_price) * holding.quantity * multiplier
+            margin += abs(holding.quantity * last * multiplier) * instrument.margin_rate
+        return state.cash + margined_unrealized - margin
+
     def position(self, broker: str, symbol: str) -> Position | None:
         """The position in ``symbol`` at ``broker``; None if it was never traded there."""
         return self._position(broker, symbol) if (broker, symbol) in self._holdings else None

@@ -25,7 +25,15 @@ from terminal.engine.clock import ManualClock
 from terminal.engine.config import Config
 from terminal.engine.market import MarketState
 from terminal.engine.orders.book import OrderBook
-from terminal.engine.orders.checks import PreTradeCheck, PreTradeView
+from terminal.engine.orders.checks import (
+    BrokerAccount,
+    BrokerConnected,
+    KnownBroker,
+    LiveGuard,
+    PreTradeCheck,
+    PreTradeView,
+    TrippedBreaker,
+)
 from terminal.engine.orders.pretrade import PreTradePipeline, standard_checks
 from terminal.engine.orders.risk import RiskLimitCheck
 from terminal.engine.portfolio import Portfolio
@@ -61,8 +69,14 @@ class BarQuotes(Mapping[str, Tick]):
 
     def __getitem__(self, symbol: str) -> Tick:
         price = self._prices[symbol]
-        return Tick(symbol, self._clock.now_ns(), price, 0.0, bid_prices=(price,),
-                    ask_prices=(price,))  # fmt: skip
+        return Tick(symbol, self._clock.now_ns(), price, 0.0, 0.0, 0.0, (price,), (), (price,))
+
+    def get(self, symbol: str, default: Any = None) -> Any:
+        # Mapping.get goes through __getitem__ and a KeyError: every order's checks ask.
+        price = self._prices.get(symbol)
+        if price is None:
+            return default
+        return Tick(symbol, self._clock.now_ns(), price, 0.0, 0.0, 0.0, (price,), (), (price,))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._prices)
@@ -147,12 +161,15 @@ class BacktestHost:
         self.brokers: dict[str, Any] = {BROKER: self.broker}
         self.bars = _NoLiveBars()
         self.live_since_ns = 0
+        self._orders_placed = 0
         view = PreTradeView(
             market=market,
             has_broker=self.brokers.__contains__,
             accounts_of=lambda broker: [broker] if broker in self.brokers else [],
             broker_status={BROKER: FeedStatus(BROKER, ConnectionStatus.LIVE)}.get,
             position=self.portfolio.position,
+            quantity=self.portfolio.quantity,
+            buying_power=self.portfolio.buying_power,
             working_orders=self.order_book.working,
             account=lambda broker: (
                 self.portfolio.account(broker) if broker in self.brokers else None
@@ -165,7 +182,11 @@ class BacktestHost:
 
     def submit(self, request: OrderRequest, order_id: str | None = None) -> str:
         """The live engine's route: the pipeline, then the book, then the broker."""
-        order_id = order_id or self.order_book.next_order_id()
+        if not order_id:
+            # Numbered in the order placed, not the live clock-and-random ids: the same run
+            # gives the same ids, and making one costs nothing.
+            self._orders_placed += 1
+            order_id = f"B-{self._orders_placed:07d}"
         refusal = self.pretrade.check(request)
         if refusal is not None:
             self.order_book.reject_request(order_id, request, refusal.reason)
@@ -180,12 +201,21 @@ class BacktestHost:
             self.brokers[order.broker].cancel(order)
 
 
+ALWAYS_YES_IN_A_BACKTEST = (KnownBroker, BrokerAccount, BrokerConnected, LiveGuard, TrippedBreaker)
+"""Checks that cannot refuse here: the run's one broker is simulated, always connected and has
+no named accounts; a backtest is history, its warm-up orders refused by the strategy itself
+(``history_phase``), never stamped before a live start; no circuit breakers run in it."""
+
+
 def active_checks(config: Config) -> list[PreTradeCheck]:
-    """``standard_checks(config)`` less the risk limits that are off everywhere (a limit of
-    0): they could only ever say yes, and a backtest asks them for every order."""
+    """``standard_checks(config)`` less the checks that could only ever say yes here (the risk
+    limits that are off everywhere, a limit of 0, and ``ALWAYS_YES_IN_A_BACKTEST``): a
+    backtest asks every check for every order."""
     risk = config.risk
     kept = []
     for check in standard_checks(config):
+        if isinstance(check, ALWAYS_YES_IN_A_BACKTEST):
+            continue
         if isinstance(check, RiskLimitCheck):
             scopes = [risk, *risk.brokers.values()]
             if not any(getattr(scope, check.setting) for scope in scopes):

@@ -52,6 +52,11 @@ class PreTradeView:
     """(broker, symbol) → what the broker takes for that instrument."""
     commission: Callable[[str, str, float, float], float] = lambda *_: 0.0
     """(broker, symbol, quantity, price) → the commission the broker would charge."""
+    quantity: Callable[[str, str], float] | None = None
+    """(broker, symbol) → the net quantity held, cheaper than ``position`` (None: read it from
+    ``position``)."""
+    buying_power: Callable[[str], float | None] | None = None
+    """broker → its account's buying power, cheaper than ``account`` (None: read it there)."""
     venue_balances: Callable[[str], dict[str, Balance]] = lambda _: {}
     """broker → its balances per currency as the venue last reported them ({}: the broker
     reports none, its account is the terminal's own)."""

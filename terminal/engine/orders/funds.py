@@ -36,28 +36,44 @@ class CashAndMargin(PreTradeCheck):
         self._enabled = enabled
 
     def check(self, request: OrderRequest, view: PreTradeView) -> str:
-        instrument = view.market.instruments.get(request.symbol)
-        if not self._enabled or instrument is None:
-            return ""  # an unknown symbol is the fields check's refusal
-        balances = view.venue_balances(request.broker)
-        if balances and instrument.margin_rate <= 0 and instrument.base_currency:
-            return self._venue_check(request, instrument, balances, view)
-        account = view.account(request.broker)
-        if account is None:
-            raise CannotCheck(f"broker {request.broker} has no account yet")
-        power = account.buying_power
-        if not math.isfinite(power):
-            raise CannotCheck(f"buying power of broker {request.broker} is {power:g}")
-        price = order_price(request, view)
-        working = [o for o in view.working_orders() if o.broker == request.broker]
-        need, what = self._need(request, instrument, price, working, view)
-        if need <= 0:
+        if not self._enabled:
             return ""
-        need += view.commission(request.broker, request.symbol, request.quantity, price)
-        held = sum(self._held(order, view) for order in working)
+        instrument = view.market.instruments.get(request.symbol)
+        if instrument is None:
+            return ""  # an unknown symbol is the fields check's refusal
+        broker = request.broker
+        if instrument.base_currency and instrument.margin_rate <= 0:
+            balances = view.venue_balances(broker)
+            if balances:
+                return self._venue_check(request, instrument, balances, view)
+        price = order_price(request, view)
+        working = [o for o in view.working_orders() if o.broker == broker]
+        if request.side is Side.BUY and instrument.margin_rate <= 0:
+            # The usual case, spelled out: a cash buy pays its notional, whatever is held.
+            need, what = request.quantity * price * instrument.multiplier, ("costs", 0.0)
+        else:
+            need, what = self._need(request, instrument, price, working, view)
+            if need <= 0:
+                return ""  # a sale of what is held, a close: nothing to pay (no account read)
+        power = _buying_power(broker, view)
+        if not math.isfinite(power):
+            raise CannotCheck(f"buying power of broker {broker} is {power:g}")
+        need += view.commission(broker, request.symbol, request.quantity, price)
+        held = sum(self._held(order, view) for order in working) if working else 0.0
         free = power - held
         if need <= free + 1e-6:
             return ""
+        return self._refusal(request, need, what, power, held, len(working))
+
+    def _refusal(
+        self,
+        request: OrderRequest,
+        need: float,
+        what: tuple[str, float],
+        power: float,
+        held: float,
+        working: int,
+    ) -> str:
         kind, part = what
         said = f"{request.side.value} {request.quantity:g} {request.symbol}"
         if kind == "opens":
@@ -67,8 +83,9 @@ class CashAndMargin(PreTradeCheck):
         else:
             said += " costs"
         return (
-            f"{self.rule}: {said} {need:,.2f} with commission; buying power free {free:,.2f} "
-            f"(buying power {power:,.2f}, {held:,.2f} held by {len(working)} working orders)"
+            f"{self.rule}: {said} {need:,.2f} with commission; buying power free "
+            f"{power - held:,.2f} (buying power {power:,.2f}, {held:,.2f} held by {working} "
+            "working orders)"
         )
 
     def _venue_check(
@@ -111,18 +128,25 @@ class CashAndMargin(PreTradeCheck):
         worth = price * instrument.multiplier
         if side is Side.BUY and instrument.margin_rate <= 0:
             return quantity * worth, ("costs", 0.0)  # what is held does not matter
-        position = view.position(request.broker, symbol)
-        held = position.quantity if position is not None else 0.0
+        if view.quantity is not None:
+            held = view.quantity(request.broker, symbol)
+        else:
+            position = view.position(request.broker, symbol)
+            held = position.quantity if position is not None else 0.0
         if instrument.margin_rate > 0:
             # Only what opens or adds to a position needs margin; closing frees it.
             against = -held if side is Side.BUY else held
             opening = max(0.0, quantity - max(0.0, against))
             margin = opening * worth * instrument.margin_rate
             return margin, ("opens", opening)
-        selling = sum(
-            o.quantity - o.filled_quantity
-            for o in working
-            if o.symbol == symbol and o.side is Side.SELL
+        selling = (
+            sum(
+                o.quantity - o.filled_quantity
+                for o in working
+                if o.symbol == symbol and o.side is Side.SELL
+            )
+            if working
+            else 0.0
         )
         short = quantity - max(0.0, held - selling)
         if short <= 1e-12:
@@ -144,6 +168,16 @@ class CashAndMargin(PreTradeCheck):
         if instrument.margin_rate > 0:
             return remaining * instrument.margin_rate
         return remaining if order.side is Side.BUY else 0.0
+
+
+def _buying_power(broker: str, view: PreTradeView) -> float:
+    power = view.buying_power(broker) if view.buying_power is not None else None
+    if power is None:
+        account = view.account(broker)
+        if account is None:
+            raise CannotCheck(f"broker {broker} has no account yet")
+        power = account.buying_power
+    return power
 
 
 def order_price(order: Priced, view: PreTradeView) -> float:

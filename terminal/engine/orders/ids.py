@@ -24,12 +24,20 @@ _lock = threading.Lock()
 _last = (0, 0)  # (milliseconds, random part) of the latest id made in this process
 
 
+_PAIRS = [high + low for high in ALPHABET for low in ALPHABET]  # ten bits → two characters
+
+
 def _base32(value: int, width: int) -> str:
-    out = []
-    for _ in range(width):
-        value, digit = divmod(value, 32)
-        out.append(ALPHABET[digit])
-    return "".join(reversed(out))
+    """The low ``5 × width`` bits of ``value`` as ``width`` characters, most significant first
+    (ten bits a step: every order id makes two of these)."""
+    chunks = []
+    if width % 2:
+        chunks.append(ALPHABET[value & 31])
+        value >>= 5
+    for _ in range(width // 2):
+        chunks.append(_PAIRS[value & 1023])
+        value >>= 10
+    return "".join(reversed(chunks))
 
 
 def new_order_id(prefix: str = "O") -> str:

@@ -94,13 +94,21 @@ class PreTradePipeline:
         self.view = view
         for check in self.checks:
             check.watch(bus, view)
+        # Bound once: every order runs them all (a backtest places thousands a second).
+        self._runs = tuple((check, check.check) for check in self.checks)
+        self._counting = tuple(
+            check.accepted
+            for check in self.checks
+            if type(check).accepted is not PreTradeCheck.accepted  # the rules that count
+        )
 
     def check(self, request: OrderRequest) -> Refusal | None:
         """The first refusal of ``request``; None when it passed every check (which then
         count it as sent)."""
-        for check in self.checks:
+        view = self.view
+        for check, run in self._runs:
             try:
-                reason = check.check(request, self.view)
+                reason = run(request, view)
             except CannotCheck as exc:
                 reason = f"{check.rule}: cannot be checked: {exc}"
             except Exception as exc:
@@ -108,6 +116,6 @@ class PreTradePipeline:
                 reason = f"{check.rule}: check failed: {type(exc).__name__}: {exc}"
             if reason:
                 return Refusal(check.rule, reason)
-        for check in self.checks:
-            check.accepted(request)
+        for accepted in self._counting:
+            accepted(request)
         return None
