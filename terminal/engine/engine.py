@@ -20,6 +20,7 @@ from terminal.domain.enums import Adjust, OrderStatus, PluginKind
 from terminal.domain.events import AccountEvent, FeedStatus, StrategyStateEvent, Tick
 from terminal.domain.orders import Account, Order, OrderCapabilities, OrderRequest
 from terminal.domain.venue import Balance, VenuePosition
+from terminal.engine.alerts.service import AlertService
 from terminal.engine.bars.service import BarService
 from terminal.engine.broker import Broker
 from terminal.engine.bus import EventBus
@@ -39,6 +40,9 @@ from terminal.engine.orders.pretrade import PreTradePipeline, standard_checks
 from terminal.engine.orders.watchdog import watch_acknowledgements
 from terminal.engine.paths import user_data_dir
 from terminal.engine.plugins import PluginRegistry
+from terminal.engine.pnl.history import FILE_NAME as PNL_FILE
+from terminal.engine.pnl.history import PnlHistory
+from terminal.engine.pnl.recorder import PnlRecorder
 from terminal.engine.portfolio import Portfolio
 from terminal.engine.reconcile import Reconciler
 from terminal.engine.store import TradingStore
@@ -124,6 +128,8 @@ class Engine(MarketMixin):
         # After the two above: a strategy sees a tick with the last price and bars updated.
         self.strategies = StrategyRunner(self)
         self.commands = CommandRouter(self)
+        self.alerts = AlertService(self)
+        self.pnl = PnlRecorder(self.bus, self.clock.now_ns, self.portfolio.accounts, market)
         self.bus.subscribe(StrategyStateEvent, self._watch_strategy_symbols)
         if self.store is not None:
             self.bus.subscribe(AccountEvent, self._record_account)
@@ -157,6 +163,8 @@ class Engine(MarketMixin):
             orders, fills = self.store.orders(), self.store.fills()
             self.order_book.restore(orders, fills)
             self.portfolio.restore(fills)
+            self.pnl.restore(orders, fills)
+            self.pnl.open_history(PnlHistory(user_data_dir() / PNL_FILE, self.clock.now_ns()))
             if orders:
                 log.info(
                     "restored %d orders and %d fills from %s",
@@ -171,6 +179,7 @@ class Engine(MarketMixin):
             if spec.enabled:
                 await self._start_plugin(PluginKind.FEED, spec)
         self._add_history_providers()
+        self.alerts.restore()  # after the feeds: their symbols are subscribed again
         self.running = True
         self.live_since_ns = self.clock.now_ns()
         self.strategies.record_setup(
@@ -203,6 +212,7 @@ class Engine(MarketMixin):
         await self.backfill.close()
         if self.store is not None:
             self.store.close()
+        self.pnl.close()
         log.info("engine stopped")
 
     async def _stop_plugin(self, kind: PluginKind, name: str, plugin: Feed | Broker) -> None:

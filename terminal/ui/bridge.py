@@ -34,6 +34,7 @@ from terminal.domain.events import (
 )
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar
+from terminal.domain.market_alerts import Alert
 from terminal.domain.orders import Fill, Order, OrderCapabilities, OrderRequest, Position
 from terminal.domain.venue import (
     Balance,
@@ -48,7 +49,7 @@ from terminal.engine.monitoring.metrics import HealthSnapshot
 from terminal.engine.strategy.instance import LogLine
 from terminal.engine.universe.search import SearchHit, SymbolSearch
 from terminal.engine.universe.store import Universe
-from terminal.engine.view import EngineView, RegistryView
+from terminal.engine.view import EngineView, PnlView, RegistryView
 
 if TYPE_CHECKING:
     from terminal.engine.market import OrderEstimate
@@ -233,6 +234,16 @@ class EngineBridge(QObject):
     def venue_positions(self) -> list[VenuePosition]:
         """Derivatives positions as the venues last reported them."""
         return self.engine.venue_positions()
+
+    # ---- reads: alerts and P&L ---------------------------------------------------------------
+    def alerts(self) -> list[Alert]:
+        """Every price and condition alert now (``AlertEvent`` tells what changes)."""
+        return self.engine.alerts.alerts()
+
+    def pnl(self) -> PnlView:
+        """The P&L samples of the day: each key's series, and a version that moves on with
+        every sample."""
+        return self.engine.pnl
 
     # ---- reads: strategies -------------------------------------------------------------------
     def strategy_names(self) -> list[str]:

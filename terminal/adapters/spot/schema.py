@@ -52,6 +52,15 @@ from terminal.domain.events import (
 )
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, FeedStatus, Tick
+from terminal.domain.market_alerts import (
+    AddAlert,
+    Alert,
+    AlertEvent,
+    AlertFired,
+    ModifyAlert,
+    RearmAlert,
+    RemoveAlert,
+)
 from terminal.domain.orders import Account, Fill, Order, Position
 from terminal.domain.venue import BalancesEvent, ReconcileNotice, VenuePositionsEvent
 from terminal.engine.monitoring.metrics import HealthSnapshot
@@ -67,12 +76,14 @@ EVENTS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (OrderEvent, FillEvent, PositionEvent, AccountEvent, StrategyStateEvent,
                 FeedStatus, CommandRejected, LogEvent, MailAlertEvent, AlertTestResult,
-                HealthSnapshot, BalancesEvent, VenuePositionsEvent, ReconcileNotice)
+                HealthSnapshot, BalancesEvent, VenuePositionsEvent, ReconcileNotice, AlertEvent,
+                AlertFired)
 }  # fmt: skip
 COMMANDS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (SubmitOrder, CancelOrder, AddStrategy, StartStrategy, StopStrategy,
-                RemoveStrategy, KillSwitch, WatchSymbols)
+                RemoveStrategy, KillSwitch, WatchSymbols, AddAlert, ModifyAlert, RemoveAlert,
+                RearmAlert)
 }  # fmt: skip
 
 
@@ -146,6 +157,7 @@ class Session(msgspec.Struct, kw_only=True):
     positions: list[Position] = []
     accounts: list[Account] = []
     strategies: list[StrategyStateEvent] = []
+    alerts: list[Alert] = []
     ticks: list[Tick] = []
     bars: list[Bar] = []
 
