@@ -124,6 +124,11 @@ def fired_message(alert: Alert, value: float, level: float, price_text: PriceTex
     return f"{said}: {alert.field.value} {price_text(value)}"
 
 
+def mail_key(alert: Alert) -> str:
+    """What the mail of the alert's latest firing is known by (a mail broker's outbox)."""
+    return f"alert-{alert.alert_id}-{alert.fired_count}"
+
+
 class AlertWatch:
     """One armed alert and what it remembers between ticks or bars: the side a crossing
     starts from, whether the condition cleared since it last fired, the indicator's state."""

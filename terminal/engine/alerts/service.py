@@ -34,7 +34,13 @@ from terminal.domain.market_alerts import (
     RearmAlert,
     RemoveAlert,
 )
-from terminal.engine.alerts.rules import AlertWatch, alert_problem, describe, fired_message
+from terminal.engine.alerts.rules import (
+    AlertWatch,
+    alert_problem,
+    describe,
+    fired_message,
+    mail_key,
+)
 from terminal.engine.alerts.store import FILE_NAME, AlertStore
 from terminal.engine.commands import refuse
 from terminal.engine.paths import user_data_dir
@@ -247,9 +253,9 @@ class AlertService:
             log.error("alert %s: broker '%s' is not running or sends no notifications; "
                       "not mailed", alert.alert_id, alert.mail)  # fmt: skip
             return
-        key = f"alert-{alert.alert_id}-{alert.fired_count}"
         try:
-            broker.notify(f"Alert: {message}", self._mail_text(alert, message, now), key)
+            text = self._mail_text(alert, message, now)
+            broker.notify(f"Alert: {message}", text, mail_key(alert))
         except Exception:
             log.exception("alert %s: broker %s raised on notify", alert.alert_id, alert.mail)
 

@@ -76,7 +76,7 @@ class PnlRecorder:
         bus.subscribe(Tick, self._on_tick)
 
     # ---- reads -----------------------------------------------------------------------------
-    def keys(self) -> list[str]:
+    def series_keys(self) -> list[str]:
         """Keys with samples: the total first, then accounts, then strategies."""
         order = {TOTAL: 0, "account": 1, "strategy": 2}
         return sorted(self._columns, key=lambda k: (order.get(k.split(":")[0], 3), k))

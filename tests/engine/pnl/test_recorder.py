@@ -72,7 +72,7 @@ def test_fills_and_prices_move_each_account_each_strategy_and_the_total() -> Non
     desk = Desk()
     desk.portfolio.open_account("paper", 100_000.0, "CNY")  # a first sample: the start
     desk.portfolio.open_account("futures", 500_000.0, "CNY")
-    assert desk.recorder.keys() == [TOTAL, account_key("futures"), account_key("paper")]
+    assert desk.recorder.series_keys() == [TOTAL, account_key("futures"), account_key("paper")]
     desk.price(STOCK, 10.0)
     desk.fill("o1", STOCK, Side.BUY, 1000, 10.0, origin="strategy:sma-1")
     assert last(desk, strategy_key("sma-1")) == (pytest.approx(math.nan, nan_ok=True), 0.0,
@@ -100,7 +100,7 @@ def test_fills_and_prices_move_each_account_each_strategy_and_the_total() -> Non
     total, paper, futures = (last(desk, k) for k in (TOTAL, account_key("paper"),
                                                       account_key("futures")))  # fmt: skip
     assert total == pytest.approx(tuple(p + f for p, f in zip(paper, futures, strict=True)))
-    assert desk.recorder.keys() == [TOTAL, account_key("futures"), account_key("paper"),
+    assert desk.recorder.series_keys() == [TOTAL, account_key("futures"), account_key("paper"),
                                     strategy_key("sma-1"), strategy_key("trend")]  # fmt: skip
     stamps = desk.recorder.series(TOTAL).ts
     assert list(stamps) == sorted(stamps) and not stamps.flags.writeable
@@ -113,11 +113,11 @@ def test_the_days_samples_are_read_back_after_a_restart(tmp_path: Path) -> None:
     desk.fill("o1", STOCK, Side.BUY, 100, 10.0, origin="strategy:sma-1")
     desk.at(5)
     desk.price(STOCK, 10.2)
-    keys = desk.recorder.keys()
+    keys = desk.recorder.series_keys()
     before = {key: desk.recorder.series(key) for key in keys}
     desk.recorder.close()
     again = Desk(PnlHistory(path, DAY_START + 10 * SECOND))
-    assert again.recorder.keys() == list(before)
+    assert again.recorder.series_keys() == list(before)
     for key, series in before.items():
         read = again.recorder.series(key)
         assert list(read.ts) == list(series.ts)
@@ -127,7 +127,7 @@ def test_the_days_samples_are_read_back_after_a_restart(tmp_path: Path) -> None:
     tomorrow = DAY_START + 86_400 * SECOND
     later = PnlRecorder(EventBus(), lambda: tomorrow, list, MarketState())
     later.open_history(PnlHistory(path, tomorrow))
-    assert later.keys() == []  # yesterday's samples are not today's curve
+    assert later.series_keys() == []  # yesterday's samples are not today's curve
     later.close()
 
 
