@@ -159,6 +159,7 @@ class Engine(MarketMixin):
                 self.strategies.journal = open_run_journal(self.clock.now_ns())
         self.spawn(self.bars.run_timer(), "bar timer")
         self.spawn(self.metrics.run(self), "metrics sampler")
+        self.spawn(self.pnl.run(), "P&L sampler")
         if self.store is not None:
             orders, fills = self.store.orders(), self.store.fills()
             self.order_book.restore(orders, fills)

@@ -134,7 +134,7 @@ class MainWindow(DockWindow):
         self.add_dock("positions", "Positions", self.positions)
         self.add_dock("account", "Account", self.account)
         self.add_dock("alerts", self.tr("Alerts"), self.alert_desk.panel)
-        self.add_dock("pnl", self.tr("P&L"), self.pnl_panel)
+        self.add_dock("pnl", self.tr("P&&L"), self.pnl_panel)  # "&&": a tab's "&" is a key
         self.add_dock("venue", "Venue", self.venue)
         self.add_dock("log", "Log", self.log_panel)
         self.add_dock("health", "Health", self.health_panel)

@@ -178,6 +178,7 @@ class RemoteEngine(MarketMixin, VenueReads):
         await self._feed.start()
         await self.resync(raise_errors=True)
         self.spawn(self.bars.run_timer(), "bar timer")
+        self.spawn(self.pnl.run(), "P&L sampler")
         log.info("attached to %s: %d instruments, brokers %s, %d orders", self.options.pub,
                  len(self.instruments), sorted(self.brokers), len(self.order_book.all()))
 

@@ -131,15 +131,23 @@ def mail_key(alert: Alert) -> str:
 
 class AlertWatch:
     """One armed alert and what it remembers between ticks or bars: the side a crossing
-    starts from, whether the condition cleared since it last fired, the indicator's state."""
+    starts from, whether the condition cleared since it last fired, the indicator's state.
 
-    __slots__ = ("_indicator", "_line", "_ready", "_side", "alert", "level")
+    The condition is taken apart once, into plain numbers: a tick costs a few comparisons,
+    not a walk through the alert's enums."""
+
+    __slots__ = ("_day", "_indicator", "_line", "_quote", "_ready", "_side", "_threshold",
+                 "_way", "alert", "level")  # fmt: skip
 
     def __init__(self, alert: Alert) -> None:
         self.alert = alert
         self.level = math.nan  # the indicator's value at the last closed bar
         self._side = 0  # CROSS: +1 strictly above, -1 strictly below, 0 not yet on a side
         self._ready = True  # UP/DOWN: the condition did not hold since the last fire
+        self._way = _WAYS[alert.direction]
+        self._day = alert.condition is AlertCondition.DAY_MOVE
+        self._quote = _QUOTES[alert.field]
+        self._threshold = alert.percent if self._day else alert.price
         self._indicator: Indicator | None = None
         self._line = ""
         if alert.condition is AlertCondition.BAR_CLOSE and alert.indicator is not None:
@@ -155,41 +163,38 @@ class AlertWatch:
         if self._indicator is not None:
             values = self._indicator.compute(np.asarray(closes, dtype=np.float64))
             self.level = float(values[self._line][-1]) if len(closes) else math.nan
-            if len(closes) and self.alert.direction is AlertDirection.CROSS:
+            if len(closes) and self._way == _CROSS:
                 self._side = _side(float(closes[-1]), self.level)
             return
         value = self.quote_value(tick) if tick is not None else None
-        if value is not None and self.alert.direction is AlertDirection.CROSS:
-            self._side = _side(value, self.alert.price)
+        if value is not None and self._way == _CROSS and not self._day:
+            self._side = _side(value, self._threshold)
 
     def quote_value(self, tick: Tick) -> float | None:
         """The watched value in ``tick``: a price, or the day's change in percent."""
-        alert = self.alert
-        if alert.condition is AlertCondition.DAY_MOVE:
-            if not tick.traded or tick.prev_close <= 0:
+        if self._day:
+            if tick.last <= 0 or tick.prev_close <= 0:  # not traded today, or no close
                 return None
             return (tick.last / tick.prev_close - 1.0) * 100.0
-        if alert.field is AlertField.LAST:
-            return tick.last if tick.traded else None
-        value = tick.bid if alert.field is AlertField.BID else tick.ask
-        return value if value > 0 else None  # NaN (no level) compares False too
+        quote = self._quote
+        if quote == _LAST:
+            value = tick.last  # 0 before the day's first trade: no price
+        else:
+            levels = tick.bid_prices if quote == _BID else tick.ask_prices
+            value = levels[0] if levels else 0.0
+        return value if value > 0 else None
 
     def on_tick(self, tick: Tick) -> float | None:
         """The watched value if this quote fires the alert, else None."""
         value = self.quote_value(tick)
         if value is None:
             return None
-        if self.alert.condition is AlertCondition.DAY_MOVE:
-            percent, direction = self.alert.percent, self.alert.direction
-            met = (
-                value >= percent
-                if direction is AlertDirection.UP
-                else value <= -percent
-                if direction is AlertDirection.DOWN
-                else abs(value) >= percent
-            )
+        if self._day:
+            way, percent = self._way, self._threshold
+            met = (value >= percent if way == _UP else value <= -percent if way == _DOWN
+                   else abs(value) >= percent)  # fmt: skip
             return value if self._once(met) else None
-        return value if self._reached(value, self.alert.price, strict=False) else None
+        return value if self._reached(value, self._threshold, strict=False) else None
 
     def on_bar(self, bar: Bar) -> float | None:
         """The close if this closed bar fires the alert, else None (the indicator moves on
@@ -202,15 +207,15 @@ class AlertWatch:
         return bar.close if self._reached(bar.close, self.level, strict=True) else None
 
     def _reached(self, value: float, threshold: float, strict: bool) -> bool:
-        direction = self.alert.direction
-        if direction is AlertDirection.CROSS:
-            side = _side(value, threshold)
+        way = self._way
+        if way == _CROSS:
+            side = 1 if value > threshold else -1 if value < threshold else 0
             if self._side == 0 or side == self._side:
                 self._side = side or self._side
                 return False
             self._side = side  # 0 after a touch: wait until strictly on a side again
             return True
-        if direction is AlertDirection.UP:
+        if way == _UP:
             met = value > threshold if strict else value >= threshold
         else:
             met = value < threshold if strict else value <= threshold
@@ -223,6 +228,12 @@ class AlertWatch:
             return False
         fire, self._ready = self._ready, False
         return fire
+
+
+_UP, _DOWN, _CROSS = 1, -1, 0
+_WAYS = {AlertDirection.UP: _UP, AlertDirection.DOWN: _DOWN, AlertDirection.CROSS: _CROSS}
+_LAST, _BID, _ASK = 0, 1, 2
+_QUOTES = {AlertField.LAST: _LAST, AlertField.BID: _BID, AlertField.ASK: _ASK}
 
 
 def _side(value: float, threshold: float) -> int:

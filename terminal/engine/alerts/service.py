@@ -1,8 +1,9 @@
 """The engine's alerts: added, modified, removed and re-armed by commands on the bus (so a
 remote GUI's alerts are the server's), watched on the tick and bar path, kept in a file.
 
-The tick path pays one dict lookup per tick for a symbol without an armed alert: only the
-symbols with alerts are evaluated, each by its own watches. Bar-close alerts have their
+Without an armed alert the tick path pays nothing (the service is not subscribed to ticks);
+with some, one dict lookup per tick of a symbol without one: only the symbols with alerts are
+evaluated, each by its own watches. Bar-close alerts have their
 timeframe built (``bars.subscribe``) and their indicator primed on the closed bars held; they
 are checked on ``BarEvent(closed=True)`` only. A symbol with an armed alert is quoted (it is a
 user of the symbol, "alerts", like a watchlist).
@@ -63,6 +64,7 @@ class AlertService:
         self._by_symbol: dict[str, Watches] = {}  # armed tick alerts (price, day move)
         self._by_bars: dict[tuple[str, str], Watches] = {}  # armed bar-close alerts
         self._bar_users: dict[str, Callable[[], None]] = {}  # alert id → its timeframe's
+        self._refused: set[str] = set()  # alerted symbols no feed quotes (told once)
         persist = engine.config.engine.persist
         self.store = AlertStore(user_data_dir() / FILE_NAME) if persist else None
         for kind, action in (
@@ -72,8 +74,8 @@ class AlertService:
             (RearmAlert, lambda c: self.rearm(c.alert_id)),
         ):
             bus.subscribe(kind, self._guarded(action))
-        bus.subscribe(Tick, self.on_tick)
-        bus.subscribe(BarEvent, self.on_bar)
+        # On the tick and bar path only while something is armed there: no alert, no cost.
+        self._listening: dict[type, Callable[[], None]] = {}
 
     def _guarded(self, action: Callable[[Any], object]) -> Callable[[Any], None]:
         def run(command: Any) -> None:
@@ -128,6 +130,7 @@ class AlertService:
     def remove(self, alert_id: str) -> None:
         alert = self.get(alert_id)
         self._unwatch(alert_id)
+        self._quote_alerted()
         del self._alerts[alert_id]
         self._save()
         log.info("alert %s removed: %s", alert_id, self._describe(alert))
@@ -143,6 +146,7 @@ class AlertService:
                 self._watch(alert)
             except ValueError as exc:  # e.g. an indicator this version no longer has
                 log.error("alert %s is kept but not watched: %s", alert.alert_id, exc)
+        self._quote_alerted()
         if self._alerts:
             armed = sum(1 for a in self._alerts.values() if a.status is AlertStatus.ARMED)
             log.info("alerts: %d restored from %s, %d armed", len(self._alerts),
@@ -166,6 +170,7 @@ class AlertService:
     def _set(self, alert: Alert, what: str) -> None:
         self._unwatch(alert.alert_id)
         self._watch(alert)  # before it is kept: an indicator that cannot be built refuses it
+        self._quote_alerted()
         self._alerts[alert.alert_id] = alert
         self._save()
         log.info("alert %s %s: %s", alert.alert_id, what, self._describe(alert))
@@ -204,7 +209,6 @@ class AlertService:
         else:
             watch.prime(engine.latest.get(symbol))
             self._by_symbol[symbol] = (*self._by_symbol.get(symbol, ()), watch)
-        self._quote_alerted()
 
     def _unwatch(self, alert_id: str) -> None:
         """Stop watching (watch tuples are replaced, never changed: a tick may be iterating)."""
@@ -219,14 +223,22 @@ class AlertService:
         unsubscribe = self._bar_users.pop(alert_id, None)
         if unsubscribe is not None:
             unsubscribe()
-        self._quote_alerted()
 
     def _quote_alerted(self) -> None:
-        symbols = {w.alert.symbol for watches in self._by_symbol.values() for w in watches}
-        symbols |= {symbol for symbol, _ in self._by_bars}
-        refused = self._engine.subscriptions.set(USER, sorted(symbols))
-        if refused:
-            log.warning("alerts: no feed quotes %s; their alerts wait", ", ".join(refused))
+        """Listen to ticks and bars while alerts are armed on them, and have the feeds quote
+        exactly the symbols with armed alerts (after any change)."""
+        paths: list[tuple[type, Callable[[Any], None], object]] = [
+            (Tick, self.on_tick, self._by_symbol), (BarEvent, self.on_bar, self._by_bars)]
+        for kind, handler, armed in paths:
+            if armed and kind not in self._listening:
+                self._listening[kind] = self._bus.subscribe(kind, handler)
+            elif not armed and kind in self._listening:
+                self._listening.pop(kind)()
+        symbols = set(self._by_symbol) | {symbol for symbol, _ in self._by_bars}
+        refused = set(self._engine.subscriptions.set(USER, sorted(symbols)))
+        new, self._refused = sorted(refused - self._refused), refused
+        if new:  # said once, not at every change
+            log.warning("alerts: no feed quotes %s; their alerts wait", ", ".join(new))
 
     def _fire(self, watch: AlertWatch, value: float) -> None:
         alert, now = watch.alert, self._engine.clock.now_ns()
@@ -239,6 +251,7 @@ class AlertService:
             watch.alert = fired
         else:
             self._unwatch(alert.alert_id)
+            self._quote_alerted()
         self._save()
         message = fired_message(fired, value, watch.level, self._price_text(alert.symbol))
         log.warning("alert %s fired: %s", alert.alert_id, message)

@@ -1,17 +1,18 @@
 """The P&L recorder: equity, realised and unrealised P&L of each account, each strategy
 instance and their total, sampled from the bus.
 
-A sample is taken on every fill, when an account changes, and on the prices of what is held
-(by an account or a strategy) at most once every ``every_ns``: a quiet book costs one set
-lookup per tick. Accounts come from the portfolio as it marks them; strategies' P&L from
-their own fills (an order's origin ``strategy:<instance>``), booked at average cost like the
-portfolio books an account's, and marked at the last price. The total adds the accounts'
+A sample is taken on every fill, when an account changes, and once a second (``run``) when
+the price of something held (by an account or a strategy) moved: the tick path pays nothing.
+Accounts come from the portfolio as it marks them; strategies' P&L from their own fills (an
+order's origin ``strategy:<instance>``), booked at average cost like the portfolio books an
+account's, and marked at the last price. The total adds the accounts'
 figures as they are (each in its own currency). Samples go to the history file when there is
 one, so the day's curve survives a restart.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Callable
 from datetime import datetime
@@ -73,7 +74,7 @@ class PnlRecorder:
         bus.subscribe(FillEvent, self._on_fill)
         bus.subscribe(AccountEvent, self._on_account)
         bus.subscribe(PositionEvent, self._on_position)
-        bus.subscribe(Tick, self._on_tick)
+        self._marked: dict[str, Tick | None] = {}  # held symbol → the quote last sampled
 
     # ---- reads -----------------------------------------------------------------------------
     def series_keys(self) -> list[str]:
@@ -150,11 +151,21 @@ class PnlRecorder:
         else:
             self._sample_due()
 
-    def _on_tick(self, tick: Tick) -> None:
-        if tick.symbol in self._held:
-            self._sample_due()
-
     # ---- sampling --------------------------------------------------------------------------
+    async def run(self, interval_s: float = SAMPLE_EVERY_NS / 1e9) -> None:
+        """Every ``interval_s``: a sample if a held symbol's price moved (the engine's task)."""
+        while True:
+            await asyncio.sleep(interval_s)
+            self.sample_if_moved()
+
+    def sample_if_moved(self) -> bool:
+        """A sample if the quote of something held changed since the last one."""
+        latest = self._market.latest
+        if all(latest.get(symbol) is self._marked.get(symbol) for symbol in self._held):
+            return False
+        self.sample()
+        return True
+
     def _sample_due(self) -> None:
         if self._now_ns() - self._last_sample >= self._every_ns:
             self.sample()
@@ -163,6 +174,8 @@ class PnlRecorder:
         """Take a sample of everything now."""
         now = self._now_ns()
         self._last_sample = now
+        latest = self._market.latest
+        self._marked = {symbol: latest.get(symbol) for symbol in self._held}
         rows: dict[str, Row] = {}
         total = [0.0, 0.0, 0.0, 0.0]
         for account in self._accounts():

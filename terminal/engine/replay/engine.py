@@ -193,6 +193,7 @@ class ReplayEngine(MarketMixin, VenueReads):
         with log_context(replay=self.log_tag):  # the tasks keep it: their lines are the replay's
             self.spawn(self.player.run(), "player")
             self.spawn(self.bars.run_timer(), "bar timer")
+            self.spawn(self.pnl.run(), "P&L sampler")
             log.info(
                 "replay of %s (%s): %d records, %d orders placed live; orders go to no broker",
                 self.path, self.scope, self.player.total, len(self.live),

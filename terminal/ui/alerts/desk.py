@@ -36,7 +36,7 @@ class AlertsDesk(QObject):
         self.book = AlertBook(bridge, self)
         self.panel = AlertsPanel(bridge, theme, lambda a: mail_text(mail_key(a)) if a.mail else "")
         prices = PriceDecimals(bridge.instrument)
-        self.notifier = AlertNotifier(window, prices, bridge.config().ui.alert_sound)
+        self.notifier = AlertNotifier(window, prices, theme, bridge.config().ui.alert_sound)
         self.dialog: AlertDialog | None = None
         self.book.changed.connect(self.panel.show_alerts)
         self.book.fired.connect(self.notifier.notify)
@@ -64,8 +64,8 @@ class AlertsDesk(QObject):
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
-        self.panel._theme = theme
-        self.reshow_mail()
+        self.panel.set_theme(theme)
+        self.notifier.set_theme(theme)
 
     def close(self) -> None:
         self.book.close()

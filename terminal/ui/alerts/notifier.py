@@ -11,14 +11,18 @@ from terminal.domain.market_alerts import AlertFired
 from terminal.ui.alerts.book import condition_text, value_text
 from terminal.ui.alerts.toast import SHOWN_MS, Toast
 from terminal.ui.formatting import PriceDecimals
+from terminal.ui.theme import Theme
 
 
 class AlertNotifier(QObject):
     """Shows each fired alert; one sound per batch (alerts firing together beep once)."""
 
-    def __init__(self, window: QWidget, prices: PriceDecimals, sound: bool = True) -> None:
+    def __init__(
+        self, window: QWidget, prices: PriceDecimals, theme: Theme, sound: bool = True
+    ) -> None:
         super().__init__(window)
         self.toast = Toast(window)
+        self.set_theme(theme)
         self.sound = sound
         self.beeps = 0
         self._prices = prices
@@ -27,6 +31,9 @@ class AlertNotifier(QObject):
             icon = window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.setToolTip(self.tr("Terminal alerts"))
+
+    def set_theme(self, theme: Theme) -> None:
+        self.toast.set_colors(theme.background, theme.foreground, theme.warning)
 
     def texts(self, event: AlertFired) -> tuple[str, str]:
         """The notification's title and text."""

@@ -77,6 +77,11 @@ class AlertsPanel(Monitor):
         self.model.replace_all(reversed(alerts))
         self.fit_columns()
 
+    def set_theme(self, theme: Theme) -> None:
+        """Colours of the State column (redrawn)."""
+        self._theme = theme
+        self.show_alerts(self.model.records()[::-1])
+
     def draft(self) -> Alert:
         """A new alert on the selected row's symbol (or the first listed one)."""
         row = self.table.currentIndex().row()

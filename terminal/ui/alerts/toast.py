@@ -3,27 +3,38 @@ after a while or when clicked (where the desktop has no tray to show them)."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 MARGIN = 12
-WIDTH = 340
+MAX_WIDTH = 460  # a longer line is cut short with "…"
 SHOWN_MS = 12_000
 MAX_SHOWN = 4
 
 
 class ToastMessage(QLabel):
-    """One message; a click dismisses it."""
+    """One message: the title in bold over the text; a click dismisses it."""
 
     def __init__(self, title: str, text: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.title, self.body = title, text
         self.setObjectName("toastMessage")
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setText(f"{title}\n{text}")
-        self.setWordWrap(True)
+        metrics = self.fontMetrics()
+
+        def fit(line: str) -> str:
+            cut = metrics.elidedText(line, Qt.TextElideMode.ElideRight, MAX_WIDTH)
+            return html.escape(cut)
+
+        lines = "<br>".join(fit(line) for line in text.splitlines())
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setText(f"<b>{fit(title)}</b><br>{lines}")
         self.setToolTip(self.tr("Click to dismiss"))
+
+    def plain(self) -> str:
+        return f"{self.title}\n{self.body}"
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         event.accept()
@@ -38,8 +49,6 @@ class Toast(QFrame):
     def __init__(self, window: QWidget, shown_ms: int = SHOWN_MS) -> None:
         super().__init__(window)
         self.setObjectName("toast")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
         self.shown_ms = shown_ms
         self.messages: list[ToastMessage] = []
         self._layout = QVBoxLayout(self)
@@ -55,9 +64,9 @@ class Toast(QFrame):
         for old in self.messages[MAX_SHOWN:]:
             self.dismiss(old)
         QTimer.singleShot(self.shown_ms, lambda: self.dismiss(message))
-        self._place()
         self.show()
         self.raise_()
+        self._place()
         return message
 
     def dismiss(self, message: ToastMessage) -> None:
@@ -72,14 +81,21 @@ class Toast(QFrame):
             self.hide()
 
     def texts(self) -> list[str]:
-        """What is shown now, newest first."""
-        return [message.text() for message in self.messages]
+        """What is shown now (title, a new line, the text), newest first."""
+        return [message.plain() for message in self.messages]
+
+    def set_colors(self, background: str, foreground: str, border: str) -> None:
+        self.setStyleSheet(
+            f"QFrame#toast {{ background: {background}; border: 1px solid {border};"
+            f" border-radius: 4px; }}"
+            f" QLabel#toastMessage {{ color: {foreground}; background: transparent; }}"
+        )
 
     def _place(self) -> None:
         window = self.parentWidget()
         if window is None:
             return
-        self.setFixedWidth(min(WIDTH, window.width() - 2 * MARGIN))
+        self._layout.activate()  # the new message's size counts now, not at the next event
         self.adjustSize()
         top = MARGIN
         menu = getattr(window, "menuWidget", lambda: None)()

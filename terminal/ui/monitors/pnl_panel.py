@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from terminal.engine.pnl.recorder import start_of_day_ns
@@ -19,6 +20,19 @@ from terminal.ui.bridge import EngineBridge
 from terminal.ui.theme import Theme
 
 LINES = ("realized", "unrealized", "net")
+EQUITY_ROOM_PX = 300  # a lower dock shows the P&L plot only (the equity is in the summary)
+
+
+class MoneyAxis(pg.AxisItem):
+    """Amounts as people write them (``1,000,057``), not ``1.0001e+06``."""
+
+    def __init__(self) -> None:
+        super().__init__("left")
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        decimals = min(4, max(0, -math.floor(math.log10(spacing)))) if spacing > 0 else 0
+        return [f"{value * scale:,.{decimals}f}" for value in values]
 
 
 class PnlPanel(QWidget):
@@ -35,8 +49,12 @@ class PnlPanel(QWidget):
         self.summary = QLabel()
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.graphics = pg.GraphicsLayoutWidget()
-        self.equity_plot = self.graphics.addPlot(0, 0, axisItems={"bottom": pg.DateAxisItem()})
-        self.pnl_plot = self.graphics.addPlot(1, 0, axisItems={"bottom": pg.DateAxisItem()})
+        self.equity_plot = self.graphics.addPlot(
+            0, 0, axisItems={"bottom": pg.DateAxisItem(), "left": MoneyAxis()}
+        )
+        self.pnl_plot = self.graphics.addPlot(
+            1, 0, axisItems={"bottom": pg.DateAxisItem(), "left": MoneyAxis()}
+        )
         self.pnl_plot.setXLink(self.equity_plot)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         for plot in (self.equity_plot, self.pnl_plot):
@@ -44,7 +62,7 @@ class PnlPanel(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.25)
         self.equity_plot.setLabel("left", self.tr("Equity"))
         self.pnl_plot.setLabel("left", self.tr("P&L"))
-        self.legend = self.pnl_plot.addLegend(offset=(8, 8))
+        self.legend = self.pnl_plot.addLegend(offset=(8, 4), colCount=4)
         self.zero = pg.InfiniteLine(0.0, angle=0, movable=False)
         self.pnl_plot.addItem(self.zero, ignoreBounds=True)
         self.equity = self.equity_plot.plot(name=self.tr("Equity"))
@@ -113,7 +131,7 @@ class PnlPanel(QWidget):
         series = self.today(key)
         x = series.ts / 1e9
         strategy = key.startswith("strategy:")
-        self.equity_plot.setVisible(not strategy)
+        self.equity_plot.setVisible(not strategy and self.height() >= EQUITY_ROOM_PX)
         self.equity.setData(x, series.equity)
         for line, curve in self.curves.items():
             curve.setData(x, getattr(series, line))
@@ -132,7 +150,7 @@ class PnlPanel(QWidget):
             series = self.today(key)
             curve = self.strategy_curves.get(key)
             if curve is None:
-                curve = self.strategy_curves[key] = self.pnl_plot.plot(name=self.title(key))
+                curve = self.strategy_curves[key] = self.pnl_plot.plot(name=key.partition(":")[2])
             color = self._theme.series[(number + 2) % len(self._theme.series)]
             curve.setPen(pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine))
             curve.setData(series.ts / 1e9, series.net)
@@ -151,6 +169,12 @@ class PnlPanel(QWidget):
             self.tr("at {time}").format(time=fmt.clock_time(int(series.ts[-1]))),
         ]
         return " · ".join(parts)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        room = event.size().height() >= EQUITY_ROOM_PX
+        if room != (event.oldSize().height() >= EQUITY_ROOM_PX):
+            self.redraw()
 
     # ---- theme -----------------------------------------------------------------------------
     def set_theme(self, theme: Theme) -> None:

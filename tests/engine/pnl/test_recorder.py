@@ -1,6 +1,6 @@
 """The P&L recorder on hand-made fills and quotes: each account, each strategy and the total,
-sampled on fills and at most once a second on the prices of what is held, and read back
-after a restart."""
+sampled on fills and, by the once-a-second task, when the price of what is held moved; read
+back after a restart."""
 
 from __future__ import annotations
 
@@ -79,11 +79,14 @@ def test_fills_and_prices_move_each_account_each_strategy_and_the_total() -> Non
                                                  0.0, -1.0)  # fmt: skip
     samples = desk.recorder.version
     desk.at(0.5)
-    desk.price(STOCK, 10.5)  # within the second: no sample
-    assert desk.recorder.version == samples
-    desk.price("OTHER.X", 3.0)  # held by nobody: never a sample
-    desk.at(1.2)
+    desk.price(STOCK, 10.4)  # a tick takes no sample: the once-a-second task does
+    desk.at(1.0)
     desk.price(STOCK, 10.5)
+    assert desk.recorder.version == samples
+    assert desk.recorder.sample_if_moved()
+    assert desk.recorder.version == samples + 1
+    desk.price("OTHER.X", 3.0)  # held by nobody: no reason for a sample
+    assert not desk.recorder.sample_if_moved()
     assert desk.recorder.version == samples + 1
     assert last(desk, strategy_key("sma-1"))[1:] == (0.0, 500.0, 499.0)
     assert last(desk, account_key("paper")) == (100_499.0, 0.0, 500.0, 499.0)
@@ -94,6 +97,7 @@ def test_fills_and_prices_move_each_account_each_strategy_and_the_total() -> Non
     desk.fill("o3", FUTURE, Side.BUY, 1, 3900.0, origin="strategy:trend", broker="futures")
     desk.at(3.5)
     desk.price(FUTURE, 3902.0)  # 2 points × 300
+    assert desk.recorder.sample_if_moved()
     assert last(desk, strategy_key("trend"))[1:] == (0.0, 600.0, 599.0)
     desk.fill("o4", STOCK, Side.SELL, 1000, 11.0, origin="strategy:sma-1")
     assert last(desk, strategy_key("sma-1"))[1:] == pytest.approx((1000.0, 0.0, 998.0))
@@ -113,6 +117,7 @@ def test_the_days_samples_are_read_back_after_a_restart(tmp_path: Path) -> None:
     desk.fill("o1", STOCK, Side.BUY, 100, 10.0, origin="strategy:sma-1")
     desk.at(5)
     desk.price(STOCK, 10.2)
+    assert desk.recorder.sample_if_moved()
     keys = desk.recorder.series_keys()
     before = {key: desk.recorder.series(key) for key in keys}
     desk.recorder.close()
