@@ -171,3 +171,26 @@ def test_a_fired_alert_mails_through_the_mail_broker_and_the_dock_says_so(
     message = sink.messages[0]
     assert message["Subject"] == f"Alert: {SYMBOL} last crosses 99.50: last 99.40"
     assert sink.envelopes[0] == ("t@example.com", ["desk@example.com"])
+
+
+def test_the_toast_stacks_the_newest_first_fits_them_and_goes_on_a_click_or_in_time(
+    qtbot: QtBot,
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from terminal.ui.alerts.toast import MAX_SHOWN, Toast
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    window.show()
+    toast = Toast(window, shown_ms=400)
+    for number in range(MAX_SHOWN + 1):
+        toast.show_message(f"Alert {number}", f"Last crosses 10.{number}0\na note")
+    assert toast.texts() == [f"Alert {n}\nLast crosses 10.{n}0\na note" for n in (4, 3, 2, 1)]
+    assert all(m.height() >= m.sizeHint().height() for m in toast.messages)  # none cut
+    assert toast.geometry().right() < window.width() and toast.y() >= 0
+    qtbot.mouseClick(toast.messages[0], Qt.MouseButton.LeftButton)
+    assert toast.texts()[0].startswith("Alert 3")
+    qtbot.waitUntil(lambda: not toast.isVisible(), timeout=3000)  # each goes in time
+    assert toast.texts() == []

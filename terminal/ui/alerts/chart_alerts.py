@@ -61,7 +61,8 @@ class ChartAlerts(QObject):
                 chart.line_labels.remove(self.lines.pop(alert_id))
         for alert_id, alert in shown.items():
             armed = alert.status is AlertStatus.ARMED
-            color = theme.warning if armed else theme.muted
+            # A colour of its own: not the last price's, an order's, a position's or a drawing's.
+            color = theme.series[2] if armed else theme.muted
             line = self.lines.get(alert_id)
             if line is None:
                 line = PriceLine(

@@ -61,6 +61,7 @@ class Toast(QFrame):
         message = ToastMessage(title, text, self)
         self.messages.insert(0, message)
         self._layout.insertWidget(0, message)
+        message.show()  # now: the layout leaves a hidden child out of the size
         for old in self.messages[MAX_SHOWN:]:
             self.dismiss(old)
         QTimer.singleShot(self.shown_ms, lambda: self.dismiss(message))
