@@ -194,3 +194,24 @@ def test_the_toast_stacks_the_newest_first_fits_them_and_goes_on_a_click_or_in_t
     assert toast.texts()[0].startswith("Alert 3")
     qtbot.waitUntil(lambda: not toast.isVisible(), timeout=3000)  # each goes in time
     assert toast.texts() == []
+
+
+def test_a_toast_whose_window_is_gone_does_not_wake_up(qtbot: QtBot) -> None:
+    """Its messages' timers go with it (they raised on a deleted layout before)."""
+    from PySide6.QtWidgets import QWidget
+
+    from terminal.ui.alerts.toast import Toast
+
+    window = QWidget()
+    window.show()
+    toast = Toast(window, shown_ms=50)
+    toast.show_message("Alert", "Last crosses 10.00")
+    window.deleteLater()
+    qtbot.waitUntil(lambda: not toast_alive(toast), timeout=2000)
+    qtbot.wait(150)  # past the message's time: nothing runs, nothing raises
+
+
+def toast_alive(toast: object) -> bool:
+    from shiboken6 import isValid
+
+    return bool(isValid(toast))

@@ -14,7 +14,16 @@ from terminal.domain.market_alerts import AddAlert, Alert, AlertStatus
 from terminal.engine.engine import Engine
 from terminal.ui.chart.chart import CandleChart
 from terminal.ui.chart.price_line import PriceLine
-from tests.ui.chart_helpers import click, close_chart, drag, make_engine, open_chart, tick
+from tests.ui.chart_helpers import (
+    click,
+    close_chart,
+    drag,
+    label_point,
+    make_engine,
+    middle_price,
+    open_chart,
+    tick,
+)
 from tests.ui.chart_helpers import viewport_point as point
 
 N = 300
@@ -33,18 +42,9 @@ def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
     close_chart(chart, bridge)
 
 
-def middle_price(chart: CandleChart) -> float:
-    bottom, top = chart.price_plot.viewRange()[1]
-    return round((bottom + top) / 2, 2)
-
-
 def the_line(chart: CandleChart, qtbot: QtBot) -> PriceLine:
     qtbot.waitUntil(lambda: len(chart.alerts.lines) == 1, timeout=3000)
     return next(iter(chart.alerts.lines.values()))
-
-
-def label_point(chart: CandleChart, line: PriceLine) -> QPoint:
-    return chart.graphics.mapFromScene(line.label.sceneBoundingRect().center())
 
 
 def test_right_click_adds_an_alert_at_the_price_and_its_line_appears(

@@ -142,6 +142,7 @@ class AlertService:
             return
         for alert in self.store.load():
             self._alerts[alert.alert_id] = alert
+            self._unwatch(alert.alert_id)  # a file edited by hand may name an id twice
             try:
                 self._watch(alert)
             except ValueError as exc:  # e.g. an indicator this version no longer has

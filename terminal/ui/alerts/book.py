@@ -104,6 +104,9 @@ class AlertBook(QObject):
         bridge.refreshed.connect(self.flush)
 
     def close(self) -> None:
+        """Stop following the engine (again: nothing; a window may be closed twice)."""
+        if not self._unsubscribers:
+            return
         for unsubscribe in self._unsubscribers:
             unsubscribe()
         self._unsubscribers = []

@@ -47,9 +47,10 @@ class AlertsDesk(QObject):
         chart.alerts.dialog_requested.connect(self.open_dialog)
 
     def alert_symbol(self, symbol: str) -> AlertDialog:
-        """"Alert…" on a market-watch row: a new alert at the symbol's last price."""
+        """"Alert…" on a market-watch row: a new alert at the symbol's last price (before
+        the day's first trade, the previous close)."""
         tick = self._bridge.latest(symbol)
-        price = tick.last if tick is not None and tick.traded else 0.0
+        price = (tick.last if tick.traded else tick.prev_close) if tick is not None else 0.0
         return self.open_dialog(Alert(symbol=symbol, price=price))
 
     def open_dialog(self, alert: Alert) -> AlertDialog:

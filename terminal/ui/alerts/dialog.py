@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import inspect
 import logging
-import math
 
 import msgspec
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -37,6 +35,8 @@ from terminal.engine.indicators import INDICATORS
 from terminal.ui.alerts.book import condition_names, direction_names, field_name
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart.chart import TIMEFRAMES
+from terminal.ui.chart.indicator_dialog import parameter_editor
+from terminal.ui.dialogs import ok_cancel
 from terminal.ui.symbol_box import symbol_box
 
 log = logging.getLogger("terminal.ui")
@@ -98,12 +98,7 @@ class AlertDialog(QDialog):
             form.addRow(label, editor)
         form.addRow(self.rearm)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, self.apply))
         self.condition.currentIndexChanged.connect(lambda _: self._show_condition())
         self.indicator.currentTextChanged.connect(lambda _: self._show_indicator())
         self.symbol.currentTextChanged.connect(lambda _: self._fit_price())
@@ -153,15 +148,8 @@ class AlertDialog(QDialog):
         given = line.params if line is not None and line.kind == cls.kind else {}
         for name, parameter in inspect.signature(cls).parameters.items():
             default = parameter.default
-            editor: QSpinBox | QDoubleSpinBox
-            if isinstance(default, int):
-                editor = QSpinBox()
-                editor.setRange(1, 10_000)
-            else:
-                editor = QDoubleSpinBox()
-                editor.setRange(0.01, 100.0)
-                editor.setSingleStep(0.1)
-            editor.setValue(given.get(name, default))
+            value = given.get(name, default)
+            editor = parameter_editor(int(value) if isinstance(default, int) else float(value))
             editor.setPrefix(f"{name} ")
             self.params[name] = editor
             self.params_layout.addWidget(editor)
@@ -203,8 +191,6 @@ class AlertDialog(QDialog):
         problem = alert_problem(alert)
         if not problem and self._bridge.instrument(alert.symbol) is None:
             problem = f"symbol '{alert.symbol}': no instrument of that name"
-        if not problem and not math.isfinite(alert.price):
-            problem = f"price = {alert.price}: not a number"
         if problem:
             self.error.setText(problem)
             log.warning("alert refused: %s", problem)

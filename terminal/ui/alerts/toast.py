@@ -64,7 +64,8 @@ class Toast(QFrame):
         message.show()  # now: the layout leaves a hidden child out of the size
         for old in self.messages[MAX_SHOWN:]:
             self.dismiss(old)
-        QTimer.singleShot(self.shown_ms, lambda: self.dismiss(message))
+        # The message is the timer's context: a message (or window) gone takes its timer along.
+        QTimer.singleShot(self.shown_ms, message, lambda: self.dismiss(message))
         self.show()
         self.raise_()
         self._place()

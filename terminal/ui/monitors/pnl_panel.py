@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from terminal.engine.pnl.recorder import start_of_day_ns
 from terminal.engine.pnl.series import TOTAL, PnlSeries
@@ -48,6 +48,8 @@ class PnlPanel(QWidget):
         self.choice.currentIndexChanged.connect(lambda _: self.redraw())
         self.summary = QLabel()
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A long line is cut, never a reason for the window to be wider.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.graphics = pg.GraphicsLayoutWidget()
         self.equity_plot = self.graphics.addPlot(
             0, 0, axisItems={"bottom": pg.DateAxisItem(), "left": MoneyAxis()}
