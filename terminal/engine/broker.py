@@ -99,6 +99,8 @@ class Broker(ABC):
     Options: ClassVar[type[msgspec.Struct]] = NoOptions
     simulated: ClassVar[bool] = False
     """True for brokers where no real money moves (the ticket then skips its confirmation)."""
+    notifies: ClassVar[bool] = False
+    """True for brokers that deliver notifications to a person (``notify``): a mail broker."""
 
     @classmethod
     def check_options(cls, options: Any) -> list[str]:
@@ -126,6 +128,11 @@ class Broker(ABC):
     @abstractmethod
     def cancel(self, order: Order) -> None:
         """Ask to cancel a working order."""
+
+    def notify(self, subject: str, text: str, key: str) -> None:
+        """Tell the people this broker reaches (an alert fired); ``key`` names the message in
+        the broker's own records. Must not block. Only brokers that set ``notifies``."""
+        raise NotImplementedError(f"broker {self.name} sends no notifications")
 
     def accounts(self) -> list[str]:
         """Account ids this broker trades; an order's ``account`` must be one of them (or

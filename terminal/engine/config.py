@@ -85,6 +85,8 @@ class UiSection(_Strict):
     chart_symbol: str = ""
     chart_timeframe: str = "1m"
     hotkeys: Hotkeys = msgspec.field(default_factory=Hotkeys)
+    alert_sound: bool = True
+    """A sound (the system's beep) when a price or condition alert fires."""
 
 
 class UniverseSection(_Strict):

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Coroutine
 from typing import Any
-
-import msgspec
 
 from terminal.domain.enums import Adjust, OrderStatus, PluginKind
 from terminal.domain.events import (
@@ -27,17 +24,19 @@ from terminal.domain.events import (
 )
 from terminal.domain.orders import Account, Order, OrderCapabilities, OrderRequest
 from terminal.domain.venue import Balance, VenuePosition
+from terminal.engine import plugin_lifecycle
+from terminal.engine.alerts.service import AlertService
 from terminal.engine.bars.service import BarService
 from terminal.engine.breakers import CircuitBreakers, Scope
 from terminal.engine.broker import Broker
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.commands import CommandRouter
-from terminal.engine.config import Config, PluginInstance, describe_validation_error
+from terminal.engine.config import Config, PluginInstance
 from terminal.engine.conflation import TickConflator
-from terminal.engine.contexts import EngineBrokerContext, EngineFeedContext
+from terminal.engine.contexts import EngineFeedContext
 from terminal.engine.feed import Feed
-from terminal.engine.history.backfill import Backfill, make_providers
+from terminal.engine.history.backfill import Backfill
 from terminal.engine.logs import log_context
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
 from terminal.engine.monitoring.metrics import EngineMetrics
@@ -47,6 +46,9 @@ from terminal.engine.orders.pretrade import PreTradePipeline, standard_checks
 from terminal.engine.orders.watchdog import watch_acknowledgements
 from terminal.engine.paths import user_data_dir
 from terminal.engine.plugins import PluginRegistry
+from terminal.engine.pnl.history import FILE_NAME as PNL_FILE
+from terminal.engine.pnl.history import PnlHistory
+from terminal.engine.pnl.recorder import PnlRecorder
 from terminal.engine.portfolio import Portfolio
 from terminal.engine.reconcile import Reconciler
 from terminal.engine.store import TradingStore
@@ -60,9 +62,7 @@ from terminal.engine.universe.store import Universe
 
 log = logging.getLogger("terminal.engine")
 
-STOP_TIMEOUT_S = 5.0
 ACCOUNT_SNAPSHOT_NS = 1_000_000_000
-CHECKPOINT_S = 2.0
 
 
 class Engine(MarketMixin):
@@ -143,6 +143,8 @@ class Engine(MarketMixin):
         self.breakers = CircuitBreakers(config.breakers, self.bus, self.clock, self, self.store)
         self.strategies.start_guard = self.breakers.refusal
         self.commands = CommandRouter(self)
+        self.alerts = AlertService(self)
+        self.pnl = PnlRecorder(self.bus, self.clock.now_ns, self.portfolio.accounts, market)
         self.bus.subscribe(StrategyStateEvent, self._watch_strategy_symbols)
         if self.store is not None:
             self.bus.subscribe(AccountEvent, self._record_account)
@@ -181,11 +183,14 @@ class Engine(MarketMixin):
                 self.strategies.journal = open_run_journal(self.clock.now_ns())
         self.spawn(self.bars.run_timer(), "bar timer")
         self.spawn(self.metrics.run(self), "metrics sampler")
+        self.spawn(self.pnl.run(), "P&L sampler")
         if self.store is not None:
-            self.spawn(self._checkpoints(self.store), "store checkpoints")
+            self.spawn(self.store.fold_wal_now_and_then(), "store checkpoints")
             orders, fills = self.store.orders(), self.store.fills()
             self.order_book.restore(orders, fills)
             self.portfolio.restore(fills)
+            self.pnl.restore(orders, fills)
+            self.pnl.open_history(PnlHistory(user_data_dir() / PNL_FILE, self.clock.now_ns()))
             # Shown again (blotters, "Cancel all"); the brokers, started next, take back
             # their working orders from the book.
             self.bus.publish(TradingRestored(orders, fills))
@@ -203,6 +208,7 @@ class Engine(MarketMixin):
             if spec.enabled:
                 await self._start_plugin(PluginKind.FEED, spec)
         self._add_history_providers()
+        self.alerts.restore()  # after the feeds: their symbols are subscribed again
         self.running = True
         self.live_since_ns = self.clock.now_ns()
         self.strategies.record_setup(
@@ -237,15 +243,8 @@ class Engine(MarketMixin):
         await self.backfill.close()
         if self.store is not None:
             self.store.close()
+        self.pnl.close()
         log.info("engine stopped")
-
-    async def _stop_plugin(self, kind: PluginKind, name: str, plugin: Feed | Broker) -> None:
-        try:
-            await asyncio.wait_for(plugin.stop(), STOP_TIMEOUT_S)
-        except Exception as exc:
-            log.error(
-                "%s %s did not stop cleanly: %s: %s", kind.value, name, type(exc).__name__, exc
-            )
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """Run ``coro`` as a task the engine tracks, logs if it fails, and cancels on stop."""
@@ -256,62 +255,13 @@ class Engine(MarketMixin):
         return self._tasks.running
 
     async def _start_plugin(self, kind: PluginKind, spec: PluginInstance) -> None:
-        cls = self.registry.get(kind, spec.plugin)
-        source = f"config ({self.config.describe_sources()})"
-        if cls is None:
-            reason = f"no {kind.value} plugin named '{spec.plugin}' was loaded"
-            self.registry.report_failure(kind, spec.name, source, reason)
-            return
-        try:
-            options = msgspec.convert(spec.options, cls.Options)
-        except msgspec.ValidationError as exc:
-            where = f"options of {kind.value} '{spec.name}'"
-            self.registry.report_failure(
-                kind, spec.plugin, source, describe_validation_error(exc, spec.options, where)
-            )
-            return
-        try:
-            if kind is PluginKind.FEED:
-                context = self._feed_contexts[spec.name] = EngineFeedContext(self, spec.name)
-                feed = cls(spec.name, context, options)
-                for instrument in feed.instruments():
-                    self.instruments.setdefault(instrument.symbol, instrument)
-                    self.backfill.feed_of.setdefault(instrument.symbol, spec.name)
-                self.feeds[spec.name] = feed
-                self.subscriptions.add_feed(spec.name, feed)
-                self._seed_history(feed)
-                await feed.start()
-            else:
-                broker = cls(spec.name, EngineBrokerContext(self, spec.name), options)
-                self.brokers[spec.name] = broker
-                await broker.start()
-        except Exception as exc:
-            (self.feeds if kind is PluginKind.FEED else self.brokers).pop(spec.name, None)
-            if kind is PluginKind.FEED:
-                self.subscriptions.remove_feed(spec.name)
-            log.exception("%s '%s' failed to start", kind.value, spec.name)
-            self.registry.report_failure(
-                kind, spec.plugin, source, f"failed to start: {type(exc).__name__}: {exc}"
-            )
+        await plugin_lifecycle.start_plugin(self, kind, spec)
+
+    async def _stop_plugin(self, kind: PluginKind, name: str, plugin: Feed | Broker) -> None:
+        await plugin_lifecycle.stop_plugin(kind, name, plugin)
 
     def _add_history_providers(self) -> None:
-        """The configured history providers, then each running feed's own (see make_providers)."""
-        feeds = {spec.name: spec.plugin for spec in self.config.feeds if spec.name in self.feeds}
-        source = f"config ({self.config.describe_sources()})"
-
-        def report(name: str, reason: str) -> None:
-            self.registry.report_failure(PluginKind.HISTORY, name, source, reason)
-
-        for provider, served in make_providers(self.registry, self.config.history, feeds, report):
-            self.backfill.add(provider, served)
-
-    def _seed_history(self, feed: Feed) -> None:
-        for instrument in feed.instruments():
-            bars = feed.history(
-                instrument.symbol, self.bars.timeframe, self.config.engine.bar_history
-            )
-            if bars:
-                self.bars.seed(instrument.symbol, bars)
+        plugin_lifecycle.add_history_providers(self)
 
     # ---- symbols in use -------------------------------------------------------------------
     def watch(self, user: str, symbols: list[str]) -> None:
@@ -457,16 +407,6 @@ class Engine(MarketMixin):
         names = self.strategies.reload(strategy, cls)
         log.info("strategy %s reloaded; instances now on the new code: %s", strategy, names)
         return names
-
-    async def _checkpoints(self, store: TradingStore) -> None:
-        """Fold the store's WAL into its file now and then, off the loop."""
-        loop = asyncio.get_running_loop()
-        while True:
-            await asyncio.sleep(CHECKPOINT_S)
-            try:
-                await loop.run_in_executor(None, store.checkpoint)
-            except sqlite3.Error as exc:  # busy or failing disk: the WAL keeps everything
-                log.warning("trading store checkpoint failed: %s", exc)
 
     def _record_account(self, event: AccountEvent) -> None:
         """Snapshot accounts at most once a second per broker: they are history, not truth

@@ -56,6 +56,9 @@ SCHEMA_VERSION = "2"
 # AUTOINCREMENT (files made before keep it), without a second page written per commit.
 
 
+CHECKPOINT_S = 2.0
+"""How often the WAL is folded into the database file (a crash loses nothing either way)."""
+
 class TradingStore:
     """Append-mostly record of trading activity; one file per user data folder."""
 
@@ -99,6 +102,17 @@ class TradingStore:
         waits for, nor blocks, the loop's writes."""
         with contextlib.closing(sqlite3.connect(str(self.path), timeout=0.5)) as db:
             db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    async def fold_wal_now_and_then(self) -> None:
+        """Fold the WAL into the file every ``CHECKPOINT_S``, off the loop (the engine's
+        connection has automatic checkpoints off: their fsyncs would stall a commit)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(CHECKPOINT_S)
+            try:
+                await loop.run_in_executor(None, self.checkpoint)
+            except sqlite3.Error as exc:  # busy or failing disk: the WAL keeps everything
+                log.warning("trading store checkpoint failed: %s", exc)
 
     def commit(self) -> None:
         """Commit the open transaction, if any (idempotent, cheap when nothing is pending)."""

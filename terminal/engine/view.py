@@ -14,12 +14,14 @@ from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import PluginReport, StrategyStateEvent
 from terminal.domain.instrument import Instrument, TradingSessions
 from terminal.domain.market import Bar, FeedStatus, Tick
+from terminal.domain.market_alerts import Alert
 from terminal.domain.orders import Account, Order, OrderCapabilities, OrderRequest, Position
 from terminal.domain.venue import Balance, VenuePosition
 from terminal.engine.bars.store import BarStore
 from terminal.engine.bus import EventBus
 from terminal.engine.config import Config
 from terminal.engine.conflation import ConflationStats
+from terminal.engine.pnl.series import PnlSeries
 from terminal.engine.strategy.instance import LogLine
 
 if TYPE_CHECKING:
@@ -74,6 +76,17 @@ class BarsView(Protocol):
     ) -> asyncio.Future[Any] | None: ...
 
 
+class AlertsView(Protocol):
+    def alerts(self) -> list[Alert]: ...
+
+
+class PnlView(Protocol):
+    @property
+    def version(self) -> int: ...
+    def series_keys(self) -> list[str]: ...
+    def series(self, key: str) -> PnlSeries: ...
+
+
 class MarketView(Protocol):
     def session_of(self, symbol: str) -> TradingSessions: ...
 
@@ -114,6 +127,10 @@ class EngineView(Protocol):
     def bars(self) -> BarsView: ...
     @property
     def market(self) -> MarketView: ...
+    @property
+    def alerts(self) -> AlertsView: ...
+    @property
+    def pnl(self) -> PnlView: ...
     @property
     def tick_count(self) -> int: ...
     def last_tick_age(self, feed: str) -> float | None: ...

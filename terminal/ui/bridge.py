@@ -37,6 +37,7 @@ from terminal.domain.events import (
 )
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar
+from terminal.domain.market_alerts import Alert
 from terminal.domain.orders import Fill, Order, OrderCapabilities, OrderRequest, Position
 from terminal.domain.venue import (
     Balance,
@@ -51,7 +52,7 @@ from terminal.engine.monitoring.metrics import HealthSnapshot
 from terminal.engine.strategy.instance import LogLine
 from terminal.engine.universe.search import SearchHit, SymbolSearch
 from terminal.engine.universe.store import Universe
-from terminal.engine.view import EngineView, RegistryView
+from terminal.engine.view import EngineView, PnlView, RegistryView
 
 if TYPE_CHECKING:
     from terminal.engine.market import OrderEstimate
@@ -247,6 +248,16 @@ class EngineBridge(QObject):
         """The circuit breakers tripped now (since this bridge began: a start publishes the
         trips it restored), oldest first."""
         return list(self._trips.values())
+
+    # ---- reads: alerts and P&L ---------------------------------------------------------------
+    def alerts(self) -> list[Alert]:
+        """Every price and condition alert now (``AlertEvent`` tells what changes)."""
+        return self.engine.alerts.alerts()
+
+    def pnl(self) -> PnlView:
+        """The P&L samples of the day: each key's series, and a version that moves on with
+        every sample."""
+        return self.engine.pnl
 
     # ---- reads: strategies -------------------------------------------------------------------
     def strategy_names(self) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 Confirm = Callable[[str, Callable[[], None]], None]
 """Ask ``text``; call the second argument if the user says yes."""
@@ -49,3 +49,14 @@ def warn(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     box.finished.connect(box.deleteLater)
     box.open()
     return box
+
+
+def ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
+    """OK and Cancel for a form: OK runs ``on_ok`` (which accepts the dialog, or names what is
+    wrong and leaves it open), Cancel rejects it."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWi
 DEFAULT_SIZE = (1600, 950)
 
 
-BOTTOM_TABS = ("orders", "trades", "positions", "account", "venue", "strategies", "log", "health")
+BOTTOM_TABS = ("orders", "trades", "positions", "account", "alerts", "pnl", "venue", "strategies",
+               "log", "health")
 WATCH_WIDTH = 650
 """The market watch's width by default: its columns through Bid and Ask, sized to content."""
 TICKET_HEIGHT = 360

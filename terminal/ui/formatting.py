@@ -94,6 +94,12 @@ def money(value: float) -> str:
 
 
 @_blank_if_missing
+def signed_money(value: float) -> str:
+    """A gain or a loss: ``+1,234.50``, ``-12.00`` (a zero unsigned)."""
+    return f"{value:+,.2f}"
+
+
+@_blank_if_missing
 def big(value: float) -> str:
     """Volume and turnover: compact, with K/M/B suffixes."""
     for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):

@@ -16,6 +16,7 @@ from terminal.domain.events import BreakerTripped, CancelOrder, KillSwitch, Rear
 from terminal.domain.orders import Account, Order, Position
 from terminal.domain.venue import ReconcileNotice
 from terminal.engine.paths import user_data_dir
+from terminal.ui.alerts.desk import AlertsDesk
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart.chart import TIMEFRAMES, CandleChart
 from terminal.ui.chart.dock import ChartDock
@@ -30,6 +31,7 @@ from terminal.ui.monitors.blotters import account_monitor, positions_monitor, tr
 from terminal.ui.monitors.health_panel import HealthPanel
 from terminal.ui.monitors.log_panel import LogPanel
 from terminal.ui.monitors.monitor import Monitor
+from terminal.ui.monitors.pnl_panel import PnlPanel
 from terminal.ui.monitors.venue_panel import VenuePanel
 from terminal.ui.status_bar import WindowStatusBar
 from terminal.ui.strategies.manager import StrategyManager
@@ -119,6 +121,8 @@ class MainWindow(DockWindow):
         self.log_panel = LogPanel()
         self.activity = ActivityFeed(bridge)
         self.health_panel = HealthPanel(theme)
+        self.alert_desk = AlertsDesk(self, bridge, theme, alerts.text)
+        self.pnl_panel = PnlPanel(bridge, theme)
         self.add_dock("market_watch", "Market watch", self.market_watch)
         self.add_dock("chart", "Chart", self.chart)
         self.add_dock("ticket", "Order ticket", scrollable(self.ticket))
@@ -129,6 +133,8 @@ class MainWindow(DockWindow):
         self.add_dock("trades", "Trades", self.trades)
         self.add_dock("positions", "Positions", self.positions)
         self.add_dock("account", "Account", self.account)
+        self.add_dock("alerts", self.tr("Alerts"), self.alert_desk.panel)
+        self.add_dock("pnl", self.tr("P&&L"), self.pnl_panel)  # "&&": a tab's "&" is a key
         self.add_dock("venue", "Venue", self.venue)
         self.add_dock("log", "Log", self.log_panel)
         self.add_dock("health", "Health", self.health_panel)
@@ -153,6 +159,8 @@ class MainWindow(DockWindow):
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
         self.market_watch.order_requested.connect(self._fill_ticket)
         self.market_watch.price_clicked.connect(self._take_watch_price)
+        self.market_watch.alert_requested.connect(self.alert_desk.alert_symbol)
+        self.alert_desk.add_chart(self.chart)
         self.depth_panel.price_clicked.connect(self._take_depth_price)
         self.ticket.set_symbol(self.chart.symbol)
         self.orders.cancel_requested.connect(self._cancel_orders)
@@ -272,6 +280,7 @@ class MainWindow(DockWindow):
         self._chart_count = max(getattr(self, "_chart_count", 1) + 1, number)
         dock = ChartDock(chart, number or self._chart_count, self)
         self.extra_charts.append(chart)
+        self.alert_desk.add_chart(chart)
         dock.destroyed.connect(lambda *_: self.extra_charts.remove(chart))
         self.tabifyDockWidget(self.docks["chart"], dock)
         dock.show()
@@ -307,6 +316,7 @@ class MainWindow(DockWindow):
     # ---- mail alerts ---------------------------------------------------------------------
     def _on_alerts(self, events: list[MailAlertEvent]) -> None:
         self.orders.reshow({event.order_id for event in events})
+        self.alert_desk.reshow_mail()
 
     def _mark(self, order: Order) -> None:
         if order.status.is_working and self._is_mail_order(order):
@@ -347,6 +357,7 @@ class MainWindow(DockWindow):
             "trades": self.trades,
             "positions": self.positions,
             "account": self.account,
+            "alerts": self.alert_desk.panel,
             "strategies": self.strategy_manager.instances,
         }
 
@@ -366,6 +377,8 @@ class MainWindow(DockWindow):
         self.market_watch.set_theme(self.theme)
         self.depth_panel.set_theme(self.theme)
         self.status_bar.set_theme(self.theme)
+        self.alert_desk.set_theme(self.theme)
+        self.pnl_panel.set_theme(self.theme)
         for chart in [self.chart, *self.extra_charts]:
             chart.set_theme(self.theme)
         self.settings.setValue("theme", self.theme.name)
@@ -373,6 +386,7 @@ class MainWindow(DockWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.status_bar.stop()
         self.alerts.close()
+        self.alert_desk.close()
         self.activity.close()
         self.save_layout()
         super().closeEvent(event)

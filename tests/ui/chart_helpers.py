@@ -20,6 +20,7 @@ from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart.chart import CandleChart
+from terminal.ui.chart.price_line import PriceLine
 from terminal.ui.theme import THEMES
 
 MINUTE = 60_000_000_000
@@ -91,6 +92,17 @@ def colour_counts(image: QImage, colours: list[str], tolerance: int = 12) -> lis
         target = np.array([c.blue(), c.green(), c.red()])
         counts.append(int((np.abs(pixels - target).max(axis=2) <= tolerance).sum()))
     return counts
+
+
+def middle_price(chart: CandleChart) -> float:
+    """The price in the middle of the visible price range (on a cent)."""
+    bottom, top = chart.price_plot.viewRange()[1]
+    return round((bottom + top) / 2, 2)
+
+
+def label_point(chart: CandleChart, line: PriceLine) -> QPoint:
+    """The middle of a price line's label on the chart's screen."""
+    return chart.graphics.mapFromScene(line.label.sceneBoundingRect().center())
 
 
 def viewport_point(chart: CandleChart, index: float, price: float) -> QPoint:

@@ -17,7 +17,9 @@ from tests.ui.chart_helpers import (
     click,
     close_chart,
     drag,
+    label_point,
     make_engine,
+    middle_price,
     move,
     open_chart,
     send_mouse,
@@ -38,16 +40,6 @@ def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
     chart, bridge = open_chart(engine, qtbot)
     yield chart
     close_chart(chart, bridge)
-
-
-def middle_price(chart: CandleChart) -> float:
-    bottom, top = chart.price_plot.viewRange()[1]
-    return round((bottom + top) / 2, 2)
-
-
-def label_point(chart: CandleChart, line: PriceLine) -> QPoint:
-    """The middle of the line's label on the chart's screen."""
-    return chart.graphics.mapFromScene(line.label.sceneBoundingRect().center())
 
 
 def price_line(chart: CandleChart, price: float, **kwargs: object) -> PriceLine:

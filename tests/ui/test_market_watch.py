@@ -215,11 +215,15 @@ def test_enter_and_context_menu_request_orders_and_charts(
     assert menu is not None
     actions = {a.text(): a for a in menu.actions() if a.text()}
     assert list(actions) == [
-        "Open chart", "New order: buy at ask", "New order: sell at bid", "Remove", "Copy",
+        "Open chart", "New order: buy at ask", "New order: sell at bid", "Alert…", "Remove",
+        "Copy",
     ]  # fmt: skip
     with qtbot.waitSignal(watch.symbol_activated) as chart:
         actions["Open chart"].trigger()
     assert chart.args == ["MSFT.NASDAQ"]
+    with qtbot.waitSignal(watch.alert_requested) as alert:
+        actions["Alert…"].trigger()
+    assert alert.args == ["MSFT.NASDAQ"]
     watch.update_ticks({"MSFT.NASDAQ": quote("MSFT.NASDAQ", 123.45)})
     copied = watch.table.copy_selection()
     assert "MSFT.NASDAQ" in copied and "123.45" in copied

@@ -25,6 +25,7 @@ from terminal.adapters.mail.message import (
     alert_price,
     build_message,
     local_time,
+    notification_html,
     option_problems,
     order_facts,
     render,
@@ -65,10 +66,12 @@ def backoff_s(options: MailBrokerOptions, attempts: int) -> float:
 
 
 class MailBroker(Broker):
-    """Turns orders into alert emails; see the module docstring for the order's life."""
+    """Turns orders into alert emails; see the module docstring for the order's life. Also
+    mails notifications (price and condition alerts that fired) through the same outbox."""
 
     plugin_name = "mail"
     Options = MailBrokerOptions
+    notifies = True
 
     @classmethod
     def check_options(cls, options: MailBrokerOptions) -> list[str]:
@@ -201,6 +204,22 @@ class MailBroker(Broker):
         self._entry_of[order.order_id] = entry.id
         self._filled[order.order_id] = 0.0
         log.info("mail broker %s queued alert for order %s: %s", self.name, order.order_id, subject)
+        self._publish(entry, AlertState.QUEUED)
+        self._wake.set()
+
+    def notify(self, subject: str, text: str, key: str) -> None:
+        """Queue a notification email (``key``, e.g. ``alert-<id>-<n>``, is its outbox
+        order id: it is sent and retried as an order's alert, and fills no order)."""
+        now = self.context.clock.now_ns()
+        tag = f"{self.name}.{key}.{now}"
+        message = build_message(
+            self.options, subject, text, notification_html(subject, text), tag, now
+        )
+        raw = message.as_bytes(policy=SMTP_POLICY)
+        options = self.options
+        entry = self.outbox.add(self.name, key, options.sender, list(options.recipients), raw,
+                                0.0, 0.0, now)  # fmt: skip
+        log.info("mail broker %s queued notification %s: %s", self.name, key, subject)
         self._publish(entry, AlertState.QUEUED)
         self._wake.set()
 

@@ -133,6 +133,14 @@ def render(options: MailBrokerOptions, facts: dict[str, str]) -> tuple[str, str,
     return subject, text, body
 
 
+def notification_html(subject: str, text: str) -> str:
+    """The HTML part of a notification (an alert that fired): its subject and its text."""
+    return (
+        f"<html><body><h2>{html.escape(subject)}</h2>"
+        f"<pre>{html.escape(text)}</pre></body></html>"
+    )
+
+
 def build_message(
     options: MailBrokerOptions, subject: str, text: str, html_body: str, tag: str, now_ns: int
 ) -> EmailMessage:

@@ -37,7 +37,9 @@ from terminal.domain.events import (
 )
 from terminal.domain.instrument import Instrument, TradingSessions
 from terminal.domain.market import Bar, FeedStatus, Tick
+from terminal.domain.market_alerts import AlertEvent
 from terminal.domain.orders import Account, OrderRequest, Position
+from terminal.engine.alerts.mirror import AlertsMirror
 from terminal.engine.bars.service import BarService
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock, LiveClock
@@ -46,6 +48,7 @@ from terminal.engine.conflation import TickConflator
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
 from terminal.engine.orders.mirror import OrdersMirror
 from terminal.engine.plugins import PluginRegistry
+from terminal.engine.pnl.recorder import PnlRecorder
 from terminal.engine.strategy.instance import LogLine
 from terminal.engine.tasks import TrackedTasks
 from terminal.engine.venues import VenueMirror, VenueReads
@@ -150,6 +153,9 @@ class RemoteEngine(MarketMixin, VenueReads):
         self.venue = VenueMirror(self.bus)  # balances and positions the server publishes
         self.strategies = RemoteStrategies(self.bus)
         self.portfolio = RemotePortfolio(self.bus)
+        self.alerts = AlertsMirror(self.bus)
+        # The P&L chart of this GUI, sampled from the server's events (from when it attached).
+        self.pnl = PnlRecorder(self.bus, self.clock.now_ns, self.portfolio.accounts, self.market)
         self.bars = BarService(self.bus, self.clock, self.market.calendar_of,
                                keep=config.engine.bar_history)  # fmt: skip
         self.name = f"engine {self.options.pub}"
@@ -172,6 +178,7 @@ class RemoteEngine(MarketMixin, VenueReads):
         await self._feed.start()
         await self.resync(raise_errors=True)
         self.spawn(self.bars.run_timer(), "bar timer")
+        self.spawn(self.pnl.run(), "P&L sampler")
         log.info("attached to %s: %d instruments, brokers %s, %d orders", self.options.pub,
                  len(self.instruments), sorted(self.brokers), len(self.order_book.all()))
 
@@ -213,7 +220,9 @@ class RemoteEngine(MarketMixin, VenueReads):
             if not self.bars.history(symbol):
                 self.bars.seed(symbol, bars)
         publish = self.bus.publish
+        self.alerts.replace(session.alerts)
         for events in (
+            map(AlertEvent, session.alerts),
             session.statuses,
             map(OrderEvent, session.orders),
             map(FillEvent, session.fills),

@@ -55,6 +55,15 @@ from terminal.domain.events import (
 )
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar, FeedStatus, Tick
+from terminal.domain.market_alerts import (
+    AddAlert,
+    Alert,
+    AlertEvent,
+    AlertFired,
+    ModifyAlert,
+    RearmAlert,
+    RemoveAlert,
+)
 from terminal.domain.orders import Account, Fill, Order, Position
 from terminal.domain.venue import BalancesEvent, ReconcileNotice, VenuePositionsEvent
 from terminal.engine.monitoring.metrics import HealthSnapshot
@@ -71,12 +80,13 @@ EVENTS: dict[str, type[Any]] = {
     for cls in (OrderEvent, FillEvent, PositionEvent, AccountEvent, StrategyStateEvent,
                 FeedStatus, CommandRejected, LogEvent, MailAlertEvent, AlertTestResult,
                 HealthSnapshot, BalancesEvent, VenuePositionsEvent, ReconcileNotice,
-                BreakerTripped, BreakerRearmed)
+                BreakerTripped, BreakerRearmed, AlertEvent, AlertFired)
 }  # fmt: skip
 COMMANDS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (SubmitOrder, CancelOrder, AddStrategy, StartStrategy, StopStrategy,
-                RemoveStrategy, KillSwitch, WatchSymbols, RearmBreaker)
+                RemoveStrategy, KillSwitch, WatchSymbols, RearmBreaker, AddAlert, ModifyAlert,
+                RemoveAlert, RearmAlert)
 }  # fmt: skip
 
 
@@ -150,6 +160,7 @@ class Session(msgspec.Struct, kw_only=True):
     positions: list[Position] = []
     accounts: list[Account] = []
     strategies: list[StrategyStateEvent] = []
+    alerts: list[Alert] = []
     ticks: list[Tick] = []
     bars: list[Bar] = []
 

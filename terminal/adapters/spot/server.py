@@ -102,6 +102,7 @@ class EngineMarket:
             positions=engine.portfolio.positions(),
             accounts=engine.portfolio.accounts(),
             strategies=engine.strategies.snapshots(),
+            alerts=engine.alerts.alerts(),
             ticks=list(engine.latest.values()),
             bars=[bar for symbol in engine.instruments
                   for bar in engine.bars.history(symbol)[-bars:]] if bars > 0 else [],

@@ -43,8 +43,10 @@ from terminal.domain.events import (
     SubmitOrder,
 )
 from terminal.domain.market import Bar, FeedStatus, Tick
+from terminal.domain.market_alerts import AddAlert, ModifyAlert, RearmAlert, RemoveAlert
 from terminal.domain.orders import OrderRequest
 from terminal.engine import journal as j
+from terminal.engine.alerts.mirror import AlertsMirror
 from terminal.engine.bars.service import BarService
 from terminal.engine.bars.timeframes import parse_timeframe
 from terminal.engine.bus import EventBus
@@ -55,6 +57,7 @@ from terminal.engine.conflation import TickConflator
 from terminal.engine.logs import log_context
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
 from terminal.engine.orders.mirror import OrdersMirror
+from terminal.engine.pnl.recorder import PnlRecorder
 from terminal.engine.portfolio import Portfolio
 from terminal.engine.replay.host import PlacedOrder, ReplayHost, ReplayResult, apply_record
 from terminal.engine.replay.player import ReplayPlayer, WallClock
@@ -68,7 +71,8 @@ _replay_numbers = itertools.count(1)
 
 REFUSED_COMMANDS = (
     SubmitOrder, CancelOrder, KillSwitch, AddStrategy, EditStrategy, ReloadStrategy,
-    StartStrategy, StopStrategy, RemoveStrategy, MarkAlertOrder, AlertTestRequest,
+    StartStrategy, StopStrategy, RemoveStrategy, MarkAlertOrder, AlertTestRequest, AddAlert,
+    ModifyAlert, RemoveAlert, RearmAlert,
 )  # fmt: skip
 
 
@@ -167,6 +171,8 @@ class ReplayEngine(MarketMixin, VenueReads):
         self.bus.subscribe(Tick, self.market.on_tick)
         self.bus.subscribe(Tick, self.bars.on_tick)
         self.strategies = StrategyRunner(self.host)
+        self.alerts = AlertsMirror(self.bus)  # a journal records no alerts: empty
+        self.pnl = PnlRecorder(self.bus, self.clock.now_ns, self.portfolio.accounts, self.market)
         for command in REFUSED_COMMANDS:
             self.bus.subscribe(command, self._refuse)
         self.problems: list[str] = list(journal.problems)
@@ -187,6 +193,7 @@ class ReplayEngine(MarketMixin, VenueReads):
         with log_context(replay=self.log_tag):  # the tasks keep it: their lines are the replay's
             self.spawn(self.player.run(), "player")
             self.spawn(self.bars.run_timer(), "bar timer")
+            self.spawn(self.pnl.run(), "P&L sampler")
             log.info(
                 "replay of %s (%s): %d records, %d orders placed live; orders go to no broker",
                 self.path, self.scope, self.player.total, len(self.live),

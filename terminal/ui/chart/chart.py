@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Bar
 from terminal.engine.bars.timeframes import SUPPORTED, parse_timeframe
+from terminal.ui.alerts.chart_alerts import ChartAlerts
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart.crosshair import Crosshair
 from terminal.ui.chart.data import BarBuffer
@@ -125,6 +126,7 @@ class CandleChart(QWidget):
         self.drawings = ChartDrawings(self, store)
         self.toolbar.finish(self.indicator_menu, self.drawings.button)
         self.trades = ChartTrades(self, self._bridge)
+        self.alerts = ChartAlerts(self)
         self.after_refresh.append(self.legends.refresh)  # last: the indicators are up to date
 
     def add_indicator_pane(self) -> pg.PlotItem:
@@ -405,6 +407,7 @@ class CandleChart(QWidget):
         """Let go of the engine: bar subscription and bridge signals."""
         self._unsubscribe()
         self.trades.close()
+        self.alerts.close()
         self._bridge.refreshed.disconnect(self.refresh)
 
     # ---- crosshair support ------------------------------------------------------------------

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.engine.indicators import INDICATORS, Indicator
+from terminal.ui.dialogs import ok_cancel
 
 if TYPE_CHECKING:
     from terminal.ui.chart.indicators import ChartIndicators, IndicatorSeries
@@ -27,6 +27,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("terminal.ui")
 NAMES = {"SMA": "Simple moving average", "EMA": "Exponential moving average",
          "BB": "Bollinger bands", "MACD": "MACD", "RSI": "RSI"}
+
+
+def parameter_editor(value: float) -> QSpinBox | QDoubleSpinBox:
+    """An editor of one indicator parameter, showing ``value``: a whole number's a spin box
+    (the indicator itself refuses a value out of its range, naming it)."""
+    if isinstance(value, int):
+        whole = QSpinBox()
+        whole.setRange(0, 10_000)
+        whole.setValue(value)
+        return whole
+    editor = QDoubleSpinBox()
+    editor.setRange(-100.0, 100.0)
+    editor.setSingleStep(0.1)
+    editor.setValue(value)
+    return editor
 
 
 class IndicatorDialog(QDialog):
@@ -47,27 +62,13 @@ class IndicatorDialog(QDialog):
         for field in fields(indicator):
             if not field.init:
                 continue
-            value = getattr(indicator, field.name)
-            editor: QSpinBox | QDoubleSpinBox
-            if isinstance(value, int):
-                editor = QSpinBox()
-                editor.setRange(0, 10_000)
-            else:
-                editor = QDoubleSpinBox()
-                editor.setRange(-100.0, 100.0)
-                editor.setSingleStep(0.1)
-            editor.setValue(value)
+            editor = parameter_editor(getattr(indicator, field.name))
             self.editors[field.name] = editor
             form.addRow(field.name.capitalize(), editor)
         self.error = QLabel()
         self.error.setStyleSheet(f"color: {error_color}")
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, self.apply))
 
     def apply(self) -> None:
         values: dict[str, Any] = {name: e.value() for name, e in self.editors.items()}

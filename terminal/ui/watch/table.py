@@ -27,6 +27,7 @@ class WatchTable(QTableView):
 
     chart_requested = Signal(str)
     order_requested = Signal(str, object)  # symbol, Side
+    alert_requested = Signal(str)  # symbol
     remove_requested = Signal(list)  # symbols
     columns_changed = Signal(list)  # visible column keys, in order
     column_resized = Signal(str, int)  # column key, width: by the user's hand only
@@ -224,7 +225,8 @@ class WatchTable(QTableView):
             menu.popup(self.viewport().mapToGlobal(pos))
 
     def context_menu(self, row: int) -> QMenu | None:
-        """Open chart, buy at ask, sell at bid, remove, copy — for the row under the mouse."""
+        """Open chart, buy at ask, sell at bid, an alert, remove, copy — for the row under
+        the mouse."""
         if row < 0:
             return None
         symbol = self._symbol(row)
@@ -237,6 +239,9 @@ class WatchTable(QTableView):
         )
         menu.addAction("New order: sell at bid").triggered.connect(
             lambda: self.order_requested.emit(symbol, Side.SELL)
+        )
+        menu.addAction(self.tr("Alert…")).triggered.connect(
+            lambda: self.alert_requested.emit(symbol)
         )
         menu.addSeparator()
         menu.addAction("Remove").triggered.connect(
