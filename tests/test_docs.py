@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from terminal.cli.entry import build_parser
-from terminal.engine.plugins import ENTRY_POINT_GROUPS
+from terminal.engine.plugins.registry import ENTRY_POINT_GROUPS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from terminal.engine.backtest.data import BacktestData
     from terminal.engine.backtest.request import BacktestRequest
     from terminal.engine.config import Config
-    from terminal.engine.plugins import PluginRegistry
+    from terminal.engine.plugins.registry import PluginRegistry
     from terminal.engine.strategy.base import Strategy
 
 
@@ -97,7 +97,7 @@ def known_instruments(config: Config) -> dict[str, Instrument]:
 
 
 def _registry() -> PluginRegistry:
-    from terminal.engine.plugins import PluginRegistry
+    from terminal.engine.plugins.registry import PluginRegistry
 
     registry = PluginRegistry()
     plugins_log = logging.getLogger("terminal.plugins")

@@ -22,13 +22,13 @@ from terminal.cli import replay as replay_command
 from terminal.cli import symbols as symbols_command
 from terminal.engine import logs
 from terminal.engine.config import Config, ConfigError, default_user_file, load_config
-from terminal.engine.store_check import StoreDamaged
+from terminal.engine.persistence.check import StoreDamaged
 
 if TYPE_CHECKING:
     from terminal.adapters.spot.subscriber import ZmqFeedOptions
     from terminal.engine.engine import Engine
     from terminal.engine.monitoring.prometheus import MetricsServer
-    from terminal.engine.plugins import PluginRegistry
+    from terminal.engine.plugins.registry import PluginRegistry
     from terminal.engine.replay.engine import ReplayOptions
 
 log = logging.getLogger("terminal")
@@ -245,7 +245,7 @@ def _plugins_to_check(command: str, args: argparse.Namespace) -> PluginRegistry 
         return None
     if getattr(args, "connect", None) or getattr(args, "replay", None):
         return None
-    from terminal.engine.plugins import PluginRegistry
+    from terminal.engine.plugins.registry import PluginRegistry
 
     registry = PluginRegistry(quiet=True)  # the engine discovers again, and logs it
     registry.discover()
@@ -312,7 +312,7 @@ def _trading_command(config: Config, args: argparse.Namespace) -> int:
 
 
 def print_plugins() -> int:
-    from terminal.engine.plugins import PluginRegistry
+    from terminal.engine.plugins.registry import PluginRegistry
 
     registry = PluginRegistry()
     registry.discover()

@@ -69,7 +69,7 @@ def _provider(source: str, base_url: str) -> HistoryProvider:
 
     from terminal.domain.enums import PluginKind
     from terminal.engine.config import describe_validation_error
-    from terminal.engine.plugins import PluginRegistry
+    from terminal.engine.plugins.registry import PluginRegistry
 
     registry = PluginRegistry()
     registry.discover()

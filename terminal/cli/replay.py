@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from terminal.engine.journal import JournalError, scan_journal
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.replay.host import replay
 
 IDENTICAL, DIFFERENT, UNREADABLE, INCOMPLETE = 0, 1, 2, 3

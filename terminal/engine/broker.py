@@ -5,7 +5,7 @@ order through its :class:`BrokerContext`; the order book is the one source of tr
 this terminal sent. Optional, for brokers whose venue can tell: ``capabilities`` (what it
 accepts per instrument), ``account_report``, ``query_order`` and ``order_fills`` (what the
 venue says: the engine reconciles with it on every connect, see
-:mod:`terminal.engine.reconcile`) and ``cancel_all``.
+:mod:`terminal.engine.portfolio.reconcile`) and ``cancel_all``.
 """
 
 from __future__ import annotations

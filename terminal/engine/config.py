@@ -21,7 +21,7 @@ from terminal.domain.enums import PluginKind, PluginState
 from terminal.domain.events import PluginReport
 from terminal.engine.backtest.settings import BacktestSection
 from terminal.engine.bars.timeframes import parse_timeframe
-from terminal.engine.breakers import BreakersSection
+from terminal.engine.orders.breakers import BreakersSection
 from terminal.engine.orders.risk import RiskSection
 from terminal.engine.paths import RESOURCES, user_config_dir
 
@@ -232,7 +232,7 @@ def _problem(config: Config, plugins: PluginLookup | None) -> str | None:
 
 # ---- feeds and brokers against their plugins -------------------------------------------------
 class PluginLookup(Protocol):
-    """What the checks need of discovery (``terminal.engine.plugins.PluginRegistry``)."""
+    """What the checks need of discovery (``terminal.engine.plugins.registry.PluginRegistry``)."""
 
     reports: list[PluginReport]
 

@@ -24,37 +24,37 @@ from terminal.domain.events import (
 )
 from terminal.domain.orders import Account, Order, OrderCapabilities, OrderRequest
 from terminal.domain.venue import Balance, VenuePosition
-from terminal.engine import plugin_lifecycle
 from terminal.engine.alerts.service import AlertService
 from terminal.engine.bars.service import BarService
-from terminal.engine.breakers import CircuitBreakers, Scope
 from terminal.engine.broker import Broker
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.commands import CommandRouter
 from terminal.engine.config import Config, PluginInstance
-from terminal.engine.conflation import TickConflator
-from terminal.engine.contexts import EngineFeedContext
 from terminal.engine.feed import Feed
+from terminal.engine.feeds.conflation import TickConflator
+from terminal.engine.feeds.subscriptions import Subscriptions
 from terminal.engine.history.backfill import Backfill
 from terminal.engine.logs import log_context
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
 from terminal.engine.monitoring.metrics import EngineMetrics
 from terminal.engine.orders.book import OrderBook
+from terminal.engine.orders.breakers import CircuitBreakers, Scope
 from terminal.engine.orders.checks import PreTradeView
 from terminal.engine.orders.pretrade import PreTradePipeline, standard_checks
 from terminal.engine.orders.watchdog import watch_acknowledgements
 from terminal.engine.paths import user_data_dir
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.persistence.store import TradingStore
+from terminal.engine.plugins import lifecycle as plugin_lifecycle
+from terminal.engine.plugins.contexts import EngineFeedContext
+from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.pnl.history import FILE_NAME as PNL_FILE
 from terminal.engine.pnl.history import PnlHistory
 from terminal.engine.pnl.recorder import PnlRecorder
-from terminal.engine.portfolio import Portfolio
-from terminal.engine.reconcile import Reconciler
-from terminal.engine.store import TradingStore
+from terminal.engine.portfolio.book import Portfolio
+from terminal.engine.portfolio.reconcile import Reconciler
 from terminal.engine.strategy.reload import open_run_journal, reload_strategy_class
 from terminal.engine.strategy.runner import StrategyRunner
-from terminal.engine.subscriptions import Subscriptions
 from terminal.engine.tasks import TrackedTasks
 from terminal.engine.universe.search import SymbolSearch
 from terminal.engine.universe.store import FILE_NAME as UNIVERSE_FILE
@@ -75,8 +75,8 @@ class Engine(MarketMixin):
         clock: Clock | None = None,
         recover: bool = False,
     ) -> None:
-        """Raises :class:`~terminal.engine.store.StoreDamaged` on a damaged trading store
-        unless ``recover`` (which keeps what is readable, and the original)."""
+        """Raises :class:`~terminal.engine.persistence.store.StoreDamaged` on a damaged
+        trading store unless ``recover`` (which keeps what is readable, and the original)."""
         self.config = config
         self.clock: Clock = clock or LiveClock()
         self.bus = EventBus()

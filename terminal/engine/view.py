@@ -20,7 +20,7 @@ from terminal.domain.venue import Balance, VenuePosition
 from terminal.engine.bars.store import BarStore
 from terminal.engine.bus import EventBus
 from terminal.engine.config import Config
-from terminal.engine.conflation import ConflationStats
+from terminal.engine.feeds.conflation import ConflationStats
 from terminal.engine.pnl.series import PnlSeries
 from terminal.engine.strategy.instance import LogLine
 

@@ -23,8 +23,8 @@ from terminal.engine import logs
 from terminal.engine.config import Config
 from terminal.engine.engine import Engine
 from terminal.engine.paths import user_config_dir
+from terminal.engine.persistence.check import StoreDamaged
 from terminal.engine.replay.engine import ReplayOptions
-from terminal.engine.store_check import StoreDamaged
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.crash_dialog import CrashReporter
 from terminal.ui.heartbeat import freeze_startup_heap

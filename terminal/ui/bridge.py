@@ -47,7 +47,7 @@ from terminal.domain.venue import (
     VenuePositionsEvent,
 )
 from terminal.engine.config import Config
-from terminal.engine.conflation import ConflationStats
+from terminal.engine.feeds.conflation import ConflationStats
 from terminal.engine.monitoring.metrics import HealthSnapshot
 from terminal.engine.strategy.instance import LogLine
 from terminal.engine.universe.search import SearchHit, SymbolSearch

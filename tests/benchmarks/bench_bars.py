@@ -138,7 +138,7 @@ def time_engine_path(ticks: list[Tick], metrics: bool) -> float:
     ``PROBE_EVERY_TICKS`` ticks, far more often than the engine's 20 a second."""
     from terminal.engine.config import load_config
     from terminal.engine.engine import Engine
-    from terminal.engine.plugins import PluginRegistry
+    from terminal.engine.plugins.registry import PluginRegistry
 
     config = load_config(overrides={"engine": {"persist": False}, "feeds": [], "brokers": []})
     engine = Engine(config, PluginRegistry())

@@ -13,7 +13,7 @@ from terminal.domain.orders import Order
 from terminal.engine.broker import Broker
 from terminal.engine.config import Config, load_config
 from terminal.engine.feed import Feed
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 
 TEST_SYMBOL = "TEST.X"
 

@@ -16,7 +16,7 @@ from terminal.domain.market import Tick
 from terminal.engine import journal as j
 from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 from tests.aio import run
 from tests.engine.helpers import TEST_SYMBOL, quote
 

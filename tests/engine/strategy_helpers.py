@@ -10,7 +10,7 @@ from terminal.domain.market import Bar, Tick
 from terminal.domain.orders import Fill, Order
 from terminal.engine.clock import Clock
 from terminal.engine.engine import Engine
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.strategy import Strategy
 from tests.engine.helpers import TEST_SYMBOL, ManualFeed, config_with, quote, registry_with
 

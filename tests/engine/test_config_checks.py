@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from terminal.engine.config import ConfigError, load_config
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 
 MAIL = """
 [[brokers]]

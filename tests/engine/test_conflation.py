@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from terminal.domain.market import Tick
-from terminal.engine.conflation import MINUTE_NS, TickConflator
+from terminal.engine.feeds.conflation import MINUTE_NS, TickConflator
 
 
 def tick(symbol: str, n: int, ts: int = 1) -> Tick:

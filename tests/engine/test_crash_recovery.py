@@ -16,7 +16,7 @@ import pytest
 from terminal.domain.enums import OrderStatus, Side
 from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
-from terminal.engine.store import TradingStore
+from terminal.engine.persistence.store import TradingStore
 
 pytestmark = pytest.mark.slow
 

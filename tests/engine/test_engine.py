@@ -157,7 +157,7 @@ def test_a_broker_that_hangs_on_stop_does_not_hang_shutdown(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setattr("terminal.engine.plugin_lifecycle.STOP_TIMEOUT_S", 0.2)
+    monkeypatch.setattr("terminal.engine.plugins.lifecycle.STOP_TIMEOUT_S", 0.2)
 
     async def scenario() -> None:
         engine = make_engine(brokers=[PAPER, {"name": "stuck", "plugin": "hanging_stop"}])

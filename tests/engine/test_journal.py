@@ -19,7 +19,7 @@ from terminal.engine import journal as j
 from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
 from terminal.engine.paths import user_data_dir
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.replay.host import replay
 from terminal.engine.strategy import Strategy
 from tests.aio import run

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from terminal.domain.enums import PluginKind, PluginState
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 
 GOOD_FEED = """
 from terminal.domain.instrument import Instrument

@@ -9,7 +9,7 @@ from terminal.domain.events import FillEvent
 from terminal.domain.instrument import Instrument
 from terminal.domain.orders import Fill
 from terminal.engine.bus import EventBus
-from terminal.engine.portfolio import Portfolio
+from terminal.engine.portfolio.book import Portfolio
 
 FUTURE = Instrument("rb.SHFE", "rebar", "SHFE", AssetClass.FUTURE, 1.0, multiplier=10)
 

@@ -12,7 +12,7 @@ from terminal.domain.orders import Order, OrderRequest
 from terminal.engine.clock import ManualClock
 from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
-from terminal.engine.position_days import DaySplit
+from terminal.engine.portfolio.position_days import DaySplit
 from tests.engine.helpers import (
     TEST_SYMBOL,
     ManualFeed,

@@ -14,7 +14,7 @@ from terminal.domain.orders import Account, Fill, OrderRequest
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
 from terminal.engine.orders.book import OrderBook
-from terminal.engine.store import TradingStore, export_csv, records_frame
+from terminal.engine.persistence.store import TradingStore, export_csv, records_frame
 
 
 def committed_rows(path: Path, table: str) -> int:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from terminal.engine.store import TradingStore
-from terminal.engine.store_check import StoreDamaged
+from terminal.engine.persistence.check import StoreDamaged
+from terminal.engine.persistence.store import TradingStore
 
 TERMINAL = str(Path(sys.executable).parent / "terminal")
 FRAME = 24 + 4096
@@ -27,7 +27,7 @@ WRITER = textwrap.dedent(
     from terminal.engine.bus import EventBus
     from terminal.engine.clock import ManualClock
     from terminal.engine.orders.book import OrderBook
-    from terminal.engine.store import TradingStore
+    from terminal.engine.persistence.store import TradingStore
 
     store = TradingStore(Path(sys.argv[1]))
     book = OrderBook(EventBus(), ManualClock(5), store)

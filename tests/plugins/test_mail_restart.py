@@ -19,7 +19,7 @@ from terminal.engine.bus import EventBus
 from terminal.engine.clock import LiveClock
 from terminal.engine.orders.book import OrderBook
 from terminal.engine.paths import user_data_dir
-from terminal.engine.store import TradingStore
+from terminal.engine.persistence.store import TradingStore
 from tests.mail_server import MailSink, free_port, smtp_server
 from tests.plugins.mail_harness import (
     SYMBOL,

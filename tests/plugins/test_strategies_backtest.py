@@ -6,7 +6,7 @@ import msgspec
 import pytest
 
 from terminal.domain.enums import PluginKind
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.strategy import Strategy
 from tests.engine.backtest.helpers import STOCK, frame, run, walk
 

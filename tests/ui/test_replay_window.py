@@ -18,7 +18,7 @@ from terminal.domain.events import SubmitOrder
 from terminal.domain.orders import OrderRequest
 from terminal.engine.config import Config
 from terminal.engine.engine import Engine
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.replay.engine import ReplayEngine, ReplayOptions, load_journal
 from terminal.ui.main_window import MainWindow
 from terminal.ui.replay import window as replay_window

@@ -31,7 +31,7 @@ from terminal.adapters.universe.rules import classify, rule
 from terminal.domain.enums import AssetClass, ConnectionStatus
 from terminal.domain.instrument import Instrument
 from terminal.engine.feed import Feed, FeedContext, cancel_and_wait
-from terminal.engine.poll_schedule import PollSchedule, local_hhmm
+from terminal.engine.feeds.poll_schedule import PollSchedule, local_hhmm
 from terminal.engine.sessions import session_calendar
 
 log = logging.getLogger("terminal.feeds.http")

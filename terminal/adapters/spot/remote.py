@@ -44,14 +44,14 @@ from terminal.engine.bars.service import BarService
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.config import Config
-from terminal.engine.conflation import TickConflator
+from terminal.engine.feeds.conflation import TickConflator
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
 from terminal.engine.orders.mirror import OrdersMirror
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.pnl.recorder import PnlRecorder
+from terminal.engine.portfolio.venues import VenueMirror, VenueReads
 from terminal.engine.strategy.instance import LogLine
 from terminal.engine.tasks import TrackedTasks
-from terminal.engine.venues import VenueMirror, VenueReads
 
 log = logging.getLogger("terminal.remote")
 

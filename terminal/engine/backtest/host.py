@@ -36,7 +36,7 @@ from terminal.engine.orders.checks import (
 )
 from terminal.engine.orders.pretrade import PreTradePipeline, standard_checks
 from terminal.engine.orders.risk import RiskLimitCheck
-from terminal.engine.portfolio import Portfolio
+from terminal.engine.portfolio.book import Portfolio
 from terminal.engine.strategy.host import Registry
 
 BROKER = "backtest"

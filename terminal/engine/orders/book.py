@@ -12,7 +12,7 @@ from terminal.domain.orders import Fill, Order, OrderRequest, is_legal_transitio
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock
 from terminal.engine.orders.ids import new_order_id
-from terminal.engine.store import TradingStore
+from terminal.engine.persistence.store import TradingStore
 
 log = logging.getLogger("terminal.orders")
 

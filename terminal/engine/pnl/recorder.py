@@ -30,8 +30,8 @@ from terminal.engine.pnl.series import (
     account_key,
     strategy_key,
 )
-from terminal.engine.portfolio import _apply as book_fill
-from terminal.engine.portfolio import _Holding as Holding
+from terminal.engine.portfolio.book import _apply as book_fill
+from terminal.engine.portfolio.book import _Holding as Holding
 
 SAMPLE_EVERY_NS = 1_000_000_000
 STRATEGY_ORIGIN = "strategy:"

@@ -53,17 +53,17 @@ from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
 from terminal.engine.commands import refuse
 from terminal.engine.config import Config
-from terminal.engine.conflation import TickConflator
+from terminal.engine.feeds.conflation import TickConflator
 from terminal.engine.logs import log_context
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
 from terminal.engine.orders.mirror import OrdersMirror
 from terminal.engine.pnl.recorder import PnlRecorder
-from terminal.engine.portfolio import Portfolio
+from terminal.engine.portfolio.book import Portfolio
+from terminal.engine.portfolio.venues import VenueMirror, VenueReads
 from terminal.engine.replay.host import PlacedOrder, ReplayHost, ReplayResult, apply_record
 from terminal.engine.replay.player import ReplayPlayer, WallClock
 from terminal.engine.strategy.runner import StrategyRunner
 from terminal.engine.tasks import TrackedTasks
-from terminal.engine.venues import VenueMirror, VenueReads
 from terminal.engine.view import RegistryView
 
 log = logging.getLogger("terminal.replay")

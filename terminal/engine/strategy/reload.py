@@ -19,7 +19,7 @@ from terminal.engine.paths import user_data_dir
 from terminal.engine.strategy.base import Strategy
 
 if TYPE_CHECKING:
-    from terminal.engine.plugins import PluginRegistry
+    from terminal.engine.plugins.registry import PluginRegistry
 
 
 def reload_strategy_class(registry: PluginRegistry, name: str) -> type[Any]:

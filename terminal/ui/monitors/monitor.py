@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from terminal.engine.store import export_csv
+from terminal.engine.persistence.store import export_csv
 from terminal.ui.monitors.record_table import Column, RecordTableModel
 
 FIT_ROWS = 100  # rows a column is fitted to: the newest, at the top

@@ -20,7 +20,7 @@ from terminal.engine import logs
 from terminal.engine.config import Config
 from terminal.engine.journal import JournalError
 from terminal.engine.paths import user_config_dir, user_data_dir
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.replay.engine import LoadedJournal, ReplayEngine, ReplayOptions, load_journal
 from terminal.ui.app import REPLAY_LAYOUT, layout_settings, present
 from terminal.ui.crash_dialog import CrashReporter

@@ -12,7 +12,7 @@ from terminal.domain.market import Bar
 from terminal.engine.clock import ManualClock
 from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.strategy import Strategy
 from tests.adapters.history.vendor_answers import Day, daily_series
 from tests.engine.bars.helpers import ns

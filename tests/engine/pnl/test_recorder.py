@@ -19,7 +19,7 @@ from terminal.engine.market import MarketState
 from terminal.engine.pnl.history import PnlHistory
 from terminal.engine.pnl.recorder import PnlRecorder, start_of_day_ns
 from terminal.engine.pnl.series import TOTAL, account_key, strategy_key
-from terminal.engine.portfolio import Portfolio
+from terminal.engine.portfolio.book import Portfolio
 
 STOCK, FUTURE = "600000.SSE", "IF2506.CFFEX"
 SECOND = 1_000_000_000

@@ -23,7 +23,7 @@ from terminal.engine import journal as j
 from terminal.engine import logs
 from terminal.engine.config import load_config
 from terminal.engine.engine import Engine
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.replay.engine import (
     RecordedBroker,
     ReplayEngine,

@@ -20,7 +20,7 @@ from terminal.domain.events import (
 )
 from terminal.domain.market import Tick
 from terminal.engine.clock import ManualClock
-from terminal.engine.plugins import PluginRegistry
+from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.strategy import Strategy
 from tests.aio import run
 from tests.engine.strategy_helpers import FUTURE, MINUTE_NS, TEST_SYMBOL, make_engine, push

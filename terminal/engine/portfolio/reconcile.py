@@ -37,8 +37,8 @@ from terminal.engine.broker import Broker
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock
 from terminal.engine.orders.book import OrderBook
-from terminal.engine.portfolio import Portfolio
-from terminal.engine.venues import VenueMirror
+from terminal.engine.portfolio.book import Portfolio
+from terminal.engine.portfolio.venues import VenueMirror
 
 log = logging.getLogger("terminal.reconcile")
 

@@ -13,9 +13,9 @@ import msgspec
 from terminal.domain.enums import PluginKind
 from terminal.engine.broker import Broker
 from terminal.engine.config import PluginInstance, describe_validation_error
-from terminal.engine.contexts import EngineBrokerContext, EngineFeedContext
 from terminal.engine.feed import Feed
 from terminal.engine.history.backfill import make_providers
+from terminal.engine.plugins.contexts import EngineBrokerContext, EngineFeedContext
 
 if TYPE_CHECKING:
     from terminal.engine.engine import Engine

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from terminal.domain.instrument import Instrument
 from terminal.engine.feed import Feed
 
-log = logging.getLogger("terminal.engine.subscriptions")
+log = logging.getLogger("terminal.engine.feeds.subscriptions")
 
 Describe = Callable[[str], Instrument | None]
 

@@ -61,7 +61,7 @@ def inspect_store(path: Path) -> list[str]:
     """What is wrong with the store at ``path`` ([] when it is sound or does not exist)."""
     if not path.exists():
         return []
-    from terminal.engine.store_wal import scan_wal  # numpy: only when there is a store
+    from terminal.engine.persistence.wal import scan_wal  # numpy: only when there is a store
 
     wal = scan_wal(Path(f"{path}-wal"))
     # With committed frames in the log, SQLite reads the newest pages from there (a crash
@@ -156,7 +156,7 @@ def recover_store(path: Path, problems: list[str], schema: str, version: str) ->
 def _readable_copy(aside: Path, copy: Path) -> tuple[Path, list[str]]:
     """A copy SQLite can open: the log without its damaged transactions, and a truncated
     file's header made to claim only the pages it has."""
-    from terminal.engine.store_wal import repaired_wal
+    from terminal.engine.persistence.wal import repaired_wal
 
     notes: list[str] = []
     shutil.copyfile(aside, copy)

@@ -16,7 +16,7 @@ from terminal.domain.events import AccountEvent, FillEvent, PositionEvent
 from terminal.domain.instrument import Instrument
 from terminal.domain.orders import Account, Fill, Position
 from terminal.engine.bus import EventBus
-from terminal.engine.position_days import DaySplit
+from terminal.engine.portfolio.position_days import DaySplit
 
 TradingDay = Callable[[str, int], date | None]
 """(symbol, UTC ns) → the trading day that moment belongs to, or None if unknown."""

@@ -29,7 +29,12 @@ import msgspec
 from terminal.domain.enums import OrderStatus
 from terminal.domain.events import BreakerTripped
 from terminal.domain.orders import Account, Fill, Order
-from terminal.engine.store_check import StoreDamaged, damage_message, inspect_store, recover_store
+from terminal.engine.persistence.check import (
+    StoreDamaged,
+    damage_message,
+    inspect_store,
+    recover_store,
+)
 
 log = logging.getLogger("terminal.store")
 __all__ = ["StoreDamaged", "TradingStore", "export_csv", "records_frame"]
