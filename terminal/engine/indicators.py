@@ -110,7 +110,7 @@ class _RunningMean:
         self.totals: deque[float] = deque([0.0], maxlen=period + 1)
 
     def prime(self, values: np.ndarray, computed: np.ndarray | None = None) -> None:
-        """``values`` alone make the totals (``computed``, the averages, are not needed)."""
+        """The running totals of ``values`` (``computed``, the line over them, is not needed)."""
         totals = np.cumsum(np.r_[0.0, values])
         self.totals = deque(totals[-self.period - 1 :].tolist(), maxlen=self.period + 1)
 
