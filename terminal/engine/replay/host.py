@@ -8,21 +8,18 @@ n-th order got live, so the recorded updates and fills reach it exactly as they 
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import msgspec
 
 from terminal.domain.events import BarEvent, FillEvent, OrderEvent
 from terminal.domain.instrument import price_text
-from terminal.domain.market import Bar
 from terminal.domain.orders import OrderRequest
 from terminal.engine import journal as j
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
-from terminal.engine.strategy.host import BarSource, Registry
+from terminal.engine.strategy.host import BarSource, NoBars, Registry
 from terminal.engine.strategy.runner import StrategyRunner
 
 
@@ -40,21 +37,6 @@ class PlacedOrder(msgspec.Struct, frozen=True):
             f"{self.instance} {self.order_id} {r.side.value} {price_text(r.quantity)} {r.symbol} "
             f"{r.order_type.value}{price}{trigger}{note}"
         )
-
-
-class _NoBars:
-    """Live bars come from the journal; warm-up history comes with each ``start`` record."""
-
-    def subscribe(self, symbol: str, timeframe: str = "1m") -> Callable[[], None]:
-        return lambda: None
-
-    def history(self, symbol: str, timeframe: str = "1m") -> list[Bar]:
-        return []
-
-    def request_history(
-        self, symbol: str, timeframe: str = "1m", count: int | None = None
-    ) -> asyncio.Future[Any] | None:
-        return None
 
 
 class ReplayHost:
@@ -77,7 +59,7 @@ class ReplayHost:
         self.registry = registry
         self.instruments: dict[str, Any] = {i.symbol: i for i in setup.instruments}
         self.brokers: dict[str, Any] = dict.fromkeys(setup.brokers)
-        self.bars: BarSource = bars or _NoBars()
+        self.bars: BarSource = bars or NoBars()
         self._live: dict[str, list[str]] = {}
         for record in live:
             self._live.setdefault(record.instance, []).append(record.order_id)
