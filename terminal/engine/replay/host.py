@@ -15,6 +15,7 @@ from typing import Any
 
 import msgspec
 
+from terminal.domain.contingent import ModifyOrder, SubmitBracket, placed_requests
 from terminal.domain.events import BarEvent, FillEvent, OrderEvent
 from terminal.domain.instrument import price_text
 from terminal.domain.market import Bar
@@ -22,6 +23,7 @@ from terminal.domain.orders import OrderRequest
 from terminal.engine import journal as j
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
+from terminal.engine.orders.contingent_build import STOP_LOSS_SUFFIX, TAKE_PROFIT_SUFFIX
 from terminal.engine.strategy.host import BarSource, Registry
 from terminal.engine.strategy.runner import StrategyRunner
 
@@ -57,6 +59,26 @@ class _NoBars:
         return None
 
 
+class _ReplayContingent:
+    """A replay's contingent orders: each order a strategy places itself gets its live id
+    (a bracket's exits are named after its entry, as live); nothing reaches a broker."""
+
+    def __init__(self, host: ReplayHost) -> None:
+        self._host = host
+
+    def place(self, command: Any) -> list[str]:
+        host = self._host
+        ids = [host.submit(request) for request in placed_requests(command)]
+        if isinstance(command, SubmitBracket):
+            exits = ((command.take_profit, TAKE_PROFIT_SUFFIX),
+                     (command.stop_loss or command.trail, STOP_LOSS_SUFFIX))  # fmt: skip
+            ids += [ids[0] + suffix for wanted, suffix in exits if wanted]
+        return ids
+
+    def modify(self, command: ModifyOrder) -> None:
+        self._host.modified.append(command)
+
+
 class ReplayHost:
     """The runner's host in a replay: no feeds, no brokers, a clock set from the journal."""
 
@@ -84,6 +106,8 @@ class ReplayHost:
         self._counts: Counter[str] = Counter()
         self.placed: list[PlacedOrder] = []
         self.cancelled: list[str] = []
+        self.modified: list[ModifyOrder] = []
+        self.contingent = _ReplayContingent(self)
 
     def submit(self, request: OrderRequest, order_id: str | None = None) -> str:
         instance = request.origin.removeprefix("strategy:")

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 import msgspec
 
+from terminal.domain.contingent import ModifyOrder
 from terminal.domain.enums import PluginKind
 from terminal.domain.market import Bar
 from terminal.domain.orders import OrderRequest
@@ -27,6 +28,14 @@ class BarSource(Protocol):
     ) -> asyncio.Future[Any] | None:
         """Fetch what is missing of the newest ``count`` bars in the background; the future
         is done once they are stored (None: nothing to fetch)."""
+
+
+class ContingentPlacer(Protocol):
+    """Where a strategy's contingent orders go (the engine's ``ContingentOrders``)."""
+
+    def place(self, command: Any) -> list[str]: ...
+
+    def modify(self, command: ModifyOrder) -> None: ...
 
 
 class Registry(Protocol):
@@ -53,6 +62,9 @@ class StrategyHost(Protocol):
 
     @property
     def bars(self) -> BarSource: ...
+
+    @property
+    def contingent(self) -> ContingentPlacer: ...
 
     def submit(self, request: OrderRequest, order_id: str | None = None) -> str: ...
 
