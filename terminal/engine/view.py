@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from terminal.domain.contingent import ContingentGroup
 from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import PluginReport, StrategyStateEvent
 from terminal.domain.instrument import Instrument, TradingSessions
@@ -80,6 +81,10 @@ class AlertsView(Protocol):
     def alerts(self) -> list[Alert]: ...
 
 
+class ContingentView(Protocol):
+    def groups(self) -> list[ContingentGroup]: ...
+
+
 class PnlView(Protocol):
     @property
     def version(self) -> int: ...
@@ -129,6 +134,8 @@ class EngineView(Protocol):
     def market(self) -> MarketView: ...
     @property
     def alerts(self) -> AlertsView: ...
+    @property
+    def contingent(self) -> ContingentView: ...
     @property
     def pnl(self) -> PnlView: ...
     @property
