@@ -3,9 +3,10 @@
 Market orders take the displayed depth level by level (partial fills when the book is thin,
 the rest fills on later quotes); limit orders take what crosses and rest for the rest; stop
 and stop-limit orders wait for their trigger, then act as market and limit orders. IOC
-cancels what does not fill at once; FOK fills all at once or nothing. Optional latency and
-adverse slippage. Commission per instrument, exchange or default. Account state persists
-through the engine's store: restarted, the broker takes its working orders back.
+cancels what does not fill at once; FOK fills all at once or nothing. A resting order can be
+modified in place (price, trigger, quantity), and is tried against the latest quote at once.
+Optional latency and adverse slippage. Commission per instrument, exchange or default. Account
+state persists through the engine's store: restarted, the broker takes its working orders back.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from terminal.domain.instrument import price_text
 from terminal.domain.market import Tick
 from terminal.domain.orders import Order
 from terminal.domain.venue import AccountReport, Balance, VenueOrder, own_view
-from terminal.engine.broker import Broker, BrokerContext
+from terminal.engine.broker import Broker, BrokerContext, ModifyRefused
 
 
 class CommissionRule(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
@@ -56,6 +57,7 @@ class PaperBroker(Broker):
     plugin_name = "paper"
     Options = PaperBrokerOptions
     simulated = True
+    modifies = True
 
     def __init__(self, name: str, context: BrokerContext, options: PaperBrokerOptions) -> None:
         super().__init__(name, context, options)
@@ -91,6 +93,33 @@ class PaperBroker(Broker):
             self._triggered.discard(order.order_id)
             self.context.update_order(order.order_id, OrderStatus.CANCELLED, "cancelled by user")
 
+    def modify(self, order: Order, price: float, quantity: float, trigger_price: float) -> None:
+        """Change a resting order in place; it keeps working, or fills now if the new price
+        crosses the latest quote (or the new trigger has traded)."""
+        book = self._working.get(order.symbol, {})
+        if order.order_id not in book:
+            raise ModifyRefused(
+                f"order {order.order_id} is not resting at {self.name} (on its way, or done)"
+            )
+        filled = self._filled.get(order.order_id, order.filled_quantity)
+        if quantity <= filled + 1e-12:
+            raise ModifyRefused(
+                f"quantity {quantity:g} is not above the {filled:g} already filled"
+            )
+        amended = msgspec.structs.replace(
+            order, price=price, quantity=quantity, trigger_price=trigger_price
+        )
+        book[order.order_id] = amended
+        self.context.order_modified(order.order_id, price, quantity, trigger_price)
+        tick = self.context.latest_tick(order.symbol)
+        if tick is None:
+            return
+        if amended.order_type.has_trigger and order.order_id not in self._triggered:
+            if not _triggered(amended, tick):
+                return
+            self._triggered.add(order.order_id)
+        self._execute(amended, tick, first=False)
+
     async def _later(self, order: Order) -> None:
         await asyncio.sleep(self.options.latency_ms / 1000.0)
         self._accept(order)
@@ -112,7 +141,12 @@ class PaperBroker(Broker):
         book = self._working.get(tick.symbol)
         if not book:
             return
-        for order in list(book.values()):
+        for order_id in list(book):
+            # A fill's handlers may have cancelled or modified the orders after it (one of an
+            # OCO pair cancels the other): each is read afresh.
+            order = book.get(order_id)
+            if order is None:
+                continue
             if order.order_type.has_trigger and order.order_id not in self._triggered:
                 if not _triggered(order, tick):
                     continue

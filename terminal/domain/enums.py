@@ -224,3 +224,35 @@ class HistoryState(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+class ContingentKind(StrEnum):
+    """What links the orders of a contingent group (``terminal/domain/contingent.py``)."""
+
+    BRACKET = "bracket"
+    """An entry with a take-profit and a stop-loss that go live when it fills."""
+    OCO = "oco"
+    """Orders of which the first to fill cancels the others."""
+    TRAILING = "trailing"
+    """One stop order whose trigger follows the price."""
+
+
+class LegRole(StrEnum):
+    """What one order of a contingent group is for."""
+
+    TAKE_PROFIT = "take_profit"
+    STOP_LOSS = "stop_loss"
+    LEG = "leg"
+    """One order of an OCO group."""
+    TRAILING_STOP = "trailing_stop"
+
+
+class LegState(StrEnum):
+    """Where one order of a contingent group stands."""
+
+    WAITING = "waiting"
+    """Held by the engine until its entry fills: not at any broker yet."""
+    LIVE = "live"
+    """Placed: the order book has it."""
+    DONE = "done"
+    """Filled, cancelled, refused, or dropped before it was placed."""

@@ -50,8 +50,20 @@ LEGAL_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 
 
+AMENDABLE = frozenset(
+    {OrderStatus.SUBMITTED, OrderStatus.ACCEPTED, OrderStatus.PARTIALLY_FILLED}
+)
+"""The states in which an order's price, trigger or quantity may be changed (modified): the
+change keeps the status. Not while a cancel is pending, nor once final."""
+
+
 def is_legal_transition(current: OrderStatus, new: OrderStatus) -> bool:
     return new in LEGAL_TRANSITIONS[current]
+
+
+def can_amend(status: OrderStatus) -> bool:
+    """Whether an order in ``status`` may be modified (see ``AMENDABLE``)."""
+    return status in AMENDABLE
 
 
 class OrderRequest(msgspec.Struct, frozen=True):

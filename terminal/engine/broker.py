@@ -5,7 +5,9 @@ order through its :class:`BrokerContext`; the order book is the one source of tr
 this terminal sent. Optional, for brokers whose venue can tell: ``capabilities`` (what it
 accepts per instrument), ``account_report``, ``query_order`` and ``order_fills`` (what the
 venue says: the engine reconciles with it on every connect, see
-:mod:`terminal.engine.portfolio.reconcile`) and ``cancel_all``.
+:mod:`terminal.engine.portfolio.reconcile`) and ``cancel_all``. ``modify`` (with ``modifies``
+set) changes a working order in place; the default refuses (no cancel and replace behind the
+user's back: the venue's queue place and the fills in between are the user's call).
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ class BrokerContext(Protocol):
     def on_tick(self, handler: Callable[[Tick], None]) -> Callable[[], None]: ...
 
     def update_order(self, order_id: str, status: OrderStatus, reason: str = "") -> None: ...
+
+    def order_modified(
+        self, order_id: str, price: float, quantity: float, trigger_price: float
+    ) -> None:
+        """The venue changed a working order (``Broker.modify``): its new limit, quantity and
+        trigger."""
+        ...
 
     def add_fill(
         self,
@@ -90,6 +99,10 @@ class BrokerContext(Protocol):
     ) -> Callable[[], None]: ...
 
 
+class ModifyRefused(Exception):
+    """A broker cannot make a modification; the message says why (shown to the user)."""
+
+
 class Broker(PluginBase[BrokerContext]):
     """Where orders go. Subclasses set ``plugin_name`` and, if they take options, ``Options``."""
 
@@ -97,6 +110,9 @@ class Broker(PluginBase[BrokerContext]):
     """True for brokers where no real money moves (the ticket then skips its confirmation)."""
     notifies: ClassVar[bool] = False
     """True for brokers that deliver notifications to a person (``notify``): a mail broker."""
+    modifies: ClassVar[bool] = False
+    """True for brokers whose ``modify`` changes a working order in place (trailing stops and
+    brackets sized to partial fills rely on it)."""
 
     @abstractmethod
     async def start(self) -> None:
@@ -113,6 +129,16 @@ class Broker(PluginBase[BrokerContext]):
     @abstractmethod
     def cancel(self, order: Order) -> None:
         """Ask to cancel a working order."""
+
+    def modify(self, order: Order, price: float, quantity: float, trigger_price: float) -> None:
+        """Change working ``order`` to limit ``price``, ``quantity`` and ``trigger_price``
+        (the new values, each already checked against the instrument), and report it with
+        ``context.order_modified`` once made. Must not block. Raise :class:`ModifyRefused`
+        with the reason when it cannot be made. By default every modification is refused:
+        cancel the order and place a new one."""
+        raise ModifyRefused(
+            f"broker {self.name} cannot modify orders: cancel the order and place a new one"
+        )
 
     def notify(self, subject: str, text: str, key: str) -> None:
         """Tell the people this broker reaches (an alert fired); ``key`` names the message in

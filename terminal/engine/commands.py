@@ -1,7 +1,8 @@
 """Command routing: what the engine does with each command published on its bus.
 
 Widgets, the command line and remote GUIs act only by publishing commands (``SubmitOrder``,
-``CancelOrder``, ``KillSwitch``, ``RearmBreaker``, the strategy commands).
+``CancelOrder``, ``ModifyOrder``, ``SubmitBracket``, ``SubmitOco``, ``SubmitTrailingStop``,
+``KillSwitch``, ``RearmBreaker``, the strategy commands).
 :class:`CommandRouter` carries them out on the engine; a refusal (a ``ValueError`` or
 ``KeyError`` with the reason) is published as ``CommandRejected`` for the widgets to show,
 never raised into the bus.
@@ -13,6 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from terminal.domain.contingent import ModifyOrder, SubmitBracket, SubmitOco, SubmitTrailingStop
 from terminal.domain.events import (
     AddStrategy,
     CancelOrder,
@@ -52,6 +54,10 @@ class CommandRouter:
         subscribe, guarded = engine.bus.subscribe, self._guarded
         subscribe(SubmitOrder, guarded(lambda c: engine.submit(c.request, c.order_id)))
         subscribe(CancelOrder, lambda c: engine.cancel(c.order_id))
+        contingent = engine.contingent
+        for placing in (SubmitBracket, SubmitOco, SubmitTrailingStop):
+            subscribe(placing, guarded(contingent.place))
+        subscribe(ModifyOrder, guarded(contingent.modify))
         subscribe(KillSwitch, self._on_kill_switch)
         subscribe(
             AddStrategy,

@@ -41,6 +41,7 @@ from terminal.engine.monitoring.metrics import EngineMetrics
 from terminal.engine.orders.book import OrderBook
 from terminal.engine.orders.breakers import CircuitBreakers, Scope
 from terminal.engine.orders.checks import PreTradeView
+from terminal.engine.orders.contingent import ContingentOrders
 from terminal.engine.orders.pretrade import PreTradePipeline, standard_checks
 from terminal.engine.orders.watchdog import watch_acknowledgements
 from terminal.engine.paths import user_data_dir
@@ -139,6 +140,7 @@ class Engine(MarketMixin):
         self.bus.subscribe(Tick, market.on_tick)
         self.bus.subscribe(Tick, self.bars.on_tick)
         # After the two above: a strategy sees a tick with the last price and bars updated.
+        self.contingent = ContingentOrders(self, self.store)  # brackets, OCO, trailing stops
         self.strategies = StrategyRunner(self)
         self.breakers = CircuitBreakers(config.breakers, self.bus, self.clock, self, self.store)
         self.strategies.start_guard = self.breakers.refusal
@@ -166,6 +168,7 @@ class Engine(MarketMixin):
             venue_balances=lambda broker: self.reconciler.venue.balances_of(broker),
             commission=self._commission,
             breaker_refusal=lambda strategy, broker: self.breakers.admit(strategy, broker),
+            exclusive=lambda: self.contingent.placing_siblings,
         )
 
     def _commission(self, broker: str, symbol: str, quantity: float, price: float) -> float:
@@ -209,6 +212,7 @@ class Engine(MarketMixin):
                 await self._start_plugin(PluginKind.FEED, spec)
         self._add_history_providers()
         self.alerts.restore()  # after the feeds: their symbols are subscribed again
+        self.contingent.resume()  # with the brokers up: what their fills call for is placed
         self.running = True
         self.live_since_ns = self.clock.now_ns()
         self.strategies.record_setup(
@@ -425,6 +429,8 @@ class Engine(MarketMixin):
             return None
 
     def cancel(self, order_id: str) -> None:
+        if self.contingent.cancel_waiting(order_id):  # a bracket's exit no broker has yet
+            return
         order = self.order_book.get(order_id)
         if order is None or not order.status.is_working:
             log.warning("cancel of %s ignored: not a working order", order_id)

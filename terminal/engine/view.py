@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from terminal.domain.contingent import ContingentGroup
 from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import PluginReport, StrategyStateEvent
 from terminal.domain.instrument import Instrument, TradingSessions
@@ -77,6 +78,10 @@ class AlertsView(Protocol):
     def alerts(self) -> list[Alert]: ...
 
 
+class ContingentView(Protocol):
+    def groups(self) -> list[ContingentGroup]: ...
+
+
 class PnlView(Protocol):
     @property
     def version(self) -> int: ...
@@ -126,6 +131,8 @@ class EngineView(Protocol):
     def market(self) -> MarketView: ...
     @property
     def alerts(self) -> AlertsView: ...
+    @property
+    def contingent(self) -> ContingentView: ...
     @property
     def pnl(self) -> PnlView: ...
     @property

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal
 
+from terminal.domain.contingent import ContingentGroup
 from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import (
     AccountEvent,
@@ -253,6 +254,11 @@ class EngineBridge(QObject):
     def alerts(self) -> list[Alert]:
         """Every price and condition alert now (``AlertEvent`` tells what changes)."""
         return self.engine.alerts.alerts()
+
+    def contingent_groups(self) -> list[ContingentGroup]:
+        """The active brackets, OCO groups and trailing stops (``ContingentEvent`` tells what
+        changes: :meth:`subscribe` to it)."""
+        return self.engine.contingent.groups()
 
     def pnl(self) -> PnlView:
         """The P&L samples of the day: each key's series, and a version that moves on with

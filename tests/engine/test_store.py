@@ -7,10 +7,11 @@ import csv
 import sqlite3
 from pathlib import Path
 
+import msgspec
 import pytest
 
-from terminal.domain.enums import OrderStatus, Side
-from terminal.domain.orders import Account, Fill, OrderRequest
+from terminal.domain.enums import OrderStatus, OrderType, Side, TimeInForce
+from terminal.domain.orders import Account, Fill, Order, OrderRequest
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
 from terminal.engine.orders.book import OrderBook
@@ -100,7 +101,7 @@ def test_a_file_of_another_schema_is_kept_aside(
     assert store.orders() == []
     store.close()
     assert (tmp_path / "t.sqlite.schema-1.bak").exists()
-    assert "has another schema version (1, this is 2)" in caplog.text
+    assert "has another schema version (1, this is 3)" in caplog.text
 
 
 def test_checkpoint_folds_the_wal_into_the_file_off_the_loop(tmp_path: Path) -> None:
@@ -120,3 +121,55 @@ def test_checkpoint_folds_the_wal_into_the_file_off_the_loop(tmp_path: Path) -> 
     copy.write_bytes(path.read_bytes())
     assert committed_rows(copy, "orders") == 50
     store.close()
+
+
+V2_SCHEMA = """
+CREATE TABLE orders (order_id TEXT PRIMARY KEY, updated_ns INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE transitions (
+    seq INTEGER PRIMARY KEY, order_id TEXT NOT NULL, status TEXT NOT NULL,
+    ts INTEGER NOT NULL, filled REAL NOT NULL, average REAL NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE fills (
+    fill_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, ts INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE accounts (
+    seq INTEGER PRIMARY KEY, broker TEXT NOT NULL, ts INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE breaker_trips (
+    seq INTEGER PRIMARY KEY, breaker TEXT NOT NULL, target TEXT NOT NULL, scope TEXT NOT NULL,
+    reason TEXT NOT NULL, ts INTEGER NOT NULL, rearmed_ns INTEGER NOT NULL DEFAULT 0);
+INSERT INTO meta VALUES ('schema', '2');
+"""
+
+
+def test_a_version_2_store_is_brought_to_version_3_in_place(tmp_path: Path) -> None:
+    """Version 3 added the modifications and contingent groups: a version 2 file keeps its
+    orders and gains the tables (it is not set aside as another schema)."""
+    path = tmp_path / "t.sqlite"
+    order = Order("o1", "p", "S", Side.BUY, 2, OrderType.LIMIT, 10.0, TimeInForce.DAY, "manual",
+                  OrderStatus.SUBMITTED, 5, 5)  # fmt: skip
+    with sqlite3.connect(path) as old:
+        old.executescript(V2_SCHEMA)
+        old.execute("INSERT INTO orders VALUES ('o1', 5, ?)", (msgspec.msgpack.encode(order),))
+        old.execute("INSERT INTO transitions VALUES (1, 'o1', 'accepted', 6, 0, 0, '')")
+    again = TradingStore(path)
+    (restored,) = again.orders()
+    assert (restored.order_id, restored.status, restored.price) == ("o1", "accepted", 10.0)
+    assert again.groups() == []
+    again.close()
+    assert not list(tmp_path.glob("*.bak"))
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("3",)
+
+
+def test_a_modification_is_restored_with_the_order(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite"
+    store = TradingStore(path)
+    book = OrderBook(EventBus(), ManualClock(5), store)
+    book.create("o1", OrderRequest("p", "S", Side.BUY, 2, price=10.0))
+    book.update_status("o1", OrderStatus.ACCEPTED)
+    book.apply_fill(Fill("f1", "o1", "p", "S", Side.BUY, 1, 10.0, ts=6))
+    assert book.amend("o1", 10.5, 3, 0.0) is not None
+    assert book.amend("o1", 10.5, 1, 0.0) is None  # not above what filled
+    store.close()
+    (order,) = TradingStore(path).orders()
+    assert (order.price, order.quantity, order.filled_quantity) == (10.5, 3, 1)
+    assert order.status is OrderStatus.PARTIALLY_FILLED

@@ -108,7 +108,7 @@ def test_right_click_on_an_order_line_cancels_the_order_through_the_engine(
     engine.bus.publish(OrderEvent(order("o7", Side.BUY, price, OrderStatus.ACCEPTED)))
     chart.bridge.flush()
     line = chart.trades.order_lines["o7"]
-    assert not line.draggable  # modifying by drag waits for the engine's support
+    assert line.draggable  # dragged to modify it (test_chart_orders.py)
     at = chart.graphics.mapFromScene(line.label.sceneBoundingRect().center())
     click(chart, at, Qt.MouseButton.RightButton)
     menu = line.open_menu

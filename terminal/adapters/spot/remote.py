@@ -46,7 +46,7 @@ from terminal.engine.clock import Clock, LiveClock
 from terminal.engine.config import Config
 from terminal.engine.feeds.conflation import TickConflator
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
-from terminal.engine.orders.mirror import OrdersMirror
+from terminal.engine.orders.mirror import ContingentMirror, OrdersMirror
 from terminal.engine.plugins.registry import PluginRegistry
 from terminal.engine.pnl.recorder import PnlRecorder
 from terminal.engine.portfolio.venues import VenueMirror, VenueReads
@@ -154,6 +154,7 @@ class RemoteEngine(MarketMixin, VenueReads):
         self.strategies = RemoteStrategies(self.bus)
         self.portfolio = RemotePortfolio(self.bus)
         self.alerts = AlertsMirror(self.bus)
+        self.contingent = ContingentMirror(self.bus)
         # The P&L chart of this GUI, sampled from the server's events (from when it attached).
         self.pnl = PnlRecorder(self.bus, self.clock.now_ns, self.portfolio.accounts, self.market)
         self.bars = BarService(self.bus, self.clock, self.market.calendar_of,
@@ -221,6 +222,7 @@ class RemoteEngine(MarketMixin, VenueReads):
                 self.bars.seed(symbol, bars)
         publish = self.bus.publish
         self.alerts.replace(session.alerts)
+        self.contingent.replace(session.contingent)
         for events in (
             map(AlertEvent, session.alerts),
             session.statuses,

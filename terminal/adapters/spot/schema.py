@@ -32,6 +32,14 @@ from typing import Any
 import msgspec
 
 from terminal.domain.alerts import AlertTestResult, MailAlertEvent
+from terminal.domain.contingent import (
+    ContingentEvent,
+    ContingentGroup,
+    ModifyOrder,
+    SubmitBracket,
+    SubmitOco,
+    SubmitTrailingStop,
+)
 from terminal.domain.events import (
     AccountEvent,
     AddStrategy,
@@ -80,13 +88,13 @@ EVENTS: dict[str, type[Any]] = {
     for cls in (OrderEvent, FillEvent, PositionEvent, AccountEvent, StrategyStateEvent,
                 FeedStatus, CommandRejected, LogEvent, MailAlertEvent, AlertTestResult,
                 HealthSnapshot, BalancesEvent, VenuePositionsEvent, ReconcileNotice,
-                BreakerTripped, BreakerRearmed, AlertEvent, AlertFired)
+                BreakerTripped, BreakerRearmed, AlertEvent, AlertFired, ContingentEvent)
 }  # fmt: skip
 COMMANDS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (SubmitOrder, CancelOrder, AddStrategy, StartStrategy, StopStrategy,
                 RemoveStrategy, KillSwitch, WatchSymbols, RearmBreaker, AddAlert, ModifyAlert,
-                RemoveAlert, RearmAlert)
+                RemoveAlert, RearmAlert, ModifyOrder, SubmitBracket, SubmitOco, SubmitTrailingStop)
 }  # fmt: skip
 
 
@@ -161,6 +169,8 @@ class Session(msgspec.Struct, kw_only=True):
     accounts: list[Account] = []
     strategies: list[StrategyStateEvent] = []
     alerts: list[Alert] = []
+    contingent: list[ContingentGroup] = []
+    """The active brackets, OCO groups and trailing stops."""
     ticks: list[Tick] = []
     bars: list[Bar] = []
 

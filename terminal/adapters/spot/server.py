@@ -103,6 +103,7 @@ class EngineMarket:
             accounts=engine.portfolio.accounts(),
             strategies=engine.strategies.snapshots(),
             alerts=engine.alerts.alerts(),
+            contingent=engine.contingent.groups(),
             ticks=list(engine.latest.values()),
             bars=[bar for symbol in engine.instruments
                   for bar in engine.bars.history(symbol)[-bars:]] if bars > 0 else [],

@@ -24,12 +24,17 @@ during which they were placed:
   amounts in its reason.
 
 An order is acknowledged on the bar that first tries it: it stays ``submitted`` until then
-and goes straight to ``filled`` if that bar fills it.
+and goes straight to ``filled`` if that bar fills it. A working order can be modified in place
+(it keeps its place among the symbol's orders). Contingent orders (``orders/contingent.py``)
+run as live: a bracket's exits, placed when its entry fills, are tried from the next bar on;
+after each bar a trailing stop follows that bar's high (a sell stop) or low (a buy stop), its
+new trigger good from the next bar.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from msgspec.structs import replace
@@ -40,7 +45,7 @@ from terminal.domain.orders import Account, Order
 from terminal.engine.backtest.data import SeriesData
 from terminal.engine.backtest.limits import daily_limits, limit_band
 from terminal.engine.backtest.settings import BacktestSection, CostRule
-from terminal.engine.broker import Broker
+from terminal.engine.broker import Broker, ModifyRefused
 
 SUBMITTED, ACCEPTED = OrderStatus.SUBMITTED, OrderStatus.ACCEPTED
 IMMEDIATE = (TimeInForce.IOC, TimeInForce.FOK)
@@ -50,6 +55,10 @@ class FillContext(Protocol):
     """What the simulated broker reads and reports (the backtest host provides it)."""
 
     def update_order(self, order_id: str, status: OrderStatus, reason: str = "") -> None: ...
+
+    def order_modified(
+        self, order_id: str, price: float, quantity: float, trigger_price: float
+    ) -> None: ...
 
     def add_fill(
         self, order_id: str, fill_id: str, quantity: float, price: float, commission: float
@@ -85,6 +94,7 @@ class SimulatedBroker(Broker):
 
     plugin_name = "backtest"
     simulated = True
+    modifies = True
 
     def __init__(self, name: str, context: Any, options: BacktestSection) -> None:
         super().__init__(name, context, options)
@@ -94,6 +104,9 @@ class SimulatedBroker(Broker):
         self._triggered: set[str] = set()
         self._rules: dict[str, _SymbolRules] = {}
         self._fill_count = 0
+        self.after_bar: Callable[[str, float, float], None] | None = None
+        """Called with (symbol, high, low) once a bar has tried the working orders (trailing
+        stops follow it)."""
 
     def prepare(self, instrument: Instrument, series: SeriesData) -> None:
         """Learn ``instrument``'s costs and (for A-shares) its daily limits over ``series``."""
@@ -117,6 +130,16 @@ class SimulatedBroker(Broker):
             self._triggered.discard(order.order_id)
             self.fills.update_order(order.order_id, OrderStatus.CANCELLED, "cancelled")
 
+    def modify(self, order: Order, price: float, quantity: float, trigger_price: float) -> None:
+        book = self.working.get(order.symbol, {})
+        held = book.get(order.order_id)
+        if held is None:
+            raise ModifyRefused(f"order {order.order_id} is not working in the backtest")
+        book[order.order_id] = replace(
+            held, price=price, quantity=quantity, trigger_price=trigger_price
+        )
+        self.fills.order_modified(order.order_id, price, quantity, trigger_price)
+
     def estimate_commission(self, symbol: str, quantity: float, price: float) -> float:
         rules = self._rules.get(symbol)
         if rules is None:
@@ -132,7 +155,10 @@ class SimulatedBroker(Broker):
         if not book:
             return
         rules = self._rules[symbol]
-        for order in list(book.values()):
+        for order_id in list(book):
+            order = book.get(order_id)  # afresh: a fill's handlers may cancel or modify others
+            if order is None:
+                continue
             price = self._price(order, series, i, rules)
             if price is None:
                 if order.time_in_force in IMMEDIATE:
@@ -160,6 +186,8 @@ class SimulatedBroker(Broker):
             self.fills.add_fill(
                 order.order_id, f"F{self._fill_count}", order.quantity, price, commission
             )
+        if self.after_bar is not None:
+            self.after_bar(symbol, series.highs[i], series.lows[i])
 
     def _finish(self, order: Order, status: OrderStatus, reason: str) -> None:
         self.working[order.symbol].pop(order.order_id, None)

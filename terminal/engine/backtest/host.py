@@ -9,7 +9,7 @@ its own. Prices come from the bars: the last price of a symbol is its last base 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -33,6 +33,7 @@ from terminal.engine.orders.checks import (
     PreTradeView,
     TrippedBreaker,
 )
+from terminal.engine.orders.contingent import ContingentOrders
 from terminal.engine.orders.pretrade import PreTradePipeline, standard_checks
 from terminal.engine.orders.risk import RiskLimitCheck
 from terminal.engine.portfolio.book import Portfolio
@@ -142,17 +143,28 @@ class BacktestHost:
             ),
             live_since_ns=lambda: self.live_since_ns,
             now_ns=self.clock.now_ns,
+            exclusive=lambda: self.contingent.placing_siblings,
         )
         self.pretrade = PreTradePipeline(active_checks(config), view, self.bus)
         self.portfolio.open_account(BROKER, capital, settings.currency)
+        # Brackets, OCO groups and trailing stops as live; trailing stops follow each bar.
+        self.contingent = ContingentOrders(self, new_id=self.next_order_id, follow_ticks=False)
+
+    def follow_prices(self, watch: Callable[[str, float, float], None] | None) -> None:
+        """Have ``watch`` told each bar's (symbol, high, low) once its orders were tried (the
+        trailing stops, while any is live); None: no one."""
+        self.broker.after_bar = watch
+
+    def next_order_id(self) -> str:
+        """Numbered in the order placed, not the live clock-and-random ids: the same run gives
+        the same ids, and making one costs nothing."""
+        self._orders_placed += 1
+        return f"B-{self._orders_placed:07d}"
 
     def submit(self, request: OrderRequest, order_id: str | None = None) -> str:
         """The live engine's route: the pipeline, then the book, then the broker."""
         if not order_id:
-            # Numbered in the order placed, not the live clock-and-random ids: the same run
-            # gives the same ids, and making one costs nothing.
-            self._orders_placed += 1
-            order_id = f"B-{self._orders_placed:07d}"
+            order_id = self.next_order_id()
         refusal = self.pretrade.check(request)
         if refusal is not None:
             self.order_book.reject_request(order_id, request, refusal.reason)
@@ -162,6 +174,8 @@ class BacktestHost:
         return order_id
 
     def cancel(self, order_id: str) -> None:
+        if self.contingent.cancel_waiting(order_id):
+            return
         order = self.order_book.get(order_id)
         if order is not None and order.status.is_working:
             self.brokers[order.broker].cancel(order)
@@ -199,6 +213,11 @@ class BrokerSide:
 
     def update_order(self, order_id: str, status: OrderStatus, reason: str = "") -> None:
         self._host.order_book.update_status(order_id, status, reason)
+
+    def order_modified(
+        self, order_id: str, price: float, quantity: float, trigger_price: float
+    ) -> None:
+        self._host.order_book.amend(order_id, price, quantity, trigger_price)
 
     def add_fill(
         self, order_id: str, fill_id: str, quantity: float, price: float, commission: float

@@ -8,7 +8,7 @@ from msgspec.structs import replace as _replace
 
 from terminal.domain.enums import OrderStatus
 from terminal.domain.events import FillEvent, OrderEvent
-from terminal.domain.orders import Fill, Order, OrderRequest, is_legal_transition
+from terminal.domain.orders import Fill, Order, OrderRequest, can_amend, is_legal_transition
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import Clock
 from terminal.engine.orders.ids import new_order_id
@@ -125,6 +125,32 @@ class OrderBook(OrderIndex):
             )
         )
         return True
+
+    def amend(
+        self, order_id: str, price: float, quantity: float, trigger_price: float
+    ) -> Order | None:
+        """Its broker changed a working order's limit, quantity or trigger: recorded and
+        published, the status staying what it is. Only an amendable order (``AMENDABLE``)
+        whose new quantity is above what filled; otherwise logged and ignored (None)."""
+        order = self._orders.get(order_id)
+        if order is None or not can_amend(order.status):
+            state = "unknown" if order is None else order.status.value
+            log.error("modification of %s order %s ignored", state, order_id,
+                      extra={"order_id": order_id})  # fmt: skip
+            return None
+        if quantity <= order.filled_quantity + 1e-9:
+            log.error("modification of order %s to %g ignored: %g already filled", order_id,
+                      quantity, order.filled_quantity, extra={"order_id": order_id})  # fmt: skip
+            return None
+        amended = _replace(
+            order, price=price, quantity=quantity, trigger_price=trigger_price,
+            updated_ns=self._clock.now_ns(),
+        )  # fmt: skip
+        self._put(amended)
+        if self._store is not None:
+            self._store.record_amendment(amended)
+        self._bus.publish(OrderEvent(amended))
+        return amended
 
     def annotate(self, order_id: str, note: str) -> None:
         """Say something about an order without changing its status (e.g. its broker went

@@ -63,12 +63,18 @@ class PreTradeView:
     breaker_refusal: Callable[[str, str], str] = lambda *_: ""
     """(strategy, broker) → why a circuit breaker stops that strategy's order, or "" (the
     breakers count the order as placed)."""
+    exclusive: Callable[[], frozenset[str]] = lambda: frozenset()
+    """The working orders that cannot all fill together with the order being checked (the
+    other orders of the OCO group or bracket it is placed for): not counted against it."""
 
 
 class PreTradeCheck:
     """One rule every order must pass; subclasses set ``rule`` and implement ``check``."""
 
     rule: ClassVar[str] = ""
+    on_modify: ClassVar[bool] = False
+    """Also asked of a working order's modification (its new price, trigger and quantity):
+    the rules about the order's own figures, not those about placing one."""
 
     def check(self, request: OrderRequest, view: PreTradeView) -> str:
         """"" to let ``request`` on, else why it is refused (raise ``CannotCheck`` when the
@@ -107,6 +113,7 @@ class RequestFields(PreTradeCheck):
     """Symbol, quantity, prices and offset against the instrument (as the ticket checks them)."""
 
     rule = "fields"
+    on_modify = True
 
     def check(self, request: OrderRequest, view: PreTradeView) -> str:
         try:

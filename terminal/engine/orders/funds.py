@@ -139,15 +139,15 @@ class CashAndMargin(PreTradeCheck):
             opening = max(0.0, quantity - max(0.0, against))
             margin = opening * worth * instrument.margin_rate
             return margin, ("opens", opening)
-        selling = (
-            sum(
+        if working:
+            exclusive = view.exclusive()  # an OCO order's siblings sell the same shares
+            selling = sum(
                 o.quantity - o.filled_quantity
                 for o in working
-                if o.symbol == symbol and o.side is Side.SELL
+                if o.symbol == symbol and o.side is Side.SELL and o.order_id not in exclusive
             )
-            if working
-            else 0.0
-        )
+        else:
+            selling = 0.0
         short = quantity - max(0.0, held - selling)
         if short <= 1e-12:
             return 0.0, ("", 0.0)

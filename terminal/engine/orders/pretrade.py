@@ -119,3 +119,17 @@ class PreTradePipeline:
         for accepted in self._counting:
             accepted(request)
         return None
+
+    def check_modification(self, request: OrderRequest) -> Refusal | None:
+        """The first refusal of a working order's modification, ``request`` holding its new
+        figures, by the checks that apply to one (``on_modify``); None when they pass."""
+        for check, run in self._runs:
+            if not check.on_modify:
+                continue
+            try:
+                reason = run(request, self.view)
+            except Exception as exc:  # CannotCheck or a broken rule: refused, as an order
+                reason = f"{check.rule}: cannot be checked: {exc}"
+            if reason:
+                return Refusal(check.rule, reason)
+        return None

@@ -97,6 +97,7 @@ def _price(request: OrderRequest, view: PreTradeView) -> float:
 
 class MaxOrderQuantity(RiskLimitCheck):
     rule, setting = "max order quantity", "max_order_quantity"
+    on_modify = True
 
     def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
         return f"{request.quantity:g} > limit {limit:g}" if request.quantity > limit else ""
@@ -104,6 +105,7 @@ class MaxOrderQuantity(RiskLimitCheck):
 
 class MaxOrderNotional(RiskLimitCheck):
     rule, setting = "max order notional", "max_order_notional"
+    on_modify = True
 
     def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
         instrument = view.market.instruments.get(request.symbol)
@@ -168,6 +170,7 @@ class PriceBand(RiskLimitCheck):
     there is none to compare with)."""
 
     rule, setting = "price band", "price_band_pct"
+    on_modify = True
 
     def breach(self, request: OrderRequest, view: PreTradeView, limit: float, scope: str) -> str:
         if not (request.price or request.trigger_price):

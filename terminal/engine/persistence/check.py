@@ -26,6 +26,7 @@ from typing import Any
 
 import msgspec
 
+from terminal.domain.contingent import ContingentGroup
 from terminal.domain.enums import OrderStatus
 from terminal.domain.orders import Account, Fill, Order
 
@@ -42,11 +43,16 @@ TABLES: dict[str, tuple[str, ...]] = {
     "accounts": ("seq", "broker", "ts", "data"),
     "meta": ("key", "value"),
     "breaker_trips": ("seq", "breaker", "target", "scope", "reason", "ts", "rearmed_ns"),
+    "amendments": ("seq", "order_id", "ts", "price", "quantity", "trigger"),
+    "contingent": ("group_id", "done", "updated_ns", "data"),
 }
+OPTIONAL = ("breaker_trips", "meta", "amendments", "contingent")
+"""Tables an older version lacked: their absence is no loss."""
 _DECODERS: dict[str, msgspec.msgpack.Decoder[Any]] = {
     "orders": msgspec.msgpack.Decoder(Order),
     "fills": msgspec.msgpack.Decoder(Fill),
     "accounts": msgspec.msgpack.Decoder(Account),
+    "contingent": msgspec.msgpack.Decoder(ContingentGroup),
 }
 _STATUSES = {status.value for status in OrderStatus}
 WINDOW = 4096  # rowids read at once when a table is damaged
@@ -203,7 +209,7 @@ def _salvage(
             for table, columns in TABLES.items():
                 if table not in existing:
                     kept[table] = 0
-                    if table not in ("breaker_trips", "meta") and existing:
+                    if table not in OPTIONAL and existing:
                         lost.append(f"lost: the whole {table} table (unreadable)")
                     continue
                 rows, gaps = _rows(source, table, columns)

@@ -1,4 +1,5 @@
-"""The trading record in SQLite (WAL): orders, every state transition, fills, account snapshots.
+"""The trading record in SQLite (WAL): orders, every state transition and modification, fills,
+contingent groups (brackets, OCO groups, trailing stops), account snapshots.
 
 Every order write (a new order, a transition, a fill) is committed before it returns, and the
 order book publishes the change only after that: nothing about an order leaves the process (a
@@ -26,6 +27,7 @@ from typing import Any
 
 import msgspec
 
+from terminal.domain.contingent import ContingentGroup
 from terminal.domain.enums import OrderStatus
 from terminal.domain.events import BreakerTripped
 from terminal.domain.orders import Account, Fill, Order
@@ -55,8 +57,17 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS breaker_trips (
     seq INTEGER PRIMARY KEY, breaker TEXT NOT NULL, target TEXT NOT NULL, scope TEXT NOT NULL,
     reason TEXT NOT NULL, ts INTEGER NOT NULL, rearmed_ns INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS amendments (
+    seq INTEGER PRIMARY KEY, order_id TEXT NOT NULL, ts INTEGER NOT NULL, price REAL NOT NULL,
+    quantity REAL NOT NULL, trigger REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS contingent (
+    group_id TEXT PRIMARY KEY, done INTEGER NOT NULL, updated_ns INTEGER NOT NULL,
+    data BLOB NOT NULL);
 """
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+MIGRATES_FROM = ("2",)
+"""Versions whose files are brought to this one in place: version 3 only added tables (order
+modifications, contingent groups), which ``SCHEMA`` creates."""
 # Rows are never deleted, so a plain INTEGER PRIMARY KEY numbers them in order like
 # AUTOINCREMENT (files made before keep it), without a second page written per commit.
 
@@ -89,13 +100,14 @@ class TradingStore:
         # threshold. The engine runs :meth:`checkpoint` on an executor instead.
         self._db.execute("PRAGMA wal_autocheckpoint=0")
         self._db.executescript(SCHEMA)
-        self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         self._encoder = msgspec.msgpack.Encoder()
         self._commit_scheduled = False
         self._commit_now = False
         self._order_decoder = msgspec.msgpack.Decoder(Order)
         self._fill_decoder = msgspec.msgpack.Decoder(Fill)
         self._account_decoder = msgspec.msgpack.Decoder(Account)
+        self._group_decoder = msgspec.msgpack.Decoder(ContingentGroup)
 
     def close(self) -> None:
         self.commit()
@@ -168,6 +180,30 @@ class TradingStore:
         self._insert_transition(order)
         self.commit()
 
+    def record_amendment(self, order: Order) -> None:
+        """A modification of a working order (its new price, quantity and trigger), committed
+        on return."""
+        self._db.execute(
+            "INSERT INTO amendments (order_id, ts, price, quantity, trigger) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (order.order_id, order.updated_ns, order.price, order.quantity, order.trigger_price),
+        )
+        self.commit()
+
+    def record_group(self, group: ContingentGroup) -> None:
+        """A contingent group's latest state (replacing the one before), committed on return."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO contingent VALUES (?, ?, ?, ?)",
+            (group.group_id, int(group.done), group.updated_ns, self._encoder.encode(group)),
+        )
+        self.commit()
+
+    def groups(self, done: bool = False) -> list[ContingentGroup]:
+        """The contingent groups still active (with ``done``: every one), oldest first."""
+        where = "" if done else " WHERE done = 0"
+        rows = self._db.execute(f"SELECT data FROM contingent{where} ORDER BY rowid")
+        return [self._group_decoder.decode(data) for (data,) in rows]
+
     def _insert_transition(self, order: Order) -> None:
         self._db.execute(
             "INSERT INTO transitions (order_id, status, ts, filled, average, reason) "
@@ -224,22 +260,35 @@ class TradingStore:
                 "WHERE seq IN (SELECT MAX(seq) FROM transitions GROUP BY order_id)"
             )
         }
+        amended = {
+            order_id: (ts, price, quantity, trigger)
+            for order_id, ts, price, quantity, trigger in self._db.execute(
+                "SELECT order_id, ts, price, quantity, trigger FROM amendments "
+                "WHERE seq IN (SELECT MAX(seq) FROM amendments GROUP BY order_id)"
+            )
+        }
         orders = []
         for (data,) in self._db.execute("SELECT data FROM orders ORDER BY rowid"):
             order = self._order_decoder.decode(data)
             status, ts, filled, average, reason = latest.get(
                 order.order_id, (order.status.value, order.updated_ns, 0.0, 0.0, order.reason)
             )
-            orders.append(
-                msgspec.structs.replace(
-                    order,
-                    status=OrderStatus(status),
-                    updated_ns=ts,
-                    filled_quantity=filled,
-                    average_price=average,
-                    reason=reason,
-                )
+            order = msgspec.structs.replace(
+                order,
+                status=OrderStatus(status),
+                updated_ns=ts,
+                filled_quantity=filled,
+                average_price=average,
+                reason=reason,
             )
+            change = amended.get(order.order_id)
+            if change is not None:
+                amended_ts, price, quantity, trigger = change
+                order = msgspec.structs.replace(
+                    order, price=price, quantity=quantity, trigger_price=trigger,
+                    updated_ns=max(ts, amended_ts),
+                )  # fmt: skip
+            orders.append(order)
         return orders
 
     def fills(self) -> list[Fill]:
@@ -278,6 +327,10 @@ def _set_aside_other_schema(path: Path) -> None:
             raise StoreDamaged(damage_message([f"{path}: SQLite cannot read it: {exc}"])) from None
     if not tables or (row is not None and row[0] == SCHEMA_VERSION):
         return  # new (empty), or this version
+    if row is not None and row[0] in MIGRATES_FROM:
+        log.info("%s: schema version %s brought to %s (tables added)", path, row[0],
+                 SCHEMA_VERSION)  # fmt: skip
+        return  # the constructor adds the tables and the version
     aside = path.with_name(f"{path.name}.schema-{row[0] if row else 'unknown'}.bak")
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{path}{suffix}")

@@ -119,6 +119,11 @@ class EngineBrokerContext:
     def update_order(self, order_id: str, status: OrderStatus, reason: str = "") -> None:
         self._engine.order_book.update_status(order_id, status, reason)
 
+    def order_modified(
+        self, order_id: str, price: float, quantity: float, trigger_price: float
+    ) -> None:
+        self._engine.order_book.amend(order_id, price, quantity, trigger_price)
+
     def find_order(self, client_order_id: str) -> Order | None:
         found = None
         for order in self._engine.order_book.all():

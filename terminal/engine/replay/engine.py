@@ -29,6 +29,7 @@ from typing import Any
 import msgspec
 
 from terminal.domain.alerts import AlertTestRequest, MarkAlertOrder
+from terminal.domain.contingent import ModifyOrder, SubmitBracket, SubmitOco, SubmitTrailingStop
 from terminal.domain.events import (
     AddStrategy,
     CancelOrder,
@@ -56,7 +57,7 @@ from terminal.engine.config import Config
 from terminal.engine.feeds.conflation import TickConflator
 from terminal.engine.logs import log_context
 from terminal.engine.market import MarketMixin, MarketState, OrderEstimate
-from terminal.engine.orders.mirror import OrdersMirror
+from terminal.engine.orders.mirror import ContingentMirror, OrdersMirror
 from terminal.engine.pnl.recorder import PnlRecorder
 from terminal.engine.portfolio.book import Portfolio
 from terminal.engine.portfolio.venues import VenueMirror, VenueReads
@@ -72,7 +73,8 @@ _replay_numbers = itertools.count(1)
 REFUSED_COMMANDS = (
     SubmitOrder, CancelOrder, KillSwitch, AddStrategy, EditStrategy, ReloadStrategy,
     StartStrategy, StopStrategy, RemoveStrategy, MarkAlertOrder, AlertTestRequest, AddAlert,
-    ModifyAlert, RemoveAlert, RearmAlert,
+    ModifyAlert, RemoveAlert, RearmAlert, ModifyOrder, SubmitBracket, SubmitOco,
+    SubmitTrailingStop,
 )  # fmt: skip
 
 
@@ -172,6 +174,7 @@ class ReplayEngine(MarketMixin, VenueReads):
         self.bus.subscribe(Tick, self.bars.on_tick)
         self.strategies = StrategyRunner(self.host)
         self.alerts = AlertsMirror(self.bus)  # a journal records no alerts: empty
+        self.contingent = ContingentMirror(self.bus)  # nor contingent groups
         self.pnl = PnlRecorder(self.bus, self.clock.now_ns, self.portfolio.accounts, self.market)
         for command in REFUSED_COMMANDS:
             self.bus.subscribe(command, self._refuse)

@@ -13,12 +13,14 @@ from typing import Any
 
 import msgspec
 
+from terminal.domain.contingent import ModifyOrder, SubmitBracket, placed_requests
 from terminal.domain.events import BarEvent, FillEvent, OrderEvent
 from terminal.domain.instrument import price_text
 from terminal.domain.orders import OrderRequest
 from terminal.engine import journal as j
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
+from terminal.engine.orders.contingent_build import STOP_LOSS_SUFFIX, TAKE_PROFIT_SUFFIX
 from terminal.engine.strategy.host import BarSource, NoBars, Registry
 from terminal.engine.strategy.runner import StrategyRunner
 
@@ -37,6 +39,26 @@ class PlacedOrder(msgspec.Struct, frozen=True):
             f"{self.instance} {self.order_id} {r.side.value} {price_text(r.quantity)} {r.symbol} "
             f"{r.order_type.value}{price}{trigger}{note}"
         )
+
+
+class _ReplayContingent:
+    """A replay's contingent orders: each order a strategy places itself gets its live id
+    (a bracket's exits are named after its entry, as live); nothing reaches a broker."""
+
+    def __init__(self, host: ReplayHost) -> None:
+        self._host = host
+
+    def place(self, command: Any) -> list[str]:
+        host = self._host
+        ids = [host.submit(request) for request in placed_requests(command)]
+        if isinstance(command, SubmitBracket):
+            exits = ((command.take_profit, TAKE_PROFIT_SUFFIX),
+                     (command.stop_loss or command.trail, STOP_LOSS_SUFFIX))  # fmt: skip
+            ids += [ids[0] + suffix for wanted, suffix in exits if wanted]
+        return ids
+
+    def modify(self, command: ModifyOrder) -> None:
+        self._host.modified.append(command)
 
 
 class ReplayHost:
@@ -66,6 +88,8 @@ class ReplayHost:
         self._counts: Counter[str] = Counter()
         self.placed: list[PlacedOrder] = []
         self.cancelled: list[str] = []
+        self.modified: list[ModifyOrder] = []
+        self.contingent = _ReplayContingent(self)
 
     def submit(self, request: OrderRequest, order_id: str | None = None) -> str:
         instance = request.origin.removeprefix("strategy:")
@@ -103,9 +127,7 @@ class ReplayResult(msgspec.Struct):
         if difference is None:
             return f"{head}, identical to the {len(self.live)} placed live"
         live = self.live[difference].describe() if difference < len(self.live) else "(none)"
-        placed = (
-            self.placed[difference].describe() if difference < len(self.placed) else "(none)"
-        )
+        placed = self.placed[difference].describe() if difference < len(self.placed) else "(none)"
         return (
             f"{head}, {len(self.live)} live; first difference at order {difference + 1}:\n"
             f"  live:   {live}\n  replay: {placed}"
@@ -115,9 +137,7 @@ class ReplayResult(msgspec.Struct):
 def replay(records: list[j.Record], registry: Registry, only: str | None = None) -> ReplayResult:
     """Run the strategies of ``records`` (or instance ``only``) again; their orders, and live."""
     setup = next((r for r in records if isinstance(r, j.SetupRec)), j.SetupRec(0, [], []))
-    live = [
-        r for r in records if isinstance(r, j.SubmitRec) and only in (None, r.instance)
-    ]
+    live = [r for r in records if isinstance(r, j.SubmitRec) and only in (None, r.instance)]
     host = ReplayHost(registry, setup, live)
     runner = StrategyRunner(host)
     problems: list[str] = []
@@ -151,8 +171,13 @@ def apply_record(runner: StrategyRunner, record: j.Record, only: str | None = No
         return
     elif isinstance(record, j.AddRec):
         runner.add(
-            record.instance, record.strategy, record.all_symbols(), record.broker,
-            record.params, record.warmup, position=record.all_positions(),
+            record.instance,
+            record.strategy,
+            record.all_symbols(),
+            record.broker,
+            record.params,
+            record.warmup,
+            position=record.all_positions(),
         )
     elif isinstance(record, j.EditRec):
         runner.edit(record.instance, record.params, record.warmup)

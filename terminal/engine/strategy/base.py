@@ -20,6 +20,11 @@ by bar and in a backtest from one vectorised pass over the run, to the same valu
 Everything a strategy reads (``position``, ``working_orders``, ``bars``, ``now_ns``) changes
 only between two handler calls, never while one runs: a fill caused by ``buy`` arrives as the
 next ``on_fill``, after the current handler returns.
+
+Contingent orders are the engine's, live and in backtests alike: ``buy_bracket`` and
+``sell_bracket`` (an entry with a take-profit and a stop-loss that go live when it fills, one
+cancelling the other), ``exit_oco`` (a take-profit and a stop-loss on what is held), ``trail``
+(a trailing stop); ``modify`` moves a working order.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import Any, ClassVar, Protocol
 
 import msgspec
 
+from terminal.domain.contingent import ModifyOrder
 from terminal.domain.enums import Offset, OrderType, Side
 from terminal.domain.instrument import Instrument, price_text
 from terminal.domain.market import Bar, Tick
@@ -37,6 +43,7 @@ from terminal.domain.orders import Fill, Order, OrderRequest
 from terminal.engine.indicators import Indicator
 from terminal.engine.plugin_base import NoOptions
 from terminal.engine.strategy.bar_series import BarSeries
+from terminal.engine.strategy.contingent import ContingentHelpers
 from terminal.engine.strategy.indicator_line import IndicatorLine
 from terminal.engine.strategy.runtime import StrategyRuntime
 
@@ -54,8 +61,15 @@ class StrategyContext(Protocol):
 
     def instrument(self, symbol: str) -> Instrument: ...
 
+    def place(self, command: Any) -> list[str]:
+        """Place a contingent order (``SubmitBracket``, ``SubmitOco``, ``SubmitTrailingStop``);
+        its order ids, or [] when refused (said in the log)."""
+        ...
 
-class Strategy:
+    def modify(self, command: ModifyOrder) -> None: ...
+
+
+class Strategy(ContingentHelpers):
     """Base of every strategy. Handlers default to doing nothing."""
 
     plugin_name: ClassVar[str]
@@ -314,6 +328,13 @@ class Strategy:
     def cancel(self, order_id: str) -> None:
         self.context.cancel(order_id)
 
+    def modify(
+        self, order_id: str, *, price: float = 0.0, trigger: float = 0.0, quantity: float = 0.0
+    ) -> None:
+        """Change a working order's limit ``price``, ``trigger`` or ``quantity`` (0: keep);
+        also moves a bracket exit that waits for its entry. A refusal is said in the log."""
+        self.context.modify(ModifyOrder(order_id, price, trigger, quantity))
+
     def cancel_all(self, symbol: str | None = None) -> None:
         """Cancel every working order of this instance, or only those in ``symbol``."""
         orders = self.working_orders if symbol is None else self.working_orders_of(symbol)
@@ -346,13 +367,21 @@ class Strategy:
         trigger: float = 0.0,
         symbol: str | None = None,
     ) -> str:
+        request = self._request(side, quantity, price, reason, offset, trigger,
+                                self._checked(symbol))  # fmt: skip
+        return self.context.submit(request)
+
+    def _request(
+        self, side: Side, quantity: float, price: float | None, reason: str, offset: Offset,
+        trigger: float, symbol: str,
+    ) -> OrderRequest:  # fmt: skip
         if trigger:
             order_type = OrderType.STOP
         else:
             order_type = OrderType.MARKET if price is None else OrderType.LIMIT
-        request = OrderRequest(
+        return OrderRequest(
             broker=self.broker,
-            symbol=self._checked(symbol),
+            symbol=symbol,
             side=side,
             quantity=quantity,
             order_type=order_type,
@@ -365,4 +394,3 @@ class Strategy:
             # even if it got past the runner.
             ts=self.now_ns if self.history_phase else 0,
         )
-        return self.context.submit(request)

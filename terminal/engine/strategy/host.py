@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 import msgspec
 
+from terminal.domain.contingent import ModifyOrder
 from terminal.domain.enums import PluginKind
 from terminal.domain.market import Bar
 from terminal.domain.orders import OrderRequest
@@ -46,6 +47,14 @@ class NoBars:
         return None
 
 
+class ContingentPlacer(Protocol):
+    """Where a strategy's contingent orders go (the engine's ``ContingentOrders``)."""
+
+    def place(self, command: Any) -> list[str]: ...
+
+    def modify(self, command: ModifyOrder) -> None: ...
+
+
 class Registry(Protocol):
     def get(self, kind: PluginKind, name: str) -> type[Any] | None: ...
 
@@ -70,6 +79,9 @@ class StrategyHost(Protocol):
 
     @property
     def bars(self) -> BarSource: ...
+
+    @property
+    def contingent(self) -> ContingentPlacer: ...
 
     def submit(self, request: OrderRequest, order_id: str | None = None) -> str: ...
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from terminal.domain.contingent import ModifyOrder
 from terminal.domain.enums import StrategyState
 from terminal.domain.events import StrategyLeg, StrategyStateEvent
 from terminal.domain.instrument import Instrument
@@ -170,6 +171,27 @@ class InstanceContext:
                 instance.log_lines.append(LogLine(time.time(), "WARNING", message))
             return ""
         return self._runner.submit_for(instance, request)
+
+    def place(self, command: Any) -> list[str]:
+        """A contingent order (refused in warm-up like any order, and when the engine refuses
+        it: the reason goes to the instance's log)."""
+        instance = self._runner.get(self._name)
+        if self.runtime.history_phase:
+            instance.refused += 1
+            self.log(f"history phase: {type(command).__name__} refused: a warm-up signal never "
+                     "becomes an order", "WARNING")  # fmt: skip
+            return []
+        try:
+            return self._runner.place_for(instance, command)
+        except ValueError as exc:
+            self.log(f"{type(command).__name__} refused: {exc}", "WARNING")
+            return []
+
+    def modify(self, command: ModifyOrder) -> None:
+        try:
+            self._runner.modify_for(self._runner.get(self._name), command)
+        except ValueError as exc:
+            self.log(f"modify of {command.order_id} refused: {exc}", "WARNING")
 
     def instrument(self, symbol: str) -> Instrument:
         return self._runner.instrument(symbol)

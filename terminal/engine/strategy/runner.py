@@ -15,6 +15,13 @@ from typing import Any
 
 import msgspec
 
+from terminal.domain.contingent import (
+    ModifyOrder,
+    SubmitBracket,
+    SubmitOco,
+    SubmitTrailingStop,
+    placed_requests,
+)
 from terminal.domain.enums import PluginKind, StrategyState
 from terminal.domain.events import (
     BarEvent,
@@ -69,7 +76,8 @@ class StrategyRunner:
         bus.subscribe(BarEvent, self._receive_bar)
         bus.subscribe(OrderEvent, self._receive)
         bus.subscribe(FillEvent, self._receive)
-        for command in (SubmitOrder, CancelOrder, KillSwitch):
+        for command in (SubmitOrder, CancelOrder, KillSwitch, ModifyOrder, SubmitBracket,
+                        SubmitOco, SubmitTrailingStop):  # fmt: skip
             bus.subscribe(command, self._record_command)
 
     @property
@@ -350,6 +358,24 @@ class StrategyRunner:
         if self._records.journal is not None:  # (a backtest's thousands of orders keep none)
             self._records.record(j.SubmitRec(self._now(), instance.name, order_id, request))
         return order_id
+
+    def place_for(self, instance: StrategyInstance, command: Any) -> list[str]:
+        """A contingent order of ``instance``: every order id it makes is the instance's (a
+        bracket's exits too); what the strategy itself placed is journalled."""
+        with log_context(strategy=instance.name):
+            order_ids = self._host.contingent.place(command)
+        for order_id in order_ids:
+            self._owner[order_id] = instance.name
+        instance.orders_placed += 1
+        if self._records.journal is not None:
+            for order_id, request in zip(order_ids, placed_requests(command), strict=False):
+                self._records.record(j.SubmitRec(self._now(), instance.name, order_id, request))
+        return order_ids
+
+    def modify_for(self, instance: StrategyInstance, command: ModifyOrder) -> None:
+        if self._owner.get(command.order_id) != instance.name:
+            raise ValueError(f"{command.order_id} is not an order of this instance")
+        self._host.contingent.modify(command)
 
     def cancel_for(self, instance: StrategyInstance, order_id: str) -> None:
         if self._owner.get(order_id) != instance.name:

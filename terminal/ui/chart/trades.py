@@ -1,25 +1,21 @@
-"""Trading on the chart: fills as markers at their bar and price; working orders and each
-position's average price as price lines, the position's label showing its unrealised P&L live.
-
-An order's line offers "Cancel order" on the right button (and the Delete key), sent to the
-engine as ``CancelOrder``. Order lines are not draggable yet: modifying an order needs the
-engine's support; the line already reports a drag as ``moved(price)``.
+"""Trading on the chart: fills as markers at their bar and price; working orders (and bracket
+exits waiting for their entry) as lines dragged to modify them (``order_lines.py``); each
+position's average price as a line whose label shows its unrealised P&L live.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 
-from terminal.domain.enums import OrderType, Side
-from terminal.domain.events import CancelOrder
+from terminal.domain.enums import Side
 from terminal.domain.orders import Account, Fill, Order, Position
 from terminal.ui import formatting as fmt
-from terminal.ui.chart.price_line import LineAction, PriceLine, fixed_text
+from terminal.ui.chart.order_lines import ChartOrderLines, tr
+from terminal.ui.chart.price_line import PriceLine, fixed_text
 
 if TYPE_CHECKING:
     from terminal.ui.bridge import EngineBridge
@@ -28,39 +24,18 @@ if TYPE_CHECKING:
 MAX_FILLS = 10_000  # per chart, newest kept
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ChartTrades", text)
-
-
-def order_level(order: Order) -> float:
-    """The price an order's line is drawn at: a stop's trigger, else its limit."""
-    stop = order.order_type in (OrderType.STOP, OrderType.STOP_LIMIT)
-    return order.trigger_price if stop else order.price
-
-
-def order_kind(order: Order) -> str:
-    buy = order.side is Side.BUY
-    names = {
-        OrderType.LIMIT: (tr("Buy limit"), tr("Sell limit")),
-        OrderType.STOP: (tr("Buy stop"), tr("Sell stop")),
-        OrderType.STOP_LIMIT: (tr("Buy stop-limit"), tr("Sell stop-limit")),
-        OrderType.MARKET: (tr("Buy"), tr("Sell")),
-    }
-    return names[order.order_type][0 if buy else 1]
-
-
 class ChartTrades:
     """Keeps the fills, working orders and positions the bridge reports; shows the chart's."""
 
     def __init__(self, chart: CandleChart, bridge: EngineBridge) -> None:
         self.chart = chart
         self.fills: list[Fill] = []
-        self.orders: dict[str, Order] = {}
         self.positions: dict[tuple[str, str], Position] = {}
         self.markers = pg.ScatterPlotItem(pxMode=True, size=11)
         self.markers.setZValue(20)
         chart.price_plot.addItem(self.markers)
-        self.order_lines: dict[str, PriceLine] = {}
+        self.order_layer = ChartOrderLines(chart, bridge)
+        chart.toolbar.insertWidget(chart.toolbar.count() - 2, self.order_layer.notice)
         self.position_lines: dict[str, PriceLine] = {}  # by broker
         self._shown: tuple[int, int, int, str, str] | None = None
         self._bridge = bridge
@@ -72,6 +47,7 @@ class ChartTrades:
         chart.symbol_changed.connect(lambda _: self.redraw())
 
     def close(self) -> None:
+        self.order_layer.close()
         self._bridge.fills_added.disconnect(self.add_fills)
         self._bridge.orders_changed.disconnect(self.update_orders)
         self._bridge.portfolio_changed.disconnect(self.update_positions)
@@ -82,13 +58,18 @@ class ChartTrades:
         self._shown = None
         self.sync()
 
+    @property
+    def orders(self) -> dict[str, Order]:
+        """The working orders, by id."""
+        return self.order_layer.orders
+
+    @property
+    def order_lines(self) -> dict[str, PriceLine]:
+        """The line of each working order (and waiting bracket exit) shown, by order id."""
+        return self.order_layer.lines
+
     def update_orders(self, orders: list[Order]) -> None:
-        for order in orders:
-            if order.status.is_working:
-                self.orders[order.order_id] = order
-            else:
-                self.orders.pop(order.order_id, None)
-        self.redraw()
+        self.order_layer.update_orders(orders)
 
     def update_positions(self, positions: list[Position], _accounts: list[Account]) -> None:
         self.positions = {(p.broker, p.symbol): p for p in positions}
@@ -107,7 +88,7 @@ class ChartTrades:
     def redraw(self) -> None:
         self._shown = None
         self.sync()
-        self._draw_orders()
+        self.order_layer.redraw()
         self._draw_positions()
 
     def bar_index(self, ts: int) -> int | None:
@@ -136,35 +117,6 @@ class ChartTrades:
                 "data": fill.fill_id,
             })
         self.markers.setData(spots)
-
-    def _draw_orders(self) -> None:
-        chart, theme = self.chart, self.chart.theme
-        shown = {o.order_id: o for o in self.orders.values()
-                 if o.symbol == chart.symbol and order_level(o) > 0}  # fmt: skip
-        for order_id in list(self.order_lines):
-            if order_id not in shown:
-                chart.line_labels.remove(self.order_lines.pop(order_id))
-        for order in shown.values():
-            color = theme.up if order.side is Side.BUY else theme.down
-            line = self.order_lines.get(order.order_id)
-            if line is None:
-                line = self._order_line(order, color)
-                self.order_lines[order.order_id] = chart.line_labels.add(line)
-            line.set_color(color)
-            line.set_text(partial(self._order_text, order))
-            if line.pending is None:
-                line.set_price(order_level(order))
-
-    def _order_line(self, order: Order, color: str) -> PriceLine:
-        cancel = LineAction(tr("Cancel order"),
-                            lambda: self._bridge.send(CancelOrder(order.order_id)),
-                            Qt.Key.Key_Delete)  # fmt: skip
-        return PriceLine(order_level(order), color, partial(self._order_text, order),
-                         tick_size=self.chart.tick_size(), actions=[cancel])  # fmt: skip
-
-    def _order_text(self, order: Order, price: float) -> str:
-        remaining = order.quantity - order.filled_quantity
-        return f"{order_kind(order)} {fmt.quantity(remaining)} @ {self._price(price)}"
 
     def _draw_positions(self) -> None:
         chart, theme = self.chart, self.chart.theme

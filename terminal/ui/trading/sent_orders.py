@@ -12,6 +12,7 @@ from collections import OrderedDict
 
 from PySide6.QtCore import QObject, Signal
 
+from terminal.domain.contingent import SubmitBracket, SubmitOco, SubmitTrailingStop
 from terminal.domain.enums import Offset, OrderStatus, TimeInForce
 from terminal.domain.events import CommandRejected, SubmitOrder
 from terminal.domain.orders import Order, OrderRequest
@@ -19,6 +20,8 @@ from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
 
 KEPT = 200  # orders followed at once; the oldest are forgotten first
+PLACING = {kind.__name__ for kind in (SubmitOrder, SubmitBracket, SubmitOco, SubmitTrailingStop)}
+"""The commands that place an order: their refusals name the order the ticket follows."""
 
 
 class SentOrders(QObject):
@@ -40,7 +43,7 @@ class SentOrders(QObject):
             self._texts.popitem(last=False)
 
     def _on_rejected(self, rejected: CommandRejected) -> None:
-        if rejected.command != SubmitOrder.__name__:
+        if rejected.command not in PLACING:
             return
         text = self._texts.pop(rejected.order_id, None)
         if text is not None:

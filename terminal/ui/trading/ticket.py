@@ -1,5 +1,6 @@
-"""The order ticket: symbol, type, time in force, size and prices; invalid input is refused at
-the field before anything is sent; optional confirmation for real brokers.
+"""The order ticket: symbol, type, time in force, size and prices, and what is attached (a
+bracket's take-profit and stop-loss, an OCO stop, a trail: ``ticket_attach.py``); invalid
+input is refused at the field before anything is sent; optional confirmation for real brokers.
 
 A limit price starts at the touch — the ask for a buy, the bid for a sell — and follows it
 until the user edits it (or follows Last, Bid or Ask instead); the Buy and Sell buttons show
@@ -14,21 +15,24 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from msgspec.structs import replace
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from terminal.domain.contingent import placed_requests
 from terminal.domain.enums import AssetClass, Offset, OrderType, Side, TimeInForce
 from terminal.domain.events import SubmitOrder
 from terminal.domain.market import Tick
 from terminal.domain.orders import Account, OrderRequest, Position
 from terminal.engine.config import Hotkeys
 from terminal.engine.orders.ids import new_order_id
-from terminal.engine.orders.validation import FieldProblem, validate_request
+from terminal.engine.orders.validation import FieldProblem
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.dialogs import Confirm, ask
 from terminal.ui.trading.sent_orders import SentOrders, describe
+from terminal.ui.trading.ticket_attach import Attach, Command, attached_text, ticket_command
 from terminal.ui.trading.ticket_form import MANUAL, TOUCH, TicketForm
 from terminal.ui.trading.venue_rules import VenueRules
 
@@ -52,6 +56,7 @@ class OrderTicket(TicketForm):
         self.broker_box.currentTextChanged.connect(self._on_broker)
         self.symbol_box.currentTextChanged.connect(self._on_symbol)
         self.type_box.currentIndexChanged.connect(self._on_type)
+        self.attach_box.currentIndexChanged.connect(self._on_attach)
         self.follow_box.currentTextChanged.connect(self._on_follow)
         self.price.valueChanged.connect(self._on_price_changed)
         for box in (self.quantity, self.price, self.trigger):
@@ -67,7 +72,7 @@ class OrderTicket(TicketForm):
         self.venue_rules = VenueRules(self, bridge)
         self._on_broker(self.broker_box.currentText())
         self._on_symbol(self.symbol_box.currentText())
-        self._on_type()
+        self._on_attach()
         self.venue_rules.apply()
 
     def set_hotkeys(self, keys: Hotkeys) -> None:
@@ -115,8 +120,10 @@ class OrderTicket(TicketForm):
     def clear(self) -> None:
         self._select(self.type_box, OrderType.MARKET)
         self._select(self.tif_box, TimeInForce.DAY)
+        self._select(self.attach_box, Attach.NONE)
         self._touch_side = Side.BUY
-        self.trigger.setValue(0)
+        for box in (self.trigger, self.take_profit, self.stop_loss, self.trail):
+            box.setValue(0)
         self._on_symbol(self.symbol_box.currentText())
 
     def submit(self, side: Side) -> str | None:
@@ -127,23 +134,25 @@ class OrderTicket(TicketForm):
             self._follow(self._bridge.latest(self.symbol_box.currentText().strip()))
         request = self.request(side)
         instrument = self._bridge.instrument(request.symbol)
+        order_id = new_order_id("T")
         try:
-            validate_request(request, instrument)
+            command = self._command(order_id, request)
             if not request.broker:
                 raise FieldProblem("broker", "no broker is connected")
         except FieldProblem as problem:
             self._show(problem.message[0].upper() + problem.message[1:], ok=False)
             self.fields[problem.field].setFocus()
             return None
-        order_id = new_order_id("T")
-        text = describe(request, instrument.price_decimals if instrument else 0)
+        decimals = instrument.price_decimals if instrument else 0
+        main = command.request if isinstance(command, SubmitOrder) else placed_requests(command)[0]
+        text = describe(main, decimals) + attached_text(command, decimals)
 
         def send() -> None:
             self.sent_orders.follow(order_id, text)
             self._shown_order = order_id
             # Before sending: a refusal comes back during send() (the bus is synchronous).
             self._show(f"Sending {text} ({order_id})…", ok=None)
-            self._bridge.send(SubmitOrder(order_id, request))
+            self._bridge.send(command)
 
         if self._bridge.is_simulated(request.broker):
             send()
@@ -152,6 +161,19 @@ class OrderTicket(TicketForm):
             self._show(f"Waiting for confirmation: {text}", ok=None)
             self.confirm(text, send)
         return order_id
+
+    def _command(self, order_id: str, request: OrderRequest) -> Command:
+        """The order and what is attached to it (raises :class:`FieldProblem`)."""
+        attach = Attach(self.attach_box.currentData())
+        if attach is Attach.OCO:  # a limit at the price and a stop at the trigger
+            request = replace(request, price=self.price.value(), trigger_price=self.trigger.value())
+        elif attach is Attach.TRAILING:  # the trigger: where it starts (0: from the last price)
+            request = replace(request, trigger_price=self.trigger.value(), price=0.0)
+        return ticket_command(
+            attach, order_id, request, self._bridge.instrument(request.symbol),
+            take_profit=self.take_profit.value(), stop_loss=self.stop_loss.value(),
+            trail=self.trail.value(), trail_percent=bool(self.trail_unit.currentData()),
+        )  # fmt: skip
 
     def request(self, side: Side) -> OrderRequest:
         symbol = self.symbol_box.currentText().strip()
@@ -217,10 +239,12 @@ class OrderTicket(TicketForm):
         self.quantity.setSingleStep(instrument.lot_size)
         self.quantity.setValue(instrument.lot_size)
         with self._setting():
-            for box in (self.price, self.trigger):
-                box.setDecimals(instrument.price_decimals)
+            for box in (self.price, self.trigger, self.take_profit, self.stop_loss, self.trail):
+                box.setDecimals(max(instrument.price_decimals, 2))
                 box.setSingleStep(instrument.tick_size)
                 box.setValue(0.0)  # no price of another symbol stays
+            self.price.setDecimals(instrument.price_decimals)
+            self.trigger.setDecimals(instrument.price_decimals)
         futures = instrument.asset_class is AssetClass.FUTURE
         self.offset_box.setVisible(futures)
         self.offset_label.setVisible(futures)
@@ -236,11 +260,27 @@ class OrderTicket(TicketForm):
         self._show_position(self._bridge.position(broker, self.symbol_box.currentText()))
         self._update_estimate()
 
+    def _on_attach(self) -> None:
+        attach = Attach(self.attach_box.currentData())
+        bracket, trailing = attach is Attach.BRACKET, attach is Attach.TRAILING
+        exits: tuple[QWidget, ...] = (self.take_profit_label, self.take_profit,
+                                      self.stop_loss_label, self.stop_loss)  # fmt: skip
+        for widget in exits:
+            widget.setVisible(bracket)
+        for widget in (self.trail_label, self.trail, self.trail_unit):
+            widget.setVisible(bracket or trailing)
+        self.type_box.setEnabled(attach in (Attach.NONE, Attach.BRACKET))  # else: its own
+        self._on_type()
+
     def _on_type(self) -> None:
         order_type = OrderType(self.type_box.currentData())
-        self.price.setEnabled(order_type.has_limit_price)
-        self.follow_box.setEnabled(order_type.has_limit_price)
-        self.trigger.setEnabled(order_type.has_trigger)
+        attach = Attach(self.attach_box.currentData())
+        priced = (order_type.has_limit_price or attach is Attach.OCO) and (
+            attach is not Attach.TRAILING
+        )
+        self.price.setEnabled(priced)
+        self.follow_box.setEnabled(priced)
+        self.trigger.setEnabled(order_type.has_trigger or attach in (Attach.OCO, Attach.TRAILING))
         self._label_buttons()
         self._update_estimate()
 

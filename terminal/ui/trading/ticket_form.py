@@ -1,4 +1,6 @@
-"""The order ticket's fields and their layout (``OrderTicket`` gives them their behaviour)."""
+"""The order ticket's fields and their layout (``OrderTicket`` gives them their behaviour),
+with what may be attached to the order: a bracket's take-profit and stop-loss, a trail, or an
+OCO stop (``ticket_attach.py``)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from terminal.domain.enums import Offset, OrderType, TimeInForce
 from terminal.ui.symbol_box import symbol_box
+from terminal.ui.trading.ticket_attach import Attach
 from terminal.ui.trading.ticket_depth import QuoteDepth
 
 TYPES = [
@@ -82,6 +85,27 @@ class TicketForm(QWidget):
         self.position_label = QLabel()
         self.estimate = QLabel()
         self.estimate.setWordWrap(True)
+        self.attach_box = QComboBox()
+        for text, attach in (
+            (self.tr("Nothing"), Attach.NONE),
+            (self.tr("Bracket: take-profit and stop-loss"), Attach.BRACKET),
+            (self.tr("OCO: a limit at the price, a stop at the trigger"), Attach.OCO),
+            (self.tr("Trailing stop"), Attach.TRAILING),
+        ):
+            self.attach_box.addItem(text, attach)
+        self.attach_box.setToolTip(self.tr(
+            "A bracket's exits go live when the order fills, sized to the fill; the first to "
+            "fill cancels the other. An OCO pair: the first filled cancels the other. A "
+            "trailing stop follows the price by the trail."))  # fmt: skip
+        self.take_profit, self.stop_loss, self.trail = _spin(), _spin(), _spin()
+        for box in (self.take_profit, self.stop_loss, self.trail):
+            box.setSpecialValueText(self.tr("none"))  # 0: not attached
+        self.trail_unit = QComboBox()
+        self.trail_unit.addItem(self.tr("price"), False)
+        self.trail_unit.addItem("%", True)
+        self.take_profit_label = QLabel(self.tr("Take-profit"))
+        self.stop_loss_label = QLabel(self.tr("Stop-loss"))
+        self.trail_label = QLabel(self.tr("Trail by"))
         self.depth_view = QuoteDepth()
         self.quote = self.depth_view.quote
         self.depth_labels = self.depth_view.levels
@@ -93,6 +117,9 @@ class TicketForm(QWidget):
             "offset": self.offset_box,
             "broker": self.broker_box,
             "account": self.account_box,
+            "take_profit": self.take_profit,
+            "stop_loss": self.stop_loss,
+            "trail": self.trail,
         }
 
     def _layout(self) -> None:
@@ -110,6 +137,13 @@ class TicketForm(QWidget):
         price_row.addWidget(self.follow_box)
         form.addRow("Price", price_row)
         form.addRow("Trigger", self.trigger)
+        form.addRow(self.tr("Attach"), self.attach_box)
+        form.addRow(self.take_profit_label, self.take_profit)
+        form.addRow(self.stop_loss_label, self.stop_loss)
+        trail_row = QHBoxLayout()
+        trail_row.addWidget(self.trail, 1)
+        trail_row.addWidget(self.trail_unit)
+        form.addRow(self.trail_label, trail_row)
         buttons = QHBoxLayout()
         buttons.addWidget(self.buy_button)
         buttons.addWidget(self.sell_button)
