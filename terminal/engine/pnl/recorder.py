@@ -1,8 +1,10 @@
 """The P&L recorder: equity, realised and unrealised P&L of each account, each strategy
 instance and their total, sampled from the bus.
 
-A sample is taken on every fill, when an account changes, and once a second (``run``) when
-the price of something held (by an account or a strategy) moved: the tick path pays nothing.
+A sample is taken when a fill lands or an account changes, at most once a second (a burst of
+fills waits for the once-a-second task, ``run``, so the order path pays a time check, not a
+sample and a database write per fill), and by that task when the price of something held (by
+an account or a strategy) moved: the tick path pays nothing.
 Accounts come from the portfolio as it marks them; strategies' P&L from their own fills (an
 order's origin ``strategy:<instance>``), booked at average cost like the portfolio books an
 account's, and marked at the last price. The total adds the accounts'
@@ -65,6 +67,7 @@ class PnlRecorder:
         self.version = 0
         self._columns: dict[str, SampleColumns] = {}
         self._last_sample = -every_ns
+        self._pending = False  # a fill or an account change waits for its sample
         self._instance_of: dict[str, str] = {}  # order id → strategy instance
         self._books: dict[str, dict[str, Holding]] = {}  # instance → symbol → holding
         self._commission: dict[str, float] = {}  # instance → commission paid
@@ -117,7 +120,7 @@ class PnlRecorder:
 
     def _on_fill(self, event: FillEvent) -> None:
         self._book(event.fill)
-        self.sample()
+        self._sample_soon()
 
     def _book(self, fill: Fill) -> None:
         instance = self._instance_of.get(fill.order_id)
@@ -146,10 +149,13 @@ class PnlRecorder:
         account = event.account
         columns = self._columns.get(account_key(account.broker))
         last = columns.last() if columns is not None else None
-        if last is None or last != _account_row(account):
-            self.sample()  # an account opened, or changed (a remote engine's, after a fill)
-        else:
-            self._sample_due()
+        if last is None:
+            self.sample()  # an account opened: its curve starts now
+        elif last != _account_row(account):
+            # Changed: by a fill this engine is dispatching (the portfolio hears it first,
+            # the fill's own sample follows, with the strategy's book up to date) or a remote
+            # engine's; either way the once-a-second task samples it at the latest.
+            self._pending = True
 
     # ---- sampling --------------------------------------------------------------------------
     async def run(self, interval_s: float = SAMPLE_EVERY_NS / 1e9) -> None:
@@ -159,21 +165,28 @@ class PnlRecorder:
             self.sample_if_moved()
 
     def sample_if_moved(self) -> bool:
-        """A sample if the quote of something held changed since the last one."""
+        """A sample if a fill or an account change waits for one, or the quote of something
+        held changed since the last one."""
         latest = self._market.latest
-        if all(latest.get(symbol) is self._marked.get(symbol) for symbol in self._held):
+        if not self._pending and all(
+            latest.get(symbol) is self._marked.get(symbol) for symbol in self._held
+        ):
             return False
         self.sample()
         return True
 
-    def _sample_due(self) -> None:
+    def _sample_soon(self) -> None:
+        """A sample now if the last is a second old, else by the once-a-second task."""
         if self._now_ns() - self._last_sample >= self._every_ns:
             self.sample()
+        else:
+            self._pending = True
 
     def sample(self) -> None:
         """Take a sample of everything now."""
         now = self._now_ns()
         self._last_sample = now
+        self._pending = False
         latest = self._market.latest
         self._marked = {symbol: latest.get(symbol) for symbol in self._held}
         rows: dict[str, Row] = {}

@@ -72,7 +72,10 @@ class Reconciler:
         self._again: set[str] = set()
         self.venue = VenueMirror(bus)
         self._baseline: dict[str, dict[str, float]] = {}  # totals at the last reconcile
-        self._fills_since: dict[str, list[Fill]] = defaultdict(list)
+        # What the fills since the last reconcile did to each broker's currencies, folded
+        # as they come (a running sum, not a list: a day of fills on a broker that never
+        # reconnects would otherwise pile up).
+        self._since: dict[str, _FillTally] = defaultdict(_FillTally)
         self.notices: list[ReconcileNotice] = []
         bus.subscribe(FillEvent, self._on_fill)
 
@@ -263,23 +266,23 @@ class Reconciler:
     # ---- balances and positions --------------------------------------------------------------
     def _on_fill(self, event: FillEvent) -> None:
         if event.fill.broker in self._baseline:
-            self._fills_since[event.fill.broker].append(event.fill)
+            self._fold(self._since[event.fill.broker], event.fill)
 
     def _balance_differences(self, name: str, report: AccountReport) -> list[ReconcileNotice]:
         totals = {b.currency: b.total for b in report.balances}
         self._bus.publish(BalancesEvent(name, list(report.balances)))
         baseline = self._baseline.get(name)
-        fills = self._fills_since.pop(name, [])
+        since = self._since.pop(name, _FillTally())
         self._baseline[name] = totals
         if baseline is None:
             shown = ", ".join(f"{c} {t:g}" for c, t in sorted(totals.items()))
             log.info("%s balances at connect: %s", name, shown or "none")
             return []
         expected = dict(baseline)
-        changes, unknown = self.balance_changes(fills)
-        for currency, change in changes.items():
+        unknown = since.unknown
+        for currency, change in since.changes.items():
             expected[currency] = expected.get(currency, 0.0) + change
-        last = len(fills)
+        last = since.fills
 
         def text(currency: str, want: float, have: float) -> str:
             before = baseline.get(currency, 0.0)
@@ -303,24 +306,28 @@ class Reconciler:
         way that cannot be told from the fill alone (derivatives: margin and realised P&L).
         A currency pair moves its base and quote currency; another cash instrument (a stock)
         moves only the cash."""
-        changes: dict[str, float] = defaultdict(float)
-        unknown: set[str] = set()
+        tally = _FillTally()
         for fill in fills:
-            instrument = self._instrument(fill.symbol)
-            if instrument is None:
-                continue
-            if instrument.margin_rate:
-                unknown.add(instrument.currency)
-                continue
-            signed = fill.side.sign * fill.quantity * instrument.multiplier
-            if instrument.base_currency:
-                changes[instrument.base_currency] += signed
-            changes[instrument.currency] -= signed * fill.price
-            if fill.fee_currency:
-                changes[fill.fee_currency] -= fill.fee
-            else:
-                changes[instrument.currency] -= fill.commission
-        return dict(changes), unknown
+            self._fold(tally, fill)
+        return dict(tally.changes), tally.unknown
+
+    def _fold(self, tally: _FillTally, fill: Fill) -> None:
+        tally.fills += 1
+        instrument = self._instrument(fill.symbol)
+        if instrument is None:
+            return
+        if instrument.margin_rate:
+            tally.unknown.add(instrument.currency)
+            return
+        changes = tally.changes
+        signed = fill.side.sign * fill.quantity * instrument.multiplier
+        if instrument.base_currency:
+            changes[instrument.base_currency] += signed
+        changes[instrument.currency] -= signed * fill.price
+        if fill.fee_currency:
+            changes[fill.fee_currency] -= fill.fee
+        else:
+            changes[instrument.currency] -= fill.commission
 
     def _position_differences(self, name: str, report: AccountReport) -> list[ReconcileNotice]:
         if report.positions is None:
@@ -367,3 +374,15 @@ class Reconciler:
         return ReconcileNotice(
             broker, kind, subject, message, terminal, venue, self._clock.now_ns()
         )
+
+
+class _FillTally:
+    """The fills since a broker's last reconcile, folded: per-currency change, the currencies
+    no fill can tell (margin), and how many fills."""
+
+    __slots__ = ("changes", "fills", "unknown")
+
+    def __init__(self) -> None:
+        self.changes: defaultdict[str, float] = defaultdict(float)
+        self.unknown: set[str] = set()
+        self.fills = 0

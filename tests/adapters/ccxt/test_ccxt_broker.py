@@ -16,7 +16,8 @@ import pytest
 
 from terminal.adapters.ccxt import trading
 from terminal.domain.enums import ConnectionStatus, OrderStatus, OrderType, Side, TimeInForce
-from terminal.domain.orders import Order, OrderRequest
+from terminal.domain.events import FillEvent
+from terminal.domain.orders import Fill, Order, OrderRequest
 from terminal.engine.clock import Clock, ManualClock
 from terminal.engine.engine import Engine
 from tests.adapters.ccxt.binance_server import FakeBinance, rate_limited, unknown_outcome
@@ -99,6 +100,8 @@ def ask(server: FakeBinance) -> float:
 def test_market_and_limit_orders_fill_and_move_the_account() -> None:
     async def scenario(server: FakeBinance, engine: Engine) -> None:
         usdt_before = next(b.total for b in engine.balances() if b.currency == "USDT")
+        seen: list[Fill] = []
+        engine.bus.subscribe(FillEvent, lambda event: seen.append(event.fill))
         bought = await status(engine, submit(engine, Side.BUY, 0.001), OrderStatus.FILLED)
         assert bought.average_price == ask(server) or bought.average_price > 0
         limit = submit(engine, Side.BUY, 0.002, OrderType.LIMIT, round(ask(server) + 5, 2))
@@ -108,7 +111,7 @@ def test_market_and_limit_orders_fill_and_move_the_account() -> None:
         position = engine.portfolio.position("binance", BTC)
         assert position is not None and position.quantity == pytest.approx(0.003)
         # The venue took the fee in BTC: the fill says so, and the commission is its USDT value.
-        fill = next(f for f in engine.reconciler._fills_since["binance"] if f.order_id == limit)
+        fill = next(f for f in seen if f.order_id == limit)
         assert fill.fee_currency == "BTC" and fill.fee == pytest.approx(0.000002)
         assert fill.commission == pytest.approx(0.000002 * fill.price)
         assert not fills  # nothing persisted: the engine runs without a store here

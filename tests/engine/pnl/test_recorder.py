@@ -1,6 +1,6 @@
 """The P&L recorder on hand-made fills and quotes: each account, each strategy and the total,
-sampled on fills and, by the once-a-second task, when the price of what is held moved; read
-back after a restart."""
+sampled on fills (at most once a second: a burst waits for the once-a-second task) and, by
+that task, when the price of what is held moved; read back after a restart."""
 
 from __future__ import annotations
 
@@ -75,6 +75,7 @@ def test_fills_and_prices_move_each_account_each_strategy_and_the_total() -> Non
     assert desk.recorder.series_keys() == [TOTAL, account_key("futures"), account_key("paper")]
     desk.price(STOCK, 10.0)
     desk.fill("o1", STOCK, Side.BUY, 1000, 10.0, origin="strategy:sma-1")
+    assert desk.recorder.sample_if_moved()  # the fill waited: the accounts' sample is new
     assert last(desk, strategy_key("sma-1")) == (pytest.approx(math.nan, nan_ok=True), 0.0,
                                                  0.0, -1.0)  # fmt: skip
     samples = desk.recorder.version
@@ -92,6 +93,7 @@ def test_fills_and_prices_move_each_account_each_strategy_and_the_total() -> Non
     assert last(desk, account_key("paper")) == (100_499.0, 0.0, 500.0, 499.0)
     desk.at(2.0)
     desk.fill("o2", STOCK, Side.SELL, 400, 10.6)  # by hand: the account's, not the strategy's
+    assert not desk.recorder.sample_if_moved()  # a second after the last: sampled at once
     assert last(desk, account_key("paper"))[1:3] == pytest.approx((240.0, 300.0))  # at 10.50
     assert last(desk, strategy_key("sma-1"))[1:] == pytest.approx((0.0, 500.0, 499.0))
     desk.fill("o3", FUTURE, Side.BUY, 1, 3900.0, origin="strategy:trend", broker="futures")
@@ -100,6 +102,7 @@ def test_fills_and_prices_move_each_account_each_strategy_and_the_total() -> Non
     assert desk.recorder.sample_if_moved()
     assert last(desk, strategy_key("trend"))[1:] == (0.0, 600.0, 599.0)
     desk.fill("o4", STOCK, Side.SELL, 1000, 11.0, origin="strategy:sma-1")
+    assert desk.recorder.sample_if_moved()
     assert last(desk, strategy_key("sma-1"))[1:] == pytest.approx((1000.0, 0.0, 998.0))
     total, paper, futures = (last(desk, k) for k in (TOTAL, account_key("paper"),
                                                       account_key("futures")))  # fmt: skip
@@ -108,6 +111,30 @@ def test_fills_and_prices_move_each_account_each_strategy_and_the_total() -> Non
                                     strategy_key("sma-1"), strategy_key("trend")]  # fmt: skip
     stamps = desk.recorder.series(TOTAL).ts
     assert list(stamps) == sorted(stamps) and not stamps.flags.writeable
+
+
+def test_a_burst_of_fills_takes_one_sample_a_second_not_one_a_fill(tmp_path: Path) -> None:
+    history = PnlHistory(tmp_path / "pnl.sqlite", DAY_START)
+    desk = Desk(history)
+    desk.portfolio.open_account("paper", 1_000_000.0, "CNY")
+    desk.price(STOCK, 10.0)
+    opened = desk.recorder.version
+    for n in range(200):  # 200 fills within 0.2 s
+        desk.at(n / 1000)
+        desk.fill(f"o{n}", STOCK, Side.BUY, 100, 10.0, origin="strategy:sma-1")
+    assert desk.recorder.version == opened  # none yet: the last sample is not a second old
+    desk.at(1.0)
+    desk.fill("o200", STOCK, Side.BUY, 100, 10.0, origin="strategy:sma-1")
+    assert desk.recorder.version == opened + 1  # a second on: this fill is sampled at once
+    assert last(desk, strategy_key("sma-1"))[3] == -201.0  # every fill's commission in it
+    desk.fill("o201", STOCK, Side.BUY, 100, 10.0, origin="strategy:sma-1")
+    assert desk.recorder.version == opened + 1
+    assert desk.recorder.sample_if_moved()  # the task takes the waiting one
+    assert not desk.recorder.sample_if_moved()  # and only once
+    assert last(desk, strategy_key("sma-1"))[3] == -202.0
+    rows = len(history.read(DAY_START))
+    assert rows == 2 + 3 + 3  # three samples: total + account, then + the strategy twice
+    desk.recorder.close()
 
 
 def test_the_days_samples_are_read_back_after_a_restart(tmp_path: Path) -> None:
@@ -141,6 +168,7 @@ def test_strategy_books_are_restored_from_the_recorded_orders_and_fills() -> Non
     desk.portfolio.open_account("paper", 100_000.0, "CNY")
     desk.fill("o1", STOCK, Side.BUY, 100, 10.0, origin="strategy:sma-1")
     desk.fill("o2", STOCK, Side.SELL, 100, 10.5, origin="strategy:sma-1")
+    assert desk.recorder.sample_if_moved()
     orders = [Order("o1", "paper", STOCK, Side.BUY, 100, OrderType.MARKET, 0.0, TimeInForce.DAY,
                     "strategy:sma-1", OrderStatus.FILLED, 0, 0)]  # fmt: skip
     fills = [Fill("f1", "o1", "paper", STOCK, Side.BUY, 100, 10.0, 0, 1.0),
