@@ -8,15 +8,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from plugins.feeds.simulated import load_sim_instruments
-from terminal.domain.enums import Side
+from terminal.domain.enums import AssetClass, Side
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.engine.paths import RESOURCES
+from terminal.engine.universe.search import SearchHit
 from terminal.ui.theme import THEMES
 from terminal.ui.watch.columns import COLUMN_OF_KEY
 from terminal.ui.watch.market_watch import MarketWatch
@@ -131,6 +133,81 @@ def test_sort_stays_correct_while_ticking_and_resorts_once_per_refresh(
     assert texts == sorted(texts, reverse=True)
 
 
+def test_rows_never_move_under_the_pointer_and_a_frozen_order_holds(
+    qtbot: QtBot, make_watch: Callable[[], MarketWatch]
+) -> None:
+    watch = make_watch()
+    model, viewport = watch.model, watch.table.viewport()
+    watch.update_ticks({s: quote(s, 100.0 + i) for i, s in enumerate(FIRST)})
+    watch.refresh()
+    model.sort(LAST)
+    assert shown(watch) == FIRST
+    QApplication.sendEvent(viewport, QEvent(QEvent.Type.Enter))  # the pointer is over the rows
+    watch.update_ticks({"AAPL.NASDAQ": quote("AAPL.NASDAQ", 500.0)})
+    watch.refresh()
+    assert shown(watch) == FIRST  # the row aimed at stays where it is
+    QApplication.sendEvent(viewport, QEvent(QEvent.Type.Leave))
+    assert shown(watch) == [*FIRST[1:], "AAPL.NASDAQ"]  # sorted the moment it left
+    watch.table.freeze_action.trigger()  # as the context menu does
+    assert model.frozen()
+    watch.update_ticks({"AAPL.NASDAQ": quote("AAPL.NASDAQ", 1.0)})
+    watch.refresh()
+    assert shown(watch) == [*FIRST[1:], "AAPL.NASDAQ"]  # frozen: ticks move no row
+    header = watch.table.horizontalHeader()
+    x = header.sectionViewportPosition(LAST) + 5
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    order = shown(watch)  # a click sorts on demand, once
+    texts = [float(model.text_at(r, LAST).replace(",", "")) for r in range(model.rowCount())]
+    assert texts in (sorted(texts), sorted(texts, reverse=True)) and order[0] != FIRST[1]
+    watch.update_ticks({order[0]: quote(order[0], 9_999.0)})
+    watch.refresh()
+    assert shown(watch) == order  # and frozen again after it
+    watch.table.freeze_action.trigger()
+    assert not model.frozen() and shown(watch) != order  # thawed: sorted at once
+    assert watch.table.freeze_action in watch.table.context_menu(0).actions()
+
+
+def commit_from_input_method(widget: QWidget, text: str) -> None:
+    """Chinese is typed through an input method, which commits the composed characters."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def test_enter_takes_the_highlighted_completion_once(qtbot: QtBot, store: WatchlistStore) -> None:
+    universe = {
+        "600519.SSE": "贵州茅台", "000858.SZSE": "五粮液", "601398.SSE": "工商银行",
+        "600036.SSE": "招商银行", "601288.SSE": "农业银行",
+    }  # fmt: skip
+    instruments = {
+        symbol: Instrument(symbol, name, symbol.split(".")[1], AssetClass.STOCK, 0.01,
+                           currency="CNY")
+        for symbol, name in universe.items()
+    }  # fmt: skip
+
+    def search(text: str, limit: int) -> list[SearchHit]:
+        return [SearchHit(s, n, "stock") for s, n in universe.items() if text in n or
+                s.startswith(text)][:limit]  # fmt: skip
+
+    watch = MarketWatch(instruments, ["000858.SZSE"], THEMES["dark"], store=store, search=search)
+    qtbot.addWidget(watch)
+    watch.show()
+    watch.search.setFocus()
+    before = watch.model.symbols()
+    commit_from_input_method(watch.search, "茅台")
+    qtbot.keyClick(watch.search, Qt.Key.Key_Return)
+    assert watch.model.symbols() == [*before, "600519.SSE"] and not watch.message.isVisible()
+    commit_from_input_method(watch.search, "银行")
+    popup = watch.search.completer_.popup()
+    assert popup is not None and popup.isVisible()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)  # the second hit: 招商银行
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert watch.model.symbols()[-1] == "600036.SSE"
+    assert not watch.message.isVisible()  # added once: no "already in" refusal
+    watch.close()
+
+
 def test_only_changed_visible_rows_are_signalled(
     qtbot: QtBot, make_watch: Callable[[], MarketWatch]
 ) -> None:
@@ -216,7 +293,7 @@ def test_enter_and_context_menu_request_orders_and_charts(
     actions = {a.text(): a for a in menu.actions() if a.text()}
     assert list(actions) == [
         "Open chart", "New order: buy at ask", "New order: sell at bid", "Alert…", "Remove",
-        "Copy",
+        "Copy", "Freeze row order",
     ]  # fmt: skip
     with qtbot.waitSignal(watch.symbol_activated) as chart:
         actions["Open chart"].trigger()

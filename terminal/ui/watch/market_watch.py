@@ -168,6 +168,7 @@ class MarketWatch(QWidget):
         menu.addAction("Columns…").triggered.connect(
             lambda: self.table.column_menu().popup(self.mapToGlobal(self.rect().center()))
         )
+        menu.addAction(self.table.freeze_action)
         return menu
 
     def set_instruments(self, instruments: dict[str, Instrument]) -> None:

@@ -77,6 +77,11 @@ class MarketWatchModel(QAbstractTableModel):
         self._descending = False
         self._filter: RowTest = lambda _t, _i: True
         self._filter_is_live = False
+        # Live re-ordering waits while the pointer is over the rows (a click must land on the
+        # row it was aimed at) and while the user froze the order; it happens when both end.
+        self._held = False
+        self._frozen = False
+        self._reorder_waiting = False
         self._visible = (0, 1 << 30)
         self.set_theme(theme)
 
@@ -104,6 +109,24 @@ class MarketWatchModel(QAbstractTableModel):
         self._sort_column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
         self._resort()
+
+    def set_held(self, held: bool) -> None:
+        """The pointer is over the rows (True) or has left them: live re-ordering waits."""
+        self._held = held
+        self._reorder_if_waiting()
+
+    def set_frozen(self, frozen: bool) -> None:
+        """Freeze the row order: ticks never move rows; a header click still sorts once."""
+        self._frozen = frozen
+        self._reorder_if_waiting()
+
+    def frozen(self) -> bool:
+        return self._frozen
+
+    def _reorder_if_waiting(self) -> None:
+        if self._reorder_waiting and not (self._held or self._frozen):
+            self._reorder_waiting = False
+            self._rebuild_rows()
 
     def clear_sort(self) -> None:
         self._sort_column = -1
@@ -164,9 +187,12 @@ class MarketWatchModel(QAbstractTableModel):
         """Once per GUI refresh: re-filter and re-sort if needed, flash, notify the view."""
         now = time.monotonic() if now is None else now
         dirty, self._dirty = self._dirty, set()
-        if dirty and self._filter_is_live:
+        moves = dirty and (self._filter_is_live or self._sort_column >= 0)
+        if moves and (self._held or self._frozen):
+            self._reorder_waiting = True
+        elif moves and self._filter_is_live:
             self._rebuild_rows()
-        elif dirty and self._sort_column >= 0:
+        elif moves:
             self._resort()
         expired = [key for key, (ends, _d) in self._flashes.items() if ends <= now]
         repaint: dict[int, tuple[int, int]] = {}

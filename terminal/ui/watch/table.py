@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
@@ -23,7 +23,9 @@ TITLE_PADDING = 16  # around a column's title, with room for the sort arrow
 
 class WatchTable(QTableView):
     """Enter buys at the ask, Shift+Enter sells at the bid, Delete removes, Ctrl+Up/Down moves,
-    Ctrl+C copies; the header's context menu picks the columns, dragging a header orders them."""
+    Ctrl+C copies; the header's context menu picks the columns, dragging a header orders them.
+    A sorted table re-orders with the prices, but never under the pointer: rows wait while it
+    is over them, and "Freeze row order" stops live re-ordering (a header click sorts once)."""
 
     chart_requested = Signal(str)
     order_requested = Signal(str, object)  # symbol, Side
@@ -69,6 +71,19 @@ class WatchTable(QTableView):
         self.doubleClicked.connect(
             lambda index: self.chart_requested.emit(self._symbol(index.row()))
         )
+        self.freeze_action = QAction(self.tr("Freeze row order"), self, checkable=True)
+        self.freeze_action.setToolTip(
+            self.tr("Rows keep their places while prices move; click a column title to sort")
+        )
+        self.freeze_action.toggled.connect(model.set_frozen)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Enter:
+            self.watch_model.set_held(True)
+        elif kind == QEvent.Type.Leave:
+            self.watch_model.set_held(False)
+        return super().viewportEvent(event)
 
     def update_colors(self) -> None:
         """Re-read the model's up/down colours (after a theme change)."""
@@ -248,6 +263,8 @@ class WatchTable(QTableView):
             lambda: self.remove_requested.emit(self.selected_symbols())
         )
         menu.addAction("Copy").triggered.connect(self.copy_selection)
+        menu.addSeparator()
+        menu.addAction(self.freeze_action)
         return menu
 
     def _symbol(self, row: int) -> str:
