@@ -20,10 +20,12 @@ from terminal.domain.enums import (
     OrderType,
     PluginKind,
     PluginState,
+    ReconcileKind,
     Side,
     StrategyState,
     TimeInForce,
 )
+from terminal.engine.monitoring.health import HealthLevel
 from terminal.ui.i18n import translate
 
 CONTEXT = "Names"
@@ -79,6 +81,14 @@ _NAMES: dict[str, str] = {
     LegRole.TRAILING_STOP: QT_TRANSLATE_NOOP("Names", "trailing stop"),
     LegState.WAITING: QT_TRANSLATE_NOOP("Names", "waiting"),
     LegState.DONE: QT_TRANSLATE_NOOP("Names", "done"),
+    HealthLevel.GREEN: QT_TRANSLATE_NOOP("Names", "green"),
+    HealthLevel.AMBER: QT_TRANSLATE_NOOP("Names", "amber"),
+    HealthLevel.RED: QT_TRANSLATE_NOOP("Names", "red"),
+    ReconcileKind.ORDER_ADOPTED: QT_TRANSLATE_NOOP("Names", "order adopted"),
+    ReconcileKind.ORDER_RESOLVED: QT_TRANSLATE_NOOP("Names", "order resolved"),
+    ReconcileKind.FILLS_RECOVERED: QT_TRANSLATE_NOOP("Names", "fills recovered"),
+    ReconcileKind.BALANCE_DIFFERENCE: QT_TRANSLATE_NOOP("Names", "balance difference"),
+    ReconcileKind.POSITION_DIFFERENCE: QT_TRANSLATE_NOOP("Names", "position difference"),
 }
 
 

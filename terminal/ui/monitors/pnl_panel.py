@@ -62,8 +62,8 @@ class PnlPanel(QWidget):
         for plot in (self.equity_plot, self.pnl_plot):
             plot.setMenuEnabled(False)
             plot.showGrid(x=True, y=True, alpha=0.25)
-        self.equity_plot.setLabel("left", self.tr("Equity"))
-        self.pnl_plot.setLabel("left", self.tr("P&L"))
+        self.equity_plot.setLabel(self.tr("left"), self.tr("Equity"))
+        self.pnl_plot.setLabel(self.tr("left"), self.tr("P&L"))
         self.legend = self.pnl_plot.addLegend(offset=(8, 4), colCount=4)
         self.zero = pg.InfiniteLine(0.0, angle=0, movable=False)
         self.pnl_plot.addItem(self.zero, ignoreBounds=True)
@@ -160,8 +160,12 @@ class PnlPanel(QWidget):
     def _summary(self, series: PnlSeries, strategy: bool) -> str:
         if not len(series.ts):
             return self.tr("No P&L yet: it is sampled on fills and as prices move")
-        equity, realized, unrealized, net = (float(series.equity[-1]), float(series.realized[-1]),
-                                             float(series.unrealized[-1]), float(series.net[-1]))
+        equity, realized, unrealized, net = (
+            float(series.equity[-1]),
+            float(series.realized[-1]),
+            float(series.unrealized[-1]),
+            float(series.net[-1]),
+        )
         parts = [] if strategy or math.isnan(equity) else [
             self.tr("Equity {value}").format(value=fmt.money(equity))]  # fmt: skip
         parts += [
