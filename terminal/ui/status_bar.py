@@ -40,7 +40,7 @@ class WindowStatusBar(QStatusBar):
         self._theme = theme
         self._status_labels: dict[str, QLabel] = {}
         self._statuses: dict[str, FeedStatus] = {}
-        self.rate_label = QLabel("0 ticks/s")
+        self.rate_label = QLabel(self.tr("0 ticks/s"))
         self.load_label = QLabel()  # load shedding and GUI loop lag
         # May be cut rather than widen the window's minimum size.
         self.load_label.setMinimumWidth(1)

@@ -25,8 +25,13 @@ if TYPE_CHECKING:
     from terminal.ui.chart.indicators import ChartIndicators, IndicatorSeries
 
 log = logging.getLogger("terminal.ui")
-NAMES = {"SMA": "Simple moving average", "EMA": "Exponential moving average",
-         "BB": "Bollinger bands", "MACD": "MACD", "RSI": "RSI"}
+NAMES = {
+    "SMA": "Simple moving average",
+    "EMA": "Exponential moving average",
+    "BB": "Bollinger bands",
+    "MACD": "MACD",
+    "RSI": "RSI",
+}
 
 
 def parameter_editor(value: float) -> QSpinBox | QDoubleSpinBox:
@@ -87,7 +92,7 @@ class IndicatorMenu(QToolButton):
 
     def __init__(self, indicators: ChartIndicators, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setText("Indicators")
+        self.setText(self.tr("Indicators"))
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self._indicators = indicators
         self.dialog: IndicatorDialog | None = None

@@ -57,7 +57,11 @@ from terminal.ui.strategies.symbols_edit import SymbolsEdit
 log = logging.getLogger("terminal.ui.strategies")
 
 STRATEGY_COMMANDS = {
-    "AddStrategy", "StartStrategy", "StopStrategy", "RemoveStrategy", "EditStrategy",
+    "AddStrategy",
+    "StartStrategy",
+    "StopStrategy",
+    "RemoveStrategy",
+    "EditStrategy",
     "ReloadStrategy",
 }
 FORM_WIDTH = 260  # the form column's least width (its fields scroll, never sideways)
@@ -98,17 +102,17 @@ class StrategyManager(QWidget):
         self.class_box = QComboBox()
         self.class_box.addItems(bridge.strategy_names())
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("instance name")
+        self.name_edit.setPlaceholderText(self.tr("instance name"))
         self.symbols_edit = SymbolsEdit(bridge.symbols())
-        self.symbols_label = QLabel("Symbol")
+        self.symbols_label = QLabel(self.tr("Symbol"))
         self.broker_box = QComboBox()
         self.broker_box.addItems(bridge.broker_names())
         self.warmup = QSpinBox()
         self.warmup.setRange(-1, 100_000)
-        self.warmup.setSpecialValueText("class default")
+        self.warmup.setSpecialValueText(self.tr("class default"))
         self.warmup.setValue(-1)
-        self.auto_start = QCheckBox("Auto-start")
-        self.auto_start.setToolTip("Start again after a restart if it was running")
+        self.auto_start = QCheckBox(self.tr("Auto-start"))
+        self.auto_start.setToolTip(self.tr("Start again after a restart if it was running"))
         self.params_form = ParamsForm(NoOptions)
         self._params_holder = QVBoxLayout()
         self._params_holder.addWidget(self.params_form)
@@ -117,15 +121,19 @@ class StrategyManager(QWidget):
         self.message.setWordWrap(True)
         self.instances = Monitor(
             [
-                Column("Instance", lambda s: s.instance),
-                Column("Strategy", lambda s: s.strategy),
-                Column("Symbols", lambda s: ", ".join(s.symbols)),
-                Column("State", lambda s: s.state.value),
-                Column("Position", _positions, numeric=True, sort_key=lambda s: s.position),
+                Column(self.tr("Instance"), lambda s: s.instance),
+                Column(self.tr("Strategy"), lambda s: s.strategy),
+                Column(self.tr("Symbols"), lambda s: ", ".join(s.symbols)),
+                Column(self.tr("State"), lambda s: s.state.value),
+                Column(
+                    self.tr("Position"), _positions, numeric=True, sort_key=lambda s: s.position
+                ),
                 Column("P&L", lambda s: fmt.money(s.pnl), numeric=True, sort_key=_pnl),
-                Column("Orders", lambda s: f"{s.orders} ({s.working} working)", numeric=True),
-                Column("Variables", _variables),
-                Column("Detail", lambda s: s.detail),
+                Column(
+                    self.tr("Orders"), lambda s: f"{s.orders} ({s.working} working)", numeric=True
+                ),
+                Column(self.tr("Variables"), _variables),
+                Column(self.tr("Detail"), lambda s: s.detail),
             ],
             key=lambda s: s.instance,
         )
@@ -152,7 +160,9 @@ class StrategyManager(QWidget):
         self.save_button.setEnabled(False)
         self.reload_button = self._button("Reload code", self.reload)
         self.backtest_button = self._button("Backtest…", self.backtest)
-        self.backtest_button.setToolTip("Test this class and these parameters on history first")
+        self.backtest_button.setToolTip(
+            self.tr("Test this class and these parameters on history first")
+        )
         self.start_button = self._button("Start", lambda: self._for_selected(StartStrategy))
         self.stop_button = self._button("Stop", lambda: self._for_selected(StopStrategy))
         self.edit_button = self._button("Edit", self.edit_selected)
@@ -161,11 +171,11 @@ class StrategyManager(QWidget):
         self.stop_all_button = self._button("Stop all", self.stop_all)
 
         form = QFormLayout()
-        form.addRow("Strategy", self.class_box)
-        form.addRow("Name", self.name_edit)
+        form.addRow(self.tr("Strategy"), self.class_box)
+        form.addRow(self.tr("Name"), self.name_edit)
         form.addRow(self.symbols_label, self.symbols_edit)
-        form.addRow("Broker", self.broker_box)
-        form.addRow("Warm-up bars", self.warmup)
+        form.addRow(self.tr("Broker"), self.broker_box)
+        form.addRow(self.tr("Warm-up bars"), self.warmup)
         form.addRow("", self.auto_start)
         form_panel = QWidget()
         form_layout = QVBoxLayout(form_panel)
@@ -188,7 +198,7 @@ class StrategyManager(QWidget):
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
         log_layout.setContentsMargins(0, 0, 0, 0)
-        log_layout.addWidget(QLabel("Log (selected)"))
+        log_layout.addWidget(QLabel(self.tr("Log (selected)")))
         log_layout.addWidget(self.log_view)
         details = QSplitter(Qt.Orientation.Horizontal)
         details.setChildrenCollapsible(False)
@@ -285,7 +295,7 @@ class StrategyManager(QWidget):
     def edit_selected(self) -> None:
         state = self._selected()
         if state is None:
-            self.message.setText("Select an instance first")
+            self.message.setText(self.tr("Select an instance first"))
             return
         if state.state.is_active:
             self.message.setText(f"Stop {state.instance} before editing it")
@@ -352,7 +362,7 @@ class StrategyManager(QWidget):
     def _for_selected(self, command: type[StartStrategy] | type[StopStrategy]) -> None:
         state = self._selected()
         if state is None:
-            self.message.setText("Select an instance first")
+            self.message.setText(self.tr("Select an instance first"))
             return
         self._bridge.send(command(state.instance))
 
@@ -401,9 +411,7 @@ class StrategyManager(QWidget):
         if shown == self._shown_log:
             return
         self._shown_log = shown
-        self.log_view.setPlainText(
-            "\n".join(f"{line.level:<7} {line.message}" for line in lines)
-        )
+        self.log_view.setPlainText("\n".join(f"{line.level:<7} {line.message}" for line in lines))
         self.log_view.verticalScrollBar().setValue(self.log_view.verticalScrollBar().maximum())
 
     def _on_rejected(self, rejected: CommandRejected) -> None:

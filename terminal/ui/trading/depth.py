@@ -38,7 +38,7 @@ class DepthPanel(QWidget):
         self._bridge = bridge
         self.symbol = ""
         self._shown: Tick | None = None
-        self.title = QLabel("No symbol selected")
+        self.title = QLabel(self.tr("No symbol selected"))
         self.title.setObjectName("depthTitle")
         self.table = QTableWidget(LEVELS, len(HEADERS), self)
         self.table.setObjectName("depthTable")
@@ -52,7 +52,7 @@ class DepthPanel(QWidget):
             for column, item in enumerate(row):
                 item.setTextAlignment(_RIGHT)
                 if column in PRICE_COLUMNS:
-                    item.setToolTip("Click to put this price in the order ticket")
+                    item.setToolTip(self.tr("Click to put this price in the order ticket"))
                 self.table.setItem(level, column, item)
         self.table.clicked.connect(self._on_click)
         self.set_theme(theme)

@@ -207,7 +207,7 @@ class OrderTicket(TicketForm):
         self.price.setValue(value)
 
     def _ask(self, text: str, on_yes: Callable[[], None]) -> None:
-        ask(self, "Confirm order", f"Send {text}?", on_yes)
+        ask(self, self.tr("Confirm order"), f"Send {text}?", on_yes)
 
     def _show(self, text: str, ok: bool | None) -> None:
         """``text`` in green (``ok``), red (not ``ok``) or the plain colour (None: pending)."""

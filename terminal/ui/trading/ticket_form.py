@@ -65,15 +65,17 @@ class TicketForm(QWidget):
         self.type_box = _choices(TYPES)
         self.tif_box = _choices(TIFS)
         self.offset_box = _choices(OFFSETS)
-        self.offset_label = QLabel("Offset")
+        self.offset_label = QLabel(self.tr("Offset"))
         self.quantity = _spin()
         self.price = _spin()
         self.trigger = _spin()
         self.follow_box = QComboBox()
         self.follow_box.addItems(FOLLOW)
         self.follow_box.setToolTip(
-            "What the price follows until you edit it: Touch is the ask for a buy and the bid "
-            "for a sell"
+            self.tr(
+                "What the price follows until you edit it: Touch is the ask for a buy and the "
+                "bid for a sell"
+            )
         )
         self.buy_button = QPushButton()
         self.buy_button.setObjectName("buyButton")
@@ -125,18 +127,18 @@ class TicketForm(QWidget):
     def _layout(self) -> None:
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.addRow("Symbol", self.symbol_box)
-        form.addRow("Broker", self.broker_box)
-        form.addRow("Account", self.account_box)
-        form.addRow("Type", self.type_box)
-        form.addRow("Time in force", self.tif_box)
+        form.addRow(self.tr("Symbol"), self.symbol_box)
+        form.addRow(self.tr("Broker"), self.broker_box)
+        form.addRow(self.tr("Account"), self.account_box)
+        form.addRow(self.tr("Type"), self.type_box)
+        form.addRow(self.tr("Time in force"), self.tif_box)
         form.addRow(self.offset_label, self.offset_box)
-        form.addRow("Quantity", self.quantity)
+        form.addRow(self.tr("Quantity"), self.quantity)
         price_row = QHBoxLayout()
         price_row.addWidget(self.price, 1)
         price_row.addWidget(self.follow_box)
-        form.addRow("Price", price_row)
-        form.addRow("Trigger", self.trigger)
+        form.addRow(self.tr("Price"), price_row)
+        form.addRow(self.tr("Trigger"), self.trigger)
         form.addRow(self.tr("Attach"), self.attach_box)
         form.addRow(self.take_profit_label, self.take_profit)
         form.addRow(self.stop_loss_label, self.stop_loss)

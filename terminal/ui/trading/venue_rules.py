@@ -56,8 +56,8 @@ class VenueRules(QObject):
         super().__init__(ticket if isinstance(ticket, QObject) else None)
         self._ticket = ticket
         self._bridge = bridge
-        self.post_only = QCheckBox("Post only")
-        self.reduce_only = QCheckBox("Reduce only")
+        self.post_only = QCheckBox(self.tr("Post only"))
+        self.reduce_only = QCheckBox(self.tr("Reduce only"))
         row = QWidget()
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)

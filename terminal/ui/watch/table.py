@@ -143,7 +143,7 @@ class WatchTable(QTableView):
             action.toggled.connect(lambda on, key=spec.key: self.set_column_shown(key, on))
             menu.addAction(action)
         menu.addSeparator()
-        menu.addAction("Show all columns").triggered.connect(
+        menu.addAction(self.tr("Show all columns")).triggered.connect(
             lambda: self.show_columns(DEFAULT_COLUMNS)
         )
         return menu
@@ -233,21 +233,23 @@ class WatchTable(QTableView):
         if symbol not in self.selected_symbols():
             self.setCurrentIndex(self.watch_model.index(row, 0))
         menu = QMenu(self)
-        menu.addAction("Open chart").triggered.connect(lambda: self.chart_requested.emit(symbol))
-        menu.addAction("New order: buy at ask").triggered.connect(
+        menu.addAction(self.tr("Open chart")).triggered.connect(
+            lambda: self.chart_requested.emit(symbol)
+        )
+        menu.addAction(self.tr("New order: buy at ask")).triggered.connect(
             lambda: self.order_requested.emit(symbol, Side.BUY)
         )
-        menu.addAction("New order: sell at bid").triggered.connect(
+        menu.addAction(self.tr("New order: sell at bid")).triggered.connect(
             lambda: self.order_requested.emit(symbol, Side.SELL)
         )
         menu.addAction(self.tr("Alert…")).triggered.connect(
             lambda: self.alert_requested.emit(symbol)
         )
         menu.addSeparator()
-        menu.addAction("Remove").triggered.connect(
+        menu.addAction(self.tr("Remove")).triggered.connect(
             lambda: self.remove_requested.emit(self.selected_symbols())
         )
-        menu.addAction("Copy").triggered.connect(self.copy_selection)
+        menu.addAction(self.tr("Copy")).triggered.connect(self.copy_selection)
         return menu
 
     def _symbol(self, row: int) -> str:
