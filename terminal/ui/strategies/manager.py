@@ -48,6 +48,7 @@ from terminal.ui.backtest.dialog import BacktestDialog, open_backtest
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.dock_window import scrollable
 from terminal.ui.formatting import PriceDecimals
+from terminal.ui.i18n import names, translate
 from terminal.ui.monitors.blotters import Monitor
 from terminal.ui.monitors.record_table import Column
 from terminal.ui.strategies.legs import StrategyLegsView
@@ -85,9 +86,11 @@ def _positions(state: StrategyStateEvent) -> str:
 
 def _symbols_hint(cls: Any) -> str:
     if getattr(cls, "max_symbols", 1) == 1 or not hasattr(cls, "symbols_wanted"):
-        return "One symbol"
+        return translate("StrategyManager", "One symbol")
     wanted = cls.symbols_wanted()
-    return f"{wanted[0].upper()}{wanted[1:]}, comma separated; the first is the primary"
+    return translate(
+        "StrategyManager", "{wanted}, comma separated; the first is the primary"
+    ).format(wanted=f"{wanted[0].upper()}{wanted[1:]}")
 
 
 class StrategyManager(QWidget):
@@ -124,13 +127,17 @@ class StrategyManager(QWidget):
                 Column(self.tr("Instance"), lambda s: s.instance),
                 Column(self.tr("Strategy"), lambda s: s.strategy),
                 Column(self.tr("Symbols"), lambda s: ", ".join(s.symbols)),
-                Column(self.tr("State"), lambda s: s.state.value),
+                Column(self.tr("State"), lambda s: names.name(s.state)),
                 Column(
                     self.tr("Position"), _positions, numeric=True, sort_key=lambda s: s.position
                 ),
                 Column("P&L", lambda s: fmt.money(s.pnl), numeric=True, sort_key=_pnl),
                 Column(
-                    self.tr("Orders"), lambda s: f"{s.orders} ({s.working} working)", numeric=True
+                    self.tr("Orders"),
+                    lambda s: self.tr("{orders} ({working} working)").format(
+                        orders=s.orders, working=s.working
+                    ),
+                    numeric=True,
                 ),
                 Column(self.tr("Variables"), _variables),
                 Column(self.tr("Detail"), lambda s: s.detail),
@@ -155,20 +162,22 @@ class StrategyManager(QWidget):
     def _build_layout(self) -> None:
         """The form on the left (it scrolls on its own); the instances take the rest, with
         the selected one's symbols and log below: the table is what is watched."""
-        self.add_button = self._button("Add", self.add)
-        self.save_button = self._button("Save edit", self.save_edit)
+        self.add_button = self._button(self.tr("Add"), self.add)
+        self.save_button = self._button(self.tr("Save edit"), self.save_edit)
         self.save_button.setEnabled(False)
-        self.reload_button = self._button("Reload code", self.reload)
-        self.backtest_button = self._button("Backtest…", self.backtest)
+        self.reload_button = self._button(self.tr("Reload code"), self.reload)
+        self.backtest_button = self._button(self.tr("Backtest…"), self.backtest)
         self.backtest_button.setToolTip(
             self.tr("Test this class and these parameters on history first")
         )
-        self.start_button = self._button("Start", lambda: self._for_selected(StartStrategy))
-        self.stop_button = self._button("Stop", lambda: self._for_selected(StopStrategy))
-        self.edit_button = self._button("Edit", self.edit_selected)
-        self.remove_button = self._button("Remove", self.remove_selected)
-        self.start_all_button = self._button("Start all", self.start_all)
-        self.stop_all_button = self._button("Stop all", self.stop_all)
+        self.start_button = self._button(
+            self.tr("Start"), lambda: self._for_selected(StartStrategy)
+        )
+        self.stop_button = self._button(self.tr("Stop"), lambda: self._for_selected(StopStrategy))
+        self.edit_button = self._button(self.tr("Edit"), self.edit_selected)
+        self.remove_button = self._button(self.tr("Remove"), self.remove_selected)
+        self.start_all_button = self._button(self.tr("Start all"), self.start_all)
+        self.stop_all_button = self._button(self.tr("Stop all"), self.stop_all)
 
         form = QFormLayout()
         form.addRow(self.tr("Strategy"), self.class_box)
@@ -255,7 +264,7 @@ class StrategyManager(QWidget):
         self._params_holder.addWidget(self.params_form)
         hint = _symbols_hint(cls)
         several = getattr(cls, "max_symbols", 1) != 1
-        self.symbols_label.setText("Symbols" if several else "Symbol")
+        self.symbols_label.setText(self.tr("Symbols") if several else self.tr("Symbol"))
         self.symbols_edit.setToolTip(hint)
         self.symbols_label.setToolTip(hint)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -19,10 +19,14 @@ from PySide6.QtWidgets import (
 from terminal.domain.market import Tick
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.i18n import translate
 from terminal.ui.theme import Theme
 
 LEVELS = 5
-HEADERS = ("Bid size", "Bid", "Ask", "Ask size")
+HEADERS = (  # translated where shown, in the context "Depth"
+    QT_TRANSLATE_NOOP("Depth", "Bid size"), QT_TRANSLATE_NOOP("Depth", "Bid"),
+    QT_TRANSLATE_NOOP("Depth", "Ask"), QT_TRANSLATE_NOOP("Depth", "Ask size"),
+)  # fmt: skip
 PRICE_COLUMNS = (1, 2)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -42,7 +46,7 @@ class DepthPanel(QWidget):
         self.title.setObjectName("depthTitle")
         self.table = QTableWidget(LEVELS, len(HEADERS), self)
         self.table.setObjectName("depthTable")
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
+        self.table.setHorizontalHeaderLabels([translate("Depth", title) for title in HEADERS])
         self.table.setVerticalHeaderLabels([str(level + 1) for level in range(LEVELS)])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)

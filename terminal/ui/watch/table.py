@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPa
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from terminal.domain.enums import Side
+from terminal.ui.i18n import translate
 from terminal.ui.watch.columns import COLUMN_KEYS, COLUMN_OF_KEY, COLUMNS
 from terminal.ui.watch.model import MarketWatchModel
 from terminal.ui.watch.painter import PADDING, RowPainter
@@ -114,7 +115,10 @@ class WatchTable(QTableView):
             column = COLUMN_OF_KEY[key]
             texts = (model.text_at(row, column) for row in rows)
             cells = max(map(cell_metrics.horizontalAdvance, texts), default=0) + 2 * PADDING + 2
-            title = title_metrics.horizontalAdvance(COLUMNS[column].title) + TITLE_PADDING
+            title = (
+                title_metrics.horizontalAdvance(translate("WatchColumns", COLUMNS[column].title))
+                + TITLE_PADDING
+            )
             width = max(cells, title)
             self.setColumnWidth(column, min(width, NAME_WIDTH) if key == "name" else width)
         self._sizing = False
@@ -138,7 +142,7 @@ class WatchTable(QTableView):
         menu = QMenu(self)
         shown = set(self.visible_columns())
         for spec in COLUMNS:
-            action = QAction(spec.title, menu, checkable=True)
+            action = QAction(translate("WatchColumns", spec.title), menu, checkable=True)
             action.setChecked(spec.key in shown)
             action.toggled.connect(lambda on, key=spec.key: self.set_column_shown(key, on))
             menu.addAction(action)
