@@ -62,8 +62,8 @@ class PnlPanel(QWidget):
         for plot in (self.equity_plot, self.pnl_plot):
             plot.setMenuEnabled(False)
             plot.showGrid(x=True, y=True, alpha=0.25)
-        self.equity_plot.setLabel(self.tr("left"), self.tr("Equity"))
-        self.pnl_plot.setLabel(self.tr("left"), self.tr("P&L"))
+        self.equity_plot.setLabel("left", self.tr("Equity"))
+        self.pnl_plot.setLabel("left", self.tr("P&L"))
         self.legend = self.pnl_plot.addLegend(offset=(8, 4), colCount=4)
         self.zero = pg.InfiniteLine(0.0, angle=0, movable=False)
         self.pnl_plot.addItem(self.zero, ignoreBounds=True)
