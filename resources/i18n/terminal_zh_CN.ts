@@ -919,10 +919,44 @@
     </message>
 </context>
 <context>
+    <name>IndicatorDialog</name>
+    <message>
+        <source>{indicator} parameters</source>
+        <translation>{indicator} 参数</translation>
+    </message>
+</context>
+<context>
     <name>IndicatorMenu</name>
     <message>
         <source>Indicators</source>
         <translation>指标</translation>
+    </message>
+    <message>
+        <source>Add {indicator}</source>
+        <translation>添加 {indicator}</translation>
+    </message>
+    <message>
+        <source>Edit {indicator}…</source>
+        <translation>编辑 {indicator}…</translation>
+    </message>
+    <message>
+        <source>Remove {indicator}</source>
+        <translation>移除 {indicator}</translation>
+    </message>
+</context>
+<context>
+    <name>Indicators</name>
+    <message>
+        <source>Simple moving average</source>
+        <translation>简单移动平均</translation>
+    </message>
+    <message>
+        <source>Exponential moving average</source>
+        <translation>指数移动平均</translation>
+    </message>
+    <message>
+        <source>Bollinger bands</source>
+        <translation>布林带</translation>
     </message>
 </context>
 <context>
@@ -949,6 +983,10 @@
     <message>
         <source>Last</source>
         <translation>最新价</translation>
+    </message>
+    <message>
+        <source>P&amp;L</source>
+        <translation>盈亏</translation>
     </message>
     <message>
         <source>Working</source>
@@ -1694,6 +1732,10 @@
         <translation>持仓</translation>
     </message>
     <message>
+        <source>P&amp;L</source>
+        <translation>盈亏</translation>
+    </message>
+    <message>
         <source>Orders</source>
         <translation>委托</translation>
     </message>
@@ -2061,6 +2103,18 @@
     <message>
         <source>Reduce only</source>
         <translation>只减仓</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <source>{broker} takes no reduce-only orders on {symbol}</source>
+        <translation>{broker} 不接受 {symbol} 的只减仓委托</translation>
+    </message>
+    <message>
+        <source>post-only: limit orders, where the broker takes them</source>
+        <translation>只做挂单：仅限价单，且需券商支持</translation>
     </message>
 </context>
 <context>

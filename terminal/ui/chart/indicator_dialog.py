@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
@@ -20,15 +21,16 @@ from PySide6.QtWidgets import (
 
 from terminal.engine.indicators import INDICATORS, Indicator
 from terminal.ui.dialogs import ok_cancel
+from terminal.ui.i18n import translate
 
 if TYPE_CHECKING:
     from terminal.ui.chart.indicators import ChartIndicators, IndicatorSeries
 
 log = logging.getLogger("terminal.ui")
 NAMES = {
-    "SMA": "Simple moving average",
-    "EMA": "Exponential moving average",
-    "BB": "Bollinger bands",
+    "SMA": QT_TRANSLATE_NOOP("Indicators", "Simple moving average"),
+    "EMA": QT_TRANSLATE_NOOP("Indicators", "Exponential moving average"),
+    "BB": QT_TRANSLATE_NOOP("Indicators", "Bollinger bands"),
     "MACD": "MACD",
     "RSI": "RSI",
 }
@@ -60,7 +62,8 @@ class IndicatorDialog(QDialog):
         error_color: str,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"{NAMES.get(indicator.kind, indicator.kind)} parameters")
+        name = translate("Indicators", NAMES.get(indicator.kind, indicator.kind))
+        self.setWindowTitle(self.tr("{indicator} parameters").format(indicator=name))
         self._cls, self._on_apply = type(indicator), on_apply
         form = QFormLayout(self)
         self.editors: dict[str, QSpinBox | QDoubleSpinBox] = {}
@@ -104,17 +107,18 @@ class IndicatorMenu(QToolButton):
         menu = self.menu()
         menu.clear()
         for kind, cls in INDICATORS.items():
-            menu.addAction(f"Add {NAMES[kind]}").triggered.connect(
+            name = translate("Indicators", NAMES[kind])
+            menu.addAction(self.tr("Add {indicator}").format(indicator=name)).triggered.connect(
                 lambda _=False, c=cls: self._indicators.add(c())
             )
         if self._indicators.series:
             menu.addSeparator()
         for series in list(self._indicators.series):
             label = series.indicator.label
-            menu.addAction(f"Edit {label}…").triggered.connect(
+            menu.addAction(self.tr("Edit {indicator}…").format(indicator=label)).triggered.connect(
                 lambda _=False, s=series: self.edit(s)
             )
-            menu.addAction(f"Remove {label}").triggered.connect(
+            menu.addAction(self.tr("Remove {indicator}").format(indicator=label)).triggered.connect(
                 lambda _=False, s=series: self._indicators.remove(s)
             )
 

@@ -28,7 +28,7 @@ def leg_columns(prices: PriceDecimals) -> list[Column]:
             lambda leg: prices.price(leg.symbol, leg.last_price) if leg.last_price else "",
             numeric=True,
         ),
-        Column("P&L", lambda leg: fmt.money(leg.pnl), numeric=True),
+        Column(translate("Legs", "P&L"), lambda leg: fmt.money(leg.pnl), numeric=True),
         Column(translate("Legs", "Working"), lambda leg: str(leg.working), numeric=True),
     ]
 

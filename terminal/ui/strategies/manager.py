@@ -131,7 +131,7 @@ class StrategyManager(QWidget):
                 Column(
                     self.tr("Position"), _positions, numeric=True, sort_key=lambda s: s.position
                 ),
-                Column("P&L", lambda s: fmt.money(s.pnl), numeric=True, sort_key=_pnl),
+                Column(self.tr("P&L"), lambda s: fmt.money(s.pnl), numeric=True, sort_key=_pnl),
                 Column(
                     self.tr("Orders"),
                     lambda s: self.tr("{orders} ({working} working)").format(
