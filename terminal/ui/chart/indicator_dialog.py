@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from terminal.engine.indicators import INDICATORS, Indicator
 from terminal.ui.dialogs import ok_cancel
-from terminal.ui.i18n import translate
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, translate
 
 if TYPE_CHECKING:
     from terminal.ui.chart.indicators import ChartIndicators, IndicatorSeries

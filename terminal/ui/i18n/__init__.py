@@ -36,6 +36,12 @@ def translate(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks ``text`` for ``lupdate`` under ``context`` where it cannot be translated yet (a
+    module-level table); typed, unlike PySide6's, which returns ``object``."""
+    return text
+
+
 def resolve_language(chosen: str, system: str | None = None) -> Language:
     """``zh_CN`` or ``en``: the one ``chosen``, or for ``auto`` (or anything unknown) the
     system locale's (any Chinese → ``zh_CN``, anything else → ``en``)."""

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
-
 from terminal.domain.alerts import AlertState
 from terminal.domain.enums import (
     ConnectionStatus,
@@ -26,7 +24,7 @@ from terminal.domain.enums import (
     TimeInForce,
 )
 from terminal.engine.monitoring.health import HealthLevel
-from terminal.ui.i18n import translate
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, translate
 
 CONTEXT = "Names"
 # Keyed by value: a StrEnum member equals its value, so the same word in two enums ("error",

@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor
 
 from terminal.domain.orders import Account, Fill, Order, Position
 from terminal.ui import formatting as fmt
 from terminal.ui.formatting import PriceDecimals
-from terminal.ui.i18n import names, translate
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, names, translate
 from terminal.ui.monitors.monitor import Monitor
 from terminal.ui.monitors.record_table import Column
 from terminal.ui.theme import Theme

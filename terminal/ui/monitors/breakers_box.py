@@ -3,7 +3,7 @@ one way to lift a trip — a person selects it and presses Re-arm."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from terminal.domain.events import BreakerTripped
 from terminal.ui import layouts
-from terminal.ui.i18n import translate
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, translate
 from terminal.ui.theme import Theme
 
 ARMED = QT_TRANSLATE_NOOP("BreakersBox", "Circuit breakers: all armed")

@@ -9,7 +9,7 @@ from collections import deque
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QFrame,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from terminal.domain.enums import PluginKind
 from terminal.engine.monitoring.health import HealthLevel
 from terminal.engine.monitoring.metrics import PATHS, HealthSnapshot, LatencySummary
-from terminal.ui.i18n import names, translate
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, names, translate
 from terminal.ui.monitors.breakers_box import BreakersBox
 from terminal.ui.theme import Theme
 

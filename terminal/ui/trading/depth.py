@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from terminal.domain.market import Tick
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.i18n import translate
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, translate
 from terminal.ui.theme import Theme
 
 LEVELS = 5

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.domain.enums import Offset, OrderType, TimeInForce
-from terminal.ui.i18n import translate
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, translate
 from terminal.ui.symbol_box import symbol_box
 from terminal.ui.trading.ticket_attach import Attach
 from terminal.ui.trading.ticket_depth import QuoteDepth

@@ -6,12 +6,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
-
 from terminal.domain.enums import QuoteStatus
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.ui import formatting as fmt
+from terminal.ui.i18n import QT_TRANSLATE_NOOP
 
 NAN = math.nan
 NO_LAST_TEXT = {  # the Last cell of a quote with no trade today, by the vendor's status
