@@ -133,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--out", type=Path, required=True, help="PNG file to write")
     shot.add_argument("--seconds", type=float, default=3.0, help="seconds of live data first")
     shot.add_argument("--size", type=_size, default=(1600, 1000), help="window size, WxH")
+    shot.add_argument(
+        "--language", choices=["zh_CN", "en"],
+        help="the interface's language (default: ui.language, else the system's)",
+    )  # fmt: skip
     sub.add_parser("plugins", help="list discovered plugins: loaded and failed, with reasons")
     bars_command.add_arguments(
         sub.add_parser("bars", help="build session-aware bars from a ticks file (CSV/Parquet)")
@@ -233,7 +237,8 @@ def _gui(config: Config, args: argparse.Namespace, command: str) -> int:
     replay = _replay_options(args)
     if command == "screenshot":
         return run_gui(config, exit_after=args.seconds, screenshot=args.out, size=args.size,
-                       connect=remote, replay=replay, recover=args.recover)  # fmt: skip
+                       connect=remote, replay=replay, recover=args.recover,
+                       language=args.language)  # fmt: skip
     return run_gui(config, exit_after=args.exit_after, connect=remote, replay=replay,
                    recover=args.recover)  # fmt: skip
 

@@ -87,6 +87,12 @@ class UiSection(_Strict):
     hotkeys: Hotkeys = msgspec.field(default_factory=Hotkeys)
     alert_sound: bool = True
     """A sound (the system's beep) when a price or condition alert fires."""
+    language: Literal["auto", "zh_CN", "en"] = "auto"
+    """The interface's language; ``auto``: the system locale's (Chinese for any ``zh_*``,
+    English otherwise). View ▸ Language overrides it for this user."""
+    up_colour: Literal["auto", "red", "green"] = "auto"
+    """The colour of a rise (a fall takes the other one); ``auto``: red when the interface is
+    Chinese (红涨绿跌), green otherwise."""
 
 
 class UniverseSection(_Strict):

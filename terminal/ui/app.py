@@ -28,8 +28,9 @@ from terminal.engine.replay.engine import ReplayOptions
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.crash_dialog import CrashReporter
 from terminal.ui.heartbeat import freeze_startup_heap
+from terminal.ui.i18n import install_language, resolve_language, translate
 from terminal.ui.main_window import MainWindow
-from terminal.ui.theme import apply_theme
+from terminal.ui.theme import apply_theme, up_is_red
 
 log = logging.getLogger("terminal.ui")
 
@@ -46,6 +47,7 @@ class GuiRun:
     connect: ZmqFeedOptions | None = None  # attach to a remote engine (`terminal serve`)
     replay: ReplayOptions | None = None  # play this journal instead of running an engine
     recover: bool = False  # start on a damaged trading store, keeping what is readable
+    language: str | None = None  # "zh_CN" or "en" instead of the saved or configured one
 
 
 def layout_settings(path: Path | None = None) -> QSettings:
@@ -71,8 +73,10 @@ async def run_window(config: Config, settings: QSettings, run: GuiRun) -> int:
     """Start the engine (or attach to the remote one at ``run.connect``, or play the journal
     of ``run.replay``), show the window, run until it closes; stop everything cleanly."""
     app = make_application()
+    language = resolve_language(run.language or str(settings.value("language", config.ui.language)))
+    install_language(app, language)  # before any widget: texts are translated as built
     theme = str(settings.value("theme", config.ui.theme))
-    apply_theme(app, theme)
+    apply_theme(app, theme, up_is_red(config.ui.up_colour, language))
     if run.replay is not None:
         from terminal.ui.replay.window import run_replay
 
@@ -153,6 +157,7 @@ def run_gui(
     connect: ZmqFeedOptions | None = None,
     replay: ReplayOptions | None = None,
     recover: bool = False,
+    language: str | None = None,
 ) -> int:
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -171,13 +176,15 @@ def run_gui(
         if replay is not None and settings_path is None:
             settings_path = user_config_dir() / REPLAY_LAYOUT  # the live layout stays as it is
         settings = layout_settings(settings_path)
-        run = GuiRun(exit_after, screenshot, size, connect, replay, recover)
+        run = GuiRun(exit_after, screenshot, size, connect, replay, recover, language)
         try:
             return _run_loop(app, run_window(config, settings, run))
         except StoreDamaged as exc:
             if screenshot is None and exit_after is None:
                 # No loop runs any more: a blocking box is safe here (see dialogs.py).
-                QMessageBox.critical(None, "Trading record damaged", str(exc))
+                QMessageBox.critical(
+                    None, translate("App", "Trading record damaged"), str(exc)
+                )
             raise
 
 

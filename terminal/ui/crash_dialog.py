@@ -42,7 +42,7 @@ class CrashDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Unexpected error")
+        self.setWindowTitle(self.tr("Unexpected error"))
         self.setModal(False)
         self.resize(760, 420)
         self.reports: list[str] = []
@@ -54,9 +54,9 @@ class CrashDialog(QDialog):
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
         self.text.setFont(font)
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Copy the tracebacks, to paste into a bug report")
-        self.close_button = QPushButton("Close")
+        self.copy_button = QPushButton(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy the tracebacks, to paste into a bug report"))
+        self.close_button = QPushButton(self.tr("Close"))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.copy_button)
@@ -144,8 +144,13 @@ class CrashReporter(QObject):
                 log.critical("%s", what)
             else:
                 text = f"{what}:\n" + "".join(traceback.format_exception(type(value), value, tb))
-                log.critical("%s: %s: %s", what, type(value).__name__, value,
-                             exc_info=(type(value), value, tb))
+                log.critical(
+                    "%s: %s: %s",
+                    what,
+                    type(value).__name__,
+                    value,
+                    exc_info=(type(value), value, tb),
+                )
             self._reported.emit(text)
         except Exception:  # the reporter must never become a second crash
             print("terminal: could not report an error", file=sys.stderr)

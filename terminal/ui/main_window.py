@@ -25,6 +25,7 @@ from terminal.ui.dialogs import ask, inform
 from terminal.ui.dock_window import DockWindow, scrollable
 from terminal.ui.formatting import PriceDecimals
 from terminal.ui.hotkeys import checked_hotkeys
+from terminal.ui.i18n import installed_language, names
 from terminal.ui.menu_bar import WindowMenuBar
 from terminal.ui.monitors.activity import ActivityFeed
 from terminal.ui.monitors.blotters import account_monitor, positions_monitor, trades_monitor
@@ -35,7 +36,7 @@ from terminal.ui.monitors.pnl_panel import PnlPanel
 from terminal.ui.monitors.venue_panel import VenuePanel
 from terminal.ui.status_bar import WindowStatusBar
 from terminal.ui.strategies.manager import StrategyManager
-from terminal.ui.theme import THEMES, Theme, apply_theme
+from terminal.ui.theme import Theme, apply_theme, theme_named, up_is_red
 from terminal.ui.trading.alert_test_dialog import AlertTestDialog
 from terminal.ui.trading.depth import DepthPanel
 from terminal.ui.trading.kill_switch import KillSwitchButton
@@ -69,16 +70,19 @@ class MainWindow(DockWindow):
         super().__init__(settings)
         self._saved_views = saved_views
         self.bridge = bridge
-        self.setWindowTitle("Terminal")
+        self.setWindowTitle(self.tr("Terminal"))
         self.setObjectName("mainWindow")
-        self.theme: Theme = THEMES.get(str(settings.value("theme", theme_name)), THEMES["dark"])
+        ui = bridge.config().ui
+        self.red_up = up_is_red(ui.up_colour, installed_language())
+        self.theme: Theme = theme_named(str(settings.value("theme", theme_name)), self.red_up)
         self.extra_charts: list[CandleChart] = []
         self.hotkeys = checked_hotkeys(bridge.config().ui.hotkeys)
         self._build_panels()
         self.arrange_docks()
         self.menus = WindowMenuBar(
-            [dock.toggleViewAction() for dock in self.docks.values()], self.theme.name, self
-        )
+            [dock.toggleViewAction() for dock in self.docks.values()], self.theme.name,
+            str(settings.value("language", ui.language)), self,
+        )  # fmt: skip
         self.setMenuBar(self.menus)
         self.kill_switch_button = KillSwitchButton(self.hotkeys.kill_switch, self)
         self.menus.setCornerWidget(self.kill_switch_button, Qt.Corner.TopRightCorner)
@@ -123,21 +127,21 @@ class MainWindow(DockWindow):
         self.health_panel = HealthPanel(theme)
         self.alert_desk = AlertsDesk(self, bridge, theme, alerts.text)
         self.pnl_panel = PnlPanel(bridge, theme)
-        self.add_dock("market_watch", "Market watch", self.market_watch)
-        self.add_dock("chart", "Chart", self.chart)
-        self.add_dock("ticket", "Order ticket", scrollable(self.ticket))
-        self.add_dock("depth", "Depth", self.depth_panel)
+        self.add_dock("market_watch", self.tr("Market watch"), self.market_watch)
+        self.add_dock("chart", self.tr("Chart"), self.chart)
+        self.add_dock("ticket", self.tr("Order ticket"), scrollable(self.ticket))
+        self.add_dock("depth", self.tr("Depth"), self.depth_panel)
         # Sideways: the wide form-and-table must not push the market watch narrower.
-        self.add_dock("strategies", "Strategies", scrollable(self.strategy_manager, True))
-        self.add_dock("orders", "Orders", self.orders)
-        self.add_dock("trades", "Trades", self.trades)
-        self.add_dock("positions", "Positions", self.positions)
-        self.add_dock("account", "Account", self.account)
+        self.add_dock("strategies", self.tr("Strategies"), scrollable(self.strategy_manager, True))
+        self.add_dock("orders", self.tr("Orders"), self.orders)
+        self.add_dock("trades", self.tr("Trades"), self.trades)
+        self.add_dock("positions", self.tr("Positions"), self.positions)
+        self.add_dock("account", self.tr("Account"), self.account)
         self.add_dock("alerts", self.tr("Alerts"), self.alert_desk.panel)
         self.add_dock("pnl", self.tr("P&&L"), self.pnl_panel)  # "&&": a tab's "&" is a key
-        self.add_dock("venue", "Venue", self.venue)
-        self.add_dock("log", "Log", self.log_panel)
-        self.add_dock("health", "Health", self.health_panel)
+        self.add_dock("venue", self.tr("Venue"), self.venue)
+        self.add_dock("log", self.tr("Log"), self.log_panel)
+        self.add_dock("health", self.tr("Health"), self.health_panel)
 
     # ---- wiring --------------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -164,14 +168,15 @@ class MainWindow(DockWindow):
         self.depth_panel.price_clicked.connect(self._take_depth_price)
         self.ticket.set_symbol(self.chart.symbol)
         self.orders.cancel_requested.connect(self._cancel_orders)
-        self.orders.add_record_action("Mark filled / cancelled…", self._mark, first=True)
-        self.positions.add_record_action("Close position", self._close_position)
+        self.orders.add_record_action(self.tr("Mark filled / cancelled…"), self._mark, first=True)
+        self.positions.add_record_action(self.tr("Close position"), self._close_position)
         self.alerts.alerts_changed.connect(self._on_alerts)
         self.kill_switch_button.kill_requested.connect(self.kill_switch)
         menus.open_replay_requested.connect(self.choose_replay)
         menus.quit_requested.connect(self.close)
         menus.new_chart_requested.connect(self.new_chart)
         menus.theme_chosen.connect(self.set_theme)
+        menus.language_chosen.connect(self.set_language)
         menus.reset_layout_requested.connect(self.reset_layout)
         menus.plugins_requested.connect(self.show_plugins)
         menus.test_email_requested.connect(self.show_alert_test)
@@ -185,7 +190,10 @@ class MainWindow(DockWindow):
         """What reconciling a venue found: in the Venue dock, and said in the status bar."""
         self.venue.add_notices(notices)
         latest = notices[-1]
-        more = f" (+{len(notices) - 1} more, Venue dock)" if len(notices) > 1 else " (Venue dock)"
+        more = (
+            self.tr(" (+{count} more, Venue dock)").format(count=len(notices) - 1)
+            if len(notices) > 1 else self.tr(" (Venue dock)")
+        )  # fmt: skip
         self.statusBar().showMessage(f"⚠ {latest.broker}: {latest.message}{more}", 20_000)
 
     def _take_watch_price(self, symbol: str, field: str) -> None:
@@ -222,24 +230,30 @@ class MainWindow(DockWindow):
 
         def kill() -> None:
             self.bridge.send(KillSwitch("kill switch (GUI)"))
-            self.statusBar().showMessage("Kill switch: cancels sent, strategies stopped", 10_000)
+            self.statusBar().showMessage(
+                self.tr("Kill switch: cancels sent, strategies stopped"), 10_000
+            )
 
         self.confirm(
-            f"Kill switch: cancel {working} working orders and stop {running} running strategies?",
+            self.tr(
+                "Kill switch: cancel {working} working orders and stop {running} running "
+                "strategies?"
+            ).format(working=working, running=running),
             kill,
         )
 
     def rearm_breaker(self, trip: BreakerTripped) -> None:
         """A person lifts a trip, after one confirmation that says what tripped it."""
         self.confirm(
-            f"Re-arm circuit breaker {trip.breaker} ({trip.target})? It tripped on: "
-            f"{trip.reason}",
+            self.tr("Re-arm circuit breaker {breaker} ({target})? It tripped on: {reason}").format(
+                breaker=trip.breaker, target=trip.target, reason=trip.reason
+            ),
             lambda: self.bridge.send(RearmBreaker(trip.breaker, trip.target)),
         )
 
     def confirm(self, text: str, on_yes: Callable[[], None]) -> None:
         """Ask without a nested event loop (see dialogs.py); tests replace this with a stub."""
-        ask(self, "Confirm", text, on_yes)
+        ask(self, self.tr("Confirm"), text, on_yes)
 
     def turn_off_trading(self, ticket_title: str, ticket_tip: str, strategies_note: str) -> None:
         """Watch only (a replay, whose orders go to no broker): no kill switch and no Cancel
@@ -255,11 +269,11 @@ class MainWindow(DockWindow):
 
     def show_plugins(self) -> None:
         lines = [
-            f"{'✔' if r.state is PluginState.LOADED else '✘'} {r.kind.value} {r.name} — {r.source}"
-            + (f"\n      {r.reason}" if r.reason else "")
+            f"{'✔' if r.state is PluginState.LOADED else '✘'} {names.name(r.kind)} "
+            f"{r.name} — {r.source}" + (f"\n      {r.reason}" if r.reason else "")
             for r in self.bridge.plugin_reports()
         ]
-        inform(self, "Plugins", "\n".join(lines))
+        inform(self, self.tr("Plugins"), "\n".join(lines))
 
     def choose_replay(self) -> QFileDialog:
         """File ▸ Open replay…: pick a journal; it opens in a replay window beside this one."""
@@ -373,7 +387,7 @@ class MainWindow(DockWindow):
     def set_theme(self, name: str) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            self.theme = apply_theme(app, name)
+            self.theme = apply_theme(app, name, self.red_up)
         self.market_watch.set_theme(self.theme)
         self.depth_panel.set_theme(self.theme)
         self.status_bar.set_theme(self.theme)
@@ -382,6 +396,13 @@ class MainWindow(DockWindow):
         for chart in [self.chart, *self.extra_charts]:
             chart.set_theme(self.theme)
         self.settings.setValue("theme", self.theme.name)
+
+    def set_language(self, language: str) -> None:
+        """Kept for the next start: every text is translated as its widget is built."""
+        self.settings.setValue("language", language)
+        self.statusBar().showMessage(
+            self.tr("The language changes when the terminal is started again"), 20_000
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.status_bar.stop()

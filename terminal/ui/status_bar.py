@@ -10,6 +10,7 @@ from terminal.domain.enums import ConnectionStatus
 from terminal.domain.events import BreakerTripped, FeedStatus
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.heartbeat import LoopHeartbeat
+from terminal.ui.i18n import names
 from terminal.ui.monitors.breakers_box import trip_text
 from terminal.ui.theme import Theme
 
@@ -40,7 +41,7 @@ class WindowStatusBar(QStatusBar):
         self._theme = theme
         self._status_labels: dict[str, QLabel] = {}
         self._statuses: dict[str, FeedStatus] = {}
-        self.rate_label = QLabel("0 ticks/s")
+        self.rate_label = QLabel(self.tr("0 ticks/s"))
         self.load_label = QLabel()  # load shedding and GUI loop lag
         # May be cut rather than widen the window's minimum size.
         self.load_label.setMinimumWidth(1)
@@ -89,7 +90,11 @@ class WindowStatusBar(QStatusBar):
             self.breaker_label.clear()
             return
         names = ", ".join(f"{t.breaker} ({t.target})" for t in trips)
-        self.breaker_label.setText(f"⚠ breaker tripped: {names} — re-arm in the Health dock")
+        self.breaker_label.setText(
+            self.tr("⚠ breaker tripped: {breakers} — re-arm in the Health dock").format(
+                breakers=names
+            )
+        )
         self.breaker_label.setStyleSheet(f"color: {self._theme.bad}; font-weight: bold")
         self.breaker_label.setToolTip("\n".join(trip_text(t) for t in trips))
 
@@ -108,16 +113,18 @@ class WindowStatusBar(QStatusBar):
         self.heartbeat.stop()
 
     def _on_tick_rate(self, rate: float) -> None:
-        self.rate_label.setText(f"{rate:,.0f} ticks/s")
+        self.rate_label.setText(self.tr("{rate} ticks/s").format(rate=f"{rate:,.0f}"))
         self._show_load()
         self._show_tick_ages()
 
     def _show_failed_plugins(self) -> None:
         failed = self._bridge.failed_plugins()
         if failed:
-            names = ", ".join(f"{r.kind.value} {r.name}" for r in failed)
+            which = ", ".join(f"{names.name(r.kind)} {r.name}" for r in failed)
             self.plugin_label.setText(
-                f"⚠ {len(failed)} plugin(s) failed: {names} (Tools ▸ Plugins)"
+                self.tr("⚠ {count} plugin(s) failed: {plugins} (Tools ▸ Plugins)").format(
+                    count=len(failed), plugins=which
+                )
             )
             self.plugin_label.setStyleSheet(f"color: {self._theme.bad}")
 
@@ -128,19 +135,23 @@ class WindowStatusBar(QStatusBar):
     def _show_load(self) -> None:
         stats = self._bridge.conflation()
         lag = self.heartbeat.percentile(99)
-        text = f"lag p99 {lag:.0f} ms"
+        text = self.tr("lag p99 {lag} ms").format(lag=f"{lag:.0f}")
         if stats.shedding or stats.backlog:
-            shed = f"{stats.conflated:,} quotes conflated, {stats.backlog:,} queued"
-            text = f"⚠ shedding load: {shed} · {text}"
+            shed = self.tr("{conflated} quotes conflated, {queued} queued").format(
+                conflated=f"{stats.conflated:,}", queued=f"{stats.backlog:,}"
+            )
+            text = self.tr("⚠ shedding load: {shed} · {lag}").format(shed=shed, lag=text)
             self.load_label.setStyleSheet(f"color: {self._theme.warning}")
         else:
             self.load_label.setStyleSheet("")
         self.load_label.setText(text)
         self.load_label.setToolTip(
-            "Quotes arrive faster than the engine processes them: each symbol's waiting quote "
-            "is replaced by its newest (no traded volume is lost)."
+            self.tr(
+                "Quotes arrive faster than the engine processes them: each symbol's waiting "
+                "quote is replaced by its newest (no traded volume is lost)."
+            )
             if stats.conflated
-            else "GUI loop latency (99th percentile of a 20 ms heartbeat)"
+            else self.tr("GUI loop latency (99th percentile of a 20 ms heartbeat)")
         )
 
 
@@ -157,5 +168,5 @@ def _words(state: FeedStatus) -> str:
     """A connection's status in words; a feed closed outside its hours says when it polls next
     ("closed, next poll 09:15")."""
     if state.status is ConnectionStatus.CLOSED and state.reason:
-        return f"{state.status.value}, {state.reason}"
-    return state.status.value
+        return f"{names.name(state.status)}, {state.reason}"
+    return names.name(state.status)

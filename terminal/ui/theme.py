@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
@@ -57,8 +57,21 @@ THEMES = {
 }
 
 
-def apply_theme(app: QApplication, name: str) -> Theme:
+def up_is_red(up_colour: str, language: str) -> bool:
+    """``ui.up_colour``: ``red`` (the Chinese convention: 红涨绿跌), ``green``, or ``auto``:
+    red when the interface is Chinese."""
+    return up_colour == "red" or (up_colour == "auto" and language == "zh_CN")
+
+
+def theme_named(name: str, red_up: bool = False) -> Theme:
+    """The theme ``name`` (dark when unknown); ``red_up`` swaps its rise and fall colours, for
+    every price cell, candle, P&L figure and ladder that draws them."""
     theme = THEMES.get(name, THEMES["dark"])
+    return replace(theme, up=theme.down, down=theme.up) if red_up else theme
+
+
+def apply_theme(app: QApplication, name: str, red_up: bool = False) -> Theme:
+    theme = theme_named(name, red_up)
     app.setStyle("Fusion")
     app.setStyleSheet((THEMES_DIR / f"{theme.name}.qss").read_text(encoding="utf-8"))
     return theme

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from terminal.domain.market_alerts import (
     Alert,
@@ -22,51 +22,61 @@ from terminal.domain.market_alerts import (
 )
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.i18n import translate
 
 PriceText = Callable[[float], str]
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Alerts", text)
-
-
 def field_name(field: AlertField) -> str:
-    return {AlertField.LAST: tr("Last"), AlertField.BID: tr("Bid"), AlertField.ASK: tr("Ask")}[
-        field
-    ]
+    return {
+        AlertField.LAST: translate("Alerts", "Last"),
+        AlertField.BID: translate("Alerts", "Bid"),
+        AlertField.ASK: translate("Alerts", "Ask"),
+    }[field]
 
 
 def condition_names() -> dict[AlertCondition, str]:
     return {
-        AlertCondition.PRICE: tr("Price"),
-        AlertCondition.DAY_MOVE: tr("Move on the day"),
-        AlertCondition.BAR_CLOSE: tr("Bar close against an indicator"),
+        AlertCondition.PRICE: translate("Alerts", "Price"),
+        AlertCondition.DAY_MOVE: translate("Alerts", "Move on the day"),
+        AlertCondition.BAR_CLOSE: translate("Alerts", "Bar close against an indicator"),
     }
 
 
 def direction_names(condition: AlertCondition) -> dict[AlertDirection, str]:
     """How each direction reads for ``condition`` (the dialog's choices)."""
     if condition is AlertCondition.DAY_MOVE:
-        return {AlertDirection.UP: tr("up by"), AlertDirection.DOWN: tr("down by"),
-                AlertDirection.CROSS: tr("up or down by")}  # fmt: skip
+        return {
+            AlertDirection.UP: translate("Alerts", "up by"),
+            AlertDirection.DOWN: translate("Alerts", "down by"),
+            AlertDirection.CROSS: translate("Alerts", "up or down by"),
+        }
     if condition is AlertCondition.BAR_CLOSE:
-        return {AlertDirection.UP: tr("closes above"), AlertDirection.DOWN: tr("closes below"),
-                AlertDirection.CROSS: tr("closes across")}  # fmt: skip
-    return {AlertDirection.UP: tr("rises to"), AlertDirection.DOWN: tr("falls to"),
-            AlertDirection.CROSS: tr("crosses")}  # fmt: skip
+        return {
+            AlertDirection.UP: translate("Alerts", "closes above"),
+            AlertDirection.DOWN: translate("Alerts", "closes below"),
+            AlertDirection.CROSS: translate("Alerts", "closes across"),
+        }
+    return {
+        AlertDirection.UP: translate("Alerts", "rises to"),
+        AlertDirection.DOWN: translate("Alerts", "falls to"),
+        AlertDirection.CROSS: translate("Alerts", "crosses"),
+    }
 
 
 def condition_text(alert: Alert, price: PriceText, at: float | None = None) -> str:
     """``Last crosses 10.50``; ``at`` puts another price in (a line being dragged)."""
     way = direction_names(alert.condition)[alert.direction]
     if alert.condition is AlertCondition.DAY_MOVE:
-        return tr("{way} {percent}% on the day").format(way=way, percent=f"{alert.percent:g}")
+        return translate("Alerts", "{way} {percent}% on the day").format(
+            way=way, percent=f"{alert.percent:g}"
+        )
     if alert.condition is AlertCondition.BAR_CLOSE:
         label = alert.indicator.label if alert.indicator else "?"
-        return tr("{timeframe} bar {way} {indicator}").format(
+        return translate("Alerts", "{timeframe} bar {way} {indicator}").format(
             timeframe=alert.timeframe, way=way, indicator=label
         )
-    return tr("{field} {way} {price}").format(
+    return translate("Alerts", "{field} {way} {price}").format(
         field=field_name(alert.field), way=way, price=price(alert.price if at is None else at)
     )
 
@@ -80,8 +90,8 @@ def value_text(alert: Alert, value: float, price: PriceText) -> str:
 
 def status_text(alert: Alert) -> str:
     if alert.status is AlertStatus.FIRED:
-        return tr("fired")
-    return tr("armed, re-arms") if alert.rearm else tr("armed")
+        return translate("Alerts", "fired")
+    return translate("Alerts", "armed, re-arms") if alert.rearm else translate("Alerts", "armed")
 
 
 class AlertBook(QObject):

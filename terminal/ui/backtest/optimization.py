@@ -70,7 +70,7 @@ class OptimizationView(QWidget):
         if outcome.folds:
             tabs.addTab(self.folds, f"Walk-forward ({len(outcome.folds)} folds)")
         self.tabs = tabs
-        self.backtest_button = QPushButton("Backtest the selected parameters")
+        self.backtest_button = QPushButton(self.tr("Backtest the selected parameters"))
         self.backtest_button.clicked.connect(lambda *_: self._backtest_selected())
         self.summary = QLabel(_summary(outcome))
         self.summary.setWordWrap(True)

@@ -34,12 +34,14 @@ class OptimizeSettings(QGroupBox):
         self.setCheckable(True)
         self.setChecked(False)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Parameter", "From", "To", "Step"])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Parameter"), self.tr("From"), self.tr("To"), self.tr("Step")]
+        )
         self.table.verticalHeader().hide()
         self.table.setMinimumHeight(110)
         self.random = QSpinBox()
         self.random.setRange(0, 100_000)
-        self.random.setSpecialValueText("whole grid")
+        self.random.setSpecialValueText(self.tr("whole grid"))
         self.objective = QComboBox()
         for name in NAMES:
             self.objective.addItem(LABELS[name][0], name)
@@ -49,23 +51,23 @@ class OptimizeSettings(QGroupBox):
         self.processes.setValue(cpu_count())
         self.folds = QSpinBox()
         self.folds.setRange(0, 20)
-        self.folds.setSpecialValueText("none")
+        self.folds.setSpecialValueText(self.tr("none"))
         self.in_sample = QDoubleSpinBox()
         self.in_sample.setRange(0.1, 0.95)
         self.in_sample.setSingleStep(0.05)
         self.in_sample.setValue(0.7)
         self.cluster = QLineEdit()
-        self.cluster.setPlaceholderText("tcp://scheduler:8786 (empty: processes here)")
+        self.cluster.setPlaceholderText(self.tr("tcp://scheduler:8786 (empty: processes here)"))
         self._ranges: list[ParamRange] = []
         form = QFormLayout()
-        form.addRow("Random sets", self.random)
-        form.addRow("Rank by", self.objective)
-        form.addRow("Processes", self.processes)
-        form.addRow("Dask cluster", self.cluster)
+        form.addRow(self.tr("Random sets"), self.random)
+        form.addRow(self.tr("Rank by"), self.objective)
+        form.addRow(self.tr("Processes"), self.processes)
+        form.addRow(self.tr("Dask cluster"), self.cluster)
         split = QHBoxLayout()
         split.addWidget(self.folds)
         split.addWidget(self.in_sample)
-        form.addRow("Walk-forward folds, in-sample share", split)
+        form.addRow(self.tr("Walk-forward folds, in-sample share"), split)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(form)
@@ -113,7 +115,7 @@ class OptimizeSettings(QGroupBox):
         return spin.value() if isinstance(spin, QDoubleSpinBox) else 0.0
 
     def problem(self) -> str:
-        """"" when the ranges make a search, else what is wrong (in one line)."""
+        """ "" when the ranges make a search, else what is wrong (in one line)."""
         ranges = self.ranges()
         if not ranges:
             return "Optimise: switch on at least one parameter range"

@@ -28,6 +28,7 @@ from terminal.engine.backtest.stats import LABELS, NAMES, monthly_returns, shown
 from terminal.ui import layouts
 from terminal.ui.backtest.charts import ReportCharts
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.i18n import translate
 from terminal.ui.theme import THEMES, Theme
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -58,9 +59,9 @@ class BacktestReport(QWidget):
             row, column = divmod(n, 3)
             self.stats.addWidget(QLabel(LABELS[name][0]), row, column * 2)
             self.stats.addWidget(value, row, column * 2 + 1)
-        self.export_html_button = QPushButton("Export HTML…")
-        self.export_csv_button = QPushButton("Export CSV…")
-        self.start_live_button = QPushButton("Start live with these parameters")
+        self.export_html_button = QPushButton(self.tr("Export HTML…"))
+        self.export_csv_button = QPushButton(self.tr("Export CSV…"))
+        self.start_live_button = QPushButton(self.tr("Start live with these parameters"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.export_html_button.clicked.connect(lambda *_: self.export_html())
@@ -91,16 +92,14 @@ class BacktestReport(QWidget):
         buttons = layouts.row(
             self.start_live_button, self.export_html_button, self.export_csv_button
         )
-        layouts.column(
-            self.title, self.stats, 1, buttons, self.message, owner=stats_box
-        )
+        layouts.column(self.title, self.stats, 1, buttons, self.message, owner=stats_box)
         layouts.column(layouts.side_by_side(stats_box, tabs, (380, 900)), owner=self, margins=4)
 
     # ---- actions -----------------------------------------------------------------------------
     def export_html(self, path: Path | None = None) -> Path | None:
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(self, "Export the report", "report.html",
-                                                  "HTML (*.html)")  # fmt: skip
+            name, _ = QFileDialog.getSaveFileName(self, self.tr("Export the report"), "report.html",
+                                                  self.tr("HTML (*.html)"))  # fmt: skip
             if not name:
                 return None
             path = Path(name)
@@ -110,7 +109,9 @@ class BacktestReport(QWidget):
 
     def export_csv(self, folder: Path | None = None) -> list[Path]:
         if folder is None:
-            name = QFileDialog.getExistingDirectory(self, "Folder for trades.csv and equity.csv")
+            name = QFileDialog.getExistingDirectory(
+                self, self.tr("Folder for trades.csv and equity.csv")
+            )
             if not name:
                 return []
             folder = Path(name)
@@ -122,7 +123,7 @@ class BacktestReport(QWidget):
         """Add an instance with the backtest's class, symbols and parameters (stopped)."""
         brokers = self._bridge.broker_names()
         if not brokers:
-            self.message.setText("No broker is running: nothing to trade with")
+            self.message.setText(self.tr("No broker is running: nothing to trade with"))
             return ""
         taken = {s.instance for s in self._bridge.strategy_snapshots()}
         base = f"{self.result.strategy}-bt"
@@ -157,7 +158,7 @@ def _title(result: BacktestResult) -> str:
 def monthly_table(result: BacktestResult) -> QTableWidget:
     table = monthly_returns(result.daily["equity"], result.capital) if len(result.daily) else None
     widget = QTableWidget(0 if table is None else len(table), 13)
-    widget.setHorizontalHeaderLabels([*MONTHS, "Year"])
+    widget.setHorizontalHeaderLabels([*MONTHS, translate("Report", "Year")])
     if table is None:
         return widget
     widget.setVerticalHeaderLabels([str(year) for year in table.index])

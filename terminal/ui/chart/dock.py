@@ -24,7 +24,11 @@ class ChartDock(QDockWidget):
         self._retitle()
 
     def _retitle(self) -> None:
-        self.setWindowTitle(f"Chart · {self.chart.symbol} {self.chart.timeframe}")
+        self.setWindowTitle(
+            self.tr("Chart · {symbol} {timeframe}").format(
+                symbol=self.chart.symbol, timeframe=self.chart.timeframe
+            )
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.chart.close_chart()

@@ -20,13 +20,19 @@ from PySide6.QtWidgets import (
 
 from terminal.engine.indicators import INDICATORS, Indicator
 from terminal.ui.dialogs import ok_cancel
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, translate
 
 if TYPE_CHECKING:
     from terminal.ui.chart.indicators import ChartIndicators, IndicatorSeries
 
 log = logging.getLogger("terminal.ui")
-NAMES = {"SMA": "Simple moving average", "EMA": "Exponential moving average",
-         "BB": "Bollinger bands", "MACD": "MACD", "RSI": "RSI"}
+NAMES = {
+    "SMA": QT_TRANSLATE_NOOP("Indicators", "Simple moving average"),
+    "EMA": QT_TRANSLATE_NOOP("Indicators", "Exponential moving average"),
+    "BB": QT_TRANSLATE_NOOP("Indicators", "Bollinger bands"),
+    "MACD": "MACD",
+    "RSI": "RSI",
+}
 
 
 def parameter_editor(value: float) -> QSpinBox | QDoubleSpinBox:
@@ -55,7 +61,8 @@ class IndicatorDialog(QDialog):
         error_color: str,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"{NAMES.get(indicator.kind, indicator.kind)} parameters")
+        name = translate("Indicators", NAMES.get(indicator.kind, indicator.kind))
+        self.setWindowTitle(self.tr("{indicator} parameters").format(indicator=name))
         self._cls, self._on_apply = type(indicator), on_apply
         form = QFormLayout(self)
         self.editors: dict[str, QSpinBox | QDoubleSpinBox] = {}
@@ -87,7 +94,7 @@ class IndicatorMenu(QToolButton):
 
     def __init__(self, indicators: ChartIndicators, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setText("Indicators")
+        self.setText(self.tr("Indicators"))
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self._indicators = indicators
         self.dialog: IndicatorDialog | None = None
@@ -99,17 +106,18 @@ class IndicatorMenu(QToolButton):
         menu = self.menu()
         menu.clear()
         for kind, cls in INDICATORS.items():
-            menu.addAction(f"Add {NAMES[kind]}").triggered.connect(
+            name = translate("Indicators", NAMES[kind])
+            menu.addAction(self.tr("Add {indicator}").format(indicator=name)).triggered.connect(
                 lambda _=False, c=cls: self._indicators.add(c())
             )
         if self._indicators.series:
             menu.addSeparator()
         for series in list(self._indicators.series):
             label = series.indicator.label
-            menu.addAction(f"Edit {label}…").triggered.connect(
+            menu.addAction(self.tr("Edit {indicator}…").format(indicator=label)).triggered.connect(
                 lambda _=False, s=series: self.edit(s)
             )
-            menu.addAction(f"Remove {label}").triggered.connect(
+            menu.addAction(self.tr("Remove {indicator}").format(indicator=label)).triggered.connect(
                 lambda _=False, s=series: self._indicators.remove(s)
             )
 

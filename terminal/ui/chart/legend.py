@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 
 from terminal.ui import formatting as fmt
+from terminal.ui.i18n import translate
 
 if TYPE_CHECKING:
     from terminal.ui.chart.chart import CandleChart
@@ -107,10 +108,6 @@ class PaneLegend(pg.GraphicsObject):
                         x += self._metrics.horizontalAdvance(text)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ChartLegends", text)
-
-
 class ChartLegends:
     """One legend per pane of ``chart``, following the crosshair or the latest bar."""
 
@@ -169,7 +166,14 @@ class ChartLegends:
         color = theme.up if c >= o else theme.down
         when = chart.time_axis.time_text(start, "%Y-%m-%d %H:%M")
         bar: Row = [("", when, theme.foreground)]
-        bar += [(name, fmt.price(value, decimals), color)
-                for name, value in ((tr("O"), o), (tr("H"), h), (tr("L"), low), (tr("C"), c))]
+        bar += [
+            (name, fmt.price(value, decimals), color)
+            for name, value in (
+                (translate("ChartLegends", "O"), o),
+                (translate("ChartLegends", "H"), h),
+                (translate("ChartLegends", "L"), low),
+                (translate("ChartLegends", "C"), c),
+            )
+        ]
         bar.append(("", fmt.percent(change), color))
-        return bar, [(tr("Vol"), fmt.big(v), color)]
+        return bar, [(translate("ChartLegends", "Vol"), fmt.big(v), color)]

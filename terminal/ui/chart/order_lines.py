@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel
 
 from terminal.domain.contingent import ContingentEvent, ContingentGroup, ContingentLeg, ModifyOrder
@@ -22,6 +22,7 @@ from terminal.domain.events import CancelOrder, CommandRejected
 from terminal.domain.orders import Order, can_amend
 from terminal.ui import formatting as fmt
 from terminal.ui.chart.price_line import LineAction, PriceLine
+from terminal.ui.i18n import translate
 from terminal.ui.theme import Theme
 
 if TYPE_CHECKING:
@@ -89,8 +90,11 @@ class ChartOrderLines(QObject):
         level = self._level(rejected.order_id)
         if level is not None:
             line.set_price(level)
-        self.notice.setText(self.tr("Order {order}: {reason}").format(
-            order=rejected.order_id, reason=rejected.reason))  # fmt: skip
+        self.notice.setText(
+            self.tr("Order {order}: {reason}").format(
+                order=rejected.order_id, reason=rejected.reason
+            )
+        )
         self.notice.setToolTip(self.notice.text())
         self.notice.show()
         self._notice_timer.start()
@@ -121,13 +125,22 @@ class ChartOrderLines(QObject):
                 line.set_price(level)
 
     def _line(self, order_id: str, level: float, color: str, waiting: bool) -> PriceLine:
-        cancel = LineAction(self.tr("Cancel order"),
-                            lambda: self._bridge.send(CancelOrder(order_id)),
-                            Qt.Key.Key_Delete)  # fmt: skip
+        cancel = LineAction(
+            self.tr("Cancel order"),
+            lambda: self._bridge.send(CancelOrder(order_id)),
+            Qt.Key.Key_Delete,
+        )
         style = Qt.PenStyle.DotLine if waiting else Qt.PenStyle.DashLine
-        line = PriceLine(level, color, partial(self._text, order_id), draggable=True,
-                         tick_size=self.chart.tick_size(), style=style, actions=[cancel],
-                         parent=self)  # fmt: skip
+        line = PriceLine(
+            level,
+            color,
+            partial(self._text, order_id),
+            draggable=True,
+            tick_size=self.chart.tick_size(),
+            style=style,
+            actions=[cancel],
+            parent=self,
+        )
         line.moved.connect(partial(self._moved, order_id))
         return line
 
@@ -148,15 +161,19 @@ class ChartOrderLines(QObject):
         role = role_text(leg) if leg is not None else ""
         if order is not None:
             remaining = order.quantity - order.filled_quantity
-            return f"{role}{order_kind(order.side, order.order_type)} " \
-                   f"{fmt.quantity(remaining)} @ {self._price(price)}"
+            return (
+                f"{role}{order_kind(order.side, order.order_type)} "
+                f"{fmt.quantity(remaining)} @ {self._price(price)}"
+            )
         if leg is None or found is None:
             return ""
         entry = self.orders.get(found[0].entry_id)
         size = fmt.quantity(entry.quantity) if entry is not None else ""
         waits = self.tr("waits for {entry}").format(entry=found[0].entry_id)
-        return f"{role}{order_kind(leg.request.side, leg.request.order_type)} {size} @ " \
-               f"{self._price(price)} ({waits})"
+        return (
+            f"{role}{order_kind(leg.request.side, leg.request.order_type)} {size} @ "
+            f"{self._price(price)} ({waits})"
+        )
 
     def _price(self, value: float) -> str:
         return f"{value:.{self.chart.price_decimals()}f}"
@@ -164,8 +181,12 @@ class ChartOrderLines(QObject):
     # ---- the groups ------------------------------------------------------------------------------
     def _waiting_legs(self, symbol: str) -> list[ContingentLeg]:
         groups = [group for group in self.groups.values() if group.symbol == symbol]
-        return [leg for group in groups for leg in group.legs
-                if leg.state is LegState.WAITING and leg.level > 0]  # fmt: skip
+        return [
+            leg
+            for group in groups
+            for leg in group.legs
+            if leg.state is LegState.WAITING and leg.level > 0
+        ]
 
     def _leg(self, order_id: str) -> tuple[ContingentGroup, ContingentLeg] | None:
         for group in self.groups.values():
@@ -193,31 +214,36 @@ def _color(theme: Theme, side: Side) -> str:
     return theme.up if side is Side.BUY else theme.down
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ChartTrades", text)
-
-
 def role_text(leg: ContingentLeg) -> str:
-    """"TP ", "SL ", "SL trailing 0.5 ", "Trailing 1% ": what the order is in its group."""
+    """ "TP ", "SL ", "SL trailing 0.5 ", "Trailing 1% ": what the order is in its group."""
     trail = leg.trail.describe() if leg.trail is not None else ""
     if leg.role is LegRole.TAKE_PROFIT:
-        return tr("TP") + " "
+        return translate("ChartTrades", "TP") + " "
     if leg.role is LegRole.STOP_LOSS and trail:
-        return tr("SL trailing {distance}").format(distance=trail) + " "
+        return translate("ChartTrades", "SL trailing {distance}").format(distance=trail) + " "
     if leg.role is LegRole.STOP_LOSS:
-        return tr("SL") + " "
+        return translate("ChartTrades", "SL") + " "
     if leg.role is LegRole.TRAILING_STOP:
-        return tr("Trailing {distance}").format(distance=trail) + " "
-    return tr("OCO") + " "
+        return translate("ChartTrades", "Trailing {distance}").format(distance=trail) + " "
+    return translate("ChartTrades", "OCO") + " "
 
 
 def order_kind(side: Side, order_type: OrderType) -> str:
-    """"Buy limit", "Sell stop", …: an order's side and type, translated."""
+    """ "Buy limit", "Sell stop", …: an order's side and type, translated."""
     buy = side is Side.BUY
     names = {
-        OrderType.LIMIT: (tr("Buy limit"), tr("Sell limit")),
-        OrderType.STOP: (tr("Buy stop"), tr("Sell stop")),
-        OrderType.STOP_LIMIT: (tr("Buy stop-limit"), tr("Sell stop-limit")),
-        OrderType.MARKET: (tr("Buy"), tr("Sell")),
+        OrderType.LIMIT: (
+            translate("ChartTrades", "Buy limit"),
+            translate("ChartTrades", "Sell limit"),
+        ),
+        OrderType.STOP: (
+            translate("ChartTrades", "Buy stop"),
+            translate("ChartTrades", "Sell stop"),
+        ),
+        OrderType.STOP_LIMIT: (
+            translate("ChartTrades", "Buy stop-limit"),
+            translate("ChartTrades", "Sell stop-limit"),
+        ),
+        OrderType.MARKET: (translate("ChartTrades", "Buy"), translate("ChartTrades", "Sell")),
     }
     return names[order_type][0 if buy else 1]

@@ -14,8 +14,9 @@ from PySide6.QtCore import Qt
 from terminal.domain.enums import Side
 from terminal.domain.orders import Account, Fill, Order, Position
 from terminal.ui import formatting as fmt
-from terminal.ui.chart.order_lines import ChartOrderLines, tr
+from terminal.ui.chart.order_lines import ChartOrderLines
 from terminal.ui.chart.price_line import PriceLine, fixed_text
+from terminal.ui.i18n import translate
 
 if TYPE_CHECKING:
     from terminal.ui.bridge import EngineBridge
@@ -132,10 +133,15 @@ class ChartTrades:
             last = tick.last if tick is not None else position.last_price
             pnl = (last - position.average_price) * position.quantity * multiplier
             color = theme.up if pnl >= 0 else theme.down
-            side = tr("Long") if position.quantity > 0 else tr("Short")
+            side = (
+                translate("ChartTrades", "Long")
+                if position.quantity > 0
+                else translate("ChartTrades", "Short")
+            )
             owner = f"{broker}: " if len(held) > 1 else ""
+            pnl_word = translate("ChartTrades", "P&L")
             text = (f"{owner}{side} {fmt.quantity(abs(position.quantity))} @ "
-                    f"{self._price(position.average_price)} · {tr('P&L')} {pnl:+,.2f}")
+                    f"{self._price(position.average_price)} · {pnl_word} {pnl:+,.2f}")
             line = self.position_lines.get(broker)
             if line is None:
                 line = PriceLine(position.average_price, color, fixed_text(text),

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 from terminal.domain.orders import Account, Fill, Order, Position
 from terminal.ui import formatting as fmt
 from terminal.ui.formatting import PriceDecimals
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, names, translate
 from terminal.ui.monitors.monitor import Monitor
 from terminal.ui.monitors.record_table import Column
 from terminal.ui.theme import Theme
@@ -26,8 +27,8 @@ def _signed_color(theme: Theme, value: Callable[[Any], float]) -> Callable[[Any]
 def _pnl_columns(theme: Theme) -> list[Column]:
     """Unrealized and realized P&L of a position or an account, signed in colour."""
     pnls: list[tuple[str, Callable[[Any], float]]] = [
-        ("Unrealized P&L", lambda r: r.unrealized_pnl),
-        ("Realized P&L", lambda r: r.realized_pnl),
+        (translate("Blotters", "Unrealized P&L"), lambda r: r.unrealized_pnl),
+        (translate("Blotters", "Realized P&L"), lambda r: r.realized_pnl),
     ]
     return [_money_column(title, pnl, theme) for title, pnl in pnls]
 
@@ -62,87 +63,114 @@ def order_columns(
 ) -> list[Column]:
     """``alert`` gives the state of an order's alert email (mail brokers), if any."""
     columns = [
-        Column("Order id", lambda o: o.order_id),
-        Column("Time", lambda o: fmt.clock_time(o.created_ns)),
-        Column("Symbol", lambda o: o.symbol),
+        Column(translate("Blotters", "Order id"), lambda o: o.order_id),
+        Column(translate("Blotters", "Time"), lambda o: fmt.clock_time(o.created_ns)),
+        Column(translate("Blotters", "Symbol"), lambda o: o.symbol),
         Column(
-            "Side",
-            lambda o: o.side.value.upper(),
+            translate("Blotters", "Side"),
+            lambda o: names.side_word(o.side),
             color=_signed_color(theme, lambda o: o.side.sign),
         ),
-        Column("Type", lambda o: o.order_type.value),
-        _price_column("Price", lambda o: o.price, prices.exact, lambda o: bool(o.price)),
+        Column(translate("Blotters", "Type"), lambda o: names.name(o.order_type)),
         _price_column(
-            "Trigger", lambda o: o.trigger_price, prices.exact, lambda o: bool(o.trigger_price)
+            translate("Blotters", "Price"), lambda o: o.price, prices.exact, lambda o: bool(o.price)
         ),
-        Column("Quantity", lambda o: fmt.quantity(o.quantity), numeric=True),
-        Column("Filled", lambda o: fmt.quantity(o.filled_quantity), numeric=True),
         _price_column(
-            "Avg price", lambda o: o.average_price, prices.price, lambda o: bool(o.filled_quantity)
+            translate("Blotters", "Trigger"),
+            lambda o: o.trigger_price,
+            prices.exact,
+            lambda o: bool(o.trigger_price),
         ),
-        Column("Status", lambda o: o.status.value.replace("_", " ")),
-        Column("Broker", lambda o: o.broker),
-        Column("Origin", lambda o: o.origin),
-        Column("Reason", lambda o: o.reason),
+        Column(translate("Blotters", "Quantity"), lambda o: fmt.quantity(o.quantity), numeric=True),
+        Column(
+            translate("Blotters", "Filled"), lambda o: fmt.quantity(o.filled_quantity), numeric=True
+        ),
+        _price_column(
+            translate("Blotters", "Avg price"),
+            lambda o: o.average_price,
+            prices.price,
+            lambda o: bool(o.filled_quantity),
+        ),
+        Column(translate("Blotters", "Status"), lambda o: names.name(o.status)),
+        Column(translate("Blotters", "Broker"), lambda o: o.broker),
+        Column(translate("Blotters", "Origin"), lambda o: o.origin),
+        Column(translate("Blotters", "Reason"), lambda o: o.reason),
     ]
     if alert is not None:
-        after_status = [column.title for column in columns].index("Status") + 1
-        columns.insert(after_status, Column("Alert", alert))
+        after_status = [column.title for column in columns].index(
+            translate("Blotters", "Status")
+        ) + 1
+        columns.insert(after_status, Column(translate("Blotters", "Alert"), alert))
     return columns
 
 
 def trade_columns(theme: Theme, prices: PriceDecimals) -> list[Column]:
     return [
-        Column("Fill id", lambda f: f.fill_id),
-        Column("Time", lambda f: fmt.clock_time(f.ts)),
-        Column("Order id", lambda f: f.order_id),
-        Column("Symbol", lambda f: f.symbol),
+        Column(translate("Blotters", "Fill id"), lambda f: f.fill_id),
+        Column(translate("Blotters", "Time"), lambda f: fmt.clock_time(f.ts)),
+        Column(translate("Blotters", "Order id"), lambda f: f.order_id),
+        Column(translate("Blotters", "Symbol"), lambda f: f.symbol),
         Column(
-            "Side",
-            lambda f: f.side.value.upper(),
+            translate("Blotters", "Side"),
+            lambda f: names.side_word(f.side),
             color=_signed_color(theme, lambda f: f.side.sign),
         ),
-        _price_column("Price", lambda f: f.price, prices.exact),
-        Column("Quantity", lambda f: fmt.quantity(f.quantity), numeric=True),
-        Column("Commission", lambda f: fmt.money(f.commission), numeric=True),
-        Column("Broker", lambda f: f.broker),
+        _price_column(translate("Blotters", "Price"), lambda f: f.price, prices.exact),
+        Column(translate("Blotters", "Quantity"), lambda f: fmt.quantity(f.quantity), numeric=True),
+        Column(
+            translate("Blotters", "Commission"), lambda f: fmt.money(f.commission), numeric=True
+        ),
+        Column(translate("Blotters", "Broker"), lambda f: f.broker),
     ]
 
 
 def position_columns(theme: Theme, prices: PriceDecimals) -> list[Column]:
     return [
-        Column("Symbol", lambda p: p.symbol),
-        Column("Broker", lambda p: p.broker),
+        Column(translate("Blotters", "Symbol"), lambda p: p.symbol),
+        Column(translate("Blotters", "Broker"), lambda p: p.broker),
         Column(
-            "Quantity",
+            translate("Blotters", "Quantity"),
             lambda p: fmt.quantity(p.quantity),
             numeric=True,
             color=_signed_color(theme, lambda p: p.quantity),
         ),
-        Column("Today", lambda p: fmt.quantity(p.today_quantity), numeric=True),
-        Column("Yesterday", lambda p: fmt.quantity(p.yesterday_quantity), numeric=True),
-        _price_column("Avg price", lambda p: p.average_price, prices.price, lambda p: p.quantity),
-        _price_column("Last", lambda p: p.last_price, prices.price),
+        Column(
+            translate("Blotters", "Today"), lambda p: fmt.quantity(p.today_quantity), numeric=True
+        ),
+        Column(
+            translate("Blotters", "Yesterday"),
+            lambda p: fmt.quantity(p.yesterday_quantity),
+            numeric=True,
+        ),
+        _price_column(
+            translate("Blotters", "Avg price"),
+            lambda p: p.average_price,
+            prices.price,
+            lambda p: p.quantity,
+        ),
+        _price_column(translate("Blotters", "Last"), lambda p: p.last_price, prices.price),
         *_pnl_columns(theme),
     ]
 
 
 def account_columns(theme: Theme) -> list[Column]:
     return [
-        Column("Broker", lambda a: a.broker),
-        Column("Currency", lambda a: a.currency),
-        *(_money_figure(title, value) for title, value in ACCOUNT_FIGURES),
+        Column(translate("Blotters", "Broker"), lambda a: a.broker),
+        Column(translate("Blotters", "Currency"), lambda a: a.currency),
+        *(_money_figure(translate("Blotters", title), value) for title, value in ACCOUNT_FIGURES),
         *_pnl_columns(theme),
-        Column("Commission", lambda a: fmt.money(a.commission), numeric=True),
+        Column(
+            translate("Blotters", "Commission"), lambda a: fmt.money(a.commission), numeric=True
+        ),
     ]
 
 
 ACCOUNT_FIGURES: list[tuple[str, Callable[[Account], float]]] = [
-    ("Cash", lambda a: a.cash),
-    ("Equity", lambda a: a.equity),
-    ("Market value", lambda a: a.market_value),
-    ("Margin", lambda a: a.margin),
-    ("Buying power", lambda a: a.buying_power),
+    (QT_TRANSLATE_NOOP("Blotters", "Cash"), lambda a: a.cash),
+    (QT_TRANSLATE_NOOP("Blotters", "Equity"), lambda a: a.equity),
+    (QT_TRANSLATE_NOOP("Blotters", "Market value"), lambda a: a.market_value),
+    (QT_TRANSLATE_NOOP("Blotters", "Margin"), lambda a: a.margin),
+    (QT_TRANSLATE_NOOP("Blotters", "Buying power"), lambda a: a.buying_power),
 ]
 
 

@@ -16,15 +16,18 @@ from PySide6.QtWidgets import (
 
 from terminal.domain.events import BreakerTripped
 from terminal.ui import layouts
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, translate
 from terminal.ui.theme import Theme
 
-ARMED = "Circuit breakers: all armed"
+ARMED = QT_TRANSLATE_NOOP("BreakersBox", "Circuit breakers: all armed")
 
 
 def trip_text(trip: BreakerTripped) -> str:
     """One line per trip: which breaker, on what, what it stopped, and the figures."""
-    stopped = "everything" if trip.scope == "all" else trip.target
-    return f"{trip.breaker} ({trip.target}) stopped {stopped}: {trip.reason}"
+    stopped = translate("BreakersBox", "everything") if trip.scope == "all" else trip.target
+    return translate("BreakersBox", "{breaker} ({target}) stopped {stopped}: {reason}").format(
+        breaker=trip.breaker, target=trip.target, stopped=stopped, reason=trip.reason
+    )
 
 
 class BreakersBox(QWidget):
@@ -35,7 +38,7 @@ class BreakersBox(QWidget):
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._theme = theme
-        self.summary = QLabel(ARMED)
+        self.summary = QLabel(self.tr(ARMED))
         # A one-column table, not a list: it takes the theme's table colours.
         self.trips = QTableWidget(0, 1)
         self.trips.horizontalHeader().hide()
@@ -46,8 +49,10 @@ class BreakersBox(QWidget):
         self.trips.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.trips.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.trips.setMaximumHeight(72)
-        self.rearm_button = QPushButton("Re-arm…")
-        self.rearm_button.setToolTip("Lift the selected trip: its strategies may start again")
+        self.rearm_button = QPushButton(self.tr("Re-arm…"))
+        self.rearm_button.setToolTip(
+            self.tr("Lift the selected trip: its strategies may start again")
+        )
         self.rearm_button.clicked.connect(self._rearm_selected)
         self.trips.itemSelectionChanged.connect(self._update_button)
         layouts.column(layouts.row((self.summary, 1), self.rearm_button), self.trips, owner=self)
@@ -64,11 +69,15 @@ class BreakersBox(QWidget):
         self.trips.setVisible(bool(trips))
         if trips:
             count = len(trips)
-            self.summary.setText(f"⚠ {count} circuit breaker(s) tripped: select one to re-arm")
+            self.summary.setText(
+                self.tr("⚠ {count} circuit breaker(s) tripped: select one to re-arm").format(
+                    count=count
+                )
+            )
             self.summary.setStyleSheet(f"color: {self._theme.bad}")
             self.trips.setCurrentCell(0, 0)
         else:
-            self.summary.setText(ARMED)
+            self.summary.setText(self.tr(ARMED))
             self.summary.setStyleSheet("")
         self._update_button()
 

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from terminal.domain.enums import PluginKind
 from terminal.engine.monitoring.health import HealthLevel
 from terminal.engine.monitoring.metrics import PATHS, HealthSnapshot, LatencySummary
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, names, translate
 from terminal.ui.monitors.breakers_box import BreakersBox
 from terminal.ui.theme import Theme
 
@@ -34,14 +36,17 @@ LEVEL_COLORS = {  # the Theme field each verdict is drawn in
     HealthLevel.AMBER: "warning",
     HealthLevel.RED: "bad",
 }
-PATH_TITLES = {
-    "tick_to_strategy": "tick → bars → strategies",
-    "bar_to_strategy": "bar close → strategies",
-    "order_to_ack": "order → broker ack",
-    "order_to_fill": "order → fill",
+PATH_TITLES = {  # translated where shown, in the context "HealthPanel"
+    "tick_to_strategy": QT_TRANSLATE_NOOP("HealthPanel", "tick → bars → strategies"),
+    "bar_to_strategy": QT_TRANSLATE_NOOP("HealthPanel", "bar close → strategies"),
+    "order_to_ack": QT_TRANSLATE_NOOP("HealthPanel", "order → broker ack"),
+    "order_to_fill": QT_TRANSLATE_NOOP("HealthPanel", "order → fill"),
 }
 HISTORY = 120  # sparkline points: two minutes of snapshots
-COLUMNS = ["", "Kind", "Name", "Status", "Why", "Ticks/s", "Last tick"]
+COLUMNS = ["", QT_TRANSLATE_NOOP("HealthPanel", "Kind"), QT_TRANSLATE_NOOP("HealthPanel", "Name"),
+           QT_TRANSLATE_NOOP("HealthPanel", "Status"), QT_TRANSLATE_NOOP("HealthPanel", "Why"),
+           QT_TRANSLATE_NOOP("HealthPanel", "Ticks/s"),
+           QT_TRANSLATE_NOOP("HealthPanel", "Last tick")]  # fmt: skip
 
 
 def format_seconds(seconds: float) -> str:
@@ -56,15 +61,17 @@ def latency_text(summary: LatencySummary, total: tuple[int, float], window_s: fl
     """The window's percentiles; when it holds none, whether any came before it."""
     count, seconds = total
     if not summary.count and count:
-        return (f"none in the last {window_s:g} s · {count:,} before, "
-                f"mean {format_seconds(seconds / count)}")  # fmt: skip
+        return translate(
+            "HealthPanel", "none in the last {window} s · {count} before, mean {mean}"
+        ).format(window=f"{window_s:g}", count=f"{count:,}", mean=format_seconds(seconds / count))
     if not summary.count:
-        return "no samples yet"
-    return (
-        f"p50 {format_seconds(summary.p50)} · p90 {format_seconds(summary.p90)} · "
-        f"p99 {format_seconds(summary.p99)} · max {format_seconds(summary.max)} "
-        f"({summary.count})"
-    )
+        return translate("HealthPanel", "no samples yet")
+    return translate(
+        "HealthPanel", "p50 {p50} · p90 {p90} · p99 {p99} · max {max} ({count})"
+    ).format(
+        p50=format_seconds(summary.p50), p90=format_seconds(summary.p90),
+        p99=format_seconds(summary.p99), max=format_seconds(summary.max), count=summary.count,
+    )  # fmt: skip
 
 
 class HealthPanel(QWidget):
@@ -74,7 +81,7 @@ class HealthPanel(QWidget):
         super().__init__(parent)
         self._theme = theme
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(title) for title in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -86,8 +93,8 @@ class HealthPanel(QWidget):
         self.sparklines: dict[str, pg.PlotDataItem] = {}
         grid = QGridLayout()
         for row, path in enumerate(PATHS):
-            grid.addWidget(QLabel(PATH_TITLES[path]), row, 0)
-            label = self.latency_labels[path] = QLabel("no samples yet")
+            grid.addWidget(QLabel(self.tr(PATH_TITLES[path])), row, 0)
+            label = self.latency_labels[path] = QLabel(self.tr("no samples yet"))
             grid.addWidget(label, row, 1)
             plot = pg.PlotWidget(background=theme.background)
             plot.setFixedHeight(28)
@@ -96,13 +103,14 @@ class HealthPanel(QWidget):
             plot.hideAxis("bottom")
             plot.setMouseEnabled(False, False)
             plot.hideButtons()
-            plot.setToolTip(f"p99 of {PATH_TITLES[path]}, last {HISTORY} s")
+            plot.setToolTip(self.tr("p99 of {path}, last {seconds} s").format(
+                path=self.tr(PATH_TITLES[path]), seconds=HISTORY))  # fmt: skip
             self.sparklines[path] = plot.plot(pen=pg.mkPen(theme.accent, width=1))
             grid.addWidget(plot, row, 2)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(len(PATHS), 1)
         self.breakers = BreakersBox(theme)
-        self.figures = QLabel("waiting for the first snapshot…")
+        self.figures = QLabel(self.tr("waiting for the first snapshot…"))
         self.figures.setWordWrap(True)
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Side by side: the dock is short, and both halves are read at a glance.
@@ -141,22 +149,42 @@ class HealthPanel(QWidget):
     def _fill_table(self, snap: HealthSnapshot) -> None:
         rows: list[tuple[str, str, HealthLevel, str, str, str, str]] = []
         for feed in snap.feeds:
-            age = "—" if feed.last_tick_age_s is None else f"{feed.last_tick_age_s:.0f} s ago"
+            age = "—" if feed.last_tick_age_s is None else self.tr("{seconds} s ago").format(
+                seconds=f"{feed.last_tick_age_s:.0f}")  # fmt: skip
             health = feed.health
-            rows.append(("feed", feed.name, health.level, health.status, health.reason,
-                         f"{feed.ticks_per_s:,.0f}", age))
+            rows.append(
+                (
+                    names.name(PluginKind.FEED),
+                    feed.name,
+                    health.level,
+                    health.status,
+                    health.reason,
+                    f"{feed.ticks_per_s:,.0f}",
+                    age,
+                )
+            )
         for broker in snap.brokers:
             health = broker.health
             why = health.reason
             if broker.outbox > 0:
-                why = f"{why} · {broker.outbox} alert(s) waiting" if why else (
-                    f"{broker.outbox} alert(s) waiting")
-            rows.append(("broker", broker.name, health.level, health.status, why, "", ""))
+                waiting = self.tr("{count} alert(s) waiting").format(count=broker.outbox)
+                why = f"{why} · {waiting}" if why else waiting
+            rows.append(
+                (
+                    names.name(PluginKind.BROKER),
+                    broker.name,
+                    health.level,
+                    health.status,
+                    why,
+                    "",
+                    "",
+                )
+            )
         self.table.setRowCount(len(rows))
         for row, (kind, name, level, status, why, rate, age) in enumerate(rows):
             dot = QTableWidgetItem("●")
             dot.setForeground(QBrush(self._theme.color(LEVEL_COLORS[level])))
-            dot.setToolTip(level.value)
+            dot.setToolTip(names.name(level))
             dot.setData(Qt.ItemDataRole.UserRole, level.value)
             self.table.setItem(row, 0, dot)
             for column, text in enumerate((kind, name, status, why, rate, age), start=1):
@@ -176,14 +204,26 @@ def figures_text(snap: HealthSnapshot) -> str:
     errors = sum(snap.handler_errors.values())
     worst = max(snap.handler_errors.items(), key=lambda item: item[1], default=None)
     parts = [
-        f"ticks {snap.ticks_total:,}",
-        f"queued {snap.backlog:,}" + (" — SHEDDING LOAD" if snap.shedding else ""),
-        f"conflated {snap.conflated:,}",
-        f"handler errors {errors}" + (f" (most: {worst[0]} ×{worst[1]})" if worst else ""),
-        f"bars dropped: {snap.bars_outside_sessions:,} outside sessions, {snap.bars_late:,} late,"
-        f" {snap.bars_duplicates:,} duplicate",
-        f"tasks {snap.tasks}",
-        f"CPU {snap.cpu_percent:.0f}%",
-        f"memory {snap.rss_bytes / 1e6:,.0f} MB",
-    ]
+        translate("HealthPanel", "ticks {count}").format(count=f"{snap.ticks_total:,}"),
+        translate("HealthPanel", "queued {count}").format(count=f"{snap.backlog:,}")
+        + (translate("HealthPanel", " — SHEDDING LOAD") if snap.shedding else ""),
+        translate("HealthPanel", "conflated {count}").format(count=f"{snap.conflated:,}"),
+        translate("HealthPanel", "handler errors {count}").format(count=errors)
+        + (
+            translate("HealthPanel", " (most: {name} ×{count})").format(
+                name=worst[0], count=worst[1]
+            )
+            if worst
+            else ""
+        ),
+        translate(
+            "HealthPanel",
+            "bars dropped: {outside} outside sessions, {late} late, {duplicate} duplicate",
+        ).format(
+            outside=f"{snap.bars_outside_sessions:,}", late=f"{snap.bars_late:,}",
+            duplicate=f"{snap.bars_duplicates:,}"),
+        translate("HealthPanel", "tasks {count}").format(count=snap.tasks),
+        translate("HealthPanel", "CPU {percent}%").format(percent=f"{snap.cpu_percent:.0f}"),
+        translate("HealthPanel", "memory {mb} MB").format(mb=f"{snap.rss_bytes / 1e6:,.0f}"),
+    ]  # fmt: skip
     return " · ".join(parts)

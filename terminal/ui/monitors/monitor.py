@@ -114,7 +114,7 @@ class Monitor(QWidget):
             lambda index: self.record_activated.emit(self.record_at(index.row()))
         )
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter…")
+        self.search.setPlaceholderText(self.tr("Filter…"))
         self.search.setClearButtonEnabled(True)
         self.search.setMaximumWidth(240)
         self.search.textChanged.connect(self.proxy.set_text)
@@ -194,7 +194,7 @@ class Monitor(QWidget):
                 menu.addAction(text).triggered.connect(lambda _=False, a=action: a(record))
             if self.actions_for_record:
                 menu.addSeparator()
-        menu.addAction("Export CSV…").triggered.connect(self._export_dialog)
+        menu.addAction(self.tr("Export CSV…")).triggered.connect(self._export_dialog)
         return menu
 
     def _show_menu(self, position: QPoint) -> None:
@@ -202,6 +202,8 @@ class Monitor(QWidget):
         self.menu_for(row).popup(self.table.viewport().mapToGlobal(position))
 
     def _export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export CSV", "", "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export CSV"), "", self.tr("CSV files (*.csv)")
+        )
         if path:
             self.export_to(Path(path))

@@ -160,8 +160,12 @@ class PnlPanel(QWidget):
     def _summary(self, series: PnlSeries, strategy: bool) -> str:
         if not len(series.ts):
             return self.tr("No P&L yet: it is sampled on fills and as prices move")
-        equity, realized, unrealized, net = (float(series.equity[-1]), float(series.realized[-1]),
-                                             float(series.unrealized[-1]), float(series.net[-1]))
+        equity, realized, unrealized, net = (
+            float(series.equity[-1]),
+            float(series.realized[-1]),
+            float(series.unrealized[-1]),
+            float(series.net[-1]),
+        )
         parts = [] if strategy or math.isnan(equity) else [
             self.tr("Equity {value}").format(value=fmt.money(equity))]  # fmt: skip
         parts += [

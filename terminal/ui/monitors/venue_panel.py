@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 from terminal.domain.orders import Position
 from terminal.domain.venue import Balance, ReconcileNotice, VenuePosition
 from terminal.ui import formatting as fmt
+from terminal.ui.i18n import names, translate
 from terminal.ui.monitors.monitor import Monitor
 from terminal.ui.monitors.record_table import Column
 from terminal.ui.theme import Theme
@@ -42,40 +43,67 @@ class PositionRow:
 
 def balance_columns() -> list[Column]:
     return [
-        Column("Broker", lambda b: b.broker),
-        Column("Currency", lambda b: b.currency),
-        Column("Free", lambda b: amount(b.free), numeric=True, sort_key=lambda b: b.free),
-        Column("In orders", lambda b: amount(b.used), numeric=True, sort_key=lambda b: b.used),
-        Column("Total", lambda b: amount(b.total), numeric=True, sort_key=lambda b: b.total),
+        Column(translate("VenuePanel", "Broker"), lambda b: b.broker),
+        Column(translate("VenuePanel", "Currency"), lambda b: b.currency),
+        Column(
+            translate("VenuePanel", "Free"),
+            lambda b: amount(b.free),
+            numeric=True,
+            sort_key=lambda b: b.free,
+        ),
+        Column(
+            translate("VenuePanel", "In orders"),
+            lambda b: amount(b.used),
+            numeric=True,
+            sort_key=lambda b: b.used,
+        ),
+        Column(
+            translate("VenuePanel", "Total"),
+            lambda b: amount(b.total),
+            numeric=True,
+            sort_key=lambda b: b.total,
+        ),
     ]
 
 
 def position_columns(theme: Theme) -> list[Column]:
     bad = theme.color("bad")
     return [
-        Column("Broker", lambda r: r.broker),
-        Column("Symbol", lambda r: r.symbol),
-        Column("Venue", lambda r: amount(r.venue), numeric=True),
-        Column("Terminal", lambda r: amount(r.terminal), numeric=True),
+        Column(translate("VenuePanel", "Broker"), lambda r: r.broker),
+        Column(translate("VenuePanel", "Symbol"), lambda r: r.symbol),
+        Column(translate("VenuePanel", "Venue"), lambda r: amount(r.venue), numeric=True),
+        Column(translate("VenuePanel", "Terminal"), lambda r: amount(r.terminal), numeric=True),
         Column(
-            "Difference",
+            translate("VenuePanel", "Difference"),
             lambda r: amount(r.difference) if r.difference else "",
             numeric=True,
             color=lambda r: bad if r.difference else None,
         ),
-        Column("Entry", lambda r: f"{r.average_price:.6g}" if r.venue else "", numeric=True),
-        Column("Unrealized P&L", lambda r: fmt.money(r.unrealized_pnl), numeric=True),
+        Column(
+            translate("VenuePanel", "Entry"),
+            lambda r: f"{r.average_price:.6g}" if r.venue else "",
+            numeric=True,
+        ),
+        Column(
+            translate("VenuePanel", "Unrealized P&L"),
+            lambda r: fmt.money(r.unrealized_pnl),
+            numeric=True,
+        ),
     ]
 
 
 def notice_columns(theme: Theme) -> list[Column]:
     warning = theme.color("warning")
     return [
-        Column("Time", lambda n: fmt.clock_time(n.ts), sort_key=lambda n: n.ts),
-        Column("Broker", lambda n: n.broker),
-        Column("Found", lambda n: n.kind.value, color=lambda n: warning),
-        Column("About", lambda n: n.subject),
-        Column("What", lambda n: n.message),
+        Column(
+            translate("VenuePanel", "Time"), lambda n: fmt.clock_time(n.ts), sort_key=lambda n: n.ts
+        ),
+        Column(translate("VenuePanel", "Broker"), lambda n: n.broker),
+        Column(
+            translate("VenuePanel", "Found"), lambda n: names.name(n.kind), color=lambda n: warning
+        ),
+        Column(translate("VenuePanel", "About"), lambda n: n.subject),
+        Column(translate("VenuePanel", "What"), lambda n: n.message),
     ]
 
 
@@ -94,9 +122,9 @@ class VenuePanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)  # side by side: the dock is wide
         self.parts: list[QWidget] = []
         for title, monitor, stretch in (
-            ("Balances, as the venues report them", self.balances, 3),
-            ("Derivatives positions, venue and terminal", self.positions, 3),
-            ("Reconciliation: what the venues said", self.notices, 5),
+            (self.tr("Balances, as the venues report them"), self.balances, 3),
+            (self.tr("Derivatives positions, venue and terminal"), self.positions, 3),
+            (self.tr("Reconciliation: what the venues said"), self.notices, 5),
         ):
             part = QWidget()
             column = QVBoxLayout(part)

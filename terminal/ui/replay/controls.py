@@ -46,20 +46,20 @@ class ReplayControls(QToolBar):
         self.pause_action.setIcon(self._icon(QStyle.StandardPixmap.SP_MediaPause))
         tips = ("Play at recorded speed", "Play ten times faster", "Play as fast as possible")
         self.speed_actions: dict[str, QAction] = {
-            text: self._mode(
-                text.capitalize(), tip, lambda _=False, s=speed: self.play(s), group
-            )
+            text: self._mode(text.capitalize(), tip, lambda _=False, s=speed: self.play(s), group)
             for (text, speed), tip in zip(SPEEDS.items(), tips, strict=True)
         }
         self._last_speed = bridge.playback().speed
-        self.toggle_action = QAction("Pause/resume", self)
+        self.toggle_action = QAction(self.tr("Pause/resume"), self)
         self.toggle_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
         self.toggle_action.triggered.connect(self.toggle)  # a shortcut only: the window adds it
         self.speed_actions["1×"].setIcon(self._icon(QStyle.StandardPixmap.SP_MediaPlay))
         self.step_action = self.addAction(
             self._icon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step"
         )
-        self.step_action.setToolTip("Apply exactly the next event (pauses first) — Ctrl+Right")
+        self.step_action.setToolTip(
+            self.tr("Apply exactly the next event (pauses first) — Ctrl+Right")
+        )
         self.step_action.setShortcut(QKeySequence("Ctrl+Right"))
         self.step_action.triggered.connect(self.step)
         self.addSeparator()
@@ -71,14 +71,16 @@ class ReplayControls(QToolBar):
         self.addWidget(self.progress)
         self.clock_label = QLabel(self)
         self.clock_label.setObjectName("replayClock")
-        self.clock_label.setToolTip("Replay clock: exchange time of the current event")
+        self.clock_label.setToolTip(self.tr("Replay clock: exchange time of the current event"))
         self.addWidget(self.clock_label)
         self.addSeparator()
         self.state_label = QLabel(self)
         self.state_label.setObjectName("replayState")
         self.addWidget(self.state_label)
-        self.details_action = self.addAction("Details…")
-        self.details_action.setToolTip("Orders placed in the replay beside those placed live")
+        self.details_action = self.addAction(self.tr("Details…"))
+        self.details_action.setToolTip(
+            self.tr("Orders placed in the replay beside those placed live")
+        )
         self.details_action.triggered.connect(self.details)
         self.details_action.setVisible(False)
         self._timer = QTimer(self)
@@ -87,9 +89,7 @@ class ReplayControls(QToolBar):
         self._timer.start()
         self.refresh()
 
-    def _mode(
-        self, text: str, tip: str, slot: Callable[..., None], group: QActionGroup
-    ) -> QAction:
+    def _mode(self, text: str, tip: str, slot: Callable[..., None], group: QActionGroup) -> QAction:
         """One of the exclusive buttons: pause, or a speed."""
         action = QAction(text, self, checkable=True)
         action.setToolTip(tip)
@@ -182,9 +182,7 @@ class ReplayControls(QToolBar):
         else:
             n = result.first_difference()
             assert n is not None
-            text = (
-                f"Replay finished · {placed} orders placed · differs from live at order {n + 1}"
-            )
+            text = f"Replay finished · {placed} orders placed · differs from live at order {n + 1}"
             color = self._theme.bad
         problems = bridge.problems()
         if problems:

@@ -26,6 +26,7 @@ from terminal.ui.app import REPLAY_LAYOUT, layout_settings, present
 from terminal.ui.crash_dialog import CrashReporter
 from terminal.ui.dialogs import inform, warn
 from terminal.ui.heartbeat import freeze_startup_heap
+from terminal.ui.i18n import translate
 from terminal.ui.main_window import MainWindow
 from terminal.ui.replay.bridge import ReplayBridge
 from terminal.ui.replay.controls import ReplayControls
@@ -58,12 +59,10 @@ class ReplaySession(QObject):
         self.controls = ReplayControls(
             self.bridge,
             self.window.theme,
-            lambda text: inform(self.window, "Replay", text),
+            lambda text: inform(self.window, self.tr("Replay"), text),
             self.window,
         )
-        self.banner = QLabel(
-            f"REPLAY of {engine.name} · orders go to no broker", self.window
-        )
+        self.banner = QLabel(f"REPLAY of {engine.name} · orders go to no broker", self.window)
         self._mark_as_replay()
         self.window.closed.connect(self._on_window_closed)
         self._closing: asyncio.Task[None] | None = None
@@ -94,7 +93,7 @@ class ReplaySession(QObject):
             self.window.new_chart(symbol)
         self.window.docks["chart"].raise_()
         if self.engine.problems:
-            warn(self.window, "Replay", "\n".join(self.engine.problems))
+            warn(self.window, self.tr("Replay"), "\n".join(self.engine.problems))
 
     @property
     def is_closed(self) -> bool:
@@ -137,15 +136,15 @@ def choose_replay(opener: MainWindow) -> QFileDialog:
     """Ask for a journal (without a nested event loop), then open it beside ``opener``."""
     folder = user_data_dir() / "journal"
     dialog = QFileDialog(
-        opener, "Open replay", str(folder if folder.is_dir() else Path.home()),
+        opener,
+        "Open replay",
+        str(folder if folder.is_dir() else Path.home()),
         "Run journals (*.tjnl);;All files (*)",
     )
     dialog.setObjectName("openReplayDialog")
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-    dialog.fileSelected.connect(
-        lambda path: asyncio.ensure_future(open_replay(opener, Path(path)))
-    )
+    dialog.fileSelected.connect(lambda path: asyncio.ensure_future(open_replay(opener, Path(path))))
     dialog.finished.connect(dialog.deleteLater)
     dialog.open()
     return dialog
@@ -159,13 +158,17 @@ async def open_replay(
         journal = await read_journal_in_background(path)
     except (OSError, JournalError) as exc:
         log.error("cannot open replay: %s", exc)
-        warn(opener, "Open replay", f"Cannot open the replay.\n\n{exc}")
+        warn(opener, translate("Window", "Open replay"), f"Cannot open the replay.\n\n{exc}")
         return None
     options = options or ReplayOptions(path)
     config = opener.bridge.config()
     engine = ReplayEngine(
-        journal, config, opener.bridge.registry(),
-        only=options.only, speed=options.speed, paused=options.paused,
+        journal,
+        config,
+        opener.bridge.registry(),
+        only=options.only,
+        speed=options.speed,
+        paused=options.paused,
     )
     session = ReplaySession(engine, replay_settings(), opener.theme.name, config.ui.refresh_hz)
     _open_sessions.add(session)
@@ -201,12 +204,22 @@ async def run_replay(
             log.error("cannot open replay: %s", exc)
             print(f"terminal: cannot open the replay: {exc}", file=sys.stderr)
             if screenshot is None and exit_after is None:
-                await _answered(warn(None, "Open replay", f"Cannot open the replay.\n\n{exc}"))
+                await _answered(
+                    warn(
+                        None,
+                        translate("Window", "Open replay"),
+                        f"Cannot open the replay.\n\n{exc}",
+                    )
+                )
             return 2
         registry = PluginRegistry()
         registry.discover()
         engine = ReplayEngine(
-            journal, config, registry, only=options.only, speed=options.speed,
+            journal,
+            config,
+            registry,
+            only=options.only,
+            speed=options.speed,
             paused=options.paused,
         )
         session = ReplaySession(engine, settings, theme, config.ui.refresh_hz)

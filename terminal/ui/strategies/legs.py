@@ -14,21 +14,22 @@ from PySide6.QtWidgets import (
 from terminal.domain.events import StrategyLeg, StrategyStateEvent
 from terminal.ui import formatting as fmt
 from terminal.ui.formatting import PriceDecimals
+from terminal.ui.i18n import translate
 from terminal.ui.monitors.record_table import Column, RecordTableModel
 
 
 def leg_columns(prices: PriceDecimals) -> list[Column]:
     """Symbol, position, last price (on the symbol's tick grid), P&L, working orders."""
     return [
-        Column("Symbol", lambda leg: leg.symbol),
-        Column("Position", lambda leg: fmt.amount(leg.position), numeric=True),
+        Column(translate("Legs", "Symbol"), lambda leg: leg.symbol),
+        Column(translate("Legs", "Position"), lambda leg: fmt.amount(leg.position), numeric=True),
         Column(
-            "Last",
+            translate("Legs", "Last"),
             lambda leg: prices.price(leg.symbol, leg.last_price) if leg.last_price else "",
             numeric=True,
         ),
-        Column("P&L", lambda leg: fmt.money(leg.pnl), numeric=True),
-        Column("Working", lambda leg: str(leg.working), numeric=True),
+        Column(translate("Legs", "P&L"), lambda leg: fmt.money(leg.pnl), numeric=True),
+        Column(translate("Legs", "Working"), lambda leg: str(leg.working), numeric=True),
     ]
 
 
@@ -41,7 +42,7 @@ class StrategyLegsView(QWidget):
     def __init__(self, prices: PriceDecimals, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = RecordTableModel(leg_columns(prices), key=lambda leg: leg.symbol)
-        self.title = QLabel("Per symbol (selected)")
+        self.title = QLabel(self.tr("Per symbol (selected)"))
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()

@@ -48,6 +48,7 @@ from terminal.ui.backtest.dialog import BacktestDialog, open_backtest
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.dock_window import scrollable
 from terminal.ui.formatting import PriceDecimals
+from terminal.ui.i18n import names, translate
 from terminal.ui.monitors.blotters import Monitor
 from terminal.ui.monitors.record_table import Column
 from terminal.ui.strategies.legs import StrategyLegsView
@@ -57,7 +58,11 @@ from terminal.ui.strategies.symbols_edit import SymbolsEdit
 log = logging.getLogger("terminal.ui.strategies")
 
 STRATEGY_COMMANDS = {
-    "AddStrategy", "StartStrategy", "StopStrategy", "RemoveStrategy", "EditStrategy",
+    "AddStrategy",
+    "StartStrategy",
+    "StopStrategy",
+    "RemoveStrategy",
+    "EditStrategy",
     "ReloadStrategy",
 }
 FORM_WIDTH = 260  # the form column's least width (its fields scroll, never sideways)
@@ -81,9 +86,11 @@ def _positions(state: StrategyStateEvent) -> str:
 
 def _symbols_hint(cls: Any) -> str:
     if getattr(cls, "max_symbols", 1) == 1 or not hasattr(cls, "symbols_wanted"):
-        return "One symbol"
+        return translate("StrategyManager", "One symbol")
     wanted = cls.symbols_wanted()
-    return f"{wanted[0].upper()}{wanted[1:]}, comma separated; the first is the primary"
+    return translate(
+        "StrategyManager", "{wanted}, comma separated; the first is the primary"
+    ).format(wanted=f"{wanted[0].upper()}{wanted[1:]}")
 
 
 class StrategyManager(QWidget):
@@ -98,17 +105,17 @@ class StrategyManager(QWidget):
         self.class_box = QComboBox()
         self.class_box.addItems(bridge.strategy_names())
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("instance name")
+        self.name_edit.setPlaceholderText(self.tr("instance name"))
         self.symbols_edit = SymbolsEdit(bridge.symbols())
-        self.symbols_label = QLabel("Symbol")
+        self.symbols_label = QLabel(self.tr("Symbol"))
         self.broker_box = QComboBox()
         self.broker_box.addItems(bridge.broker_names())
         self.warmup = QSpinBox()
         self.warmup.setRange(-1, 100_000)
-        self.warmup.setSpecialValueText("class default")
+        self.warmup.setSpecialValueText(self.tr("class default"))
         self.warmup.setValue(-1)
-        self.auto_start = QCheckBox("Auto-start")
-        self.auto_start.setToolTip("Start again after a restart if it was running")
+        self.auto_start = QCheckBox(self.tr("Auto-start"))
+        self.auto_start.setToolTip(self.tr("Start again after a restart if it was running"))
         self.params_form = ParamsForm(NoOptions)
         self._params_holder = QVBoxLayout()
         self._params_holder.addWidget(self.params_form)
@@ -117,15 +124,23 @@ class StrategyManager(QWidget):
         self.message.setWordWrap(True)
         self.instances = Monitor(
             [
-                Column("Instance", lambda s: s.instance),
-                Column("Strategy", lambda s: s.strategy),
-                Column("Symbols", lambda s: ", ".join(s.symbols)),
-                Column("State", lambda s: s.state.value),
-                Column("Position", _positions, numeric=True, sort_key=lambda s: s.position),
-                Column("P&L", lambda s: fmt.money(s.pnl), numeric=True, sort_key=_pnl),
-                Column("Orders", lambda s: f"{s.orders} ({s.working} working)", numeric=True),
-                Column("Variables", _variables),
-                Column("Detail", lambda s: s.detail),
+                Column(self.tr("Instance"), lambda s: s.instance),
+                Column(self.tr("Strategy"), lambda s: s.strategy),
+                Column(self.tr("Symbols"), lambda s: ", ".join(s.symbols)),
+                Column(self.tr("State"), lambda s: names.name(s.state)),
+                Column(
+                    self.tr("Position"), _positions, numeric=True, sort_key=lambda s: s.position
+                ),
+                Column(self.tr("P&L"), lambda s: fmt.money(s.pnl), numeric=True, sort_key=_pnl),
+                Column(
+                    self.tr("Orders"),
+                    lambda s: self.tr("{orders} ({working} working)").format(
+                        orders=s.orders, working=s.working
+                    ),
+                    numeric=True,
+                ),
+                Column(self.tr("Variables"), _variables),
+                Column(self.tr("Detail"), lambda s: s.detail),
             ],
             key=lambda s: s.instance,
         )
@@ -147,25 +162,29 @@ class StrategyManager(QWidget):
     def _build_layout(self) -> None:
         """The form on the left (it scrolls on its own); the instances take the rest, with
         the selected one's symbols and log below: the table is what is watched."""
-        self.add_button = self._button("Add", self.add)
-        self.save_button = self._button("Save edit", self.save_edit)
+        self.add_button = self._button(self.tr("Add"), self.add)
+        self.save_button = self._button(self.tr("Save edit"), self.save_edit)
         self.save_button.setEnabled(False)
-        self.reload_button = self._button("Reload code", self.reload)
-        self.backtest_button = self._button("Backtest…", self.backtest)
-        self.backtest_button.setToolTip("Test this class and these parameters on history first")
-        self.start_button = self._button("Start", lambda: self._for_selected(StartStrategy))
-        self.stop_button = self._button("Stop", lambda: self._for_selected(StopStrategy))
-        self.edit_button = self._button("Edit", self.edit_selected)
-        self.remove_button = self._button("Remove", self.remove_selected)
-        self.start_all_button = self._button("Start all", self.start_all)
-        self.stop_all_button = self._button("Stop all", self.stop_all)
+        self.reload_button = self._button(self.tr("Reload code"), self.reload)
+        self.backtest_button = self._button(self.tr("Backtest…"), self.backtest)
+        self.backtest_button.setToolTip(
+            self.tr("Test this class and these parameters on history first")
+        )
+        self.start_button = self._button(
+            self.tr("Start"), lambda: self._for_selected(StartStrategy)
+        )
+        self.stop_button = self._button(self.tr("Stop"), lambda: self._for_selected(StopStrategy))
+        self.edit_button = self._button(self.tr("Edit"), self.edit_selected)
+        self.remove_button = self._button(self.tr("Remove"), self.remove_selected)
+        self.start_all_button = self._button(self.tr("Start all"), self.start_all)
+        self.stop_all_button = self._button(self.tr("Stop all"), self.stop_all)
 
         form = QFormLayout()
-        form.addRow("Strategy", self.class_box)
-        form.addRow("Name", self.name_edit)
+        form.addRow(self.tr("Strategy"), self.class_box)
+        form.addRow(self.tr("Name"), self.name_edit)
         form.addRow(self.symbols_label, self.symbols_edit)
-        form.addRow("Broker", self.broker_box)
-        form.addRow("Warm-up bars", self.warmup)
+        form.addRow(self.tr("Broker"), self.broker_box)
+        form.addRow(self.tr("Warm-up bars"), self.warmup)
         form.addRow("", self.auto_start)
         form_panel = QWidget()
         form_layout = QVBoxLayout(form_panel)
@@ -188,7 +207,7 @@ class StrategyManager(QWidget):
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
         log_layout.setContentsMargins(0, 0, 0, 0)
-        log_layout.addWidget(QLabel("Log (selected)"))
+        log_layout.addWidget(QLabel(self.tr("Log (selected)")))
         log_layout.addWidget(self.log_view)
         details = QSplitter(Qt.Orientation.Horizontal)
         details.setChildrenCollapsible(False)
@@ -245,7 +264,7 @@ class StrategyManager(QWidget):
         self._params_holder.addWidget(self.params_form)
         hint = _symbols_hint(cls)
         several = getattr(cls, "max_symbols", 1) != 1
-        self.symbols_label.setText("Symbols" if several else "Symbol")
+        self.symbols_label.setText(self.tr("Symbols") if several else self.tr("Symbol"))
         self.symbols_edit.setToolTip(hint)
         self.symbols_label.setToolTip(hint)
 
@@ -285,7 +304,7 @@ class StrategyManager(QWidget):
     def edit_selected(self) -> None:
         state = self._selected()
         if state is None:
-            self.message.setText("Select an instance first")
+            self.message.setText(self.tr("Select an instance first"))
             return
         if state.state.is_active:
             self.message.setText(f"Stop {state.instance} before editing it")
@@ -352,7 +371,7 @@ class StrategyManager(QWidget):
     def _for_selected(self, command: type[StartStrategy] | type[StopStrategy]) -> None:
         state = self._selected()
         if state is None:
-            self.message.setText("Select an instance first")
+            self.message.setText(self.tr("Select an instance first"))
             return
         self._bridge.send(command(state.instance))
 
@@ -401,9 +420,7 @@ class StrategyManager(QWidget):
         if shown == self._shown_log:
             return
         self._shown_log = shown
-        self.log_view.setPlainText(
-            "\n".join(f"{line.level:<7} {line.message}" for line in lines)
-        )
+        self.log_view.setPlainText("\n".join(f"{line.level:<7} {line.message}" for line in lines))
         self.log_view.verticalScrollBar().setValue(self.log_view.verticalScrollBar().maximum())
 
     def _on_rejected(self, rejected: CommandRejected) -> None:

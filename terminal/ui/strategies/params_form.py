@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.engine.config import describe_validation_error
+from terminal.ui.i18n import translate
 
 LIMIT = 1e12
 
@@ -63,7 +64,7 @@ class ParamsForm(QWidget):
             return box
         line = QLineEdit()
         if not isinstance(kind, mi.StrType):
-            line.setPlaceholderText("JSON value")
+            line.setPlaceholderText(translate("ParamsForm", "JSON value"))
         return line
 
     def values(self) -> dict[str, Any]:
@@ -107,7 +108,7 @@ class ParamsForm(QWidget):
             editor.setText(str(value) if plain else json.dumps(value))
 
     def check(self) -> str:
-        """"" when the values make valid parameters, else a message naming field and value."""
+        """ "" when the values make valid parameters, else a message naming field and value."""
         values = self.values()
         try:
             msgspec.convert(values, self.params_type)

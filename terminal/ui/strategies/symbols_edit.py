@@ -38,7 +38,7 @@ class SymbolsEdit(QLineEdit):
         super().__init__(parent)
         self._known = {symbol.upper(): symbol for symbol in known}
         self.setCompleter(_LastSymbolCompleter(known, self))
-        self.setPlaceholderText("symbols, comma separated; the first is the primary")
+        self.setPlaceholderText(self.tr("symbols, comma separated; the first is the primary"))
         if known:
             self.setText(known[0])
 
@@ -51,7 +51,7 @@ class SymbolsEdit(QLineEdit):
         return [self._known.get(part.upper(), part) for part in self.entered()]
 
     def problem(self) -> str:
-        """"" when every entered symbol is a known instrument, else a message naming one."""
+        """ "" when every entered symbol is a known instrument, else a message naming one."""
         entered = self.entered()
         if not entered:
             return "Symbols: enter at least one symbol"

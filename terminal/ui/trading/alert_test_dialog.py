@@ -29,11 +29,11 @@ class AlertTestDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Test email")
+        self.setWindowTitle(self.tr("Test email"))
         self._bridge = bridge
         self.broker_box = QComboBox()
         self.broker_box.addItems(mail_brokers)
-        self.send_button = QPushButton("Send test email")
+        self.send_button = QPushButton(self.tr("Send test email"))
         self.send_button.setEnabled(bool(mail_brokers))
         self.result_label = QLabel(
             "" if mail_brokers else 'No mail broker is configured: add [[brokers]] plugin = "mail".'
@@ -43,7 +43,7 @@ class AlertTestDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("Mail broker", self.broker_box)
+        form.addRow(self.tr("Mail broker"), self.broker_box)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.send_button)

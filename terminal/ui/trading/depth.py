@@ -19,10 +19,14 @@ from PySide6.QtWidgets import (
 from terminal.domain.market import Tick
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, translate
 from terminal.ui.theme import Theme
 
 LEVELS = 5
-HEADERS = ("Bid size", "Bid", "Ask", "Ask size")
+HEADERS = (  # translated where shown, in the context "Depth"
+    QT_TRANSLATE_NOOP("Depth", "Bid size"), QT_TRANSLATE_NOOP("Depth", "Bid"),
+    QT_TRANSLATE_NOOP("Depth", "Ask"), QT_TRANSLATE_NOOP("Depth", "Ask size"),
+)  # fmt: skip
 PRICE_COLUMNS = (1, 2)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -38,11 +42,11 @@ class DepthPanel(QWidget):
         self._bridge = bridge
         self.symbol = ""
         self._shown: Tick | None = None
-        self.title = QLabel("No symbol selected")
+        self.title = QLabel(self.tr("No symbol selected"))
         self.title.setObjectName("depthTitle")
         self.table = QTableWidget(LEVELS, len(HEADERS), self)
         self.table.setObjectName("depthTable")
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
+        self.table.setHorizontalHeaderLabels([translate("Depth", title) for title in HEADERS])
         self.table.setVerticalHeaderLabels([str(level + 1) for level in range(LEVELS)])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -52,7 +56,7 @@ class DepthPanel(QWidget):
             for column, item in enumerate(row):
                 item.setTextAlignment(_RIGHT)
                 if column in PRICE_COLUMNS:
-                    item.setToolTip("Click to put this price in the order ticket")
+                    item.setToolTip(self.tr("Click to put this price in the order ticket"))
                 self.table.setItem(level, column, item)
         self.table.clicked.connect(self._on_click)
         self.set_theme(theme)

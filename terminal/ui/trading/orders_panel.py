@@ -36,11 +36,11 @@ class OrdersPanel(Monitor):
         )
         self._confirm = confirm
         self.filter_box = QComboBox()
-        self.filter_box.addItems(["All", "Working"])
+        self.filter_box.addItems([self.tr("All"), self.tr("Working")])
         self.filter_box.currentTextChanged.connect(
             lambda text: self.proxy.set_predicate(working_only if text == "Working" else None)
         )
-        self.cancel_all_button = QPushButton("Cancel all")
+        self.cancel_all_button = QPushButton(self.tr("Cancel all"))
         self.cancel_all_button.clicked.connect(self.cancel_all)
         self.bar.insertWidget(0, self.filter_box)
         self.bar.addWidget(self.cancel_all_button)

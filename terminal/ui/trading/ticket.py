@@ -207,7 +207,7 @@ class OrderTicket(TicketForm):
         self.price.setValue(value)
 
     def _ask(self, text: str, on_yes: Callable[[], None]) -> None:
-        ask(self, "Confirm order", f"Send {text}?", on_yes)
+        ask(self, self.tr("Confirm order"), f"Send {text}?", on_yes)
 
     def _show(self, text: str, ok: bool | None) -> None:
         """``text`` in green (``ok``), red (not ``ok``) or the plain colour (None: pending)."""
@@ -345,8 +345,8 @@ class OrderTicket(TicketForm):
             decimals = instrument.price_decimals
             buy = fmt.price(_touch(tick, Side.BUY), decimals) + " "
             sell = fmt.price(_touch(tick, Side.SELL), decimals) + " "
-        self.buy_button.setText(f"Buy {buy} {keys.buy}")
-        self.sell_button.setText(f"Sell {sell} {keys.sell}")
+        self.buy_button.setText(self.tr("Buy {price} {key}").format(price=buy, key=keys.buy))
+        self.sell_button.setText(self.tr("Sell {price} {key}").format(price=sell, key=keys.sell))
 
     def _show_position(self, position: Position | None) -> None:
         broker = self.broker_box.currentText()
@@ -355,13 +355,17 @@ class OrderTicket(TicketForm):
             self.position_label.setText("")
             return
         if position is None or not position.quantity:
-            self.position_label.setText(f"Position at {broker}: none")
+            self.position_label.setText(self.tr("Position at {broker}: none").format(broker=broker))
             return
-        side = "long" if position.quantity > 0 else "short"
-        text = (f"Position at {broker}: {side} {fmt.quantity(abs(position.quantity))} @ "
-                f"{fmt.price(position.average_price, instrument.price_decimals)}")  # fmt: skip
+        side = self.tr("long") if position.quantity > 0 else self.tr("short")
+        text = self.tr("Position at {broker}: {side} {quantity} @ {price}").format(
+            broker=broker, side=side, quantity=fmt.quantity(abs(position.quantity)),
+            price=fmt.price(position.average_price, instrument.price_decimals),
+        )  # fmt: skip
         if position.today_quantity:
-            text += f" ({fmt.quantity(abs(position.today_quantity))} today)"
+            text += self.tr(" ({quantity} today)").format(
+                quantity=fmt.quantity(abs(position.today_quantity))
+            )
         self.position_label.setText(text)
 
     def _update_estimate(self) -> None:
@@ -371,11 +375,11 @@ class OrderTicket(TicketForm):
             return
         estimate = self._bridge.estimate(request)
         parts = [
-            f"Est. notional {fmt.money(estimate.notional)}",
-            f"commission {fmt.money(estimate.commission)}",
+            self.tr("Est. notional {value}").format(value=fmt.money(estimate.notional)),
+            self.tr("commission {value}").format(value=fmt.money(estimate.commission)),
         ]
         if estimate.margin:
-            parts.append(f"margin {fmt.money(estimate.margin)}")
+            parts.append(self.tr("margin {value}").format(value=fmt.money(estimate.margin)))
         self.estimate.setText(" · ".join(parts))
 
     @staticmethod

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from terminal.domain.market import Tick
 from terminal.ui import formatting as fmt
+from terminal.ui.i18n import translate
+from terminal.ui.trading.depth import HEADERS
 
 DEPTH_LEVELS = 5
 
@@ -41,8 +43,8 @@ class QuoteDepth(QWidget):
         self.levels: list[tuple[QLabel, PriceLabel, PriceLabel, QLabel]] = []
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
-        for column, title in enumerate(("Bid size", "Bid", "Ask", "Ask size")):
-            header = QLabel(title)
+        for column, title in enumerate(HEADERS):
+            header = QLabel(translate("Depth", title))
             header.setAlignment(Qt.AlignmentFlag.AlignRight)
             grid.addWidget(header, 0, column)
         for level in range(DEPTH_LEVELS):

@@ -19,30 +19,35 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.domain.enums import Offset, OrderType, TimeInForce
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, translate
 from terminal.ui.symbol_box import symbol_box
 from terminal.ui.trading.ticket_attach import Attach
 from terminal.ui.trading.ticket_depth import QuoteDepth
 
 TYPES = [
-    ("Market", OrderType.MARKET),
-    ("Limit", OrderType.LIMIT),
-    ("Stop", OrderType.STOP),
-    ("Stop-limit", OrderType.STOP_LIMIT),
+    (QT_TRANSLATE_NOOP("TicketForm", "Market"), OrderType.MARKET),
+    (QT_TRANSLATE_NOOP("TicketForm", "Limit"), OrderType.LIMIT),
+    (QT_TRANSLATE_NOOP("TicketForm", "Stop"), OrderType.STOP),
+    (QT_TRANSLATE_NOOP("TicketForm", "Stop-limit"), OrderType.STOP_LIMIT),
 ]
 TIFS = [
-    ("Day", TimeInForce.DAY),
-    ("GTC", TimeInForce.GTC),
-    ("IOC", TimeInForce.IOC),
-    ("FOK", TimeInForce.FOK),
+    (QT_TRANSLATE_NOOP("TicketForm", "Day"), TimeInForce.DAY),
+    (QT_TRANSLATE_NOOP("TicketForm", "GTC"), TimeInForce.GTC),
+    (QT_TRANSLATE_NOOP("TicketForm", "IOC"), TimeInForce.IOC),
+    (QT_TRANSLATE_NOOP("TicketForm", "FOK"), TimeInForce.FOK),
 ]
 OFFSETS = [
-    ("Open", Offset.OPEN),
-    ("Close", Offset.CLOSE),
-    ("Close today", Offset.CLOSE_TODAY),
-    ("Close yesterday", Offset.CLOSE_YESTERDAY),
+    (QT_TRANSLATE_NOOP("TicketForm", "Open"), Offset.OPEN),
+    (QT_TRANSLATE_NOOP("TicketForm", "Close"), Offset.CLOSE),
+    (QT_TRANSLATE_NOOP("TicketForm", "Close today"), Offset.CLOSE_TODAY),
+    (QT_TRANSLATE_NOOP("TicketForm", "Close yesterday"), Offset.CLOSE_YESTERDAY),
 ]
 TOUCH, MANUAL = "Touch", "Manual"
-FOLLOW = [TOUCH, "Last", "Bid", "Ask", MANUAL]
+FOLLOW = [  # keys the ticket compares; FollowBox shows them translated
+    QT_TRANSLATE_NOOP("TicketForm", "Touch"), QT_TRANSLATE_NOOP("TicketForm", "Last"),
+    QT_TRANSLATE_NOOP("TicketForm", "Bid"), QT_TRANSLATE_NOOP("TicketForm", "Ask"),
+    QT_TRANSLATE_NOOP("TicketForm", "Manual"),
+]  # fmt: skip
 
 
 class TicketForm(QWidget):
@@ -65,15 +70,16 @@ class TicketForm(QWidget):
         self.type_box = _choices(TYPES)
         self.tif_box = _choices(TIFS)
         self.offset_box = _choices(OFFSETS)
-        self.offset_label = QLabel("Offset")
+        self.offset_label = QLabel(self.tr("Offset"))
         self.quantity = _spin()
         self.price = _spin()
         self.trigger = _spin()
-        self.follow_box = QComboBox()
-        self.follow_box.addItems(FOLLOW)
+        self.follow_box = FollowBox()
         self.follow_box.setToolTip(
-            "What the price follows until you edit it: Touch is the ask for a buy and the bid "
-            "for a sell"
+            self.tr(
+                "What the price follows until you edit it: Touch is the ask for a buy and the "
+                "bid for a sell"
+            )
         )
         self.buy_button = QPushButton()
         self.buy_button.setObjectName("buyButton")
@@ -125,18 +131,18 @@ class TicketForm(QWidget):
     def _layout(self) -> None:
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.addRow("Symbol", self.symbol_box)
-        form.addRow("Broker", self.broker_box)
-        form.addRow("Account", self.account_box)
-        form.addRow("Type", self.type_box)
-        form.addRow("Time in force", self.tif_box)
+        form.addRow(self.tr("Symbol"), self.symbol_box)
+        form.addRow(self.tr("Broker"), self.broker_box)
+        form.addRow(self.tr("Account"), self.account_box)
+        form.addRow(self.tr("Type"), self.type_box)
+        form.addRow(self.tr("Time in force"), self.tif_box)
         form.addRow(self.offset_label, self.offset_box)
-        form.addRow("Quantity", self.quantity)
+        form.addRow(self.tr("Quantity"), self.quantity)
         price_row = QHBoxLayout()
         price_row.addWidget(self.price, 1)
         price_row.addWidget(self.follow_box)
-        form.addRow("Price", price_row)
-        form.addRow("Trigger", self.trigger)
+        form.addRow(self.tr("Price"), price_row)
+        form.addRow(self.tr("Trigger"), self.trigger)
         form.addRow(self.tr("Attach"), self.attach_box)
         form.addRow(self.take_profit_label, self.take_profit)
         form.addRow(self.stop_loss_label, self.stop_loss)
@@ -160,8 +166,24 @@ class TicketForm(QWidget):
 def _choices(items: Sequence[tuple[str, object]]) -> QComboBox:
     box = QComboBox()
     for text, value in items:
-        box.addItem(text, value)
+        box.addItem(translate("TicketForm", text), value)
     return box
+
+
+class FollowBox(QComboBox):
+    """What the price follows: shows each of ``FOLLOW`` translated, while ``currentText`` and
+    ``setCurrentText`` speak the untranslated keys the ticket compares."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        for key in FOLLOW:
+            self.addItem(translate("TicketForm", key), key)
+
+    def currentText(self) -> str:
+        return str(self.currentData())
+
+    def setCurrentText(self, text: str) -> None:
+        self.setCurrentIndex(max(self.findData(text), 0))
 
 
 def _spin() -> QDoubleSpinBox:

@@ -56,8 +56,8 @@ class VenueRules(QObject):
         super().__init__(ticket if isinstance(ticket, QObject) else None)
         self._ticket = ticket
         self._bridge = bridge
-        self.post_only = QCheckBox("Post only")
-        self.reduce_only = QCheckBox("Reduce only")
+        self.post_only = QCheckBox(self.tr("Post only"))
+        self.reduce_only = QCheckBox(self.tr("Reduce only"))
         row = QWidget()
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
@@ -68,7 +68,7 @@ class VenueRules(QObject):
             for place in range(form.rowCount()):
                 field = form.itemAt(place, QFormLayout.ItemRole.FieldRole)
                 if field is not None and field.widget() is ticket.tif_box:
-                    form.insertRow(place + 1, "Options", row)
+                    form.insertRow(place + 1, self.tr("Options"), row)
                     break
         self.capabilities = OrderCapabilities()
         ticket.broker_box.currentTextChanged.connect(self.apply)
@@ -98,7 +98,11 @@ class VenueRules(QObject):
         _offer(ticket.tif_box, caps.time_in_force, prefer=TimeInForce.GTC)
         self.reduce_only.setEnabled(caps.reduce_only)
         self.reduce_only.setToolTip(
-            "" if caps.reduce_only else f"{broker} takes no reduce-only orders on {symbol}"
+            ""
+            if caps.reduce_only
+            else self.tr("{broker} takes no reduce-only orders on {symbol}").format(
+                broker=broker, symbol=symbol
+            )
         )
         self._on_type()
         instrument = self._bridge.instrument(symbol)
@@ -116,7 +120,7 @@ class VenueRules(QObject):
         allowed = self.capabilities.post_only and limit
         self.post_only.setEnabled(allowed)
         self.post_only.setToolTip(
-            "" if allowed else "post-only: limit orders, where the broker takes them"
+            "" if allowed else self.tr("post-only: limit orders, where the broker takes them")
         )
 
     def round_quantity(self) -> None:

@@ -10,6 +10,7 @@ from terminal.domain.enums import QuoteStatus
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
 from terminal.ui import formatting as fmt
+from terminal.ui.i18n import QT_TRANSLATE_NOOP
 
 NAN = math.nan
 NO_LAST_TEXT = {  # the Last cell of a quote with no trade today, by the vendor's status
@@ -79,23 +80,35 @@ class WatchColumn:
 
 
 COLUMNS: tuple[WatchColumn, ...] = (
-    WatchColumn("symbol", "Symbol", None, "text"),
-    WatchColumn("name", "Name", None, "text"),
-    WatchColumn("last", "Last", _last, colored=True),
-    WatchColumn("change", "Change", _change, colored=True),
-    WatchColumn("change_pct", "Change %", _change_pct, "percent", colored=True),
-    WatchColumn("bid", "Bid", lambda t: t.bid),
-    WatchColumn("ask", "Ask", lambda t: t.ask),
-    WatchColumn("bid_size", "Bid size", _bid_size, "quantity"),
-    WatchColumn("ask_size", "Ask size", _ask_size, "quantity"),
-    WatchColumn("volume", "Volume", lambda t: t.volume, "big"),
-    WatchColumn("turnover", "Turnover", lambda t: t.turnover, "big"),
-    WatchColumn("high", "High", _day("high")),
-    WatchColumn("low", "Low", _day("low")),
-    WatchColumn("open", "Open", _day("open")),
-    WatchColumn("prev_close", "Prev close", lambda t: t.prev_close),
-    WatchColumn("open_interest", "Open int.", _open_interest, "big"),
-    WatchColumn("time", "Time", lambda t: float(t.ts), "time"),
+    WatchColumn("symbol", QT_TRANSLATE_NOOP("WatchColumns", "Symbol"), None, "text"),
+    WatchColumn("name", QT_TRANSLATE_NOOP("WatchColumns", "Name"), None, "text"),
+    WatchColumn("last", QT_TRANSLATE_NOOP("WatchColumns", "Last"), _last, colored=True),
+    WatchColumn("change", QT_TRANSLATE_NOOP("WatchColumns", "Change"), _change, colored=True),
+    WatchColumn(
+        "change_pct",
+        QT_TRANSLATE_NOOP("WatchColumns", "Change %"),
+        _change_pct,
+        "percent",
+        colored=True,
+    ),
+    WatchColumn("bid", QT_TRANSLATE_NOOP("WatchColumns", "Bid"), lambda t: t.bid),
+    WatchColumn("ask", QT_TRANSLATE_NOOP("WatchColumns", "Ask"), lambda t: t.ask),
+    WatchColumn("bid_size", QT_TRANSLATE_NOOP("WatchColumns", "Bid size"), _bid_size, "quantity"),
+    WatchColumn("ask_size", QT_TRANSLATE_NOOP("WatchColumns", "Ask size"), _ask_size, "quantity"),
+    WatchColumn("volume", QT_TRANSLATE_NOOP("WatchColumns", "Volume"), lambda t: t.volume, "big"),
+    WatchColumn(
+        "turnover", QT_TRANSLATE_NOOP("WatchColumns", "Turnover"), lambda t: t.turnover, "big"
+    ),
+    WatchColumn("high", QT_TRANSLATE_NOOP("WatchColumns", "High"), _day("high")),
+    WatchColumn("low", QT_TRANSLATE_NOOP("WatchColumns", "Low"), _day("low")),
+    WatchColumn("open", QT_TRANSLATE_NOOP("WatchColumns", "Open"), _day("open")),
+    WatchColumn(
+        "prev_close", QT_TRANSLATE_NOOP("WatchColumns", "Prev close"), lambda t: t.prev_close
+    ),
+    WatchColumn(
+        "open_interest", QT_TRANSLATE_NOOP("WatchColumns", "Open int."), _open_interest, "big"
+    ),
+    WatchColumn("time", QT_TRANSLATE_NOOP("WatchColumns", "Time"), lambda t: float(t.ts), "time"),
 )
 COLUMN_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
 COLUMN_OF_KEY: dict[str, int] = {c.key: i for i, c in enumerate(COLUMNS)}

@@ -98,15 +98,13 @@ class MarketWatch(QWidget):
         self.tabs.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.menu_button = QToolButton(self)
         self.menu_button.setText("☰")
-        self.menu_button.setToolTip("Watchlists and columns")
+        self.menu_button.setToolTip(self.tr("Watchlists and columns"))
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_button.setMenu(self._watchlist_menu())
-        self.search = SymbolSearchBox(
-            search or SymbolSearch(Universe(), instruments).search, self
-        )
+        self.search = SymbolSearchBox(search or SymbolSearch(Universe(), instruments).search, self)
         self.filter_box = QLineEdit(self)
         self.filter_box.setObjectName("watchFilter")
-        self.filter_box.setPlaceholderText("Filter: text, or last>100, change_pct<0…")
+        self.filter_box.setPlaceholderText(self.tr("Filter: text, or last>100, change_pct<0…"))
         self.filter_box.setClearButtonEnabled(True)
         self.message = QLabel(self)
         self.message.setObjectName("errorLabel")
@@ -158,14 +156,14 @@ class MarketWatch(QWidget):
 
     def _watchlist_menu(self) -> QMenu:
         menu = QMenu(self)
-        menu.addAction("New watchlist…").triggered.connect(self._ask_new_watchlist)
-        menu.addAction("Rename watchlist…").triggered.connect(self._ask_rename)
-        menu.addAction("Delete watchlist").triggered.connect(self.delete_watchlist)
+        menu.addAction(self.tr("New watchlist…")).triggered.connect(self._ask_new_watchlist)
+        menu.addAction(self.tr("Rename watchlist…")).triggered.connect(self._ask_rename)
+        menu.addAction(self.tr("Delete watchlist")).triggered.connect(self.delete_watchlist)
         menu.addSeparator()
-        menu.addAction("Import CSV…").triggered.connect(self._ask_import)
-        menu.addAction("Export CSV…").triggered.connect(self._ask_export)
+        menu.addAction(self.tr("Import CSV…")).triggered.connect(self._ask_import)
+        menu.addAction(self.tr("Export CSV…")).triggered.connect(self._ask_export)
         menu.addSeparator()
-        menu.addAction("Columns…").triggered.connect(
+        menu.addAction(self.tr("Columns…")).triggered.connect(
             lambda: self.table.column_menu().popup(self.mapToGlobal(self.rect().center()))
         )
         menu.addAction(self.table.freeze_action)
@@ -384,13 +382,15 @@ class MarketWatch(QWidget):
             self.rename_watchlist(name)
 
     def _ask_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import watchlist", "", "CSV (*.csv)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import watchlist"), "", self.tr("CSV (*.csv)")
+        )
         if path:
             self.import_csv(Path(path))
 
     def _ask_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export watchlist", f"{self.active.name}.csv", "CSV (*.csv)"
+            self, self.tr("Export watchlist"), f"{self.active.name}.csv", self.tr("CSV (*.csv)")
         )
         if path:
             self.export_csv(Path(path))

@@ -28,6 +28,7 @@ from PySide6.QtGui import QColor
 
 from terminal.domain.instrument import Instrument
 from terminal.domain.market import Tick
+from terminal.ui.i18n import translate
 from terminal.ui.monitors.record_table import LEFT, RIGHT
 from terminal.ui.theme import Theme
 from terminal.ui.watch.columns import COLUMNS, sort_key
@@ -281,7 +282,7 @@ class MarketWatchModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if role == _DISPLAY:
-                return COLUMNS[section].title
+                return translate("WatchColumns", COLUMNS[section].title)
             if role == _ALIGN:
                 return _ALIGNMENTS[section]
         return None

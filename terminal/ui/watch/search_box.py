@@ -37,9 +37,9 @@ class SymbolSearchBox(QLineEdit):
         self.search_ms = 0.0
         """How long the last keystroke's search and list update took (benchmarks)."""
         self.setObjectName("watchSearch")
-        self.setPlaceholderText("Add symbol…")
+        self.setPlaceholderText(self.tr("Add symbol…"))
         self.setClearButtonEnabled(True)
-        self.setToolTip("Code, name or pinyin initials (pfyh finds 浦发银行)")
+        self.setToolTip(self.tr("Code, name or pinyin initials (pfyh finds 浦发银行)"))
         self._model = QStringListModel(self)
         self.completer_ = QCompleter(self._model, self)
         self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

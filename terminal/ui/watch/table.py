@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPa
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from terminal.domain.enums import Side
+from terminal.ui.i18n import translate
 from terminal.ui.watch.columns import COLUMN_KEYS, COLUMN_OF_KEY, COLUMNS
 from terminal.ui.watch.model import MarketWatchModel
 from terminal.ui.watch.painter import PADDING, RowPainter
@@ -129,7 +130,10 @@ class WatchTable(QTableView):
             column = COLUMN_OF_KEY[key]
             texts = (model.text_at(row, column) for row in rows)
             cells = max(map(cell_metrics.horizontalAdvance, texts), default=0) + 2 * PADDING + 2
-            title = title_metrics.horizontalAdvance(COLUMNS[column].title) + TITLE_PADDING
+            title = (
+                title_metrics.horizontalAdvance(translate("WatchColumns", COLUMNS[column].title))
+                + TITLE_PADDING
+            )
             width = max(cells, title)
             self.setColumnWidth(column, min(width, NAME_WIDTH) if key == "name" else width)
         self._sizing = False
@@ -153,12 +157,12 @@ class WatchTable(QTableView):
         menu = QMenu(self)
         shown = set(self.visible_columns())
         for spec in COLUMNS:
-            action = QAction(spec.title, menu, checkable=True)
+            action = QAction(translate("WatchColumns", spec.title), menu, checkable=True)
             action.setChecked(spec.key in shown)
             action.toggled.connect(lambda on, key=spec.key: self.set_column_shown(key, on))
             menu.addAction(action)
         menu.addSeparator()
-        menu.addAction("Show all columns").triggered.connect(
+        menu.addAction(self.tr("Show all columns")).triggered.connect(
             lambda: self.show_columns(DEFAULT_COLUMNS)
         )
         return menu
@@ -248,21 +252,23 @@ class WatchTable(QTableView):
         if symbol not in self.selected_symbols():
             self.setCurrentIndex(self.watch_model.index(row, 0))
         menu = QMenu(self)
-        menu.addAction("Open chart").triggered.connect(lambda: self.chart_requested.emit(symbol))
-        menu.addAction("New order: buy at ask").triggered.connect(
+        menu.addAction(self.tr("Open chart")).triggered.connect(
+            lambda: self.chart_requested.emit(symbol)
+        )
+        menu.addAction(self.tr("New order: buy at ask")).triggered.connect(
             lambda: self.order_requested.emit(symbol, Side.BUY)
         )
-        menu.addAction("New order: sell at bid").triggered.connect(
+        menu.addAction(self.tr("New order: sell at bid")).triggered.connect(
             lambda: self.order_requested.emit(symbol, Side.SELL)
         )
         menu.addAction(self.tr("Alert…")).triggered.connect(
             lambda: self.alert_requested.emit(symbol)
         )
         menu.addSeparator()
-        menu.addAction("Remove").triggered.connect(
+        menu.addAction(self.tr("Remove")).triggered.connect(
             lambda: self.remove_requested.emit(self.selected_symbols())
         )
-        menu.addAction("Copy").triggered.connect(self.copy_selection)
+        menu.addAction(self.tr("Copy")).triggered.connect(self.copy_selection)
         menu.addSeparator()
         menu.addAction(self.freeze_action)
         return menu
