@@ -39,6 +39,7 @@ from terminal.ui.theme import THEMES, Theme, apply_theme
 from terminal.ui.trading.alert_test_dialog import AlertTestDialog
 from terminal.ui.trading.depth import DepthPanel
 from terminal.ui.trading.kill_switch import KillSwitchButton
+from terminal.ui.trading.ladder import PriceLadder
 from terminal.ui.trading.mail_alerts import AlertRelay
 from terminal.ui.trading.mark_order_dialog import MarkOrderDialog
 from terminal.ui.trading.orders_panel import OrdersPanel
@@ -103,6 +104,7 @@ class MainWindow(DockWindow):
         self.ticket = OrderTicket(bridge)
         self.ticket.set_hotkeys(self.hotkeys)
         self.depth_panel = DepthPanel(bridge, theme)
+        self.ladder = PriceLadder(bridge, theme)
         self.strategy_manager = StrategyManager(bridge)
         alerts = self.alerts = AlertRelay(bridge)
         # A closure over the relay, not over self: no model → window reference cycle.
@@ -127,6 +129,7 @@ class MainWindow(DockWindow):
         self.add_dock("chart", "Chart", self.chart)
         self.add_dock("ticket", "Order ticket", scrollable(self.ticket))
         self.add_dock("depth", "Depth", self.depth_panel)
+        self.add_dock("ladder", self.tr("Ladder"), self.ladder)
         # Sideways: the wide form-and-table must not push the market watch narrower.
         self.add_dock("strategies", "Strategies", scrollable(self.strategy_manager, True))
         self.add_dock("orders", "Orders", self.orders)
@@ -156,6 +159,7 @@ class MainWindow(DockWindow):
         self.health_panel.breakers.show_trips(bridge.tripped_breakers())
         self.health_panel.breakers.rearm_requested.connect(self.rearm_breaker)
         self.market_watch.current_symbol_changed.connect(self.depth_panel.set_symbol)
+        self.market_watch.current_symbol_changed.connect(self.ladder.set_symbol)
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
         self.market_watch.order_requested.connect(self._fill_ticket)
         self.market_watch.price_clicked.connect(self._take_watch_price)
@@ -248,6 +252,8 @@ class MainWindow(DockWindow):
         self.kill_switch_button.turn_off()
         self.ticket.setEnabled(False)
         self.ticket.setToolTip(ticket_tip)
+        self.ladder.setEnabled(False)
+        self.ladder.setToolTip(ticket_tip)
         self.docks["ticket"].setWindowTitle(ticket_title)
         self.docks["depth"].raise_()
         self.orders.hide_cancel_all()
@@ -376,6 +382,7 @@ class MainWindow(DockWindow):
             self.theme = apply_theme(app, name)
         self.market_watch.set_theme(self.theme)
         self.depth_panel.set_theme(self.theme)
+        self.ladder.set_theme(self.theme)
         self.status_bar.set_theme(self.theme)
         self.alert_desk.set_theme(self.theme)
         self.pnl_panel.set_theme(self.theme)

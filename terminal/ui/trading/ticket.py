@@ -263,12 +263,10 @@ class OrderTicket(TicketForm):
     def _on_attach(self) -> None:
         attach = Attach(self.attach_box.currentData())
         bracket, trailing = attach is Attach.BRACKET, attach is Attach.TRAILING
-        exits: tuple[QWidget, ...] = (self.take_profit_label, self.take_profit,
-                                      self.stop_loss_label, self.stop_loss)  # fmt: skip
-        for widget in exits:
-            widget.setVisible(bracket)
-        for widget in (self.trail_label, self.trail, self.trail_unit):
-            widget.setVisible(bracket or trailing)
+        # Hidden rows take no room: the Buy and Sell buttons stay in sight on a laptop.
+        self.form.setRowVisible(self.take_profit, bracket)
+        self.form.setRowVisible(self.stop_loss, bracket)
+        self.form.setRowVisible(self.trail_row, bracket or trailing)
         self.type_box.setEnabled(attach in (Attach.NONE, Attach.BRACKET))  # else: its own
         self._on_type()
 

@@ -87,16 +87,17 @@ class TicketForm(QWidget):
         self.estimate.setWordWrap(True)
         self.attach_box = QComboBox()
         for text, attach in (
-            (self.tr("Nothing"), Attach.NONE),
-            (self.tr("Bracket: take-profit and stop-loss"), Attach.BRACKET),
-            (self.tr("OCO: a limit at the price, a stop at the trigger"), Attach.OCO),
-            (self.tr("Trailing stop"), Attach.TRAILING),
+            (self.tr("Alone"), Attach.NONE),
+            (self.tr("Bracket"), Attach.BRACKET),
+            (self.tr("OCO"), Attach.OCO),
+            (self.tr("Trailing"), Attach.TRAILING),
         ):
             self.attach_box.addItem(text, attach)
         self.attach_box.setToolTip(self.tr(
-            "A bracket's exits go live when the order fills, sized to the fill; the first to "
-            "fill cancels the other. An OCO pair: the first filled cancels the other. A "
-            "trailing stop follows the price by the trail."))  # fmt: skip
+            "Alone: the order by itself. Bracket: a take-profit and a stop-loss go live when "
+            "the order fills, sized to the fill; the first to fill cancels the other. OCO: a "
+            "limit at the price and a stop at the trigger; the first filled cancels the "
+            "other. Trailing: a stop that follows the price by the trail."))  # fmt: skip
         self.take_profit, self.stop_loss, self.trail = _spin(), _spin(), _spin()
         for box in (self.take_profit, self.stop_loss, self.trail):
             box.setSpecialValueText(self.tr("none"))  # 0: not attached
@@ -128,7 +129,10 @@ class TicketForm(QWidget):
         form.addRow("Symbol", self.symbol_box)
         form.addRow("Broker", self.broker_box)
         form.addRow("Account", self.account_box)
-        form.addRow("Type", self.type_box)
+        type_row = QHBoxLayout()
+        type_row.addWidget(self.type_box, 1)
+        type_row.addWidget(self.attach_box)
+        form.addRow("Type", type_row)
         form.addRow("Time in force", self.tif_box)
         form.addRow(self.offset_label, self.offset_box)
         form.addRow("Quantity", self.quantity)
@@ -137,13 +141,13 @@ class TicketForm(QWidget):
         price_row.addWidget(self.follow_box)
         form.addRow("Price", price_row)
         form.addRow("Trigger", self.trigger)
-        form.addRow(self.tr("Attach"), self.attach_box)
         form.addRow(self.take_profit_label, self.take_profit)
         form.addRow(self.stop_loss_label, self.stop_loss)
-        trail_row = QHBoxLayout()
-        trail_row.addWidget(self.trail, 1)
-        trail_row.addWidget(self.trail_unit)
-        form.addRow(self.trail_label, trail_row)
+        self.trail_row = QHBoxLayout()
+        self.trail_row.addWidget(self.trail, 1)
+        self.trail_row.addWidget(self.trail_unit)
+        form.addRow(self.trail_label, self.trail_row)
+        self.form = form
         buttons = QHBoxLayout()
         buttons.addWidget(self.buy_button)
         buttons.addWidget(self.sell_button)
