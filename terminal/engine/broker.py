@@ -13,11 +13,9 @@ user's back: the venue's queue place and the fills in between are the user's cal
 from __future__ import annotations
 
 import logging
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Callable, Coroutine
 from typing import Any, ClassVar, Protocol, TypeVar
-
-import msgspec
 
 from terminal.domain.enums import ConnectionStatus, OrderStatus
 from terminal.domain.instrument import Instrument
@@ -25,7 +23,7 @@ from terminal.domain.market import Tick
 from terminal.domain.orders import Account, Fill, Order, OrderCapabilities
 from terminal.domain.venue import AccountReport, Balance, VenueOrder
 from terminal.engine.clock import Clock
-from terminal.engine.feed import NoOptions
+from terminal.engine.plugin_base import PluginBase
 
 E = TypeVar("E")
 log = logging.getLogger("terminal.engine")
@@ -105,11 +103,9 @@ class ModifyRefused(Exception):
     """A broker cannot make a modification; the message says why (shown to the user)."""
 
 
-class Broker(ABC):
+class Broker(PluginBase[BrokerContext]):
     """Where orders go. Subclasses set ``plugin_name`` and, if they take options, ``Options``."""
 
-    plugin_name: ClassVar[str]
-    Options: ClassVar[type[msgspec.Struct]] = NoOptions
     simulated: ClassVar[bool] = False
     """True for brokers where no real money moves (the ticket then skips its confirmation)."""
     notifies: ClassVar[bool] = False
@@ -117,17 +113,6 @@ class Broker(ABC):
     modifies: ClassVar[bool] = False
     """True for brokers whose ``modify`` changes a working order in place (trailing stops and
     brackets sized to partial fills rely on it)."""
-
-    @classmethod
-    def check_options(cls, options: Any) -> list[str]:
-        """What is wrong with ``options`` beyond what their types say, one line each naming
-        the option and its value; checked when the config loads (start-up stops on any)."""
-        return []
-
-    def __init__(self, name: str, context: BrokerContext, options: Any) -> None:
-        self.name = name
-        self.context = context
-        self.options = options
 
     @abstractmethod
     async def start(self) -> None:
@@ -198,8 +183,3 @@ class Broker(ABC):
         """Every fill of ``order`` the venue recorded, with the fill ids the broker's live
         reports use (so none is applied twice)."""
         return []
-
-
-def options_type(plugin: type[Any]) -> type[msgspec.Struct]:
-    options: type[msgspec.Struct] = getattr(plugin, "Options", NoOptions)
-    return options

@@ -20,16 +20,17 @@ class LiveClock:
 
 
 class ManualClock:
-    """A clock that moves only when told to (tests, replay)."""
+    """A clock that moves only when told to (tests, replay, a backtest). ``now`` is a plain
+    attribute: a backtest moves it by storing to it, not by a call (twice a bar)."""
 
     def __init__(self, start_ns: int = 0) -> None:
-        self._now = start_ns
+        self.now = start_ns
 
     def now_ns(self) -> int:
-        return self._now
+        return self.now
 
     def set(self, ns: int) -> None:
-        self._now = ns
+        self.now = ns
 
     def advance(self, ns: int) -> None:
-        self._now += ns
+        self.now += ns

@@ -10,20 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Coroutine
-from typing import Any, ClassVar, Protocol
-
-import msgspec
+from typing import Any, Protocol
 
 from terminal.domain.enums import ConnectionStatus
 from terminal.domain.instrument import Instrument, TradingSessions
 from terminal.domain.market import Bar, Tick
 from terminal.engine.clock import Clock
-
-
-class NoOptions(msgspec.Struct, forbid_unknown_fields=True):
-    """Options of a plugin that takes none."""
+from terminal.engine.plugin_base import NoOptions as NoOptions  # its former home, still imported
+from terminal.engine.plugin_base import PluginBase
 
 
 class FeedContext(Protocol):
@@ -46,22 +42,8 @@ class FeedContext(Protocol):
         merged into the bar store for charts and warm-up."""
 
 
-class Feed(ABC):
+class Feed(PluginBase[FeedContext]):
     """A source of ticks. Subclasses set ``plugin_name`` and, if they take options, ``Options``."""
-
-    plugin_name: ClassVar[str]
-    Options: ClassVar[type[msgspec.Struct]] = NoOptions
-
-    @classmethod
-    def check_options(cls, options: Any) -> list[str]:
-        """What is wrong with ``options`` beyond what their types say, one line each naming
-        the option and its value; checked when the config loads (start-up stops on any)."""
-        return []
-
-    def __init__(self, name: str, context: FeedContext, options: Any) -> None:
-        self.name = name
-        self.context = context
-        self.options = options
 
     @abstractmethod
     def instruments(self) -> list[Instrument]:
@@ -91,7 +73,7 @@ class Feed(ABC):
         strategy). By default none: a feed that quotes a fixed list."""
         return []
 
-    def unsubscribe(self, symbols: list[str]) -> None:  # noqa: B027 - optional, no-op
+    def unsubscribe(self, symbols: list[str]) -> None:
         """Stop quoting ``symbols`` (only ever ones :meth:`subscribe` took): their last
         user is gone."""
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, fields
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 import numpy as np
 import pandas as pd
@@ -109,7 +109,8 @@ class _RunningMean:
         self.period = period
         self.totals: deque[float] = deque([0.0], maxlen=period + 1)
 
-    def prime(self, values: np.ndarray) -> None:
+    def prime(self, values: np.ndarray, computed: np.ndarray | None = None) -> None:
+        """The running totals of ``values`` (``computed``, the line over them, is not needed)."""
         totals = np.cumsum(np.r_[0.0, values])
         self.totals = deque(totals[-self.period - 1 :].tolist(), maxlen=self.period + 1)
 
@@ -126,51 +127,72 @@ class _RunningMean:
         return out
 
 
+class _Running(Protocol):
+    """The live state of a one-line indicator: primed with the closes and the line computed
+    over them at once, then moved on bar by bar."""
+
+    def prime(self, values: np.ndarray, computed: np.ndarray) -> None: ...
+
+    def peek(self, value: float) -> float: ...
+
+    def push(self, value: float) -> float: ...
+
+
 @dataclass
-class SMA(Indicator):
+class _MovingAverage(Indicator):
+    """A moving average of the last ``period`` closes: one line, computed at once by
+    ``_line`` and carried on bar by bar by its ``_running`` state."""
+
+    period: int = 20
+
+    def __post_init__(self) -> None:
+        _check_period(f"{self.kind} period", self.period)
+        self._live = self._running()
+
+    def _running(self) -> _Running:
+        raise NotImplementedError
+
+    def _line(self, close: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def compute(self, close: np.ndarray) -> dict[str, np.ndarray]:
+        out = self._line(close)
+        self._live.prime(close, out)
+        return {self.outputs[0]: out}
+
+    def peek(self, close: float) -> dict[str, float]:
+        return {self.outputs[0]: self._live.peek(close)}
+
+    def push(self, close: float) -> dict[str, float]:
+        return {self.outputs[0]: self._live.push(close)}
+
+
+@dataclass
+class SMA(_MovingAverage):
     """Simple moving average."""
 
     kind: ClassVar[str] = "SMA"
     outputs: ClassVar[tuple[str, ...]] = ("sma",)
-    period: int = 20
 
-    def __post_init__(self) -> None:
-        _check_period("SMA period", self.period)
-        self._mean = _RunningMean(self.period)
+    def _running(self) -> _RunningMean:
+        return _RunningMean(self.period)
 
-    def compute(self, close: np.ndarray) -> dict[str, np.ndarray]:
-        self._mean.prime(close)
-        return {"sma": sma(close, self.period)}
-
-    def peek(self, close: float) -> dict[str, float]:
-        return {"sma": self._mean.peek(close)}
-
-    def push(self, close: float) -> dict[str, float]:
-        return {"sma": self._mean.push(close)}
+    def _line(self, close: np.ndarray) -> np.ndarray:
+        return sma(close, self.period)
 
 
 @dataclass
-class EMA(Indicator):
+class EMA(_MovingAverage):
     """Exponential moving average, seeded with the SMA of the first ``period`` closes."""
 
     kind: ClassVar[str] = "EMA"
     outputs: ClassVar[tuple[str, ...]] = ("ema",)
-    period: int = 20
 
-    def __post_init__(self) -> None:
-        _check_period("EMA period", self.period)
-        self._state = _EmaState(self.period, 2.0 / (self.period + 1))
+    def _running(self) -> _EmaState:
+        return _EmaState(self.period, 2.0 / (self.period + 1))
 
-    def compute(self, close: np.ndarray) -> dict[str, np.ndarray]:
-        out = ema(close, self.period)
-        self._state.prime(close, out)
-        return {"ema": out}
-
-    def peek(self, close: float) -> dict[str, float]:
-        return {"ema": self._state.peek(close)}
-
-    def push(self, close: float) -> dict[str, float]:
-        return {"ema": self._state.push(close)}
+    def _line(self, close: np.ndarray) -> np.ndarray:
+        return ema(close, self.period)
 
 
 class _EmaState:

@@ -6,8 +6,7 @@ Read-only members (properties here) so that either side may hold a richer type.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from terminal.domain.contingent import ContingentGroup
@@ -23,6 +22,7 @@ from terminal.engine.bus import EventBus
 from terminal.engine.config import Config
 from terminal.engine.feeds.conflation import ConflationStats
 from terminal.engine.pnl.series import PnlSeries
+from terminal.engine.strategy.host import BarSource
 from terminal.engine.strategy.instance import LogLine
 
 if TYPE_CHECKING:
@@ -66,15 +66,12 @@ class PortfolioView(Protocol):
     def accounts(self) -> list[Account]: ...
 
 
-class BarsView(Protocol):
+class BarsView(BarSource, Protocol):
+    """The strategies' bar source, with the store and the forming bars a chart draws."""
+
     @property
     def store(self) -> BarStore: ...
-    def history(self, symbol: str, timeframe: str = "1m") -> list[Bar]: ...
     def forming(self, symbol: str, timeframe: str = "1m") -> Bar | None: ...
-    def subscribe(self, symbol: str, timeframe: str = "1m") -> Callable[[], None]: ...
-    def request_history(
-        self, symbol: str, timeframe: str = "1m", count: int | None = None
-    ) -> asyncio.Future[Any] | None: ...
 
 
 class AlertsView(Protocol):

@@ -9,8 +9,9 @@ order. A rate-limit answer (429/418) holds every request of the broker for its
 back-off when it drops, and the engine then reconciles) or, with ``user_stream = false``, from
 polling. Keys come from the environment or the keyring, never the config.
 
-ccxt takes about a second to import, so it is imported when the broker starts
-(:mod:`terminal.adapters.ccxt.trading`), not when plugins are discovered.
+ccxt takes about a second to import, so it is imported when the broker starts (its session,
+:mod:`terminal.adapters.ccxt.trading`; see :mod:`terminal.adapters.ccxt.plugin`), not when
+plugins are discovered.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from terminal.adapters.ccxt.options import VenueOptions
+from terminal.adapters.ccxt.plugin import SessionPlugin
 from terminal.domain.orders import Fill, Order, OrderCapabilities
 from terminal.domain.venue import AccountReport, VenueOrder
-from terminal.engine.broker import Broker, BrokerContext
+from terminal.engine.broker import Broker
 
 if TYPE_CHECKING:
     from terminal.adapters.ccxt.trading import TradingSession
@@ -48,32 +50,23 @@ class CcxtBrokerOptions(VenueOptions, forbid_unknown_fields=True, kw_only=True):
     submit_attempts: int = 5
 
 
-class CcxtBroker(Broker):
+class CcxtBroker(SessionPlugin["TradingSession"], Broker):
     """Orders at a ccxt exchange; see the module docstring."""
 
     plugin_name = "ccxt"
     Options = CcxtBrokerOptions
+    options: CcxtBrokerOptions
 
-    def __init__(self, name: str, context: BrokerContext, options: CcxtBrokerOptions) -> None:
-        super().__init__(name, context, options)
-        self.options: CcxtBrokerOptions = options
-        self.session: TradingSession | None = None
+    def _new_session(self) -> TradingSession:
+        from terminal.adapters.ccxt.trading import TradingSession
+
+        return TradingSession(self.name, self.context, self.options)
 
     @property
     def _running(self) -> TradingSession:
         if self.session is None:
             raise RuntimeError(f"broker {self.name} is not started")
         return self.session
-
-    async def start(self) -> None:
-        from terminal.adapters.ccxt.trading import TradingSession
-
-        self.session = TradingSession(self.name, self.context, self.options)
-        await self.session.start()
-
-    async def stop(self) -> None:
-        if self.session is not None:
-            await self.session.stop()
 
     def submit(self, order: Order) -> None:
         self._running.submit(order)

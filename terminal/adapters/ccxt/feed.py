@@ -8,8 +8,9 @@ engine wants) and its order book (five levels); an exchange without streams, or
 a back-off (ccxt subscribes again); a symbol silent for ``stale_after_s`` makes the feed
 ``stale``. History bars (``fetch_ohlcv``) are fetched at start for charts and warm-up.
 
-ccxt takes about a second to import, so it is imported when the feed starts
-(:mod:`terminal.adapters.ccxt.quotes`), not when plugins are discovered.
+ccxt takes about a second to import, so it is imported when the feed starts (its session,
+:mod:`terminal.adapters.ccxt.quotes`; see :mod:`terminal.adapters.ccxt.plugin`), not when
+plugins are discovered.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from terminal.adapters.ccxt.options import VenueOptions
+from terminal.adapters.ccxt.plugin import SessionPlugin
 from terminal.domain.instrument import Instrument
-from terminal.engine.feed import Feed, FeedContext
+from terminal.engine.feed import Feed
 
 if TYPE_CHECKING:
     from terminal.adapters.ccxt.quotes import QuoteSession
@@ -39,30 +41,21 @@ class CcxtFeedOptions(VenueOptions, forbid_unknown_fields=True, kw_only=True):
     """Closed bars fetched per symbol at start (0: none)."""
 
 
-class CcxtFeed(Feed):
+class CcxtFeed(SessionPlugin["QuoteSession"], Feed):
     """Quotes and depth from a ccxt exchange; see the module docstring."""
 
     plugin_name = "ccxt"
     Options = CcxtFeedOptions
+    options: CcxtFeedOptions
 
-    def __init__(self, name: str, context: FeedContext, options: CcxtFeedOptions) -> None:
-        super().__init__(name, context, options)
-        self.options: CcxtFeedOptions = options
-        self.session: QuoteSession | None = None
+    def _new_session(self) -> QuoteSession:
+        from terminal.adapters.ccxt.quotes import QuoteSession
+
+        return QuoteSession(self.name, self.context, self.options)
 
     def instruments(self) -> list[Instrument]:
         """Known once started (they come from the venue): the engine hears of them then."""
         return self.session.instruments() if self.session is not None else []
-
-    async def start(self) -> None:
-        from terminal.adapters.ccxt.quotes import QuoteSession
-
-        self.session = QuoteSession(self.name, self.context, self.options)
-        await self.session.start()
-
-    async def stop(self) -> None:
-        if self.session is not None:
-            await self.session.stop()
 
     def describe(self, symbol: str) -> Instrument | None:
         """The instrument of ``symbol`` if the venue lists it (known once started)."""

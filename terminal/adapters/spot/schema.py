@@ -204,13 +204,23 @@ def encode_header(server_id: str, seq: int, sent_ns: int) -> bytes:
     return _encoder.encode(Header(VERSION, server_id, seq, sent_ns))
 
 
-def decode_header(frame: bytes) -> Header:
+def _versioned(
+    decoder: msgspec.msgpack.Decoder[Any], frame: bytes, what: str, version_field: str = "v"
+) -> Any:
+    """``frame`` decoded, if it decodes and its ``version_field`` is this schema's version;
+    else a ``SchemaError`` naming ``what``."""
     try:
-        header = _header.decode(frame)
+        message = decoder.decode(frame)
     except msgspec.DecodeError as exc:
-        raise SchemaError(f"header: {exc}") from None
-    if header.version != VERSION:
-        raise SchemaError(f"header: version {header.version} is not the supported {VERSION}")
+        raise SchemaError(f"{what}: {exc}") from None
+    version = getattr(message, version_field)
+    if version != VERSION:
+        raise SchemaError(f"{what}: version {version} is not the supported {VERSION}")
+    return message
+
+
+def decode_header(frame: bytes) -> Header:
+    header: Header = _versioned(_header, frame, "header", "version")
     return header
 
 
@@ -246,16 +256,6 @@ def command_request(command: object) -> CommandRequest:
     if kind not in COMMANDS:
         raise SchemaError(f"command: kind '{kind}' is not one of {', '.join(COMMANDS)}")
     return CommandRequest(kind=kind, command=msgspec.Raw(encode(command)))
-
-
-def _versioned(decoder: msgspec.msgpack.Decoder[Any], frame: bytes, what: str) -> Any:
-    try:
-        message = decoder.decode(frame)
-    except msgspec.DecodeError as exc:
-        raise SchemaError(f"{what}: {exc}") from None
-    if message.v != VERSION:
-        raise SchemaError(f"{what}: version {message.v} is not the supported {VERSION}")
-    return message
 
 
 def decode_request(frame: bytes) -> Request:

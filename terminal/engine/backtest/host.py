@@ -9,14 +9,13 @@ its own. Prices come from the bars: the last price of a symbol is its last base 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
 from terminal.domain.enums import ConnectionStatus, OrderStatus
 from terminal.domain.instrument import Instrument
-from terminal.domain.market import Bar, FeedStatus, Tick
+from terminal.domain.market import FeedStatus, Tick
 from terminal.domain.orders import Account, Fill, OrderRequest
 from terminal.engine.backtest.broker import SimulatedBroker
 from terminal.engine.backtest.settings import BacktestSection
@@ -38,27 +37,9 @@ from terminal.engine.orders.contingent import ContingentOrders
 from terminal.engine.orders.pretrade import PreTradePipeline, standard_checks
 from terminal.engine.orders.risk import RiskLimitCheck
 from terminal.engine.portfolio.book import Portfolio
-from terminal.engine.strategy.host import Registry
+from terminal.engine.strategy.host import NoBars, Registry
 
 BROKER = "backtest"
-
-
-class BarClock(ManualClock):
-    """The backtest's manual clock; the run moves it by setting ``now`` (an attribute store,
-    not a call: it moves twice a bar)."""
-
-    def __init__(self, start_ns: int = 0) -> None:
-        super().__init__(start_ns)
-        self.now = start_ns
-
-    def now_ns(self) -> int:
-        return self.now
-
-    def set(self, ns: int) -> None:
-        self.now = ns
-
-    def advance(self, ns: int) -> None:
-        self.now += ns
 
 
 class BarQuotes(Mapping[str, Tick]):
@@ -114,21 +95,6 @@ class BacktestMarket(MarketState):
         return day
 
 
-class _NoLiveBars:
-    """The runner subscribes bars as it starts an instance; a backtest feeds them itself."""
-
-    def subscribe(self, symbol: str, timeframe: str = "1m") -> Callable[[], None]:
-        return lambda: None
-
-    def history(self, symbol: str, timeframe: str = "1m") -> list[Bar]:
-        return []
-
-    def request_history(
-        self, symbol: str, timeframe: str = "1m", count: int | None = None
-    ) -> asyncio.Future[Any] | None:
-        return None  # the run's bars are all there is: nothing to fetch
-
-
 class BacktestHost:
     """What the strategy runner needs (``StrategyHost``), for one backtest."""
 
@@ -142,7 +108,7 @@ class BacktestHost:
         capital: float,
     ) -> None:
         self.bus = EventBus()
-        self.clock = BarClock(start_ns)
+        self.clock = ManualClock(start_ns)
         self.registry = registry
         self.market = BacktestMarket(dict(instruments), self.clock)
         self.instruments: dict[str, Instrument] = self.market.instruments
@@ -160,7 +126,7 @@ class BacktestHost:
         """Every fill of the run, in order."""
         self.broker = SimulatedBroker(BROKER, BrokerSide(self), settings)
         self.brokers: dict[str, Any] = {BROKER: self.broker}
-        self.bars = _NoLiveBars()
+        self.bars = NoBars()  # the run feeds the bars itself
         self.live_since_ns = 0
         self._orders_placed = 0
         view = PreTradeView(

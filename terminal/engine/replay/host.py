@@ -8,9 +8,7 @@ n-th order got live, so the recorded updates and fills reach it exactly as they 
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -18,13 +16,12 @@ import msgspec
 from terminal.domain.contingent import ModifyOrder, SubmitBracket, placed_requests
 from terminal.domain.events import BarEvent, FillEvent, OrderEvent
 from terminal.domain.instrument import price_text
-from terminal.domain.market import Bar
 from terminal.domain.orders import OrderRequest
 from terminal.engine import journal as j
 from terminal.engine.bus import EventBus
 from terminal.engine.clock import ManualClock
 from terminal.engine.orders.contingent_build import STOP_LOSS_SUFFIX, TAKE_PROFIT_SUFFIX
-from terminal.engine.strategy.host import BarSource, Registry
+from terminal.engine.strategy.host import BarSource, NoBars, Registry
 from terminal.engine.strategy.runner import StrategyRunner
 
 
@@ -42,21 +39,6 @@ class PlacedOrder(msgspec.Struct, frozen=True):
             f"{self.instance} {self.order_id} {r.side.value} {price_text(r.quantity)} {r.symbol} "
             f"{r.order_type.value}{price}{trigger}{note}"
         )
-
-
-class _NoBars:
-    """Live bars come from the journal; warm-up history comes with each ``start`` record."""
-
-    def subscribe(self, symbol: str, timeframe: str = "1m") -> Callable[[], None]:
-        return lambda: None
-
-    def history(self, symbol: str, timeframe: str = "1m") -> list[Bar]:
-        return []
-
-    def request_history(
-        self, symbol: str, timeframe: str = "1m", count: int | None = None
-    ) -> asyncio.Future[Any] | None:
-        return None
 
 
 class _ReplayContingent:
@@ -99,7 +81,7 @@ class ReplayHost:
         self.registry = registry
         self.instruments: dict[str, Any] = {i.symbol: i for i in setup.instruments}
         self.brokers: dict[str, Any] = dict.fromkeys(setup.brokers)
-        self.bars: BarSource = bars or _NoBars()
+        self.bars: BarSource = bars or NoBars()
         self._live: dict[str, list[str]] = {}
         for record in live:
             self._live.setdefault(record.instance, []).append(record.order_id)
@@ -145,9 +127,7 @@ class ReplayResult(msgspec.Struct):
         if difference is None:
             return f"{head}, identical to the {len(self.live)} placed live"
         live = self.live[difference].describe() if difference < len(self.live) else "(none)"
-        placed = (
-            self.placed[difference].describe() if difference < len(self.placed) else "(none)"
-        )
+        placed = self.placed[difference].describe() if difference < len(self.placed) else "(none)"
         return (
             f"{head}, {len(self.live)} live; first difference at order {difference + 1}:\n"
             f"  live:   {live}\n  replay: {placed}"
@@ -157,9 +137,7 @@ class ReplayResult(msgspec.Struct):
 def replay(records: list[j.Record], registry: Registry, only: str | None = None) -> ReplayResult:
     """Run the strategies of ``records`` (or instance ``only``) again; their orders, and live."""
     setup = next((r for r in records if isinstance(r, j.SetupRec)), j.SetupRec(0, [], []))
-    live = [
-        r for r in records if isinstance(r, j.SubmitRec) and only in (None, r.instance)
-    ]
+    live = [r for r in records if isinstance(r, j.SubmitRec) and only in (None, r.instance)]
     host = ReplayHost(registry, setup, live)
     runner = StrategyRunner(host)
     problems: list[str] = []
@@ -193,8 +171,13 @@ def apply_record(runner: StrategyRunner, record: j.Record, only: str | None = No
         return
     elif isinstance(record, j.AddRec):
         runner.add(
-            record.instance, record.strategy, record.all_symbols(), record.broker,
-            record.params, record.warmup, position=record.all_positions(),
+            record.instance,
+            record.strategy,
+            record.all_symbols(),
+            record.broker,
+            record.params,
+            record.warmup,
+            position=record.all_positions(),
         )
     elif isinstance(record, j.EditRec):
         runner.edit(record.instance, record.params, record.warmup)

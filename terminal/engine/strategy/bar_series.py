@@ -8,7 +8,7 @@ not a conversion. Both hold the last ``capacity`` bars and read the same to a st
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -19,6 +19,23 @@ if TYPE_CHECKING:
 
 FIELDS = ("start", "open", "high", "low", "close", "volume")
 CAPACITY = 5000
+
+
+class _Column:
+    """A bar series' read-only column of the field it is named after, as an array: what the
+    series' ``_array`` gives for that name (one descriptor for the six fields of a bar)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, series: None, owner: type) -> _Column: ...
+
+    @overload
+    def __get__(self, series: BarSeries, owner: type) -> np.ndarray: ...
+
+    def __get__(self, series: BarSeries | None, owner: type) -> np.ndarray | _Column:
+        return self if series is None else series._array(self.name)
 
 
 class BarSeries:
@@ -53,29 +70,12 @@ class BarSeries:
             self._arrays[name] = cached
         return cached
 
-    @property
-    def start(self) -> np.ndarray:
-        return self._array("start")
-
-    @property
-    def open(self) -> np.ndarray:
-        return self._array("open")
-
-    @property
-    def high(self) -> np.ndarray:
-        return self._array("high")
-
-    @property
-    def low(self) -> np.ndarray:
-        return self._array("low")
-
-    @property
-    def close(self) -> np.ndarray:
-        return self._array("close")
-
-    @property
-    def volume(self) -> np.ndarray:
-        return self._array("volume")
+    start = _Column()
+    open = _Column()
+    high = _Column()
+    low = _Column()
+    close = _Column()
+    volume = _Column()
 
 
 class BarColumns:

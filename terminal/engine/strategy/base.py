@@ -40,8 +40,8 @@ from terminal.domain.enums import Offset, OrderType, Side
 from terminal.domain.instrument import Instrument, price_text
 from terminal.domain.market import Bar, Tick
 from terminal.domain.orders import Fill, Order, OrderRequest
-from terminal.engine.feed import NoOptions
 from terminal.engine.indicators import Indicator
+from terminal.engine.plugin_base import NoOptions
 from terminal.engine.strategy.bar_series import BarSeries
 from terminal.engine.strategy.contingent import ContingentHelpers
 from terminal.engine.strategy.indicator_line import IndicatorLine

@@ -30,6 +30,23 @@ class BarSource(Protocol):
         is done once they are stored (None: nothing to fetch)."""
 
 
+class NoBars:
+    """A bar source for a host that feeds the runner its bars itself (a backtest's run, a
+    replay's journal, whose ``start`` records carry the warm-up): the runner's subscriptions
+    are no-ops, and there is no history to read or fetch."""
+
+    def subscribe(self, symbol: str, timeframe: str = "1m") -> Callable[[], None]:
+        return lambda: None
+
+    def history(self, symbol: str, timeframe: str = "1m") -> list[Bar]:
+        return []
+
+    def request_history(
+        self, symbol: str, timeframe: str = "1m", count: int | None = None
+    ) -> asyncio.Future[Any] | None:
+        return None
+
+
 class ContingentPlacer(Protocol):
     """Where a strategy's contingent orders go (the engine's ``ContingentOrders``)."""
 
@@ -132,4 +149,3 @@ def per_symbol(symbols: tuple[str, ...], value: float | Mapping[str, float]) -> 
     if isinstance(value, Mapping):
         return {symbol: float(value.get(symbol, 0.0)) for symbol in symbols}
     return {symbol: float(value) if n == 0 else 0.0 for n, symbol in enumerate(symbols)}
-

@@ -12,19 +12,18 @@ import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from terminal.adapters.report.html import heat_map_grid
 from terminal.engine.backtest.background import OptimizationOutcome
 from terminal.engine.backtest.stats import LABELS, shown
+from terminal.ui import layouts
 
 SHOWN = ("sharpe", "total_return", "annual_return", "max_drawdown", "sortino", "calmar",
          "win_rate", "profit_factor", "trades", "exposure")  # fmt: skip
@@ -75,13 +74,8 @@ class OptimizationView(QWidget):
         self.backtest_button.clicked.connect(lambda *_: self._backtest_selected())
         self.summary = QLabel(_summary(outcome))
         self.summary.setWordWrap(True)
-        top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.backtest_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addWidget(tabs, 1)
+        top = layouts.row((self.summary, 1), self.backtest_button)
+        layouts.column(top, (tabs, 1), owner=self, margins=4)
 
     def _results(self, table: pd.DataFrame, names: list[str]) -> QTableWidget:
         objective = self.outcome.objective

@@ -12,15 +12,12 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +25,7 @@ from terminal.adapters.report.html import backtest_html
 from terminal.domain.events import AddStrategy, CommandRejected
 from terminal.engine.backtest.result import BacktestResult
 from terminal.engine.backtest.stats import LABELS, NAMES, monthly_returns, shown
+from terminal.ui import layouts
 from terminal.ui.backtest.charts import ReportCharts
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.theme import THEMES, Theme
@@ -90,24 +88,13 @@ class BacktestReport(QWidget):
             tabs.setCurrentIndex(0)
         self.tabs = tabs
         stats_box = QWidget()
-        stats_layout = QVBoxLayout(stats_box)
-        stats_layout.setContentsMargins(0, 0, 0, 0)
-        stats_layout.addWidget(self.title)
-        stats_layout.addLayout(self.stats)
-        stats_layout.addStretch(1)
-        buttons = QHBoxLayout()
-        for button in (self.start_live_button, self.export_html_button, self.export_csv_button):
-            buttons.addWidget(button)
-        stats_layout.addLayout(buttons)
-        stats_layout.addWidget(self.message)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(stats_box)
-        split.addWidget(tabs)
-        split.setStretchFactor(1, 1)
-        split.setSizes([380, 900])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(split)
+        buttons = layouts.row(
+            self.start_live_button, self.export_html_button, self.export_csv_button
+        )
+        layouts.column(
+            self.title, self.stats, 1, buttons, self.message, owner=stats_box
+        )
+        layouts.column(layouts.side_by_side(stats_box, tabs, (380, 900)), owner=self, margins=4)
 
     # ---- actions -----------------------------------------------------------------------------
     def export_html(self, path: Path | None = None) -> Path | None:

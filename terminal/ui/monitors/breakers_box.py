@@ -6,17 +6,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from terminal.domain.events import BreakerTripped
+from terminal.ui import layouts
 from terminal.ui.theme import Theme
 
 ARMED = "Circuit breakers: all armed"
@@ -51,13 +50,7 @@ class BreakersBox(QWidget):
         self.rearm_button.setToolTip("Lift the selected trip: its strategies may start again")
         self.rearm_button.clicked.connect(self._rearm_selected)
         self.trips.itemSelectionChanged.connect(self._update_button)
-        head = QHBoxLayout()
-        head.addWidget(self.summary, 1)
-        head.addWidget(self.rearm_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(head)
-        layout.addWidget(self.trips)
+        layouts.column(layouts.row((self.summary, 1), self.rearm_button), self.trips, owner=self)
         self.show_trips([])
 
     def show_trips(self, trips: list[BreakerTripped]) -> None:

@@ -43,6 +43,7 @@ from terminal.domain.events import (
 )
 from terminal.engine.feed import NoOptions
 from terminal.ui import formatting as fmt
+from terminal.ui import layouts
 from terminal.ui.backtest.dialog import BacktestDialog, open_backtest
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.dock_window import scrollable
@@ -217,15 +218,8 @@ class StrategyManager(QWidget):
         instances_layout.addLayout(actions)
         instances_layout.addWidget(lower, 1)
 
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.setChildrenCollapsible(False)
-        split.addWidget(form_column)
-        split.addWidget(instances_panel)
-        split.setStretchFactor(1, 1)
-        split.setSizes([340, 1000])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(split)
+        split = layouts.side_by_side(form_column, instances_panel, (340, 1000), collapsible=False)
+        layouts.column(split, owner=self, margins=4)
 
     def watch_only(self, note: str) -> None:
         """Instances, symbols and logs without the form and command buttons, and ``note``
