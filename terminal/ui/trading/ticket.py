@@ -235,8 +235,7 @@ class OrderTicket(TicketForm):
         self._show_position(self._bridge.position(self.broker_box.currentText(), symbol))
         if instrument is None:
             return
-        self.quantity.setDecimals(_places(instrument.lot_size))
-        self.quantity.setSingleStep(instrument.lot_size)
+        self.quantity.set_lot(instrument.lot_size)
         self.quantity.setValue(instrument.lot_size)
         with self._setting():
             for box in (self.price, self.trigger, self.take_profit, self.stop_loss, self.trail):
@@ -379,11 +378,6 @@ class OrderTicket(TicketForm):
     @staticmethod
     def _select(box: QComboBox, value: object) -> None:
         box.setCurrentIndex(box.findData(value))
-
-
-def _places(step: float) -> int:
-    """Decimals a multiple of ``step`` needs (0 for a step that is no positive number)."""
-    return len(f"{step:.10f}".rstrip("0").partition(".")[2]) if step > 0 else 0
 
 
 def _touch(tick: Tick, side: Side) -> float:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from terminal.domain.enums import Offset, OrderType, TimeInForce
 from terminal.ui.symbol_box import symbol_box
+from terminal.ui.trading.quantity_box import QuantityBox
 from terminal.ui.trading.ticket_attach import Attach
 from terminal.ui.trading.ticket_depth import QuoteDepth
 
@@ -66,7 +67,7 @@ class TicketForm(QWidget):
         self.tif_box = _choices(TIFS)
         self.offset_box = _choices(OFFSETS)
         self.offset_label = QLabel("Offset")
-        self.quantity = _spin()
+        self.quantity = QuantityBox()
         self.price = _spin()
         self.trigger = _spin()
         self.follow_box = QComboBox()
