@@ -165,6 +165,7 @@ class MainWindow(DockWindow):
         self.market_watch.price_clicked.connect(self._take_watch_price)
         self.market_watch.alert_requested.connect(self.alert_desk.alert_symbol)
         self.alert_desk.add_chart(self.chart)
+        self.chart.ladder_requested.connect(self.show_ladder)
         self.depth_panel.price_clicked.connect(self._take_depth_price)
         self.ticket.set_symbol(self.chart.symbol)
         self.orders.cancel_requested.connect(self._cancel_orders)
@@ -202,6 +203,12 @@ class MainWindow(DockWindow):
         """The ticket shares the Depth dock's tab group: bring it forward with the price."""
         self.ticket.take_price(symbol, price)
         self.bring_forward("ticket")
+
+    def show_ladder(self, symbol: str) -> None:
+        """The Ladder dock in front on ``symbol``, its table focused for the keys."""
+        self.ladder.set_symbol(symbol)
+        self.bring_forward("ladder")
+        self.ladder.table.setFocus()
 
     def _fill_ticket(self, symbol: str, side: Side) -> None:
         self.bring_forward("ticket")
@@ -287,6 +294,7 @@ class MainWindow(DockWindow):
         dock = ChartDock(chart, number or self._chart_count, self)
         self.extra_charts.append(chart)
         self.alert_desk.add_chart(chart)
+        chart.ladder_requested.connect(self.show_ladder)
         dock.destroyed.connect(lambda *_: self.extra_charts.remove(chart))
         self.tabifyDockWidget(self.docks["chart"], dock)
         dock.show()

@@ -18,13 +18,17 @@ from terminal.domain.enums import Side
 from terminal.domain.market import Tick
 from terminal.domain.orders import Order
 from terminal.ui import formatting as fmt
+from terminal.ui.chart.order_lines import order_level
 from terminal.ui.theme import Theme
 
 Index = QModelIndex | QPersistentModelIndex
 BUYS, BID, PRICE, ASK, SELLS = range(5)
 """The columns: own buy orders, bid size, price, ask size, own sell orders."""
 BUY_SIDE, SELL_SIDE = (BUYS, BID), (ASK, SELLS)
-ROWS = 41  # prices shown: the last trade's in the middle, 20 ticks each way
+SIDE_OF_COLUMN: dict[int, Side | None] = {BUYS: Side.BUY, BID: Side.BUY, PRICE: None,
+                                          ASK: Side.SELL, SELLS: Side.SELL}  # fmt: skip
+"""Whose orders a column acts on: a click there trades that side, Delete cancels its orders."""
+ROWS = 101  # prices shown: the last trade's in the middle, 50 ticks each way
 
 
 class LadderRow(NamedTuple):
@@ -34,9 +38,18 @@ class LadderRow(NamedTuple):
     buys: float = 0.0
     """Remaining quantity of this terminal's working buy orders resting at this price."""
     sells: float = 0.0
-    orders: tuple[str, ...] = ()
-    """Their ids."""
+    buy_orders: tuple[str, ...] = ()
+    """The ids of those buy orders."""
+    sell_orders: tuple[str, ...] = ()
     last: bool = False
+
+    def orders_of(self, side: Side | None) -> tuple[str, ...]:
+        """The ids of the orders of ``side`` resting here (None: both sides)."""
+        if side is Side.BUY:
+            return self.buy_orders
+        if side is Side.SELL:
+            return self.sell_orders
+        return self.buy_orders + self.sell_orders
 
 
 def on_grid(price: float, tick_size: float) -> float:
@@ -68,17 +81,20 @@ def ladder_rows(
             asks[on_grid(price, tick_size)] = size
     resting: dict[float, list[Order]] = {}
     for order in orders:
-        level = order.trigger_price if order.order_type.has_trigger else order.price
+        level = order_level(order)
         if level > 0:
             resting.setdefault(on_grid(level, tick_size), []).append(order)
     last = on_grid(tick.last, tick_size) if tick is not None and tick.traded else None
     rows = []
     for price in prices:
         here = resting.get(price, [])
-        buys = sum(o.remaining for o in here if o.side is Side.BUY)
-        sells = sum(o.remaining for o in here if o.side is Side.SELL)
-        rows.append(LadderRow(price, bids.get(price, 0.0), asks.get(price, 0.0), buys, sells,
-                              tuple(o.order_id for o in here), price == last))  # fmt: skip
+        buys = [o for o in here if o.side is Side.BUY]
+        sells = [o for o in here if o.side is Side.SELL]
+        rows.append(LadderRow(
+            price, bids.get(price, 0.0), asks.get(price, 0.0),
+            sum(o.remaining for o in buys), sum(o.remaining for o in sells),
+            tuple(o.order_id for o in buys), tuple(o.order_id for o in sells), price == last,
+        ))  # fmt: skip
     return rows
 
 
@@ -94,6 +110,7 @@ class LadderModel(QAbstractTableModel):
         self._bold.setBold(True)
         self.headers = (self.tr("Buy orders"), self.tr("Bid"), self.tr("Price"), self.tr("Ask"),
                         self.tr("Sell orders"))  # fmt: skip
+        self.keys_help = ""  # the ladder's keys: the price column's tooltip
         self.set_theme(theme)
 
     def set_theme(self, theme: Theme) -> None:
@@ -164,12 +181,22 @@ class LadderModel(QAbstractTableModel):
         if column == PRICE:
             return fmt.price(row.price, self.decimals)
         value = (row.buys, row.bid, 0.0, row.ask, row.sells)[column]
-        return fmt.quantity(value) if value else ""
+        if not value:
+            return ""
+        count = len(row.orders_of(SIDE_OF_COLUMN[column])) if column in (BUYS, SELLS) else 0
+        # Several orders at one price: their total, and how many ("15 ×2").
+        return fmt.quantity(value) + (f" ×{count}" if count > 1 else "")
 
     def _tip(self, row: LadderRow, column: int) -> str:
         price = fmt.price(row.price, self.decimals)
-        if column in BUY_SIDE:
-            return self.tr("Click (or Enter): buy limit at {price}").format(price=price)
-        if column in SELL_SIDE:
-            return self.tr("Click (or Enter): sell limit at {price}").format(price=price)
-        return ""
+        side = SIDE_OF_COLUMN[column]
+        if side is None:
+            return self.keys_help
+        if side is Side.BUY:
+            tip = self.tr("Buy limit at {price}: click, or B or Enter").format(price=price)
+        else:
+            tip = self.tr("Sell limit at {price}: click, or S or Enter").format(price=price)
+        if row.orders_of(side):
+            tip += "\n" + self.tr("Your orders here: drag them to another price to move them; "
+                                  "right-click or Delete cancels them")  # fmt: skip
+        return tip
