@@ -22,7 +22,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from terminal.domain.contingent import ModifyOrder
 from terminal.domain.enums import OrderType, Side
@@ -79,7 +88,7 @@ class PriceLadder(QWidget):
         self.centre_button.setToolTip(self.tr("Centre on the last trade (C)"))
         self.quantity = QuantityBox()
         self.quantity.setToolTip(self.tr("Quantity of each order placed from the ladder"))
-        self.preset_buttons = [QPushButton() for _ in PRESETS]
+        self.preset_buttons = [QToolButton() for _ in PRESETS]  # compact: five in a row
         self.model = LadderModel(theme, self)
         self.model.keys_help = keys_help()
         self.table = LadderTable(self.model, self)
@@ -98,10 +107,12 @@ class PriceLadder(QWidget):
         top.addWidget(self.centre_button)
         presets = QHBoxLayout()
         presets.addWidget(QLabel(self.tr("Qty")))
-        presets.addWidget(self.quantity, 1)
+        self.quantity.setMaximumWidth(120)  # its sizeHint fits 1e12 with 7 decimals
+        presets.addWidget(self.quantity)
         for button in self.preset_buttons:
-            button.setMaximumWidth(64)
-            presets.addWidget(button)
+            button.setMinimumWidth(40)  # a narrow ladder: the text elides, the tooltip tells
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            presets.addWidget(button, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)

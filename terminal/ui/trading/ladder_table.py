@@ -6,15 +6,43 @@ ladder that re-centres under the pointer still trades the price the user aimed a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from terminal.domain.enums import Side
 from terminal.ui.trading.ladder_model import PRICE, SIDE_OF_COLUMN, LadderModel
 
 ROW_HEIGHT = 20
 PRESET_KEYS = range(Qt.Key.Key_1, Qt.Key.Key_9 + 1)
+
+
+class CursorFrame(QStyledItemDelegate):
+    """Draws the cursor's cell as a frame over its own colours: a filled selection would hide
+    the bid/ask shading and the last trade's mark under the cursor (the table paints no
+    selection background of its own: ``LadderTable``'s style sheet)."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:  # fmt: skip
+        plain = QStyleOptionViewItem(option)
+        chosen = bool(plain.state & QStyle.StateFlag.State_Selected)
+        plain.state &= ~(QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus)
+        super().paint(painter, plain, index)
+        if chosen:
+            painter.save()
+            painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Text), 2))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+            painter.restore()
 
 
 class LadderTable(QTableView):
@@ -39,6 +67,8 @@ class LadderTable(QTableView):
         self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setItemDelegate(CursorFrame(self))
+        self.setStyleSheet("QTableView { selection-background-color: transparent; }")
         self._pressed: tuple[float, int, bool] | None = None  # (price, column, on own orders)
 
     def price_at(self, row: int) -> float:
