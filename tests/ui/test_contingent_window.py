@@ -12,14 +12,13 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from terminal.domain.enums import LegState, OrderStatus, OrderType, PluginKind
-from terminal.engine.engine import Engine
+from terminal.domain.enums import LegState, OrderStatus, OrderType
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.main_window import MainWindow
 from terminal.ui.trading.ticket_attach import Attach
-from tests.ui.desk import DeskBroker, desk_config
+from tests.ui.desk import desk_config, desk_engine
 from tests.ui.test_ticket import quote
-from tests.ui.test_ticket_contingent import BTC, prepare
+from tests.ui.test_ticket_contingent import BTC, prepare, send_bracket
 
 Run = Callable[..., Any]
 
@@ -29,8 +28,7 @@ class Terminal:
     bridge before the engine starts: it hears what the engine restores)."""
 
     def __init__(self, run_async: Run, settings: QSettings, qtbot: QtBot) -> None:
-        self.engine = Engine(desk_config())
-        self.engine.registry._classes[PluginKind.BROKER]["desk"] = DeskBroker
+        self.engine = desk_engine(desk_config())
         self.bridge = EngineBridge(self.engine, refresh_hz=30)
         run_async(self.engine.start())
         run_async(self.engine.feeds["sim"].stop())  # every quote is the test's
@@ -78,13 +76,7 @@ def test_a_bracket_entry_fills_then_its_stop_is_hit_and_the_take_profit_is_cance
     terminal = start()
     window = terminal.window
     quote(window, BTC, 100.00, 100.10)
-    ticket = prepare(window, Attach.BRACKET, OrderType.LIMIT)
-    ticket.follow_box.setCurrentText("Manual")
-    ticket.price.setValue(99.50)
-    ticket.take_profit.setValue(105.00)
-    ticket.stop_loss.setValue(97.00)
-    qtbot.mouseClick(ticket.buy_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: ticket.message.text().startswith("Sent"), timeout=3000)
+    send_bracket(window, qtbot, 99.50, 105.00, 97.00)
     (group,) = terminal.engine.contingent.groups()
     entry = group.entry_id
     take_profit, stop_loss = entry + "-TP", entry + "-SL"

@@ -6,7 +6,7 @@ quoted and the last trade shown; the rows rebuilt at the refresh tick, never per
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -23,17 +23,15 @@ from terminal.ui.main_window import MainWindow
 from terminal.ui.theme import THEMES
 from terminal.ui.trading.ladder import PriceLadder
 from terminal.ui.trading.ladder_model import ASK, BID, BUYS, PRICE, SELLS
-from tests.ui.desk import desk_config, started_desk_engine
+from tests.ui.desk import quiet_desk_engine
 
 BTC = "BTCUSDT.BINANCE"  # tick 0.01, lot 0.0001
+C = TypeVar("C")
 
 
 @pytest.fixture
 def engine(run_async: Callable[..., Any]) -> Iterator[Engine]:
-    engine = started_desk_engine(desk_config(), run_async)
-    run_async(engine.feeds["sim"].stop())  # the tests set every quote themselves
-    yield engine
-    run_async(engine.stop())
+    yield from quiet_desk_engine(run_async)
 
 
 @pytest.fixture
@@ -93,6 +91,13 @@ def working(engine: Engine) -> list[Order]:
     return [o for o in engine.order_book.working() if o.symbol == BTC]
 
 
+def heard(engine: Engine, kind: type[C]) -> list[C]:
+    """The commands of ``kind`` the engine's bus carries from now on."""
+    seen: list[C] = []
+    engine.bus.subscribe(kind, seen.append)
+    return seen
+
+
 def booked(engine: Engine, order_id: str) -> Order:
     order = engine.order_book.get(order_id)
     assert order is not None, order_id
@@ -127,8 +132,7 @@ def test_the_ladder_shows_the_book_the_last_trade_and_own_orders(
 def test_a_click_on_a_bid_places_a_buy_limit_there_with_the_preset_quantity(
     ladder: PriceLadder, engine: Engine, qtbot: QtBot
 ) -> None:
-    sent: list[SubmitOrder] = []
-    engine.bus.subscribe(SubmitOrder, sent.append)
+    sent = heard(engine, SubmitOrder)
     qtbot.mouseClick(ladder.preset_buttons[1], Qt.MouseButton.LeftButton)  # 5 lots
     qtbot.mouseClick(ladder.table.viewport(), Qt.MouseButton.LeftButton,
                      pos=cell(ladder, 99.98, BID))  # fmt: skip
@@ -153,8 +157,7 @@ def test_a_click_on_a_bid_places_a_buy_limit_there_with_the_preset_quantity(
 def test_an_order_dragged_to_another_price_is_modified_there(
     ladder: PriceLadder, engine: Engine, bridge: EngineBridge, qtbot: QtBot
 ) -> None:
-    sent: list[ModifyOrder] = []
-    engine.bus.subscribe(ModifyOrder, sent.append)
+    sent = heard(engine, ModifyOrder)
     order = rest_buy(engine, bridge, qtbot, 99.90)
     qtbot.waitUntil(lambda: text_at(ladder, 99.90, BUYS) == "0.0003", timeout=3000)
     drag(qtbot, ladder, BUYS, 99.90, 99.85)
@@ -183,8 +186,7 @@ def test_a_stop_dragged_moves_its_trigger(
 def test_the_right_button_on_orders_cancels_them(
     ladder: PriceLadder, engine: Engine, bridge: EngineBridge, qtbot: QtBot
 ) -> None:
-    sent: list[CancelOrder] = []
-    engine.bus.subscribe(CancelOrder, sent.append)
+    sent = heard(engine, CancelOrder)
     order = rest_buy(engine, bridge, qtbot, 99.90)
     other = rest_buy(engine, bridge, qtbot, 99.80)
     qtbot.waitUntil(lambda: text_at(ladder, 99.90, BUYS) == "0.0003", timeout=3000)
