@@ -22,8 +22,7 @@ class DockWindow(QMainWindow):
     """Docks by key (``dock_<key>`` is what the saved state knows them by). The default
     arrangement gives the room to the market watch and the chart: the watch on the left over
     the whole height, the ticket (tabbed with the depth and the ladder) under it, the chart on
-    the right, and
-    the blotters, strategies, log and health tabbed in a low row under the chart."""
+    the right, and the blotters, strategies, log and health tabbed in a low row under it."""
 
     def __init__(self, settings: QSettings) -> None:
         super().__init__()
