@@ -592,6 +592,10 @@
         <source>Alert…</source>
         <translation>提醒…</translation>
     </message>
+    <message>
+        <source>Ladder</source>
+        <translation>价格阶梯</translation>
+    </message>
 </context>
 <context>
     <name>ChartDock</name>
@@ -971,6 +975,50 @@
     </message>
 </context>
 <context>
+    <name>Ladder</name>
+    <message>
+        <source>Click a bid (or your buys) cell: buy limit there; an ask (or your sells) cell: sell limit. Drag your orders to another price to move them; right-click them to cancel.
+Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the cursor column&apos;s side · Delete cancels your orders at the cursor · Ctrl+↑/↓ moves them a tick · 1–5 preset quantity · C re-centres on the last trade</source>
+        <translation>点击买量（或我的买单）格：在该价挂限价买单；点击卖量（或我的卖单）格：挂限价卖单。拖动自己的委托到其他价位即改价；右键撤单。
+按键：↑/↓ 移动光标 · B 买入 / S 卖出于光标价 · Enter：按光标所在列的方向下单 · Delete 撤销光标价位的委托 · Ctrl+↑/↓ 将其移动一个价位 · 1–5 预设数量 · C 以最新成交价居中</translation>
+    </message>
+</context>
+<context>
+    <name>LadderModel</name>
+    <message>
+        <source>Buy orders</source>
+        <translation>我的买单</translation>
+    </message>
+    <message>
+        <source>Bid</source>
+        <translation>买量</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>Ask</source>
+        <translation>卖量</translation>
+    </message>
+    <message>
+        <source>Sell orders</source>
+        <translation>我的卖单</translation>
+    </message>
+    <message>
+        <source>Buy limit at {price}: click, or B or Enter</source>
+        <translation>在 {price} 限价买入：点击，或按 B 或 Enter</translation>
+    </message>
+    <message>
+        <source>Sell limit at {price}: click, or S or Enter</source>
+        <translation>在 {price} 限价卖出：点击，或按 S 或 Enter</translation>
+    </message>
+    <message>
+        <source>Your orders here: drag them to another price to move them; right-click or Delete cancels them</source>
+        <translation>此价位有您的委托：拖到其他价位即改价；右键或 Delete 撤单</translation>
+    </message>
+</context>
+<context>
     <name>Legs</name>
     <message>
         <source>Symbol</source>
@@ -1049,6 +1097,10 @@
     <message>
         <source>Depth</source>
         <translation>盘口</translation>
+    </message>
+    <message>
+        <source>Ladder</source>
+        <translation>价格阶梯</translation>
     </message>
     <message>
         <source>Strategies</source>
@@ -1638,6 +1690,53 @@
     </message>
 </context>
 <context>
+    <name>PriceLadder</name>
+    <message>
+        <source>Centre</source>
+        <translation>居中</translation>
+    </message>
+    <message>
+        <source>Centre on the last trade (C)</source>
+        <translation>以最新成交价居中（C）</translation>
+    </message>
+    <message>
+        <source>Quantity of each order placed from the ladder</source>
+        <translation>从价格阶梯下的每笔委托的数量</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Quantity {quantity} (key {key})</source>
+        <translation>数量 {quantity}（按键 {key}）</translation>
+    </message>
+    <message>
+        <source>Choose a broker and a quantity above 0</source>
+        <translation>请选择券商并输入大于 0 的数量</translation>
+    </message>
+    <message>
+        <source>Sending {order}…</source>
+        <translation>正在发送 {order}…</translation>
+    </message>
+    <message>
+        <source>Send {order}?</source>
+        <translation>发送 {order}？</translation>
+    </message>
+    <message>
+        <source>Cancelling {count} order(s) at {price}</source>
+        <translation>正在撤销 {price} 价位的 {count} 笔委托</translation>
+    </message>
+    <message>
+        <source>Order {order}: {reason}</source>
+        <translation>委托 {order}：{reason}</translation>
+    </message>
+    <message>
+        <source>Confirm order</source>
+        <translation>确认委托</translation>
+    </message>
+</context>
+<context>
     <name>ReplayControls</name>
     <message>
         <source>Pause/resume</source>
@@ -1913,24 +2012,24 @@
         <translation>价格在你修改之前跟随的报价：对手价即买入取卖一、卖出取买一</translation>
     </message>
     <message>
-        <source>Nothing</source>
-        <translation>无</translation>
+        <source>Alone</source>
+        <translation>单独</translation>
     </message>
     <message>
-        <source>Bracket: take-profit and stop-loss</source>
-        <translation>括号单：止盈和止损</translation>
+        <source>Bracket</source>
+        <translation>括号单</translation>
     </message>
     <message>
-        <source>OCO: a limit at the price, a stop at the trigger</source>
-        <translation>OCO：限价单挂在价格处，止损单挂在触发价</translation>
+        <source>OCO</source>
+        <translation>二选一(OCO)</translation>
     </message>
     <message>
-        <source>Trailing stop</source>
+        <source>Trailing</source>
         <translation>跟踪止损</translation>
     </message>
     <message>
-        <source>A bracket&apos;s exits go live when the order fills, sized to the fill; the first to fill cancels the other. An OCO pair: the first filled cancels the other. A trailing stop follows the price by the trail.</source>
-        <translation>括号单的止盈止损在委托成交后生效，数量与成交量一致，先成交者撤销另一个。OCO 二选一：先成交者撤销另一个。跟踪止损按跟踪距离随价格移动。</translation>
+        <source>Alone: the order by itself. Bracket: a take-profit and a stop-loss go live when the order fills, sized to the fill; the first to fill cancels the other. OCO: a limit at the price and a stop at the trigger; the first filled cancels the other. Trailing: a stop that follows the price by the trail.</source>
+        <translation>单独：仅此一笔委托。括号单：委托成交后，止盈单和止损单按成交数量生效，其中一笔成交即撤销另一笔。二选一(OCO)：在价格处挂限价单、在触发价处挂止损单，先成交者撤销另一笔。跟踪止损：按跟踪距离随价格移动的止损单。</translation>
     </message>
     <message>
         <source>none</source>
@@ -1983,10 +2082,6 @@
     <message>
         <source>Trigger</source>
         <translation>触发价</translation>
-    </message>
-    <message>
-        <source>Attach</source>
-        <translation>附加</translation>
     </message>
 </context>
 <context>

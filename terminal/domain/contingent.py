@@ -167,6 +167,14 @@ class ModifyOrder(msgspec.Struct, frozen=True):
     trigger_price: float = 0.0
     quantity: float = 0.0
 
+    @classmethod
+    def to_level(cls, order_id: str, order_type: OrderType, level: float) -> ModifyOrder:
+        """Move an order's line (a dragged chart line, a ladder cell) to ``level``: a stop's
+        trigger, else its limit price."""
+        if order_type.has_trigger:
+            return cls(order_id, trigger_price=level)
+        return cls(order_id, price=level)
+
 
 class ContingentEvent(msgspec.Struct, frozen=True):
     """A contingent group's new state, published after it is recorded."""

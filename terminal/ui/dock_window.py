@@ -21,8 +21,8 @@ TICKET_HEIGHT = 360
 class DockWindow(QMainWindow):
     """Docks by key (``dock_<key>`` is what the saved state knows them by). The default
     arrangement gives the room to the market watch and the chart: the watch on the left over
-    the whole height, the ticket (tabbed with the depth) under it, the chart on the right, and
-    the blotters, strategies, log and health tabbed in a low row under the chart."""
+    the whole height, the ticket (tabbed with the depth and the ladder) under it, the chart on
+    the right, and the blotters, strategies, log and health tabbed in a low row under it."""
 
     def __init__(self, settings: QSettings) -> None:
         super().__init__()
@@ -58,6 +58,8 @@ class DockWindow(QMainWindow):
         self.addDockWidget(left, d["market_watch"])
         self.splitDockWidget(d["market_watch"], d["ticket"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(d["ticket"], d["depth"])
+        if "ladder" in d:
+            self.tabifyDockWidget(d["depth"], d["ladder"])
         d["ticket"].raise_()
         self.addDockWidget(right, d["chart"])
         first, *others = [key for key in BOTTOM_TABS if key in d]

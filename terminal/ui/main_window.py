@@ -40,6 +40,7 @@ from terminal.ui.theme import Theme, apply_theme, theme_named, up_is_red
 from terminal.ui.trading.alert_test_dialog import AlertTestDialog
 from terminal.ui.trading.depth import DepthPanel
 from terminal.ui.trading.kill_switch import KillSwitchButton
+from terminal.ui.trading.ladder import PriceLadder
 from terminal.ui.trading.mail_alerts import AlertRelay
 from terminal.ui.trading.mark_order_dialog import MarkOrderDialog
 from terminal.ui.trading.orders_panel import OrdersPanel
@@ -107,6 +108,7 @@ class MainWindow(DockWindow):
         self.ticket = OrderTicket(bridge)
         self.ticket.set_hotkeys(self.hotkeys)
         self.depth_panel = DepthPanel(bridge, theme)
+        self.ladder = PriceLadder(bridge, theme)
         self.strategy_manager = StrategyManager(bridge)
         alerts = self.alerts = AlertRelay(bridge)
         # A closure over the relay, not over self: no model → window reference cycle.
@@ -131,6 +133,7 @@ class MainWindow(DockWindow):
         self.add_dock("chart", self.tr("Chart"), self.chart)
         self.add_dock("ticket", self.tr("Order ticket"), scrollable(self.ticket))
         self.add_dock("depth", self.tr("Depth"), self.depth_panel)
+        self.add_dock("ladder", self.tr("Ladder"), self.ladder)
         # Sideways: the wide form-and-table must not push the market watch narrower.
         self.add_dock("strategies", self.tr("Strategies"), scrollable(self.strategy_manager, True))
         self.add_dock("orders", self.tr("Orders"), self.orders)
@@ -160,11 +163,13 @@ class MainWindow(DockWindow):
         self.health_panel.breakers.show_trips(bridge.tripped_breakers())
         self.health_panel.breakers.rearm_requested.connect(self.rearm_breaker)
         self.market_watch.current_symbol_changed.connect(self.depth_panel.set_symbol)
+        self.market_watch.current_symbol_changed.connect(self.ladder.set_symbol)
         self.market_watch.symbol_activated.connect(self.chart.set_symbol)
         self.market_watch.order_requested.connect(self._fill_ticket)
         self.market_watch.price_clicked.connect(self._take_watch_price)
         self.market_watch.alert_requested.connect(self.alert_desk.alert_symbol)
         self.alert_desk.add_chart(self.chart)
+        self.chart.ladder_requested.connect(self.show_ladder)
         self.depth_panel.price_clicked.connect(self._take_depth_price)
         self.ticket.set_symbol(self.chart.symbol)
         self.orders.cancel_requested.connect(self._cancel_orders)
@@ -206,6 +211,12 @@ class MainWindow(DockWindow):
         """The ticket shares the Depth dock's tab group: bring it forward with the price."""
         self.ticket.take_price(symbol, price)
         self.bring_forward("ticket")
+
+    def show_ladder(self, symbol: str) -> None:
+        """The Ladder dock in front on ``symbol``, its table focused for the keys."""
+        self.ladder.set_symbol(symbol)
+        self.bring_forward("ladder")
+        self.ladder.table.setFocus()
 
     def _fill_ticket(self, symbol: str, side: Side) -> None:
         self.bring_forward("ticket")
@@ -262,6 +273,8 @@ class MainWindow(DockWindow):
         self.kill_switch_button.turn_off()
         self.ticket.setEnabled(False)
         self.ticket.setToolTip(ticket_tip)
+        self.ladder.setEnabled(False)
+        self.ladder.setToolTip(ticket_tip)
         self.docks["ticket"].setWindowTitle(ticket_title)
         self.docks["depth"].raise_()
         self.orders.hide_cancel_all()
@@ -295,6 +308,7 @@ class MainWindow(DockWindow):
         dock = ChartDock(chart, number or self._chart_count, self)
         self.extra_charts.append(chart)
         self.alert_desk.add_chart(chart)
+        chart.ladder_requested.connect(self.show_ladder)
         dock.destroyed.connect(lambda *_: self.extra_charts.remove(chart))
         self.tabifyDockWidget(self.docks["chart"], dock)
         dock.show()
@@ -390,6 +404,7 @@ class MainWindow(DockWindow):
             self.theme = apply_theme(app, name, self.red_up)
         self.market_watch.set_theme(self.theme)
         self.depth_panel.set_theme(self.theme)
+        self.ladder.set_theme(self.theme)
         self.status_bar.set_theme(self.theme)
         self.alert_desk.set_theme(self.theme)
         self.pnl_panel.set_theme(self.theme)

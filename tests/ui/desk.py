@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from terminal.domain.enums import OrderStatus, PluginKind
@@ -36,8 +36,23 @@ def desk_config() -> Config:
     )
 
 
-def started_desk_engine(config: Config, run_async: Callable[..., Any]) -> Engine:
+def desk_engine(config: Config) -> Engine:
+    """An engine that knows the desk broker (not started)."""
     engine = Engine(config)
     engine.registry._classes[PluginKind.BROKER]["desk"] = DeskBroker
+    return engine
+
+
+def started_desk_engine(config: Config, run_async: Callable[..., Any]) -> Engine:
+    engine = desk_engine(config)
     run_async(engine.start())
     return engine
+
+
+def quiet_desk_engine(run_async: Callable[..., Any]) -> Iterator[Engine]:
+    """For an ``engine`` fixture: the desk engine with its simulated feed stopped (the tests
+    set every quote themselves), stopped after the test."""
+    engine = started_desk_engine(desk_config(), run_async)
+    run_async(engine.feeds["sim"].stop())
+    yield engine
+    run_async(engine.stop())

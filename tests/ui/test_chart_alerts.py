@@ -55,8 +55,8 @@ def test_right_click_adds_an_alert_at_the_price_and_its_line_appears(
     menu = chart.alerts.open_menu
     assert menu is not None and menu.isVisible()
     menu.close()
-    quick, dialog = menu.actions()
-    assert dialog.text() == "Alert…"
+    quick, dialog, _, ladder = menu.actions()
+    assert dialog.text() == "Alert…" and ladder.text() == "Ladder"
     price = float(quick.text().removeprefix("Alert when last crosses "))
     assert price == pytest.approx(aimed, abs=0.011)  # the pixel's price, on the tick grid
     quick.trigger()

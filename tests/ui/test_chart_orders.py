@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from terminal.domain.contingent import ModifyOrder, SubmitBracket
@@ -20,6 +20,7 @@ from terminal.ui.chart.chart import CandleChart
 from terminal.ui.chart.price_line import PriceLine
 from tests.ui.chart_helpers import (
     T0,
+    click,
     close_chart,
     drag,
     label_point,
@@ -82,6 +83,24 @@ def test_dragging_an_order_line_modifies_the_order(
     assert order.price == command.price and order.status is OrderStatus.ACCEPTED
     chart.bridge.flush()
     assert line.price == order.price and line.label.text == f"Buy limit 3 @ {order.price:.2f}"
+
+
+def test_the_right_button_on_an_order_line_cancels_the_order(
+    chart: CandleChart, engine: Engine, qtbot: QtBot
+) -> None:
+    last = middle_price(chart)
+    engine.bus.publish(tick(SYMBOL, N, last, 5.0))
+    order_id = engine.submit(buy_limit(round(last - 1.0, 2)))
+    line = line_of(chart, qtbot, order_id)
+    click(chart, label_point(chart, line), Qt.MouseButton.RightButton)
+    assert line.open_menu is not None and line.open_menu.isVisible()
+    (cancel,) = line.open_menu.actions()
+    assert cancel.text() == "Cancel order"
+    cancel.trigger()
+    line.open_menu.close()
+    assert engine.order_book.get(order_id).status is OrderStatus.CANCELLED
+    chart.bridge.flush()
+    qtbot.waitUntil(lambda: order_id not in chart.trades.order_lines, timeout=3000)
 
 
 def test_a_refused_drag_puts_the_line_back_and_says_why(

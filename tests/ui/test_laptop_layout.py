@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -88,6 +88,40 @@ def test_strategy_form_buttons_and_ticket_buttons_in_sight(
     for button in (manager.add_button, manager.save_button, manager.reload_button):
         assert fully_shown(button), button.text()
     assert fully_shown(laptop.ticket.buy_button) and fully_shown(laptop.ticket.sell_button)
+
+
+def inside_the_window(widget: QWidget, window: QWidget) -> bool:
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    return window.rect().contains(QRect(top_left, widget.size()))
+
+
+def test_ticket_buttons_inside_the_window_without_options_the_broker_lacks(
+    laptop: MainWindow, qtbot: QtBot
+) -> None:
+    """The paper broker takes neither post-only nor reduce-only: no row of greyed boxes
+    pushes the Buy and Sell buttons off a laptop screen (the ticket in front, as by default)."""
+    ticket = laptop.ticket
+    assert ticket.broker_box.currentText() == "paper"
+    qtbot.waitUntil(lambda: ticket.isVisible(), timeout=2000)
+    options = ticket.venue_rules.post_only.parentWidget()
+    assert options is not None and not options.isVisible()
+    QApplication.processEvents()
+    for button in (ticket.buy_button, ticket.sell_button):
+        assert fully_shown(button) and inside_the_window(button, laptop), button.text()
+
+
+@pytest.mark.parametrize(
+    ("symbol", "shown"),
+    [("BTCUSDT.BINANCE", "0.0001"), ("SOLUSDT.BINANCE", "0.01"), ("600519.SSE", "100")],
+)
+def test_the_quantity_shows_the_decimals_of_the_lot_and_no_more(
+    laptop: MainWindow, symbol: str, shown: str
+) -> None:
+    ticket = laptop.ticket
+    ticket.set_symbol(symbol)
+    assert ticket.quantity.text() == shown
+    ticket.quantity.setValue(3 * ticket.quantity.singleStep())
+    assert ticket.quantity.text() == f"{3 * float(shown):.{len(shown.partition('.')[2])}f}"
 
 
 def test_kill_switch_sits_in_the_menu_row(laptop: MainWindow) -> None:

@@ -19,7 +19,7 @@ from terminal.engine.engine import Engine
 from terminal.ui.main_window import MainWindow
 from terminal.ui.theme import THEMES_DIR
 from terminal.ui.trading.ticket import OrderTicket
-from tests.ui.desk import desk_config, started_desk_engine
+from tests.ui.desk import quiet_desk_engine
 
 BTC = "BTCUSDT.BINANCE"
 STOCK = "600000.SSE"
@@ -29,10 +29,7 @@ DARK_GREEN = QColor("#5fd38d")  # QLabel#okLabel
 
 @pytest.fixture
 def engine(run_async: Callable[..., Any]) -> Iterator[Engine]:
-    engine = started_desk_engine(desk_config(), run_async)
-    run_async(engine.feeds["sim"].stop())  # the tests set every quote themselves
-    yield engine
-    run_async(engine.stop())
+    yield from quiet_desk_engine(run_async)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from terminal.engine.engine import Engine
 from terminal.ui.main_window import MainWindow
 from terminal.ui.trading.ticket import OrderTicket
 from terminal.ui.trading.ticket_attach import Attach
-from tests.ui.desk import desk_config, started_desk_engine
+from tests.ui.desk import quiet_desk_engine
 from tests.ui.test_ticket import quote
 
 BTC = "BTCUSDT.BINANCE"
@@ -24,10 +24,7 @@ BTC = "BTCUSDT.BINANCE"
 
 @pytest.fixture
 def engine(run_async: Callable[..., Any]) -> Iterator[Engine]:
-    engine = started_desk_engine(desk_config(), run_async)
-    run_async(engine.feeds["sim"].stop())  # the tests set every quote themselves
-    yield engine
-    run_async(engine.stop())
+    yield from quiet_desk_engine(run_async)
 
 
 def prepare(window: MainWindow, attach: Attach, order_type: OrderType) -> OrderTicket:
@@ -41,6 +38,20 @@ def prepare(window: MainWindow, attach: Attach, order_type: OrderType) -> OrderT
     return ticket
 
 
+def send_bracket(
+    window: MainWindow, qtbot: QtBot, price: float, take_profit: float, stop_loss: float
+) -> OrderTicket:
+    """A buy limit of 2 at ``price`` with a bracket, sent from the ticket."""
+    ticket = prepare(window, Attach.BRACKET, OrderType.LIMIT)
+    ticket.follow_box.setCurrentText("Manual")
+    ticket.price.setValue(price)
+    ticket.take_profit.setValue(take_profit)
+    ticket.stop_loss.setValue(stop_loss)
+    qtbot.mouseClick(ticket.buy_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ticket.message.text().startswith("Sent"), timeout=3000)
+    return ticket
+
+
 def engine_of(window: MainWindow) -> Engine:
     engine: Engine = window.bridge.engine  # type: ignore[assignment]
     return engine
@@ -50,15 +61,9 @@ def test_a_bracket_from_the_ticket_and_its_exits_after_the_fill(
     window: MainWindow, qtbot: QtBot
 ) -> None:
     quote(window, BTC, 100.00, 100.10)
-    ticket = prepare(window, Attach.BRACKET, OrderType.LIMIT)
+    ticket = send_bracket(window, qtbot, 99.50, 105.00, 97.00)
     assert ticket.take_profit.isVisible() and ticket.stop_loss.isVisible()
     assert ticket.trail.isVisible() and ticket.type_box.isEnabled()
-    ticket.follow_box.setCurrentText("Manual")
-    ticket.price.setValue(99.50)
-    ticket.take_profit.setValue(105.00)
-    ticket.stop_loss.setValue(97.00)
-    qtbot.mouseClick(ticket.buy_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: ticket.message.text().startswith("Sent"), timeout=3000)
     assert " + TP 105.00, SL 97.00 (T-" in ticket.message.text()
     engine = engine_of(window)
     (group,) = engine.contingent.groups()

@@ -1,6 +1,7 @@
 """Alerts on a chart: a line per price alert of the chart's symbol, dragged to move the alert
 (``ModifyAlert``, which arms it again), with Edit, Re-arm and Remove on its right button; and
-the price pane's right-click menu: an alert at the price under the pointer, or the dialog."""
+the price pane's right-click menu: an alert at the price under the pointer, or the dialog (and
+the symbol's price ladder, ``CandleChart.ladder_requested``)."""
 
 from __future__ import annotations
 
@@ -139,5 +140,9 @@ class ChartAlerts(QObject):
         )
         menu.addAction(self.tr("Alert…")).triggered.connect(
             lambda: self.dialog_requested.emit(Alert(symbol=symbol, price=price))
+        )
+        menu.addSeparator()
+        menu.addAction(self.tr("Ladder")).triggered.connect(
+            lambda: self.chart.ladder_requested.emit(symbol)
         )
         return menu

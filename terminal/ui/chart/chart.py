@@ -50,6 +50,7 @@ class CandleChart(QWidget):
 
     symbol_changed = Signal(str)
     timeframe_changed = Signal(str)
+    ladder_requested = Signal(str)  # symbol: "Ladder" on the price pane's right-click menu
 
     def __init__(
         self,

@@ -148,10 +148,7 @@ class ChartOrderLines(QObject):
         order_type = self._order_type(order_id)
         if order_type is None:
             return
-        if order_type.has_trigger:
-            self._bridge.send(ModifyOrder(order_id, trigger_price=price))
-        else:
-            self._bridge.send(ModifyOrder(order_id, price=price))
+        self._bridge.send(ModifyOrder.to_level(order_id, order_type, price))
 
     # ---- what a line says --------------------------------------------------------------------
     def _text(self, order_id: str, price: float) -> str:

@@ -235,8 +235,7 @@ class OrderTicket(TicketForm):
         self._show_position(self._bridge.position(self.broker_box.currentText(), symbol))
         if instrument is None:
             return
-        self.quantity.setDecimals(_places(instrument.lot_size))
-        self.quantity.setSingleStep(instrument.lot_size)
+        self.quantity.set_lot(instrument.lot_size)
         self.quantity.setValue(instrument.lot_size)
         with self._setting():
             for box in (self.price, self.trigger, self.take_profit, self.stop_loss, self.trail):
@@ -263,12 +262,10 @@ class OrderTicket(TicketForm):
     def _on_attach(self) -> None:
         attach = Attach(self.attach_box.currentData())
         bracket, trailing = attach is Attach.BRACKET, attach is Attach.TRAILING
-        exits: tuple[QWidget, ...] = (self.take_profit_label, self.take_profit,
-                                      self.stop_loss_label, self.stop_loss)  # fmt: skip
-        for widget in exits:
-            widget.setVisible(bracket)
-        for widget in (self.trail_label, self.trail, self.trail_unit):
-            widget.setVisible(bracket or trailing)
+        # Hidden rows take no room: the Buy and Sell buttons stay in sight on a laptop.
+        self.form.setRowVisible(self.take_profit, bracket)
+        self.form.setRowVisible(self.stop_loss, bracket)
+        self.form.setRowVisible(self.trail_row, bracket or trailing)
         self.type_box.setEnabled(attach in (Attach.NONE, Attach.BRACKET))  # else: its own
         self._on_type()
 
@@ -385,11 +382,6 @@ class OrderTicket(TicketForm):
     @staticmethod
     def _select(box: QComboBox, value: object) -> None:
         box.setCurrentIndex(box.findData(value))
-
-
-def _places(step: float) -> int:
-    """Decimals a multiple of ``step`` needs (0 for a step that is no positive number)."""
-    return len(f"{step:.10f}".rstrip("0").partition(".")[2]) if step > 0 else 0
 
 
 def _touch(tick: Tick, side: Side) -> float:

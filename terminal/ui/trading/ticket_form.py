@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from terminal.domain.enums import Offset, OrderType, TimeInForce
 from terminal.ui.i18n import QT_TRANSLATE_NOOP, translate
 from terminal.ui.symbol_box import symbol_box
+from terminal.ui.trading.quantity_box import QuantityBox
 from terminal.ui.trading.ticket_attach import Attach
 from terminal.ui.trading.ticket_depth import QuoteDepth
 
@@ -71,7 +72,7 @@ class TicketForm(QWidget):
         self.tif_box = _choices(TIFS)
         self.offset_box = _choices(OFFSETS)
         self.offset_label = QLabel(self.tr("Offset"))
-        self.quantity = _spin()
+        self.quantity = QuantityBox()
         self.price = _spin()
         self.trigger = _spin()
         self.follow_box = FollowBox()
@@ -93,16 +94,17 @@ class TicketForm(QWidget):
         self.estimate.setWordWrap(True)
         self.attach_box = QComboBox()
         for text, attach in (
-            (self.tr("Nothing"), Attach.NONE),
-            (self.tr("Bracket: take-profit and stop-loss"), Attach.BRACKET),
-            (self.tr("OCO: a limit at the price, a stop at the trigger"), Attach.OCO),
-            (self.tr("Trailing stop"), Attach.TRAILING),
+            (self.tr("Alone"), Attach.NONE),
+            (self.tr("Bracket"), Attach.BRACKET),
+            (self.tr("OCO"), Attach.OCO),
+            (self.tr("Trailing"), Attach.TRAILING),
         ):
             self.attach_box.addItem(text, attach)
         self.attach_box.setToolTip(self.tr(
-            "A bracket's exits go live when the order fills, sized to the fill; the first to "
-            "fill cancels the other. An OCO pair: the first filled cancels the other. A "
-            "trailing stop follows the price by the trail."))  # fmt: skip
+            "Alone: the order by itself. Bracket: a take-profit and a stop-loss go live when "
+            "the order fills, sized to the fill; the first to fill cancels the other. OCO: a "
+            "limit at the price and a stop at the trigger; the first filled cancels the "
+            "other. Trailing: a stop that follows the price by the trail."))  # fmt: skip
         self.take_profit, self.stop_loss, self.trail = _spin(), _spin(), _spin()
         for box in (self.take_profit, self.stop_loss, self.trail):
             box.setSpecialValueText(self.tr("none"))  # 0: not attached
@@ -134,7 +136,10 @@ class TicketForm(QWidget):
         form.addRow(self.tr("Symbol"), self.symbol_box)
         form.addRow(self.tr("Broker"), self.broker_box)
         form.addRow(self.tr("Account"), self.account_box)
-        form.addRow(self.tr("Type"), self.type_box)
+        type_row = QHBoxLayout()
+        type_row.addWidget(self.type_box, 1)
+        type_row.addWidget(self.attach_box)
+        form.addRow(self.tr("Type"), type_row)
         form.addRow(self.tr("Time in force"), self.tif_box)
         form.addRow(self.offset_label, self.offset_box)
         form.addRow(self.tr("Quantity"), self.quantity)
@@ -143,13 +148,13 @@ class TicketForm(QWidget):
         price_row.addWidget(self.follow_box)
         form.addRow(self.tr("Price"), price_row)
         form.addRow(self.tr("Trigger"), self.trigger)
-        form.addRow(self.tr("Attach"), self.attach_box)
         form.addRow(self.take_profit_label, self.take_profit)
         form.addRow(self.stop_loss_label, self.stop_loss)
-        trail_row = QHBoxLayout()
-        trail_row.addWidget(self.trail, 1)
-        trail_row.addWidget(self.trail_unit)
-        form.addRow(self.trail_label, trail_row)
+        self.trail_row = QHBoxLayout()
+        self.trail_row.addWidget(self.trail, 1)
+        self.trail_row.addWidget(self.trail_unit)
+        form.addRow(self.trail_label, self.trail_row)
+        self.form = form
         buttons = QHBoxLayout()
         buttons.addWidget(self.buy_button)
         buttons.addWidget(self.sell_button)

@@ -12,7 +12,6 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,8 +21,7 @@ from PySide6.QtWidgets import (
 from terminal.domain.enums import OrderType, TimeInForce
 from terminal.domain.orders import OrderCapabilities
 from terminal.ui.bridge import EngineBridge
-
-EXTRA_DECIMALS = 3  # a fractional quantity may be typed this much finer than its lot
+from terminal.ui.trading.quantity_box import QuantityBox
 
 
 class Ticket(Protocol):
@@ -33,7 +31,7 @@ class Ticket(Protocol):
     broker_box: QComboBox
     type_box: QComboBox
     tif_box: QComboBox
-    quantity: QDoubleSpinBox
+    quantity: QuantityBox
     message: QLabel
 
     def findChildren(self, kind: type[QFormLayout]) -> list[QFormLayout]: ...
@@ -58,17 +56,19 @@ class VenueRules(QObject):
         self._bridge = bridge
         self.post_only = QCheckBox(self.tr("Post only"))
         self.reduce_only = QCheckBox(self.tr("Reduce only"))
-        row = QWidget()
+        row = self._options_row = QWidget()
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(self.post_only)
         line.addWidget(self.reduce_only)
         line.addStretch(1)
+        self._form: QFormLayout | None = None
         for form in ticket.findChildren(QFormLayout):  # under "Time in force"
             for place in range(form.rowCount()):
                 field = form.itemAt(place, QFormLayout.ItemRole.FieldRole)
                 if field is not None and field.widget() is ticket.tif_box:
                     form.insertRow(place + 1, self.tr("Options"), row)
+                    self._form = form
                     break
         self.capabilities = OrderCapabilities()
         ticket.broker_box.currentTextChanged.connect(self.apply)
@@ -104,11 +104,10 @@ class VenueRules(QObject):
                 broker=broker, symbol=symbol
             )
         )
+        # A row of two greyed boxes would only push the Buy and Sell buttons down.
+        if self._form is not None:
+            self._form.setRowVisible(self._options_row, caps.post_only or caps.reduce_only)
         self._on_type()
-        instrument = self._bridge.instrument(symbol)
-        if instrument is not None and instrument.lot_size < 1:
-            lot_decimals = max(0, -math.floor(math.log10(instrument.lot_size)))
-            ticket.quantity.setDecimals(lot_decimals + EXTRA_DECIMALS)
 
     def _keep_time_in_force(self) -> None:
         """A time in force chosen in code (the ticket's Esc resets it to Day): keep it taken."""

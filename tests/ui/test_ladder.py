@@ -1,0 +1,292 @@
+"""The price ladder as a trader uses it, over a started engine with the paper broker: a click on
+a bid cell places a buy limit there with the preset quantity, an order dragged to another price
+is modified there, the right button cancels, and the same done with the keys alone; the sizes
+quoted and the last trade shown; the rows rebuilt at the refresh tick, never per depth event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from terminal.domain.contingent import ModifyOrder
+from terminal.domain.enums import OrderStatus, OrderType, Side
+from terminal.domain.events import CancelOrder, SubmitOrder
+from terminal.domain.market import Tick
+from terminal.domain.orders import Order, OrderRequest
+from terminal.engine.engine import Engine
+from terminal.ui.bridge import EngineBridge
+from terminal.ui.main_window import MainWindow
+from terminal.ui.theme import THEMES
+from terminal.ui.trading.ladder import PriceLadder
+from terminal.ui.trading.ladder_model import ASK, BID, BUYS, PRICE, SELLS
+from tests.ui.desk import quiet_desk_engine
+
+BTC = "BTCUSDT.BINANCE"  # tick 0.01, lot 0.0001
+C = TypeVar("C")
+
+
+@pytest.fixture
+def engine(run_async: Callable[..., Any]) -> Iterator[Engine]:
+    yield from quiet_desk_engine(run_async)
+
+
+@pytest.fixture
+def ladder(bridge: EngineBridge, engine: Engine, qtbot: QtBot) -> Iterator[PriceLadder]:
+    quote(engine, bridge, 100.00, 100.10, last=100.05)
+    widget = PriceLadder(bridge, THEMES["dark"])
+    qtbot.addWidget(widget)
+    widget.resize(420, 700)
+    widget.show()
+    widget.broker_box.setCurrentText("paper")
+    widget.set_symbol(BTC)
+    yield widget
+    widget.close()
+
+
+def quote(engine: Engine, bridge: EngineBridge, bid: float, ask: float, last: float,
+          flush: bool = True) -> None:  # fmt: skip
+    """Five levels a tick apart each side, sizes 1, 2, … lots from the touch out."""
+    levels = range(5)
+    tick = Tick(BTC, engine.clock.now_ns(), last=last, volume=1.0,
+                bid_prices=tuple(round(bid - 0.01 * n, 2) for n in levels),
+                bid_sizes=tuple(0.0001 * (n + 1) for n in levels),
+                ask_prices=tuple(round(ask + 0.01 * n, 2) for n in levels),
+                ask_sizes=tuple(0.0001 * (n + 1) for n in levels))  # fmt: skip
+    engine.bus.publish(tick)
+    if flush:
+        bridge.flush()
+
+
+def cell(ladder: PriceLadder, price: float, column: int) -> QPoint:
+    """The middle of ``price``'s cell in ``column``, scrolled into view."""
+    table = ladder.table
+    row = ladder.model.row_of(price)
+    assert row >= 0, price
+    index = ladder.model.index(row, column)
+    table.scrollTo(index)
+    return table.visualRect(index).center()
+
+
+def drag(qtbot: QtBot, ladder: PriceLadder, column: int, start: float, end: float) -> None:
+    """Press on ``start``'s cell, move to ``end``'s and let go (both rows in view)."""
+    model, table = ladder.model, ladder.table
+    middle = (model.row_of(start) + model.row_of(end)) // 2
+    table.scrollTo(model.index(middle, column), table.ScrollHint.PositionAtCenter)
+    points = [table.visualRect(model.index(model.row_of(p), column)).center() for p in (start, end)]
+    viewport = table.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=points[0])
+    qtbot.mouseMove(viewport, points[1])
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=points[1])
+
+
+def text_at(ladder: PriceLadder, price: float, column: int) -> str:
+    return str(ladder.model.data(ladder.model.index(ladder.model.row_of(price), column)))
+
+
+def working(engine: Engine) -> list[Order]:
+    return [o for o in engine.order_book.working() if o.symbol == BTC]
+
+
+def heard(engine: Engine, kind: type[C]) -> list[C]:
+    """The commands of ``kind`` the engine's bus carries from now on."""
+    seen: list[C] = []
+    engine.bus.subscribe(kind, seen.append)
+    return seen
+
+
+def booked(engine: Engine, order_id: str) -> Order:
+    order = engine.order_book.get(order_id)
+    assert order is not None, order_id
+    return order
+
+
+def rest_buy(engine: Engine, bridge: EngineBridge, qtbot: QtBot, price: float) -> Order:
+    order_id = engine.submit(OrderRequest("paper", BTC, Side.BUY, 0.0003, OrderType.LIMIT, price))
+    qtbot.waitUntil(lambda: any(o.order_id == order_id for o in working(engine)), timeout=3000)
+    bridge.flush()
+    return booked(engine, order_id)
+
+
+def test_the_ladder_shows_the_book_the_last_trade_and_own_orders(
+    ladder: PriceLadder, engine: Engine, bridge: EngineBridge, qtbot: QtBot
+) -> None:
+    assert text_at(ladder, 100.00, BID) == "0.0001" and text_at(ladder, 99.96, BID) == "0.0005"
+    assert text_at(ladder, 100.10, ASK) == "0.0001" and text_at(ladder, 100.00, ASK) == ""
+    last = ladder.model.rows[ladder.model.row_of(100.05)]
+    assert last.last and not ladder.model.rows[ladder.model.row_of(100.04)].last
+    assert ladder.table.cursor_price() == 100.05  # centred, the cursor on the last trade
+    prices = [row.price for row in ladder.model.rows]
+    assert prices == sorted(prices, reverse=True) and prices[len(prices) // 2] == 100.05
+    rest_buy(engine, bridge, qtbot, 99.90)
+    rest_buy(engine, bridge, qtbot, 99.90)
+    assert text_at(ladder, 99.90, BUYS) == "0.0006 ×2"  # two orders, their total
+    assert [b.text() for b in ladder.preset_buttons] == ["0.0001", "0.0005", "0.001", "0.002",
+                                                          "0.005"]  # fmt: skip
+    assert ladder.quantity.text() == "0.0001"
+
+
+def test_a_click_on_a_bid_places_a_buy_limit_there_with_the_preset_quantity(
+    ladder: PriceLadder, engine: Engine, qtbot: QtBot
+) -> None:
+    sent = heard(engine, SubmitOrder)
+    qtbot.mouseClick(ladder.preset_buttons[1], Qt.MouseButton.LeftButton)  # 5 lots
+    qtbot.mouseClick(ladder.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=cell(ladder, 99.98, BID))  # fmt: skip
+    qtbot.waitUntil(lambda: len(working(engine)) == 1, timeout=3000)
+    (command,) = sent
+    request = command.request
+    assert (request.side, request.order_type, request.price) == (Side.BUY, OrderType.LIMIT, 99.98)
+    assert request.quantity == pytest.approx(0.0005) and request.broker == "paper"
+    qtbot.waitUntil(lambda: ladder.message.text().startswith("Sent"), timeout=3000)
+    qtbot.waitUntil(lambda: text_at(ladder, 99.98, BUYS) == "0.0005", timeout=3000)
+    # An ask cell sells; a cell of the price column places nothing.
+    qtbot.mouseClick(ladder.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=cell(ladder, 100.12, ASK))  # fmt: skip
+    qtbot.mouseClick(ladder.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=cell(ladder, 100.20, PRICE))  # fmt: skip
+    qtbot.waitUntil(lambda: len(working(engine)) == 2, timeout=3000)
+    assert [(c.request.side, c.request.price) for c in sent] == [(Side.BUY, 99.98),
+                                                                  (Side.SELL, 100.12)]  # fmt: skip
+    qtbot.waitUntil(lambda: text_at(ladder, 100.12, SELLS) == "0.0005", timeout=3000)
+
+
+def test_an_order_dragged_to_another_price_is_modified_there(
+    ladder: PriceLadder, engine: Engine, bridge: EngineBridge, qtbot: QtBot
+) -> None:
+    sent = heard(engine, ModifyOrder)
+    order = rest_buy(engine, bridge, qtbot, 99.90)
+    qtbot.waitUntil(lambda: text_at(ladder, 99.90, BUYS) == "0.0003", timeout=3000)
+    drag(qtbot, ladder, BUYS, 99.90, 99.85)
+    (command,) = sent
+    assert (command.order_id, command.price, command.trigger_price) == (order.order_id, 99.85, 0)
+    qtbot.waitUntil(lambda: booked(engine, order.order_id).price == 99.85, timeout=3000)
+    qtbot.waitUntil(lambda: text_at(ladder, 99.85, BUYS) == "0.0003", timeout=3000)
+    assert text_at(ladder, 99.90, BUYS) == ""
+    # A click on the orders without moving places nothing and moves nothing.
+    viewport = ladder.table.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=cell(ladder, 99.85, BUYS))
+    assert len(sent) == 1 and len(working(engine)) == 1
+
+
+def test_a_stop_dragged_moves_its_trigger(
+    ladder: PriceLadder, engine: Engine, bridge: EngineBridge, qtbot: QtBot
+) -> None:
+    stop = OrderRequest("paper", BTC, Side.SELL, 0.0002, OrderType.STOP, trigger_price=99.70)
+    order_id = engine.submit(stop)
+    qtbot.waitUntil(lambda: text_at(ladder, 99.70, SELLS) == "0.0002", timeout=3000)
+    drag(qtbot, ladder, SELLS, 99.70, 99.75)
+    qtbot.waitUntil(lambda: booked(engine, order_id).trigger_price == 99.75, timeout=3000)
+    assert booked(engine, order_id).price == 0.0  # a stop: its trigger moved, no price
+
+
+def test_the_right_button_on_orders_cancels_them(
+    ladder: PriceLadder, engine: Engine, bridge: EngineBridge, qtbot: QtBot
+) -> None:
+    sent = heard(engine, CancelOrder)
+    order = rest_buy(engine, bridge, qtbot, 99.90)
+    other = rest_buy(engine, bridge, qtbot, 99.80)
+    qtbot.waitUntil(lambda: text_at(ladder, 99.90, BUYS) == "0.0003", timeout=3000)
+    viewport = ladder.table.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.RightButton, pos=cell(ladder, 100.30, ASK))
+    assert sent == []  # no orders there: nothing cancelled, nothing placed
+    qtbot.mouseClick(viewport, Qt.MouseButton.RightButton, pos=cell(ladder, 99.90, BUYS))
+    assert [c.order_id for c in sent] == [order.order_id]
+    qtbot.waitUntil(
+        lambda: booked(engine, order.order_id).status is OrderStatus.CANCELLED,
+        timeout=3000,
+    )
+    qtbot.waitUntil(lambda: text_at(ladder, 99.90, BUYS) == "", timeout=3000)
+    assert booked(engine, other.order_id).status is OrderStatus.ACCEPTED
+    assert ladder.message.text() == "Cancelling 1 order(s) at 99.90"
+
+
+def test_keys_alone_place_move_and_cancel(
+    ladder: PriceLadder, engine: Engine, qtbot: QtBot
+) -> None:
+    table = ladder.table
+    table.setFocus()
+    assert table.cursor_price() == 100.05
+    for _ in range(3):
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert table.cursor_price() == 100.02
+    qtbot.keyClick(table, Qt.Key.Key_3)  # the third preset: 10 lots
+    assert ladder.quantity.value() == pytest.approx(0.001)
+    qtbot.keyClick(table, Qt.Key.Key_B)
+    qtbot.waitUntil(lambda: text_at(ladder, 100.02, BUYS) == "0.001", timeout=3000)
+    (order,) = working(engine)
+    assert (order.side, order.price, order.quantity) == (Side.BUY, 100.02, pytest.approx(0.001))
+    qtbot.keyClick(table, Qt.Key.Key_Left)  # the cursor to the buy-orders column
+    qtbot.keyClick(table, Qt.Key.Key_Left)
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)  # a tick down
+    qtbot.waitUntil(lambda: text_at(ladder, 100.01, BUYS) == "0.001", timeout=3000)
+    assert booked(engine, order.order_id).price == 100.01
+    assert table.cursor_price() == 100.01  # the cursor went with it
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(
+        lambda: booked(engine, order.order_id).status is OrderStatus.CANCELLED,
+        timeout=3000,
+    )
+    qtbot.keyClick(table, Qt.Key.Key_Up)
+    qtbot.keyClick(table, Qt.Key.Key_S)  # S sells at the cursor, whichever its column
+    qtbot.waitUntil(lambda: len(working(engine)) == 1, timeout=3000)
+    assert working(engine)[0].side is Side.SELL and working(engine)[0].price == 100.02
+    for _ in range(8):
+        qtbot.keyClick(table, Qt.Key.Key_PageDown)
+    qtbot.keyClick(table, Qt.Key.Key_C)  # back to the last trade
+    assert table.cursor_price() == 100.05
+    assert "B buy / S sell" in ladder.model.keys_help and "C re-centres" in ladder.toolTip()
+
+
+def test_rows_are_rebuilt_at_the_refresh_tick_not_per_depth_event(
+    ladder: PriceLadder, engine: Engine, bridge: EngineBridge
+) -> None:
+    rows = list(ladder.model.rows)
+    for bid in (99.95, 99.96, 99.97):  # depth events with no refresh between them
+        quote(engine, bridge, bid, 100.10, last=100.05, flush=False)
+    assert ladder.model.rows == rows
+    bridge.flush()  # the GUI refresh tick
+    assert text_at(ladder, 99.97, BID) == "0.0001" and text_at(ladder, 100.00, BID) == ""
+    ladder.hide()  # a tab behind another: no rebuild until shown
+    quote(engine, bridge, 99.90, 100.10, last=100.05)
+    assert text_at(ladder, 99.97, BID) == "0.0001"
+    ladder.show()
+    assert text_at(ladder, 99.90, BID) == "0.0001"
+
+
+def test_the_ladder_follows_the_market_off_its_edge(
+    ladder: PriceLadder, engine: Engine, bridge: EngineBridge
+) -> None:
+    quote(engine, bridge, 100.60, 100.70, last=100.65)  # 60 ticks up: off the 101 rows
+    assert ladder.model.rows[len(ladder.model.rows) // 2].price == 100.65
+    assert text_at(ladder, 100.60, BID) == "0.0001"
+
+
+def test_a_real_broker_asks_before_an_order_goes(
+    ladder: PriceLadder, engine: Engine, qtbot: QtBot
+) -> None:
+    asked: list[str] = []
+    ladder.confirm = lambda text, on_yes: asked.append(text)  # the user says nothing yet
+    ladder.broker_box.setCurrentText("desk")
+    qtbot.mouseClick(ladder.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=cell(ladder, 99.99, BID))  # fmt: skip
+    assert asked and asked[0].startswith("Send BUY") and "99.99" in asked[0]
+    assert working(engine) == []
+
+
+def test_the_ladder_from_the_view_menu_and_the_charts_menu(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dock = window.docks["ladder"]
+    toggle = next(a for a in window.menus.view_menu.actions() if a.text() == "Ladder")
+    assert toggle is dock.toggleViewAction()
+    toggle.trigger()  # shown by default (a tab beside the ticket): the menu closes it
+    assert dock.isHidden()
+    window.chart.set_symbol(BTC)
+    menu = window.chart.alerts.menu_at(100.0)  # the price pane's right-click menu
+    next(a for a in menu.actions() if a.text() == "Ladder").trigger()
+    qtbot.waitUntil(lambda: window.ladder.isVisible(), timeout=2000)
+    assert window.ladder.symbol == BTC and not dock.visibleRegion().isEmpty()
