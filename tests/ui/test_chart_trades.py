@@ -89,6 +89,10 @@ def test_working_orders_and_positions_are_labelled_price_lines(
     chart.bridge.flush()
     assert position.label.text == "Long 4 @ 100.50 · P&L -4.00"
     assert position.color.name() == theme.down
+    bus.publish(tick("AAA.SIM", N, 100.4999, 6.0))  # a loss of 0.0004: nothing to show
+    chart.bridge.flush()
+    assert position.label.text == "Long 4 @ 100.50 · P&L 0.00"  # not "-0.00"
+    assert position.color.name() == theme.up
     assert set(chart.price_axis.markers) == {"last"}  # the axis keeps the last price alone
     bus.publish(OrderEvent(order("o1", Side.BUY, 98.25, OrderStatus.CANCELLED)))
     chart.bridge.flush()

@@ -39,7 +39,7 @@ ALLOWED = {
     "OCO", "CPU", "MB", "ms", "p50", "p90", "p99",  # abbreviations and units used as such
     "CSV", "HTML", "JSON", "Parquet", "Dask", "tcp", "scheduler",  # formats, programs, a URL
     "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL",  # log levels, as the log lines print them
-    "Ctrl", "Alt", "Esc", "Right", "Space",  # key names (Qt's, as the shortcuts are typed)
+    "Ctrl", "Alt", "Esc", "Right", "Space", "Enter", "Delete",  # key names, as on the keys
     "pfyh",  # the pinyin-initials example in the search box's tip
     "UTC", "Asia", "Shanghai",  # time-zone names
     # the config's feed and broker names, and the feeds' own status lines (engine data: see

@@ -290,3 +290,23 @@ def test_the_ladder_from_the_view_menu_and_the_charts_menu(
     next(a for a in menu.actions() if a.text() == "Ladder").trigger()
     qtbot.waitUntil(lambda: window.ladder.isVisible(), timeout=2000)
     assert window.ladder.symbol == BTC and not dock.visibleRegion().isEmpty()
+
+
+def test_a_ladder_built_small_shows_the_last_trade_in_the_middle_when_it_grows(
+    bridge: EngineBridge, engine: Engine, qtbot: QtBot
+) -> None:
+    quote(engine, bridge, 100.00, 100.10, last=100.05)
+    widget = PriceLadder(bridge, THEMES["dark"])
+    qtbot.addWidget(widget)
+    widget.resize(420, 120)  # as behind a tab, or a dock not laid out yet
+    widget.show()
+    widget.broker_box.setCurrentText("paper")
+    widget.set_symbol(BTC)
+    widget.resize(420, 700)
+    qtbot.waitUntil(lambda: widget.table.viewport().height() > 400)
+    table = widget.table
+    rect = table.visualRect(widget.model.index(widget.model.row_of(100.05), PRICE))
+    height = table.viewport().height()
+    assert height / 3 < rect.center().y() < 2 * height / 3  # asks above and bids below in sight
+    assert table.visualRect(widget.model.index(widget.model.row_of(100.10), ASK)).top() >= 0
+    widget.close()

@@ -132,7 +132,8 @@ class ChartTrades:
         for broker, position in held.items():
             last = tick.last if tick is not None else position.last_price
             pnl = (last - position.average_price) * position.quantity * multiplier
-            color = theme.up if pnl >= 0 else theme.down
+            shown = fmt.unsigned_zero(f"{pnl:+,.2f}")  # a P&L that rounds to 0 has no sign
+            color = theme.down if shown.startswith("-") else theme.up
             side = (
                 translate("ChartTrades", "Long")
                 if position.quantity > 0
@@ -141,7 +142,7 @@ class ChartTrades:
             owner = f"{broker}: " if len(held) > 1 else ""
             pnl_word = translate("ChartTrades", "P&L")
             text = (f"{owner}{side} {fmt.quantity(abs(position.quantity))} @ "
-                    f"{self._price(position.average_price)} · {pnl_word} {pnl:+,.2f}")
+                    f"{self._price(position.average_price)} · {pnl_word} {shown}")
             line = self.position_lines.get(broker)
             if line is None:
                 line = PriceLine(position.average_price, color, fixed_text(text),

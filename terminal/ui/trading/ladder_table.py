@@ -7,7 +7,7 @@ ladder that re-centres under the pointer still trades the price the user aimed a
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -89,6 +89,13 @@ class LadderTable(QTableView):
         row = self.ladder_model.row_of(price)
         if row >= 0:
             self.setCurrentIndex(self.ladder_model.index(row, column))
+            self.scrollTo(self.currentIndex(), QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A ladder built behind a tab (no height yet) or a dock resized: the cursor's row
+        back in the middle, so the asks above and the bids below both stay in sight."""
+        super().resizeEvent(event)
+        if event.size().height() != event.oldSize().height() and self.currentIndex().isValid():
             self.scrollTo(self.currentIndex(), QAbstractItemView.ScrollHint.PositionAtCenter)
 
     # ---- the mouse ---------------------------------------------------------------------------
