@@ -190,7 +190,8 @@ class AlertDialog(QDialog):
         alert = self.alert()
         problem = alert_problem(alert)
         if not problem and self._bridge.instrument(alert.symbol) is None:
-            problem = f"symbol '{alert.symbol}': no instrument of that name"
+            problem = self.tr("symbol '{symbol}': no instrument of that name").format(
+                symbol=alert.symbol)
         if problem:
             self.error.setText(problem)
             log.warning("alert refused: %s", problem)
