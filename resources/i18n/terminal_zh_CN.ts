@@ -1100,6 +1100,46 @@
         <source>Bollinger bands</source>
         <translation>布林带</translation>
     </message>
+    <message>
+        <source>Period</source>
+        <translation>周期</translation>
+    </message>
+    <message>
+        <source>Deviations</source>
+        <translation>标准差倍数</translation>
+    </message>
+    <message>
+        <source>Fast</source>
+        <translation>快线</translation>
+    </message>
+    <message>
+        <source>Slow</source>
+        <translation>慢线</translation>
+    </message>
+    <message>
+        <source>Signal</source>
+        <translation>信号线</translation>
+    </message>
+    <message>
+        <source>upper</source>
+        <translation>上轨</translation>
+    </message>
+    <message>
+        <source>middle</source>
+        <translation>中轨</translation>
+    </message>
+    <message>
+        <source>lower</source>
+        <translation>下轨</translation>
+    </message>
+    <message>
+        <source>signal</source>
+        <translation>信号线</translation>
+    </message>
+    <message>
+        <source>hist</source>
+        <translation>柱</translation>
+    </message>
 </context>
 <context>
     <name>KillSwitchButton</name>
