@@ -32,7 +32,7 @@ ALLOWED = {
     "CNY", "USD", "USDT",  # currency codes
     # the config's feed and broker names, and the feeds' own status lines (engine data: see
     # docs/languages.md)
-    "sim", "paper", "mail", "simulated", "trading", "ticks",
+    "sim", "paper", "mail", "replay", "simulated", "trading", "ticks",
     # strategy plugins' names and their parameters' field names: defined in the plugin's code
     "breakout", "dual_ma", "pairs", "sma_cross", "twap", "window", "stop_pct", "quantity",
     "fast", "slow",
