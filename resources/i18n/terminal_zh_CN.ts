@@ -146,6 +146,10 @@
         <source>Note</source>
         <translation>备注</translation>
     </message>
+    <message>
+        <source>symbol &apos;{symbol}&apos;: no instrument of that name</source>
+        <translation>代码 &apos;{symbol}&apos;：没有该合约</translation>
+    </message>
 </context>
 <context>
     <name>AlertNotifier</name>
@@ -163,6 +167,25 @@
     </message>
 </context>
 <context>
+    <name>AlertRelay</name>
+    <message>
+        <source>sent {time}</source>
+        <translation>已发送 {time}</translation>
+    </message>
+    <message>
+        <source>sending (attempt {attempt})</source>
+        <translation>发送中（第 {attempt} 次）</translation>
+    </message>
+    <message>
+        <source>retrying in {seconds} s (attempt {attempt} failed: {detail})</source>
+        <translation>{seconds} 秒后重试（第 {attempt} 次失败：{detail}）</translation>
+    </message>
+    <message>
+        <source>failed: {detail}</source>
+        <translation>失败：{detail}</translation>
+    </message>
+</context>
+<context>
     <name>AlertTestDialog</name>
     <message>
         <source>Test email</source>
@@ -173,8 +196,16 @@
         <translation>发送测试邮件</translation>
     </message>
     <message>
+        <source>No mail broker is configured: add [[brokers]] plugin = &quot;mail&quot;.</source>
+        <translation>未配置邮件券商：请添加 [[brokers]] plugin = &quot;mail&quot;。</translation>
+    </message>
+    <message>
         <source>Mail broker</source>
         <translation>邮件券商</translation>
+    </message>
+    <message>
+        <source>Sending through {broker}…</source>
+        <translation>正在通过 {broker} 发送…</translation>
     </message>
 </context>
 <context>
@@ -381,8 +412,68 @@
         <translation>参数</translation>
     </message>
     <message>
+        <source>Strategy: choose one</source>
+        <translation>策略：请选择一个</translation>
+    </message>
+    <message>
+        <source>Symbols: enter at least one symbol</source>
+        <translation>代码：请至少输入一个代码</translation>
+    </message>
+    <message>
+        <source>Bars: choose a bars file</source>
+        <translation>K线：请选择K线文件</translation>
+    </message>
+    <message>
+        <source>From: {start} is after {end}</source>
+        <translation>起始：{start} 晚于 {end}</translation>
+    </message>
+    <message>
+        <source>Optimising…</source>
+        <translation>优化中…</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>运行中…</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Optimisation: {strategy}</source>
+        <translation>参数优化：{strategy}</translation>
+    </message>
+    <message>
+        <source>Done: {count} parameter sets</source>
+        <translation>完成：{count} 组参数</translation>
+    </message>
+    <message>
+        <source>Backtest: {strategy}</source>
+        <translation>回测：{strategy}</translation>
+    </message>
+    <message>
+        <source>{strategy} raised and stopped the backtest (traceback below and in the report)</source>
+        <translation>{strategy} 抛出异常，回测已停止（错误堆栈见下方及报告）</translation>
+    </message>
+    <message>
+        <source>Done: {fills} fills in {seconds} s</source>
+        <translation>完成：{fills} 笔成交，用时 {seconds} 秒</translation>
+    </message>
+    <message>
         <source>Bars file</source>
         <translation>K线文件</translation>
+    </message>
+    <message>
+        <source>Stored bars (data folder)</source>
+        <translation>已存K线（数据文件夹）</translation>
+    </message>
+    <message>
+        <source>This session&apos;s bars</source>
+        <translation>本次运行的K线</translation>
+    </message>
+    <message>
+        <source>Optimise</source>
+        <translation>参数优化</translation>
     </message>
     <message>
         <source>Bars (*.csv *.parquet)</source>
@@ -404,6 +495,26 @@
         <translation>以这些参数启动实盘</translation>
     </message>
     <message>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Monthly returns</source>
+        <translation>月度收益</translation>
+    </message>
+    <message>
+        <source>Fills ({count})</source>
+        <translation>成交（{count}）</translation>
+    </message>
+    <message>
+        <source>Strategy log</source>
+        <translation>策略日志</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
         <source>Export the report</source>
         <translation>导出报告</translation>
     </message>
@@ -412,12 +523,28 @@
         <translation>HTML (*.html)</translation>
     </message>
     <message>
+        <source>Report written to {path}</source>
+        <translation>报告已写入 {path}</translation>
+    </message>
+    <message>
         <source>Folder for trades.csv and equity.csv</source>
         <translation>trades.csv 和 equity.csv 的保存文件夹</translation>
     </message>
     <message>
+        <source>Written: {files} in {folder}</source>
+        <translation>已写入：{files}，位于 {folder}</translation>
+    </message>
+    <message>
         <source>No broker is running: nothing to trade with</source>
         <translation>没有运行中的券商：无法交易</translation>
+    </message>
+    <message>
+        <source>Added {name} on {symbols} with broker {broker}: start it in the strategy manager</source>
+        <translation>已添加 {name}（{symbols}，券商 {broker}）：请在策略管理中启动</translation>
+    </message>
+    <message>
+        <source>Not added: {reason}</source>
+        <translation>未添加：{reason}</translation>
     </message>
 </context>
 <context>
@@ -750,6 +877,21 @@
         <source>Close</source>
         <translation>关闭</translation>
     </message>
+    <message>
+        <source> ({count} more not shown: see the log)</source>
+        <translation>（另有 {count} 条未显示：见日志）</translation>
+    </message>
+    <message>
+        <source>{count} unexpected error(s){more}. The terminal keeps running; the part that failed may not have finished its work. Details are in the log file.</source>
+        <translation>{count} 个意外错误{more}。终端仍在运行；出错的部分可能未完成其工作。详情见日志文件。</translation>
+    </message>
+</context>
+<context>
+    <name>Dates</name>
+    <message>
+        <source>next poll {when}</source>
+        <translation>下次查询 {when}</translation>
+    </message>
 </context>
 <context>
     <name>Depth</name>
@@ -961,6 +1103,46 @@
     <message>
         <source>Bollinger bands</source>
         <translation>布林带</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>周期</translation>
+    </message>
+    <message>
+        <source>Deviations</source>
+        <translation>标准差倍数</translation>
+    </message>
+    <message>
+        <source>Fast</source>
+        <translation>快线</translation>
+    </message>
+    <message>
+        <source>Slow</source>
+        <translation>慢线</translation>
+    </message>
+    <message>
+        <source>Signal</source>
+        <translation>信号线</translation>
+    </message>
+    <message>
+        <source>upper</source>
+        <translation>上轨</translation>
+    </message>
+    <message>
+        <source>middle</source>
+        <translation>中轨</translation>
+    </message>
+    <message>
+        <source>lower</source>
+        <translation>下轨</translation>
+    </message>
+    <message>
+        <source>signal</source>
+        <translation>信号线</translation>
+    </message>
+    <message>
+        <source>hist</source>
+        <translation>柱</translation>
     </message>
 </context>
 <context>
@@ -1186,6 +1368,14 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
 <context>
     <name>MarkOrderDialog</name>
     <message>
+        <source>Mark order {order_id}</source>
+        <translation>标记委托 {order_id}</translation>
+    </message>
+    <message>
+        <source>{order} via {broker}; filled so far {filled}</source>
+        <translation>{order}，经 {broker}；已成交 {filled}</translation>
+    </message>
+    <message>
         <source>Mark filled</source>
         <translation>标记为已成交</translation>
     </message>
@@ -1204,6 +1394,14 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
     <message>
         <source>Fill price</source>
         <translation>成交价</translation>
+    </message>
+    <message>
+        <source>Filled quantity: must be more than 0, got {quantity}</source>
+        <translation>成交数量：必须大于 0，当前为 {quantity}</translation>
+    </message>
+    <message>
+        <source>Fill price: must be positive, got {price}</source>
+        <translation>成交价：必须为正数，当前为 {price}</translation>
     </message>
 </context>
 <context>
@@ -1241,6 +1439,46 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
         <translation>列…</translation>
     </message>
     <message>
+        <source>Add symbol: unknown symbol &apos;{symbol}&apos;</source>
+        <translation>添加代码：未知代码 &apos;{symbol}&apos;</translation>
+    </message>
+    <message>
+        <source>Add symbol: &apos;{symbol}&apos; is already in {watchlist}</source>
+        <translation>添加代码：&apos;{symbol}&apos; 已在 {watchlist} 中</translation>
+    </message>
+    <message>
+        <source>Watchlist name: &apos;{name}&apos; is empty or already used</source>
+        <translation>自选列表名称：&apos;{name}&apos; 为空或已被使用</translation>
+    </message>
+    <message>
+        <source>Delete watchlist: the last watchlist cannot be deleted</source>
+        <translation>删除自选列表：最后一个自选列表不能删除</translation>
+    </message>
+    <message>
+        <source>Import CSV: cannot read {path}: {problem}</source>
+        <translation>导入 CSV：无法读取 {path}：{problem}</translation>
+    </message>
+    <message>
+        <source>Import CSV: {problems}</source>
+        <translation>导入 CSV：{problems}</translation>
+    </message>
+    <message>
+        <source>Export CSV: cannot write {path}: {problem}</source>
+        <translation>导出 CSV：无法写入 {path}：{problem}</translation>
+    </message>
+    <message>
+        <source>New watchlist</source>
+        <translation>新建自选列表</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Rename watchlist</source>
+        <translation>重命名自选列表</translation>
+    </message>
+    <message>
         <source>Import watchlist</source>
         <translation>导入自选列表</translation>
     </message>
@@ -1251,6 +1489,14 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
     <message>
         <source>Export watchlist</source>
         <translation>导出自选列表</translation>
+    </message>
+    <message>
+        <source>{file}: the file is empty</source>
+        <translation>{file}：文件为空</translation>
+    </message>
+    <message>
+        <source>{file} line {line}: unknown symbol &apos;{symbol}&apos;</source>
+        <translation>{file} 第 {line} 行：未知代码 &apos;{symbol}&apos;</translation>
     </message>
 </context>
 <context>
@@ -1506,12 +1752,64 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
 <context>
     <name>OptimizationView</name>
     <message>
+        <source>Results ({count})</source>
+        <translation>结果（{count}）</translation>
+    </message>
+    <message>
+        <source>Heat map: {objective}</source>
+        <translation>热力图：{objective}</translation>
+    </message>
+    <message>
+        <source>Walk-forward ({count} folds)</source>
+        <translation>滚动优化（{count} 个窗口）</translation>
+    </message>
+    <message>
         <source>Backtest the selected parameters</source>
         <translation>回测所选参数</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>{count} parameter sets, none ran: {error}</source>
+        <translation>{count} 组参数，均未运行：{error}</translation>
+    </message>
+    <message>
+        <source>{count} parameter sets; best by {objective}: {params} ({value})</source>
+        <translation>{count} 组参数；按{objective}最优：{params}（{value}）</translation>
+    </message>
+    <message>
+        <source>In sample</source>
+        <translation>样本内</translation>
+    </message>
+    <message>
+        <source>Out of sample</source>
+        <translation>样本外</translation>
+    </message>
+    <message>
+        <source>Best parameters</source>
+        <translation>最优参数</translation>
+    </message>
+    <message>
+        <source>{objective} in</source>
+        <translation>{objective}（样本内）</translation>
+    </message>
+    <message>
+        <source>{objective} out</source>
+        <translation>{objective}（样本外）</translation>
+    </message>
+    <message>
+        <source>Return out</source>
+        <translation>样本外收益</translation>
     </message>
 </context>
 <context>
     <name>OptimizeSettings</name>
+    <message>
+        <source>Optimise over parameter ranges</source>
+        <translation>在参数范围内优化</translation>
+    </message>
     <message>
         <source>Parameter</source>
         <translation>参数</translation>
@@ -1559,6 +1857,14 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
     <message>
         <source>Walk-forward folds, in-sample share</source>
         <translation>滚动窗口数、样本内占比</translation>
+    </message>
+    <message>
+        <source>Optimise: switch on at least one parameter range</source>
+        <translation>参数优化：请至少启用一个参数范围</translation>
+    </message>
+    <message>
+        <source>Optimise: {problem}</source>
+        <translation>参数优化：{problem}</translation>
     </message>
 </context>
 <context>
@@ -1622,12 +1928,28 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
         <source>Cancel all</source>
         <translation>全撤</translation>
     </message>
+    <message>
+        <source>Cancel order</source>
+        <translation>撤单</translation>
+    </message>
+    <message>
+        <source>Cancel all {count} working orders?</source>
+        <translation>撤销全部 {count} 笔挂单？</translation>
+    </message>
 </context>
 <context>
     <name>ParamsForm</name>
     <message>
         <source>JSON value</source>
         <translation>JSON 值</translation>
+    </message>
+    <message>
+        <source>Parameters: {problem}</source>
+        <translation>参数：{problem}</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
     </message>
 </context>
 <context>
@@ -1737,10 +2059,49 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
     </message>
 </context>
 <context>
+    <name>QuoteDepth</name>
+    <message>
+        <source>Last {last}   Bid {bid}   Ask {ask}</source>
+        <translation>最新价 {last}   买一 {bid}   卖一 {ask}</translation>
+    </message>
+</context>
+<context>
     <name>ReplayControls</name>
+    <message>
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Pause the replay (Space)</source>
+        <translation>暂停回放（Space）</translation>
+    </message>
+    <message>
+        <source>Play at recorded speed</source>
+        <translation>按录制速度播放</translation>
+    </message>
+    <message>
+        <source>Play ten times faster</source>
+        <translation>十倍速播放</translation>
+    </message>
+    <message>
+        <source>Play as fast as possible</source>
+        <translation>以最快速度播放</translation>
+    </message>
+    <message>
+        <source>Max</source>
+        <translation>最快</translation>
+    </message>
     <message>
         <source>Pause/resume</source>
         <translation>暂停/继续</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
     </message>
     <message>
         <source>Apply exactly the next event (pauses first) — Ctrl+Right</source>
@@ -1758,6 +2119,50 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
         <source>Orders placed in the replay beside those placed live</source>
         <translation>回放中的委托与实盘委托对照</translation>
     </message>
+    <message>
+        <source>Replay of {journal}</source>
+        <translation>回放 {journal}</translation>
+    </message>
+    <message>
+        <source>Orders placed in the replay (first {count}):</source>
+        <translation>回放中的委托（前 {count} 笔）：</translation>
+    </message>
+    <message>
+        <source>Problems:</source>
+        <translation>问题：</translation>
+    </message>
+    <message>
+        <source>{done} / {total} events</source>
+        <translation>{done} / {total} 个事件</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>at max speed</source>
+        <translation>最快速度</translation>
+    </message>
+    <message>
+        <source>Playing {speed}</source>
+        <translation>播放中 {speed}</translation>
+    </message>
+    <message>
+        <source> · ⚠ differs from live at order {number}</source>
+        <translation> · ⚠ 第 {number} 笔委托与实盘不同</translation>
+    </message>
+    <message>
+        <source>Replay finished · {placed} orders placed, identical to the {live} live</source>
+        <translation>回放结束 · 下单 {placed} 笔，与实盘 {live} 笔一致</translation>
+    </message>
+    <message>
+        <source>Replay finished · {placed} orders placed · differs from live at order {number}</source>
+        <translation>回放结束 · 下单 {placed} 笔 · 第 {number} 笔委托与实盘不同</translation>
+    </message>
+    <message>
+        <source> · {count} problem(s)</source>
+        <translation> · {count} 个问题</translation>
+    </message>
 </context>
 <context>
     <name>ReplaySession</name>
@@ -1765,12 +2170,185 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
         <source>Replay</source>
         <translation>回放</translation>
     </message>
+    <message>
+        <source>REPLAY of {journal} · orders go to no broker</source>
+        <translation>回放 {journal} · 委托不发往任何券商</translation>
+    </message>
+    <message>
+        <source>Terminal — Replay of {journal}</source>
+        <translation>交易终端 — 回放 {journal}</translation>
+    </message>
+    <message>
+        <source>Order ticket (off in a replay)</source>
+        <translation>下单（回放中不可用）</translation>
+    </message>
+    <message>
+        <source>The order ticket is off in a replay: orders go to no broker</source>
+        <translation>回放中下单面板不可用：委托不发往任何券商</translation>
+    </message>
+    <message>
+        <source>Replay: the strategies follow the journal&apos;s commands.</source>
+        <translation>回放：策略按运行日志中的指令执行。</translation>
+    </message>
 </context>
 <context>
     <name>Report</name>
     <message>
+        <source>{first} to {last}</source>
+        <translation>{first} 至 {last}</translation>
+    </message>
+    <message>
+        <source>no bars after warm-up</source>
+        <translation>预热后没有K线</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{strategy}&lt;/b&gt; on {symbols} ({timeframe}), {period}&lt;br&gt;parameters {params}; capital {capital} {currency}; {bars} bars in {seconds} s</source>
+        <translation>&lt;b&gt;{strategy}&lt;/b&gt;，{symbols}（{timeframe}），{period}&lt;br&gt;参数 {params}；初始资金 {capital} {currency}；{bars} 根K线，用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>defaults</source>
+        <translation>默认</translation>
+    </message>
+    <message>
         <source>Year</source>
         <translation>年</translation>
+    </message>
+</context>
+<context>
+    <name>ReportCharts</name>
+    <message>
+        <source>Equity: &lt;span style=&apos;color:{strategy}&apos;&gt;strategy&lt;/span&gt; and &lt;span style=&apos;color:{benchmark}&apos;&gt;buy and hold&lt;/span&gt;</source>
+        <translation>权益：&lt;span style=&apos;color:{strategy}&apos;&gt;策略&lt;/span&gt;与&lt;span style=&apos;color:{benchmark}&apos;&gt;买入持有&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>Drawdown</source>
+        <translation>回撤</translation>
+    </message>
+    <message>
+        <source>{symbol}: &lt;span style=&apos;color:{up}&apos;&gt;buys&lt;/span&gt;, &lt;span style=&apos;color:{down}&apos;&gt;sells&lt;/span&gt;</source>
+        <translation>{symbol}：&lt;span style=&apos;color:{up}&apos;&gt;买入&lt;/span&gt;，&lt;span style=&apos;color:{down}&apos;&gt;卖出&lt;/span&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>SentOrders</name>
+    <message>
+        <source>Refused {order}: {reason}</source>
+        <translation>已拒绝 {order}：{reason}</translation>
+    </message>
+    <message>
+        <source>Rejected {order} ({order_id}): {reason}</source>
+        <translation>已拒单 {order}（{order_id}）：{reason}</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <source>Sent {order} ({order_id}): {status}</source>
+        <translation>已发送 {order}（{order_id}）：{status}</translation>
+    </message>
+    <message>
+        <source> trigger {price}</source>
+        <translation> 触发价 {price}</translation>
+    </message>
+</context>
+<context>
+    <name>Statistic</name>
+    <message>
+        <source>Total return</source>
+        <translation>总收益率</translation>
+    </message>
+    <message>
+        <source>Annual return</source>
+        <translation>年化收益率</translation>
+    </message>
+    <message>
+        <source>Annual volatility</source>
+        <translation>年化波动率</translation>
+    </message>
+    <message>
+        <source>Sharpe ratio</source>
+        <translation>夏普比率</translation>
+    </message>
+    <message>
+        <source>Sortino ratio</source>
+        <translation>索提诺比率</translation>
+    </message>
+    <message>
+        <source>Max drawdown</source>
+        <translation>最大回撤</translation>
+    </message>
+    <message>
+        <source>Max drawdown duration</source>
+        <translation>最长回撤期</translation>
+    </message>
+    <message>
+        <source>Calmar ratio</source>
+        <translation>卡玛比率</translation>
+    </message>
+    <message>
+        <source>Win rate</source>
+        <translation>胜率</translation>
+    </message>
+    <message>
+        <source>Profit factor</source>
+        <translation>盈亏比</translation>
+    </message>
+    <message>
+        <source>Average trade</source>
+        <translation>平均每笔盈亏</translation>
+    </message>
+    <message>
+        <source>Exposure</source>
+        <translation>持仓时间占比</translation>
+    </message>
+    <message>
+        <source>Turnover</source>
+        <translation>换手率</translation>
+    </message>
+    <message>
+        <source>Round trips</source>
+        <translation>交易次数</translation>
+    </message>
+    <message>
+        <source>Fills</source>
+        <translation>成交笔数</translation>
+    </message>
+    <message>
+        <source>Commission</source>
+        <translation>手续费</translation>
+    </message>
+    <message>
+        <source>Final equity</source>
+        <translation>期末权益</translation>
+    </message>
+    <message>
+        <source>Buy and hold</source>
+        <translation>买入持有</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Symbol</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Side</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>{days} days</source>
+        <translation>{days} 天</translation>
     </message>
 </context>
 <context>
@@ -1778,6 +2356,10 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
     <message>
         <source>Per symbol (selected)</source>
         <translation>按代码（所选）</translation>
+    </message>
+    <message>
+        <source>Per symbol: {instance}</source>
+        <translation>按代码：{instance}</translation>
     </message>
 </context>
 <context>
@@ -1911,8 +2493,28 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
         <translation>日志（所选）</translation>
     </message>
     <message>
+        <source>Symbols: {problem}</source>
+        <translation>代码：{problem}</translation>
+    </message>
+    <message>
         <source>Select an instance first</source>
         <translation>请先选择一个实例</translation>
+    </message>
+    <message>
+        <source>Stop {instance} before editing it</source>
+        <translation>请先停止 {instance} 再编辑</translation>
+    </message>
+    <message>
+        <source>Editing {instance}: change parameters, then Save edit</source>
+        <translation>正在编辑 {instance}：修改参数后点击保存修改</translation>
+    </message>
+    <message>
+        <source>Reloaded {strategy}: stopped instances run the new code</source>
+        <translation>已重新加载 {strategy}：已停止的实例将运行新代码</translation>
+    </message>
+    <message>
+        <source>Strategy {instance} stopped by an error: {detail} (its log has the traceback)</source>
+        <translation>策略 {instance} 因错误停止：{detail}（错误堆栈见其日志）</translation>
     </message>
 </context>
 <context>
@@ -1931,6 +2533,37 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
     <message>
         <source>symbols, comma separated; the first is the primary</source>
         <translation>代码，以逗号分隔；第一个为主代码</translation>
+    </message>
+    <message>
+        <source>Symbols: enter at least one symbol</source>
+        <translation>代码：请至少输入一个代码</translation>
+    </message>
+    <message>
+        <source>Symbols: unknown symbol &apos;{symbol}&apos; (no feed has this instrument)</source>
+        <translation>代码：未知代码 &apos;{symbol}&apos;（没有行情源提供该合约）</translation>
+    </message>
+</context>
+<context>
+    <name>TicketAttach</name>
+    <message>
+        <source>TP {price}</source>
+        <translation>止盈 {price}</translation>
+    </message>
+    <message>
+        <source>SL {price}</source>
+        <translation>止损 {price}</translation>
+    </message>
+    <message>
+        <source>SL</source>
+        <translation>止损</translation>
+    </message>
+    <message>
+        <source> trailing {distance}</source>
+        <translation> 跟踪 {distance}</translation>
+    </message>
+    <message>
+        <source> OCO stop {price}</source>
+        <translation> OCO 止损 {price}</translation>
     </message>
 </context>
 <context>
@@ -2211,6 +2844,10 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
         <source>post-only: limit orders, where the broker takes them</source>
         <translation>只做挂单：仅限价单，且需券商支持</translation>
     </message>
+    <message>
+        <source>Quantity {typed} rounded down to {rounded} (lot size {lot})</source>
+        <translation>数量 {typed} 已向下取整为 {rounded}（每手 {lot}）</translation>
+    </message>
 </context>
 <context>
     <name>WatchColumns</name>
@@ -2328,6 +2965,18 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
         <source>Open replay</source>
         <translation>打开回放</translation>
     </message>
+    <message>
+        <source>Run journals (*.tjnl);;All files (*)</source>
+        <translation>运行日志 (*.tjnl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot open the replay.
+
+{problem}</source>
+        <translation>无法打开回放。
+
+{problem}</translation>
+    </message>
 </context>
 <context>
     <name>WindowMenuBar</name>
@@ -2415,6 +3064,14 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
         <translation>0 笔/秒</translation>
     </message>
     <message>
+        <source>quotes</source>
+        <translation>行情</translation>
+    </message>
+    <message>
+        <source>orders</source>
+        <translation>委托</translation>
+    </message>
+    <message>
         <source>⚠ breaker tripped: {breakers} — re-arm in the Health dock</source>
         <translation>⚠ 熔断触发：{breakers} — 在运行状况停靠窗中重新启用</translation>
     </message>
@@ -2445,6 +3102,18 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
     <message>
         <source>GUI loop latency (99th percentile of a 20 ms heartbeat)</source>
         <translation>界面事件循环延迟（20 毫秒心跳的 99 分位）</translation>
+    </message>
+    <message>
+        <source> · {seconds} s</source>
+        <translation> · {seconds} 秒</translation>
+    </message>
+    <message>
+        <source> · {minutes} min</source>
+        <translation> · {minutes} 分钟</translation>
+    </message>
+    <message>
+        <source> · {hours} h</source>
+        <translation> · {hours} 小时</translation>
     </message>
 </context>
 </TS>

@@ -74,10 +74,14 @@ class CrashDialog(QDialog):
         else:
             self.reports.append(report)
             self.text.setPlainText(SEPARATOR.join(self.reports))
-        more = f" ({self.dropped} more not shown: see the log)" if self.dropped else ""
+        more = (
+            self.tr(" ({count} more not shown: see the log)").format(count=self.dropped)
+            if self.dropped else ""
+        )  # fmt: skip
         self.summary.setText(
-            f"{len(self.reports)} unexpected error(s){more}. The terminal keeps running; the "
-            "part that failed may not have finished its work. Details are in the log file."
+            self.tr("{count} unexpected error(s){more}. The terminal keeps running; the part "
+                    "that failed may not have finished its work. Details are in the log "
+                    "file.").format(count=len(self.reports), more=more)
         )
 
     def copy(self) -> None:

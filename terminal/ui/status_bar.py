@@ -10,7 +10,8 @@ from terminal.domain.enums import ConnectionStatus
 from terminal.domain.events import BreakerTripped, FeedStatus
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.heartbeat import LoopHeartbeat
-from terminal.ui.i18n import names
+from terminal.ui.i18n import names, translate
+from terminal.ui.i18n.dates import next_poll_text
 from terminal.ui.monitors.breakers_box import trip_text
 from terminal.ui.theme import Theme
 
@@ -72,7 +73,7 @@ class WindowStatusBar(QStatusBar):
         self._statuses[state.feed] = state
         feed, broker = self._bridge.connection_of(state.feed)
         if feed is not None and broker is not None:
-            shown = [("quotes", feed), ("orders", broker)]
+            shown = [(self.tr("quotes"), feed), (self.tr("orders"), broker)]
             worst = max(feed.status, broker.status, key=SEVERITY.index)
             text = " · ".join(f"{part} {_words(s)}" for part, s in shown)
             tip = "\n".join(f"{part}: {s.reason}" for part, s in shown)
@@ -160,13 +161,16 @@ def _age(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 60:
-        return f" · {seconds:.1f} s"
-    return f" · {seconds / 60:.0f} min" if seconds < 3600 else f" · {seconds / 3600:.1f} h"
+        return translate("WindowStatusBar", " · {seconds} s").format(seconds=f"{seconds:.1f}")
+    if seconds < 3600:
+        minutes = f"{seconds / 60:.0f}"
+        return translate("WindowStatusBar", " · {minutes} min").format(minutes=minutes)
+    return translate("WindowStatusBar", " · {hours} h").format(hours=f"{seconds / 3600:.1f}")
 
 
 def _words(state: FeedStatus) -> str:
     """A connection's status in words; a feed closed outside its hours says when it polls next
     ("closed, next poll 09:15")."""
     if state.status is ConnectionStatus.CLOSED and state.reason:
-        return f"{names.name(state.status)}, {state.reason}"
+        return f"{names.name(state.status)}, {next_poll_text(state.reason)}"
     return names.name(state.status)

@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 from terminal.engine.config import Config, load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.i18n import install_language, remove_language
 from terminal.ui.main_window import MainWindow
 
 
@@ -99,3 +100,11 @@ def window(
     window.show()
     yield window
     window.close()
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[None]:
+    """The interface in Simplified Chinese for one test, English again after it."""
+    assert install_language(qapp, "zh_CN")
+    yield
+    remove_language(qapp)

@@ -3,103 +3,23 @@ current with the code, the .qm is compiled from it; the language and red-up choi
 
 from __future__ import annotations
 
-import re
 import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
     QApplication,
-    QComboBox,
-    QDockWidget,
-    QGroupBox,
-    QLabel,
-    QLineEdit,
-    QTabBar,
-    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from terminal.domain.enums import OrderStatus, Side
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.i18n import install_language, names, remove_language, resolve_language
+from terminal.ui.i18n import names, remove_language, resolve_language
 from terminal.ui.i18n.update import QM_FILE, TS_FILE, release, update_ts
 from terminal.ui.main_window import MainWindow
 from terminal.ui.theme import THEMES, theme_named, up_is_red
-
-# Latin words a Chinese trader's screen keeps, each for a reason.
-# fmt: off
-ALLOWED = {
-    "SMA", "EMA", "MACD", "RSI", "BB",  # indicator names, as every Chinese platform writes them
-    "OCO", "CPU", "MB", "ms", "p50", "p90", "p99",  # abbreviations and units used as such
-    "CSV", "HTML", "JSON", "Parquet", "Dask", "tcp", "scheduler",  # formats, programs, a URL
-    "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL",  # log levels, as the log lines print them
-    "Ctrl", "Alt", "Esc", "Right", "Space", "Enter", "Delete",  # key names, as on the keys
-    "pfyh",  # the pinyin-initials example in the search box's tip
-    "UTC", "Asia", "Shanghai",  # time-zone names
-    # the config's feed and broker names, and the feeds' own status lines (engine data: see
-    # docs/languages.md)
-    "sim", "paper", "simulated", "trading", "ticks",
-    # strategy plugins' names and their parameters' field names: defined in the plugin's code
-    "breakout", "dual_ma", "pairs", "sma_cross", "twap", "window", "stop_pct", "quantity",
-    "Default",  # the first watchlist's name: the user's data (renamable), kept in its file
-    "English",  # the language menu names each language in itself
-}
-# fmt: on
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
-# Data rather than interface text: instrument codes (600000.SSE, BTCUSDT.BINANCE), file names.
-# The watch filter's syntax (last>100, change_pct<0): column keys typed as such.
-CODE = re.compile(r"\b[A-Z0-9]+\.[A-Z]+\b|\b\w+\.(csv|html|ini|json)\b|\b\w+[<>]\d+")
-
-
-def english_words(text: str) -> list[str]:
-    text = CODE.sub("", re.sub(r"<[^>]+>", "", text.replace("&", "")))
-    return [w for w in LATIN_WORD.findall(text) if w not in ALLOWED]
-
-
-def shown_texts(root: QWidget) -> Iterator[tuple[str, str]]:
-    """(where, text) for every text the widgets under ``root`` show: titles, labels, buttons,
-    placeholders, tooltips, tabs, choices, menu actions and table headers."""
-    for widget in [root, *root.findChildren(QWidget)]:
-        kind = type(widget).__name__
-        yield f"{kind} tooltip", widget.toolTip()
-        if isinstance(widget, QDockWidget | QGroupBox):
-            yield (
-                f"{kind} title",
-                widget.windowTitle() if isinstance(widget, QDockWidget) else widget.title(),
-            )
-        if isinstance(widget, QLabel | QAbstractButton):
-            yield kind, widget.text()
-        if isinstance(widget, QLineEdit):
-            yield f"{kind} placeholder", widget.placeholderText()
-        if isinstance(widget, QTabBar):
-            yield from ((kind, widget.tabText(i)) for i in range(widget.count()))
-        if isinstance(widget, QComboBox) and not widget.isEditable():
-            yield from ((kind, widget.itemText(i)) for i in range(widget.count()))
-        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
-            model = widget.model()
-            for column in range(model.columnCount()):
-                header = model.headerData(column, Qt.Orientation.Horizontal)
-                yield f"{kind} header", str(header or "")
-        for action in widget.actions():
-            yield f"{kind} action", action.text()
-            yield (
-                f"{kind} action tooltip",
-                action.toolTip() if action.toolTip() != action.text().replace("&", "") else "",
-            )
-    yield "window title", root.windowTitle()
-
-
-@pytest.fixture
-def chinese(qapp: QApplication) -> Iterator[None]:
-    assert install_language(qapp, "zh_CN")
-    yield
-    remove_language(qapp)
+from tests.ui.i18n_walk import assert_no_english, shown_texts
 
 
 def test_the_main_window_in_chinese_shows_no_english(
@@ -117,9 +37,7 @@ def test_the_main_window_in_chinese_shows_no_english(
             texts += [("menu", a.text()) for a in menu.actions()]
             texts += [("submenu", a.text()) for sub in menu.findChildren(type(menu))
                       for a in sub.actions()]  # fmt: skip
-    english = [(where, text) for where, text in texts if english_words(text)]
-    assert len(texts) > 300  # the walk reaches the whole window
-    assert english == [], "\n".join(f"{w}: {t}" for w, t in english)
+    assert_no_english(texts, 300)
     window.close()
 
 

@@ -4,6 +4,7 @@ the market watch, the chart and the orders follow; nothing reaches a broker."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,9 @@ def test_step_pause_and_space(
     held = player.position
     qtbot.wait(200)
     assert player.position == held and controls.pause_action.isChecked()
-    assert controls.clock_label.text()[:4].isdigit()  # the replay clock: exchange time
+    # the replay clock: exchange time, its date in the language's form, to the millisecond
+    clock = controls.clock_label.text()
+    assert re.fullmatch(r"\S*20\d\d\S* \d\d:\d\d:\d\d\.\d{3}", clock), clock
     close(session, run_async)
 
 

@@ -35,7 +35,7 @@ from terminal.engine.indicators import INDICATORS
 from terminal.ui.alerts.book import condition_names, direction_names, field_name
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.chart.chart import TIMEFRAMES
-from terminal.ui.chart.indicator_dialog import parameter_editor
+from terminal.ui.chart.indicator_dialog import line_name, parameter_editor, parameter_name
 from terminal.ui.dialogs import ok_cancel
 from terminal.ui.symbol_box import symbol_box
 
@@ -150,13 +150,14 @@ class AlertDialog(QDialog):
             default = parameter.default
             value = given.get(name, default)
             editor = parameter_editor(int(value) if isinstance(default, int) else float(value))
-            editor.setPrefix(f"{name} ")
+            editor.setPrefix(f"{parameter_name(name)} ")
             self.params[name] = editor
             self.params_layout.addWidget(editor)
         self.line.clear()
-        self.line.addItems(list(cls.outputs))
+        for output in cls.outputs:
+            self.line.addItem(line_name(output), output)
         if line is not None and line.line:
-            self.line.setCurrentText(line.line)
+            self.line.setCurrentIndex(max(0, self.line.findData(line.line)))
 
     def _fit_price(self) -> None:
         instrument = self._bridge.instrument(self.symbol.currentText().strip())
@@ -173,7 +174,7 @@ class AlertDialog(QDialog):
             kind = self.indicator.currentText()
             params = {name: float(editor.value()) for name, editor in self.params.items()}
             first = INDICATORS[kind].outputs[0]
-            line = self.line.currentText()
+            line = str(self.line.currentData() or first)
             indicator = IndicatorLine(kind, params, "" if line == first else line)
         return msgspec.structs.replace(
             self._alert, symbol=self.symbol.currentText().strip(), condition=condition,
@@ -190,7 +191,8 @@ class AlertDialog(QDialog):
         alert = self.alert()
         problem = alert_problem(alert)
         if not problem and self._bridge.instrument(alert.symbol) is None:
-            problem = f"symbol '{alert.symbol}': no instrument of that name"
+            problem = self.tr("symbol '{symbol}': no instrument of that name").format(
+                symbol=alert.symbol)
         if problem:
             self.error.setText(problem)
             log.warning("alert refused: %s", problem)

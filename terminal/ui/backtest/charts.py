@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from terminal.engine.backtest.result import BacktestResult
 from terminal.engine.backtest.stats import axis_number, drawdown
+from terminal.ui.i18n.dates import datetime_text, day_text
 from terminal.ui.theme import Theme
 
 MAX_POINTS = 4000
@@ -28,10 +29,14 @@ class IndexTimeAxis(pg.AxisItem):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         stamps, labels = self._stamps, []
         span_days = (stamps[-1] - stamps[0]).days if len(stamps) > 1 else 0
-        fmt = "%Y-%m-%d" if span_days > 3 else "%m-%d %H:%M"
         for value in values:
             i = round(value)
-            labels.append(stamps[i].strftime(fmt) if 0 <= i < len(stamps) else "")
+            if not 0 <= i < len(stamps):
+                labels.append("")
+            elif span_days > 3:
+                labels.append(day_text(stamps[i].date()))
+            else:  # within a few days: the time too
+                labels.append(datetime_text(stamps[i].to_pydatetime()))
         return labels
 
 
@@ -71,14 +76,16 @@ class ReportCharts(QWidget):
         self.graphics.ci.setSpacing(2)
         ink = theme.foreground
         strategy, benchmark = theme.accent, theme.muted
-        self.equity_plot = self._plot(0, 3, theme, f"Equity: <span style='color:{strategy}'>"
-                                      f"strategy</span> and <span style='color:{benchmark}'>buy "
-                                      "and hold</span>")  # fmt: skip
-        self.drawdown_plot = self._plot(1, 1, theme, "Drawdown", percent=True)
+        self.equity_plot = self._plot(0, 3, theme, self.tr(
+            "Equity: <span style='color:{strategy}'>strategy</span> and "
+            "<span style='color:{benchmark}'>buy and hold</span>"
+        ).format(strategy=strategy, benchmark=benchmark))  # fmt: skip
+        self.drawdown_plot = self._plot(1, 1, theme, self.tr("Drawdown"), percent=True)
         symbol = result.symbols[0]
-        self.price_plot = self._plot(2, 3, theme, f"{symbol}: <span style='color:{theme.up}'>"
-                                     f"buys</span>, <span style='color:{theme.down}'>sells"
-                                     "</span>")  # fmt: skip
+        self.price_plot = self._plot(2, 3, theme, self.tr(
+            "{symbol}: <span style='color:{up}'>buys</span>, <span style='color:{down}'>sells"
+            "</span>"
+        ).format(symbol=symbol, up=theme.up, down=theme.down))  # fmt: skip
         for plot in (self.drawdown_plot, self.price_plot):
             plot.setXLink(self.equity_plot)
         equity = self.equity_plot

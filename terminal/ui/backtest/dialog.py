@@ -48,11 +48,16 @@ from terminal.ui.backtest.optimization import OptimizationView
 from terminal.ui.backtest.ranges import OptimizeSettings
 from terminal.ui.backtest.report import BacktestReport
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.i18n import QT_TRANSLATE_NOOP
+from terminal.ui.i18n.dates import day_text
 from terminal.ui.strategies.params_form import ParamsForm
 from terminal.ui.strategies.symbols_edit import SymbolsEdit
 
 log = logging.getLogger("terminal.ui.backtest")
-STORED, SESSION, FILE = "Stored bars (data folder)", "This session's bars", "Bars file"
+# The bars' sources: each item's data, its text translated.
+STORED = QT_TRANSLATE_NOOP("BacktestDialog", "Stored bars (data folder)")
+SESSION = QT_TRANSLATE_NOOP("BacktestDialog", "This session's bars")
+FILE = QT_TRANSLATE_NOOP("BacktestDialog", "Bars file")
 POLL_MS = 50
 
 
@@ -76,7 +81,8 @@ class BacktestDialog(QDialog):
         self.timeframe_box = QComboBox()
         self.timeframe_box.addItems([tf for tf in SUPPORTED if tf != "1s"])
         self.source_box = QComboBox()
-        self.source_box.addItems([STORED, SESSION, FILE])
+        for source in (STORED, SESSION, FILE):
+            self.source_box.addItem(self.tr(source), source)
         self.file_edit = QLineEdit()
         self.file_edit.setPlaceholderText(
             self.tr("CSV or Parquet: symbol,datetime,open,high,low,close")
@@ -171,7 +177,7 @@ class BacktestDialog(QDialog):
         self.timeframe_box.setCurrentText(timeframes[0])
 
     def _on_mode(self, optimizing: bool) -> None:
-        self.run_button.setText("Optimise" if optimizing else "Run backtest")
+        self.run_button.setText(self.tr("Optimise") if optimizing else self.tr("Run backtest"))
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
@@ -179,7 +185,7 @@ class BacktestDialog(QDialog):
         )
         if name:
             self.file_edit.setText(name)
-            self.source_box.setCurrentText(FILE)
+            self.source_box.setCurrentIndex(self.source_box.findData(FILE))
 
     # ---- running ------------------------------------------------------------------------------
     def request(self) -> BacktestRequest | str:
@@ -187,22 +193,23 @@ class BacktestDialog(QDialog):
         name = self.class_box.currentText()
         cls = self._bridge.strategy_class(name)
         if cls is None:
-            return "Strategy: choose one"
+            return self.tr("Strategy: choose one")
         problem = self.params_form.check()
         if problem:
             return problem
         symbols = self.symbols_edit.symbols()
-        source = self.source_box.currentText()
+        source = self.source_box.currentData()
         if not symbols and source != FILE:
-            return "Symbols: enter at least one symbol"
+            return self.tr("Symbols: enter at least one symbol")
         data_file = self.file_edit.text().strip() if source == FILE else ""
         if source == FILE and not data_file:
-            return "Bars: choose a bars file"
+            return self.tr("Bars: choose a bars file")
         if source == SESSION:
             data_file = self._session_bars(symbols)
         start, end = _day(self.start_date.date()), _day(self.end_date.date())
         if start > end:
-            return f"From: {start} is after {end}"
+            return self.tr("From: {start} is after {end}").format(
+                start=day_text(start), end=day_text(end))
         return BacktestRequest(
             strategy=StrategyRef.of(cls), symbols=symbols,
             timeframe=self.timeframe_box.currentText(), start=start, end=end,
@@ -249,7 +256,9 @@ class BacktestDialog(QDialog):
         self.run.start()
         self._task = task
         self.error.hide()
-        self.status.setText("Optimising…" if isinstance(task, OptimizationRequest) else "Running…")
+        self.status.setText(
+            self.tr("Optimising…") if isinstance(task, OptimizationRequest) else self.tr("Running…")
+        )
         self.progress.setValue(0)
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -259,7 +268,7 @@ class BacktestDialog(QDialog):
     def cancel(self) -> None:
         if self.run is not None and not self.run.finished:
             self.run.cancel()
-            self._done("Cancelled", finished=False)
+            self._done(self.tr("Cancelled"), finished=False)
 
     def _refuse(self, problem: str) -> bool:
         self.status.setText(problem)
@@ -285,19 +294,21 @@ class BacktestDialog(QDialog):
             optimization = OptimizationView(value)
             optimization.backtest_requested.connect(self._backtest_params)
             view: QWidget = optimization
-            title = f"Optimisation: {self.class_box.currentText()}"
-            self._done(f"Done: {len(value.table)} parameter sets")
+            strategy = self.class_box.currentText()
+            title = self.tr("Optimisation: {strategy}").format(strategy=strategy)
+            self._done(self.tr("Done: {count} parameter sets").format(count=len(value.table)))
         else:
             warmup = self.warmup.value()
             view = BacktestReport(value, self._bridge, warmup)
-            title = f"Backtest: {value.strategy}"
+            title = self.tr("Backtest: {strategy}").format(strategy=value.strategy)
             if value.error:
                 self.error.setPlainText(value.error)
                 self.error.show()
-                self._done(f"{value.strategy} raised and stopped the backtest (traceback below "
-                           "and in the report)")  # fmt: skip
+                self._done(self.tr("{strategy} raised and stopped the backtest (traceback below "
+                                   "and in the report)").format(strategy=value.strategy))
             else:
-                self._done(f"Done: {value.stats['fills']:,.0f} fills in {value.seconds:.2f} s")
+                self._done(self.tr("Done: {fills} fills in {seconds} s").format(
+                    fills=f"{value.stats['fills']:,.0f}", seconds=f"{value.seconds:.2f}"))
         show_in_dock(self.parentWidget() or self, title, view)
         self.report_opened.emit(view)
 

@@ -22,8 +22,11 @@ from PySide6.QtWidgets import (
 
 from terminal.adapters.report.html import heat_map_grid
 from terminal.engine.backtest.background import OptimizationOutcome
-from terminal.engine.backtest.stats import LABELS, shown
+from terminal.engine.backtest.stats import LABELS
 from terminal.ui import layouts
+from terminal.ui.backtest.stat_labels import label, value_text
+from terminal.ui.i18n import translate
+from terminal.ui.i18n.dates import day_text
 
 SHOWN = ("sharpe", "total_return", "annual_return", "max_drawdown", "sortino", "calmar",
          "win_rate", "profit_factor", "trades", "exposure")  # fmt: skip
@@ -64,11 +67,13 @@ class OptimizationView(QWidget):
         self.heat_map = heat_map_table(table, outcome.names, outcome.objective)
         self.folds = folds_table(outcome)
         tabs = QTabWidget()
-        tabs.addTab(self.results, f"Results ({len(table)})")
+        tabs.addTab(self.results, self.tr("Results ({count})").format(count=len(table)))
         if self.heat_map is not None:
-            tabs.addTab(self.heat_map, f"Heat map: {outcome.objective}")
+            tabs.addTab(self.heat_map, self.tr("Heat map: {objective}").format(
+                objective=label(outcome.objective)))
         if outcome.folds:
-            tabs.addTab(self.folds, f"Walk-forward ({len(outcome.folds)} folds)")
+            tabs.addTab(self.folds, self.tr("Walk-forward ({count} folds)").format(
+                count=len(outcome.folds)))
         self.tabs = tabs
         self.backtest_button = QPushButton(self.tr("Backtest the selected parameters"))
         self.backtest_button.clicked.connect(lambda *_: self._backtest_selected())
@@ -81,7 +86,9 @@ class OptimizationView(QWidget):
         objective = self.outcome.objective
         columns = [*names, objective, *(c for c in SHOWN if c != objective), "error"]
         widget = QTableWidget(len(table), len(columns))
-        widget.setHorizontalHeaderLabels([LABELS.get(c, (c,))[0] for c in columns])
+        widget.setHorizontalHeaderLabels(
+            [self.tr("Error") if c == "error" else label(c) for c in columns]
+        )
         for row, record in enumerate(table.to_dict("records")):
             for column, name in enumerate(columns):
                 value = record.get(name)
@@ -89,7 +96,7 @@ class OptimizationView(QWidget):
                     item = QTableWidgetItem(str(value or ""))
                 elif name in LABELS:
                     number = _number(value)
-                    item = NumberItem(number, shown(name, number))
+                    item = NumberItem(number, value_text(name, number))
                 else:
                     number = _number(value)
                     item = NumberItem(number, f"{number:g}")
@@ -125,11 +132,16 @@ def _summary(outcome: OptimizationOutcome) -> str:
     table = outcome.table
     ok = table[table["error"] == ""]
     if ok.empty:
-        return f"{len(table)} parameter sets, none ran: {table.iloc[0]['error']}"
+        return translate("OptimizationView", "{count} parameter sets, none ran: {error}").format(
+            count=len(table), error=table.iloc[0]["error"])
     best = ok.iloc[0]
     params = ", ".join(f"{n}={best[n]:g}" for n in outcome.names)
-    return (f"{len(table)} parameter sets; best by {outcome.objective}: {params} "
-            f"({shown(outcome.objective, best[outcome.objective])})")  # fmt: skip
+    return translate(
+        "OptimizationView", "{count} parameter sets; best by {objective}: {params} ({value})"
+    ).format(
+        count=len(table), objective=label(outcome.objective), params=params,
+        value=value_text(outcome.objective, best[outcome.objective]),
+    )  # fmt: skip
 
 
 def heat_map_table(table: pd.DataFrame, names: list[str], objective: str) -> QTableWidget | None:
@@ -162,22 +174,28 @@ def _heat(value: float, low: float, high: float) -> QColor:
 
 
 def folds_table(outcome: OptimizationOutcome) -> QTableWidget:
-    headers = ["In sample", "Out of sample", "Best parameters", f"{outcome.objective} in",
-               f"{outcome.objective} out", "Return out"]  # fmt: skip
+    objective = label(outcome.objective)
+    headers = [
+        translate("OptimizationView", "In sample"), translate("OptimizationView", "Out of sample"),
+        translate("OptimizationView", "Best parameters"),
+        translate("OptimizationView", "{objective} in").format(objective=objective),
+        translate("OptimizationView", "{objective} out").format(objective=objective),
+        translate("OptimizationView", "Return out"),
+    ]  # fmt: skip
     widget = QTableWidget(len(outcome.folds), len(headers))
     widget.setHorizontalHeaderLabels(headers)
 
     def day(ns: int) -> str:
-        return str(pd.Timestamp(ns, tz="UTC").tz_convert(outcome.timezone).date())
+        return day_text(pd.Timestamp(ns, tz="UTC").tz_convert(outcome.timezone).date())
 
     for row, fold in enumerate(outcome.folds):
         cells = [
             QTableWidgetItem(f"{day(fold.in_start)} – {day(fold.in_end)}"),
             QTableWidgetItem(f"{day(fold.out_start)} – {day(fold.out_end)}"),
             QTableWidgetItem(", ".join(f"{k}={v}" for k, v in fold.best.items())),
-            NumberItem(fold.in_sample, shown(outcome.objective, fold.in_sample)),
-            NumberItem(fold.out_of_sample, shown(outcome.objective, fold.out_of_sample)),
-            NumberItem(fold.out_return, shown("total_return", fold.out_return)),
+            NumberItem(fold.in_sample, value_text(outcome.objective, fold.in_sample)),
+            NumberItem(fold.out_of_sample, value_text(outcome.objective, fold.out_of_sample)),
+            NumberItem(fold.out_return, value_text("total_return", fold.out_return)),
         ]
         for column, item in enumerate(cells):
             widget.setItem(row, column, item)

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.engine.backtest.optimize import ParamRange, combinations, default_ranges
-from terminal.engine.backtest.stats import LABELS, NAMES
+from terminal.engine.backtest.stats import NAMES
 from terminal.engine.backtest.workers import cpu_count
 from terminal.engine.strategy.base import Strategy
+from terminal.ui.backtest.stat_labels import label
 
 LIMIT = 1e9
 
@@ -30,7 +31,8 @@ class OptimizeSettings(QGroupBox):
     """Checked: the dialog optimises instead of running one backtest."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Optimise over parameter ranges", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Optimise over parameter ranges"))
         self.setCheckable(True)
         self.setChecked(False)
         self.table = QTableWidget(0, 4)
@@ -44,7 +46,7 @@ class OptimizeSettings(QGroupBox):
         self.random.setSpecialValueText(self.tr("whole grid"))
         self.objective = QComboBox()
         for name in NAMES:
-            self.objective.addItem(LABELS[name][0], name)
+            self.objective.addItem(label(name), name)
         self.objective.setCurrentIndex(NAMES.index("sharpe"))
         self.processes = QSpinBox()
         self.processes.setRange(1, 256)
@@ -118,9 +120,9 @@ class OptimizeSettings(QGroupBox):
         """ "" when the ranges make a search, else what is wrong (in one line)."""
         ranges = self.ranges()
         if not ranges:
-            return "Optimise: switch on at least one parameter range"
+            return self.tr("Optimise: switch on at least one parameter range")
         try:
             combinations(ranges, samples=self.random.value())
         except ValueError as exc:
-            return f"Optimise: {exc}"
+            return self.tr("Optimise: {problem}").format(problem=exc)
         return ""

@@ -22,16 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.adapters.report.html import backtest_html
+from terminal.domain.enums import Side
 from terminal.domain.events import AddStrategy, CommandRejected
 from terminal.engine.backtest.result import BacktestResult
-from terminal.engine.backtest.stats import LABELS, NAMES, monthly_returns, shown
+from terminal.engine.backtest.stats import NAMES, monthly_returns
 from terminal.ui import layouts
 from terminal.ui.backtest.charts import ReportCharts
+from terminal.ui.backtest.stat_labels import fill_column, label, value_text
 from terminal.ui.bridge import EngineBridge
-from terminal.ui.i18n import translate
+from terminal.ui.i18n import names, translate
+from terminal.ui.i18n.dates import day_text, month_name
 from terminal.ui.theme import THEMES, Theme
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MAX_FILL_ROWS = 5000
 
 
@@ -52,12 +54,12 @@ class BacktestReport(QWidget):
         self.stats = QGridLayout()
         self.values: dict[str, QLabel] = {}
         for n, name in enumerate(NAMES):
-            value = QLabel(shown(name, result.stats.get(name, math.nan)))
+            value = QLabel(value_text(name, result.stats.get(name, math.nan)))
             value.setAlignment(Qt.AlignmentFlag.AlignRight)
             value.setObjectName(f"stat_{name}")
             self.values[name] = value
             row, column = divmod(n, 3)
-            self.stats.addWidget(QLabel(LABELS[name][0]), row, column * 2)
+            self.stats.addWidget(QLabel(label(name)), row, column * 2)
             self.stats.addWidget(value, row, column * 2 + 1)
         self.export_html_button = QPushButton(self.tr("Export HTML…"))
         self.export_csv_button = QPushButton(self.tr("Export CSV…"))
@@ -78,14 +80,14 @@ class BacktestReport(QWidget):
 
     def _build(self, result: BacktestResult) -> None:
         tabs = QTabWidget()
-        tabs.addTab(self.charts, "Charts")
-        tabs.addTab(self.monthly, "Monthly returns")
-        tabs.addTab(self.fills, f"Fills ({len(result.fills):,})")
+        tabs.addTab(self.charts, self.tr("Charts"))
+        tabs.addTab(self.monthly, self.tr("Monthly returns"))
+        tabs.addTab(self.fills, self.tr("Fills ({count})").format(count=f"{len(result.fills):,}"))
         log = QPlainTextEdit("\n".join(result.log))
         log.setReadOnly(True)
-        tabs.addTab(log, "Strategy log")
+        tabs.addTab(log, self.tr("Strategy log"))
         if result.error:
-            tabs.insertTab(0, self.error, "Error")
+            tabs.insertTab(0, self.error, self.tr("Error"))
             tabs.setCurrentIndex(0)
         self.tabs = tabs
         stats_box = QWidget()
@@ -104,7 +106,7 @@ class BacktestReport(QWidget):
                 return None
             path = Path(name)
         path.write_text(backtest_html(self.result), encoding="utf-8")
-        self.message.setText(f"Report written to {path}")
+        self.message.setText(self.tr("Report written to {path}").format(path=path))
         return path
 
     def export_csv(self, folder: Path | None = None) -> list[Path]:
@@ -116,7 +118,8 @@ class BacktestReport(QWidget):
                 return []
             folder = Path(name)
         written = self.result.write(folder)
-        self.message.setText(f"Written: {', '.join(p.name for p in written)} in {folder}")
+        self.message.setText(self.tr("Written: {files} in {folder}").format(
+            files=", ".join(p.name for p in written), folder=folder))
         return written
 
     def start_live(self) -> str:
@@ -135,30 +138,41 @@ class BacktestReport(QWidget):
                                       symbols=symbols if len(symbols) > 1 else []))  # fmt: skip
         if self._adding == name:  # not refused while it was sent (a refusal is synchronous)
             self.message.setText(
-                f"Added {name} on {', '.join(symbols)} with broker {brokers[0]}: start it in "
-                "the strategy manager"
+                self.tr("Added {name} on {symbols} with broker {broker}: start it in the "
+                        "strategy manager").format(
+                    name=name, symbols=", ".join(symbols), broker=brokers[0])
             )
         return name
 
     def _on_rejected(self, rejected: CommandRejected) -> None:
         if rejected.command == "AddStrategy" and self._adding:
-            self.message.setText(f"Not added: {rejected.reason}")
+            self.message.setText(self.tr("Not added: {reason}").format(reason=rejected.reason))
             self._adding = ""
 
 
 def _title(result: BacktestResult) -> str:
     daily = result.daily
-    period = f"{daily.index[0]} to {daily.index[-1]}" if len(daily) else "no bars after warm-up"
-    params = ", ".join(f"{k}={v}" for k, v in result.params.items()) or "defaults"
-    return (f"<b>{result.strategy}</b> on {', '.join(result.symbols)} ({result.timeframe}), "
-            f"{period}<br>parameters {params}; capital {result.capital:,.0f} "
-            f"{result.currency}; {result.bars:,} bars in {result.seconds:.2f} s")  # fmt: skip
+    period = (
+        translate("Report", "{first} to {last}").format(
+            first=day_text(daily.index[0]), last=day_text(daily.index[-1]))
+        if len(daily) else translate("Report", "no bars after warm-up")
+    )  # fmt: skip
+    params = ", ".join(f"{k}={v}" for k, v in result.params.items())
+    return translate(
+        "Report", "<b>{strategy}</b> on {symbols} ({timeframe}), {period}<br>parameters "
+        "{params}; capital {capital} {currency}; {bars} bars in {seconds} s"
+    ).format(
+        strategy=result.strategy, symbols=", ".join(result.symbols), timeframe=result.timeframe,
+        period=period, params=params or translate("Report", "defaults"),
+        capital=f"{result.capital:,.0f}", currency=result.currency, bars=f"{result.bars:,}",
+        seconds=f"{result.seconds:.2f}",
+    )  # fmt: skip
 
 
 def monthly_table(result: BacktestResult) -> QTableWidget:
     table = monthly_returns(result.daily["equity"], result.capital) if len(result.daily) else None
     widget = QTableWidget(0 if table is None else len(table), 13)
-    widget.setHorizontalHeaderLabels([*MONTHS, translate("Report", "Year")])
+    widget.setHorizontalHeaderLabels([*map(month_name, range(1, 13)), translate("Report", "Year")])
     if table is None:
         return widget
     widget.setVerticalHeaderLabels([str(year) for year in table.index])
@@ -181,10 +195,13 @@ def monthly_table(result: BacktestResult) -> QTableWidget:
 def fills_table(result: BacktestResult) -> QTableWidget:
     frame = result.trades_frame().head(MAX_FILL_ROWS)
     widget = QTableWidget(len(frame), len(frame.columns))
-    widget.setHorizontalHeaderLabels(list(frame.columns))
+    widget.setHorizontalHeaderLabels([fill_column(c) for c in frame.columns])
+    sides = list(frame.columns).index("side")
     for row, values in enumerate(frame.itertuples(index=False)):
         for column, value in enumerate(values):
             text = f"{value:g}" if isinstance(value, float) else str(value)
+            if column == sides:
+                text = names.name(Side(value))
             widget.setItem(row, column, QTableWidgetItem(text))
     widget.setSortingEnabled(True)
     widget.resizeColumnsToContents()

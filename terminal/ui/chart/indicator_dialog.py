@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from terminal.engine.indicators import INDICATORS, Indicator
 from terminal.ui.dialogs import ok_cancel
-from terminal.ui.i18n import QT_TRANSLATE_NOOP, translate
+from terminal.ui.i18n import QT_TRANSLATE_NOOP, installed_language, translate
 
 if TYPE_CHECKING:
     from terminal.ui.chart.indicators import ChartIndicators, IndicatorSeries
@@ -33,6 +33,35 @@ NAMES = {
     "MACD": "MACD",
     "RSI": "RSI",
 }
+PARAMETERS = {  # the indicators' fields, as the dialog labels them
+    "period": QT_TRANSLATE_NOOP("Indicators", "Period"),
+    "deviations": QT_TRANSLATE_NOOP("Indicators", "Deviations"),
+    "fast": QT_TRANSLATE_NOOP("Indicators", "Fast"),
+    "slow": QT_TRANSLATE_NOOP("Indicators", "Slow"),
+    "signal": QT_TRANSLATE_NOOP("Indicators", "Signal"),
+}
+LINES = {  # the indicators' output lines, in English as their keys read
+    "upper": QT_TRANSLATE_NOOP("Indicators", "upper"),
+    "middle": QT_TRANSLATE_NOOP("Indicators", "middle"),
+    "lower": QT_TRANSLATE_NOOP("Indicators", "lower"),
+    "signal": QT_TRANSLATE_NOOP("Indicators", "signal"),
+    "hist": QT_TRANSLATE_NOOP("Indicators", "hist"),
+}
+
+
+def parameter_name(field: str) -> str:
+    """An indicator parameter's label ("Period", 周期)."""
+    label = PARAMETERS.get(field)
+    return translate("Indicators", label) if label else field
+
+
+def line_name(output: str) -> str:
+    """An indicator output line's name (lower, 下轨); a line named after its indicator
+    (sma, macd, rsi) reads as the indicator's abbreviation in Chinese."""
+    label = LINES.get(output)
+    if label:
+        return translate("Indicators", label)
+    return output.upper() if installed_language() == "zh_CN" else output
 
 
 def parameter_editor(value: float) -> QSpinBox | QDoubleSpinBox:
@@ -71,7 +100,7 @@ class IndicatorDialog(QDialog):
                 continue
             editor = parameter_editor(getattr(indicator, field.name))
             self.editors[field.name] = editor
-            form.addRow(field.name.capitalize(), editor)
+            form.addRow(parameter_name(field.name), editor)
         self.error = QLabel()
         self.error.setStyleSheet(f"color: {error_color}")
         form.addRow(self.error)

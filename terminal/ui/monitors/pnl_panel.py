@@ -6,6 +6,7 @@ prices), never per tick."""
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
@@ -17,9 +18,11 @@ from terminal.engine.pnl.recorder import start_of_day_ns
 from terminal.engine.pnl.series import TOTAL, PnlSeries
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.i18n.dates import day_text
 from terminal.ui.theme import Theme
 
 LINES = ("realized", "unrealized", "net")
+DAY_S = 86_400
 EQUITY_ROOM_PX = 300  # a lower dock shows the P&L plot only (the equity is in the summary)
 
 
@@ -33,6 +36,25 @@ class MoneyAxis(pg.AxisItem):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         decimals = min(4, max(0, -math.floor(math.log10(spacing)))) if spacing > 0 else 0
         return [f"{value * scale:,.{decimals}f}" for value in values]
+
+
+class LocaleTimeAxis(pg.DateAxisItem):
+    """Times of day (24-hour) while ticks are under a day apart, else dates in the language's
+    form (2024/1/5, 1/5/2024): pyqtgraph's own writes English month and day names."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        labels = []
+        for value in values:
+            try:
+                moment = datetime.fromtimestamp(value * scale)
+            except (OverflowError, OSError, ValueError):
+                labels.append("")
+                continue
+            if spacing >= DAY_S:
+                labels.append(day_text(moment.date()))
+            else:
+                labels.append(moment.strftime("%H:%M" if spacing >= 60 else "%H:%M:%S"))
+        return labels
 
 
 class PnlPanel(QWidget):
@@ -52,10 +74,10 @@ class PnlPanel(QWidget):
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.graphics = pg.GraphicsLayoutWidget()
         self.equity_plot = self.graphics.addPlot(
-            0, 0, axisItems={"bottom": pg.DateAxisItem(), "left": MoneyAxis()}
+            0, 0, axisItems={"bottom": LocaleTimeAxis(), "left": MoneyAxis()}
         )
         self.pnl_plot = self.graphics.addPlot(
-            1, 0, axisItems={"bottom": pg.DateAxisItem(), "left": MoneyAxis()}
+            1, 0, axisItems={"bottom": LocaleTimeAxis(), "left": MoneyAxis()}
         )
         self.pnl_plot.setXLink(self.equity_plot)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)

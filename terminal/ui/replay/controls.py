@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QLabel, QProgressBar, QStyle, QToolBar, QWidget
 
 from terminal.engine.replay.player import SPEEDS
+from terminal.ui.i18n.dates import day_text
 from terminal.ui.replay.bridge import ReplayBridge
 from terminal.ui.theme import Theme
 
@@ -19,7 +20,10 @@ REFRESH_MS = 50
 
 def replay_clock(ns: int) -> str:
     """The replay clock: local date and time to the millisecond."""
-    return datetime.fromtimestamp(ns / 1e9).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] if ns else ""
+    if not ns:
+        return ""
+    moment = datetime.fromtimestamp(ns / 1e9)
+    return f"{day_text(moment.date())} {moment.strftime('%H:%M:%S.%f')[:-3]}"
 
 
 class ReplayControls(QToolBar):
@@ -33,7 +37,8 @@ class ReplayControls(QToolBar):
         show_details: Callable[[str], Any],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Replay", parent)
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Replay"))
         self.setObjectName("replayToolbar")
         self.setMovable(False)
         self._bridge = bridge
@@ -42,11 +47,17 @@ class ReplayControls(QToolBar):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         group = QActionGroup(self)
         group.setExclusive(True)
-        self.pause_action = self._mode("Pause", "Pause the replay (Space)", self.pause, group)
+        self.pause_action = self._mode(
+            self.tr("Pause"), self.tr("Pause the replay (Space)"), self.pause, group
+        )
         self.pause_action.setIcon(self._icon(QStyle.StandardPixmap.SP_MediaPause))
-        tips = ("Play at recorded speed", "Play ten times faster", "Play as fast as possible")
+        tips = (self.tr("Play at recorded speed"), self.tr("Play ten times faster"),
+                self.tr("Play as fast as possible"))  # fmt: skip
         self.speed_actions: dict[str, QAction] = {
-            text: self._mode(text.capitalize(), tip, lambda _=False, s=speed: self.play(s), group)
+            text: self._mode(
+                self.tr("Max") if text == "max" else text, tip,
+                lambda _=False, s=speed: self.play(s), group,
+            )
             for (text, speed), tip in zip(SPEEDS.items(), tips, strict=True)
         }
         self._last_speed = bridge.playback().speed
@@ -55,7 +66,7 @@ class ReplayControls(QToolBar):
         self.toggle_action.triggered.connect(self.toggle)  # a shortcut only: the window adds it
         self.speed_actions["1×"].setIcon(self._icon(QStyle.StandardPixmap.SP_MediaPlay))
         self.step_action = self.addAction(
-            self._icon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step"
+            self._icon(QStyle.StandardPixmap.SP_MediaSkipForward), self.tr("Step")
         )
         self.step_action.setToolTip(
             self.tr("Apply exactly the next event (pauses first) — Ctrl+Right")
@@ -126,17 +137,18 @@ class ReplayControls(QToolBar):
 
     def details_text(self) -> str:
         bridge = self._bridge
-        lines = [f"Replay of {bridge.journal_path()}", ""]
+        lines = [self.tr("Replay of {journal}").format(journal=bridge.journal_path()), ""]
         result = bridge.result()
         if result is not None:
             lines.append(result.summary(bridge.scope()))
         shown = bridge.placed()[:20]
         if shown:
-            lines += ["", f"Orders placed in the replay (first {len(shown)}):"]
+            lines += ["", self.tr("Orders placed in the replay (first {count}):").format(
+                count=len(shown))]
             lines += [f"{n:>4}  {order.describe()}" for n, order in enumerate(shown, 1)]
         problems = bridge.problems()
         if problems:
-            lines += ["", "Problems:", *problems]
+            lines += ["", self.tr("Problems:"), *problems]
         return "\n".join(lines)
 
     # ---- showing -------------------------------------------------------------------------
@@ -144,7 +156,9 @@ class ReplayControls(QToolBar):
         playback = self._bridge.playback()
         done, total = playback.position, playback.total
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done:,} / {total:,} events")
+        self.progress.setFormat(
+            self.tr("{done} / {total} events").format(done=f"{done:,}", total=f"{total:,}")
+        )
         self.clock_label.setText(replay_clock(playback.event_ns))
         if playback.finished:
             self._show_finished()
@@ -157,12 +171,13 @@ class ReplayControls(QToolBar):
         checked.setChecked(True)
         self.step_action.setEnabled(playback.paused)
         if playback.paused:
-            text, color = "Paused", ""
+            text, color = self.tr("Paused"), ""
         else:
-            speed = "at max speed" if playback.speed is None else f"{playback.speed:g}×"
-            text, color = f"Playing {speed}", self._theme.good
+            speed = self.tr("at max speed") if playback.speed is None else f"{playback.speed:g}×"
+            text, color = self.tr("Playing {speed}").format(speed=speed), self._theme.good
         if playback.divergence is not None:
-            text += f" · ⚠ differs from live at order {playback.divergence + 1}"
+            text += self.tr(" · ⚠ differs from live at order {number}").format(
+                number=playback.divergence + 1)
             color = self._theme.warning
         self._set_state(text, color)
 
@@ -177,16 +192,20 @@ class ReplayControls(QToolBar):
         placed = len(bridge.placed())
         if result is None or result.first_difference() is None:
             live = bridge.live_count()
-            text = f"Replay finished · {placed} orders placed, identical to the {live} live"
+            text = self.tr(
+                "Replay finished · {placed} orders placed, identical to the {live} live"
+            ).format(placed=placed, live=live)
             color = self._theme.good
         else:
             n = result.first_difference()
             assert n is not None
-            text = f"Replay finished · {placed} orders placed · differs from live at order {n + 1}"
+            text = self.tr(
+                "Replay finished · {placed} orders placed · differs from live at order {number}"
+            ).format(placed=placed, number=n + 1)
             color = self._theme.bad
         problems = bridge.problems()
         if problems:
-            text += f" · {len(problems)} problem(s)"
+            text += self.tr(" · {count} problem(s)").format(count=len(problems))
         self._set_state(text, color)
         self.details_action.setVisible(True)
 

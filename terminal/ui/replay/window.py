@@ -62,18 +62,21 @@ class ReplaySession(QObject):
             lambda text: inform(self.window, self.tr("Replay"), text),
             self.window,
         )
-        self.banner = QLabel(f"REPLAY of {engine.name} · orders go to no broker", self.window)
+        self.banner = QLabel(
+            self.tr("REPLAY of {journal} · orders go to no broker").format(journal=engine.name),
+            self.window,
+        )
         self._mark_as_replay()
         self.window.closed.connect(self._on_window_closed)
         self._closing: asyncio.Task[None] | None = None
 
     def _mark_as_replay(self) -> None:
         window, engine = self.window, self.engine
-        window.setWindowTitle(f"Terminal — Replay of {engine.name}")
+        window.setWindowTitle(self.tr("Terminal — Replay of {journal}").format(journal=engine.name))
         window.turn_off_trading(
-            "Order ticket (off in a replay)",
-            "The order ticket is off in a replay: orders go to no broker",
-            "Replay: the strategies follow the journal's commands.",
+            self.tr("Order ticket (off in a replay)"),
+            self.tr("The order ticket is off in a replay: orders go to no broker"),
+            self.tr("Replay: the strategies follow the journal's commands."),
         )
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.controls)
         window.addAction(self.controls.toggle_action)  # Space pauses and resumes
@@ -137,9 +140,9 @@ def choose_replay(opener: MainWindow) -> QFileDialog:
     folder = user_data_dir() / "journal"
     dialog = QFileDialog(
         opener,
-        "Open replay",
+        translate("Window", "Open replay"),
         str(folder if folder.is_dir() else Path.home()),
-        "Run journals (*.tjnl);;All files (*)",
+        translate("Window", "Run journals (*.tjnl);;All files (*)"),
     )
     dialog.setObjectName("openReplayDialog")
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
@@ -158,7 +161,7 @@ async def open_replay(
         journal = await read_journal_in_background(path)
     except (OSError, JournalError) as exc:
         log.error("cannot open replay: %s", exc)
-        warn(opener, translate("Window", "Open replay"), f"Cannot open the replay.\n\n{exc}")
+        warn(opener, translate("Window", "Open replay"), _cannot_open(exc))
         return None
     options = options or ReplayOptions(path)
     config = opener.bridge.config()
@@ -175,6 +178,10 @@ async def open_replay(
     opener.closed.connect(session.window.close)  # a replay window does not outlive its opener
     await session.start()
     return session
+
+
+def _cannot_open(problem: Exception) -> str:
+    return translate("Window", "Cannot open the replay.\n\n{problem}").format(problem=problem)
 
 
 async def close_all_replays() -> None:
@@ -208,7 +215,7 @@ async def run_replay(
                     warn(
                         None,
                         translate("Window", "Open replay"),
-                        f"Cannot open the replay.\n\n{exc}",
+                        _cannot_open(exc),
                     )
                 )
             return 2

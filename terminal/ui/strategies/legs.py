@@ -65,8 +65,9 @@ class StrategyLegsView(QWidget):
         else:
             self.model.upsert(legs)
         self.title.setText(
-            f"Per symbol: {state.instance}" if state is not None else "Per symbol (selected)"
-        )
+            self.tr("Per symbol: {instance}").format(instance=state.instance)
+            if state is not None else self.tr("Per symbol (selected)")
+        )  # fmt: skip
 
     def _fit(self) -> None:
         """As tall as its rows (up to MOST_ROWS): no half-hidden leg."""

@@ -280,7 +280,7 @@ class StrategyManager(QWidget):
         symbols = self.symbols_edit.symbols()
         check = getattr(self._strategy_class(), "symbols_problem", None)
         if not problem and check is not None and check(symbols):
-            problem = f"Symbols: {check(symbols)}"
+            problem = self.tr("Symbols: {problem}").format(problem=check(symbols))
         if problem:
             self._refuse(problem)
             return
@@ -307,7 +307,9 @@ class StrategyManager(QWidget):
             self.message.setText(self.tr("Select an instance first"))
             return
         if state.state.is_active:
-            self.message.setText(f"Stop {state.instance} before editing it")
+            self.message.setText(
+                self.tr("Stop {instance} before editing it").format(instance=state.instance)
+            )
             return
         self.class_box.setCurrentText(state.strategy)
         self.symbols_edit.setText(", ".join(state.symbols))
@@ -315,7 +317,10 @@ class StrategyManager(QWidget):
         self.warmup.setValue(state.warmup)
         self.name_edit.setText(state.instance)
         self._set_editing(state.instance)
-        self.message.setText(f"Editing {state.instance}: change parameters, then Save edit")
+        self.message.setText(
+            self.tr("Editing {instance}: change parameters, then Save edit").format(
+                instance=state.instance)
+        )
 
     def save_edit(self) -> None:
         if self.editing is None:
@@ -345,7 +350,8 @@ class StrategyManager(QWidget):
     def reload(self) -> None:
         # Said first: a refusal (bad source file) arrives synchronously and replaces it.
         self.message.setText(
-            f"Reloaded {self.class_box.currentText()}: stopped instances run the new code"
+            self.tr("Reloaded {strategy}: stopped instances run the new code").format(
+                strategy=self.class_box.currentText())
         )
         self._bridge.send(ReloadStrategy(self.class_box.currentText()))
         self._on_class(self.class_box.currentText())
@@ -394,8 +400,8 @@ class StrategyManager(QWidget):
         for state in states:
             if state.state is StrategyState.ERROR:
                 self.message.setText(
-                    f"Strategy {state.instance} stopped by an error: {state.detail} (its log "
-                    f"has the traceback)"
+                    self.tr("Strategy {instance} stopped by an error: {detail} (its log has "
+                            "the traceback)").format(instance=state.instance, detail=state.detail)
                 )
         self._refresh_selected()
 

@@ -114,6 +114,6 @@ class ParamsForm(QWidget):
             msgspec.convert(values, self.params_type)
         except msgspec.ValidationError as exc:
             if "- at `$" not in str(exc):  # a check across fields (__post_init__) names them
-                return f"Parameters: {exc}"
-            return describe_validation_error(exc, values, "Parameters")
+                return self.tr("Parameters: {problem}").format(problem=exc)
+            return describe_validation_error(exc, values, self.tr("Parameters"))
         return ""

@@ -54,8 +54,9 @@ class SymbolsEdit(QLineEdit):
         """ "" when every entered symbol is a known instrument, else a message naming one."""
         entered = self.entered()
         if not entered:
-            return "Symbols: enter at least one symbol"
+            return self.tr("Symbols: enter at least one symbol")
         for part in entered:
             if part.upper() not in self._known:
-                return f"Symbols: unknown symbol '{part}' (no feed has this instrument)"
+                return self.tr("Symbols: unknown symbol '{symbol}' (no feed has this "
+                               "instrument)").format(symbol=part)
         return ""

@@ -36,7 +36,9 @@ class AlertTestDialog(QDialog):
         self.send_button = QPushButton(self.tr("Send test email"))
         self.send_button.setEnabled(bool(mail_brokers))
         self.result_label = QLabel(
-            "" if mail_brokers else 'No mail broker is configured: add [[brokers]] plugin = "mail".'
+            ""
+            if mail_brokers
+            else self.tr('No mail broker is configured: add [[brokers]] plugin = "mail".')
         )
         self.result_label.setWordWrap(True)
         self.result_label.setMinimumWidth(420)
@@ -55,7 +57,7 @@ class AlertTestDialog(QDialog):
     def send(self) -> None:
         broker = self.broker_box.currentText()
         self.send_button.setEnabled(False)
-        self._show(f"Sending through {broker}…", ok=True)
+        self._show(self.tr("Sending through {broker}…").format(broker=broker), ok=True)
         self._bridge.send(AlertTestRequest(broker))
 
     def _on_result(self, result: AlertTestResult) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from terminal.domain.alerts import AlertState, AlertTestResult, MailAlertEvent
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.i18n import names, translate
 
 
 def alert_text(event: MailAlertEvent | None) -> str:
@@ -22,17 +23,21 @@ def alert_text(event: MailAlertEvent | None) -> str:
         return ""
     state = event.state
     if state is AlertState.SENT:
-        return f"sent {fmt.clock_time(event.ts)}" if event.ts else "sent"
-    if state is AlertState.SENDING:
-        return f"sending (attempt {event.attempts})"
-    if state is AlertState.RETRYING:
         return (
-            f"retrying in {event.next_attempt_in_s:.0f} s "
-            f"(attempt {event.attempts} failed: {event.detail})"
-        )
+            translate("AlertRelay", "sent {time}").format(time=fmt.clock_time(event.ts))
+            if event.ts else names.name(state)
+        )  # fmt: skip
+    if state is AlertState.SENDING:
+        return translate("AlertRelay", "sending (attempt {attempt})").format(
+            attempt=event.attempts)
+    if state is AlertState.RETRYING:
+        return translate(
+            "AlertRelay", "retrying in {seconds} s (attempt {attempt} failed: {detail})"
+        ).format(seconds=f"{event.next_attempt_in_s:.0f}", attempt=event.attempts,
+                 detail=event.detail)  # fmt: skip
     if state is AlertState.FAILED:
-        return f"failed: {event.detail}"
-    return state.value
+        return translate("AlertRelay", "failed: {detail}").format(detail=event.detail)
+    return names.name(state)
 
 
 class AlertRelay(QObject):

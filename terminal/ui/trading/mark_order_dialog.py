@@ -20,6 +20,7 @@ from terminal.domain.events import CommandRejected
 from terminal.domain.orders import Order
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.trading.sent_orders import describe
 
 
 class MarkOrderDialog(QDialog):
@@ -29,7 +30,7 @@ class MarkOrderDialog(QDialog):
         self, bridge: EngineBridge, order: Order, decimals: int, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Mark order {order.order_id}")
+        self.setWindowTitle(self.tr("Mark order {order_id}").format(order_id=order.order_id))
         self._bridge = bridge
         self._order = order
         self._rejection = ""
@@ -40,11 +41,9 @@ class MarkOrderDialog(QDialog):
         if not price and tick is not None:
             price = tick.last
         summary = QLabel(
-            f"{order.side.value.upper()} {fmt.amount(order.quantity)} {order.symbol} "
-            f"{order.order_type.value.upper()}"
-            + (f" @ {fmt.exact_price(order.price, decimals)}"
-               if order.order_type is OrderType.LIMIT else "")
-            + f" via {order.broker}; filled so far {fmt.amount(order.filled_quantity)}"
+            self.tr("{order} via {broker}; filled so far {filled}").format(
+                order=describe(order, decimals), broker=order.broker,
+                filled=fmt.amount(order.filled_quantity))
         )  # fmt: skip
         self.quantity = QDoubleSpinBox()
         self.quantity.setDecimals(6)
@@ -78,10 +77,12 @@ class MarkOrderDialog(QDialog):
     def mark_filled(self) -> None:
         quantity, price = self.quantity.value(), self.price.value()
         if quantity <= 0:
-            self._refuse(f"Filled quantity: must be more than 0, got {fmt.amount(quantity)}")
+            self._refuse(self.tr("Filled quantity: must be more than 0, got {quantity}").format(
+                quantity=fmt.amount(quantity)))
             return
         if price <= 0:
-            self._refuse(f"Fill price: must be positive, got {fmt.amount(price)}")
+            self._refuse(self.tr("Fill price: must be positive, got {price}").format(
+                price=fmt.amount(price)))
             return
         self._send(MarkAlertOrder(self._order.broker, self._order.order_id, True, quantity, price))
 

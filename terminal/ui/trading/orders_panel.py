@@ -37,14 +37,15 @@ class OrdersPanel(Monitor):
         self._confirm = confirm
         self.filter_box = QComboBox()
         self.filter_box.addItems([self.tr("All"), self.tr("Working")])
-        self.filter_box.currentTextChanged.connect(
-            lambda text: self.proxy.set_predicate(working_only if text == "Working" else None)
+        # By index: the text is translated (in Chinese "Working" is 挂单).
+        self.filter_box.currentIndexChanged.connect(
+            lambda index: self.proxy.set_predicate(working_only if index == 1 else None)
         )
         self.cancel_all_button = QPushButton(self.tr("Cancel all"))
         self.cancel_all_button.clicked.connect(self.cancel_all)
         self.bar.insertWidget(0, self.filter_box)
         self.bar.addWidget(self.cancel_all_button)
-        self.actions_for_record.append(("Cancel order", self._cancel_one))
+        self.actions_for_record.append((self.tr("Cancel order"), self._cancel_one))
         self.record_activated.connect(self._cancel_one)
 
     def reshow(self, order_ids: set[str]) -> None:
@@ -60,7 +61,7 @@ class OrdersPanel(Monitor):
         if not working:
             return
         self._confirm(
-            f"Cancel all {len(working)} working orders?",
+            self.tr("Cancel all {count} working orders?").format(count=len(working)),
             lambda: self.cancel_requested.emit(working),
         )
 

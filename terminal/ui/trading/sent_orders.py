@@ -18,6 +18,7 @@ from terminal.domain.events import CommandRejected, SubmitOrder
 from terminal.domain.orders import Order, OrderRequest
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.i18n import names, translate
 
 KEPT = 200  # orders followed at once; the oldest are forgotten first
 PLACING = {kind.__name__ for kind in (SubmitOrder, SubmitBracket, SubmitOco, SubmitTrailingStop)}
@@ -47,7 +48,8 @@ class SentOrders(QObject):
             return
         text = self._texts.pop(rejected.order_id, None)
         if text is not None:
-            self.news.emit(rejected.order_id, f"Refused {text}: {rejected.reason}", True)
+            line = self.tr("Refused {order}: {reason}").format(order=text, reason=rejected.reason)
+            self.news.emit(rejected.order_id, line, True)
 
     def _on_orders(self, orders: list[Order]) -> None:
         for order in orders:
@@ -57,25 +59,30 @@ class SentOrders(QObject):
             if order.status.is_final:
                 del self._texts[order.order_id]
             if order.status is OrderStatus.REJECTED:
-                line = f"Rejected {text} ({order.order_id}): {order.reason or 'no reason given'}"
+                line = self.tr("Rejected {order} ({order_id}): {reason}").format(
+                    order=text, order_id=order.order_id,
+                    reason=order.reason or self.tr("no reason given"))  # fmt: skip
                 self.news.emit(order.order_id, line, True)
             else:
-                status = order.status.value.replace("_", " ")
-                self.news.emit(order.order_id, f"Sent {text} ({order.order_id}): {status}", False)
+                line = self.tr("Sent {order} ({order_id}): {status}").format(
+                    order=text, order_id=order.order_id, status=names.name(order.status))
+                self.news.emit(order.order_id, line, False)
 
 
 def describe(request: OrderRequest | Order, decimals: int) -> str:
     """What a person reads to act on an order (a request, or the order made of it), e.g.
-    ``BUY 100 600000.SSE @ 10.50 LIMIT``: every price exactly as it is sent, on the
-    instrument's ``decimals``."""
-    text = f"{request.side.value.upper()} {fmt.amount(request.quantity)} {request.symbol}"
+    ``BUY 100 600000.SSE @ 10.50 LIMIT`` (买入 100 600000.SSE @ 10.50 限价): every price
+    exactly as it is sent, on the instrument's ``decimals``. Time in force stays its code
+    (GTC, IOC, FOK), as order tickets write it in both languages."""
+    text = f"{names.side_word(request.side)} {fmt.amount(request.quantity)} {request.symbol}"
     if request.order_type.has_limit_price:
         text += f" @ {fmt.exact_price(request.price, decimals)}"
     if request.order_type.has_trigger:
-        text += f" trigger {fmt.exact_price(request.trigger_price, decimals)}"
-    text += f" {request.order_type.value.upper().replace('_', '-')}"
+        text += translate("SentOrders", " trigger {price}").format(
+            price=fmt.exact_price(request.trigger_price, decimals))
+    text += f" {names.name(request.order_type).upper().replace(' ', '-')}"
     if request.offset is not Offset.NONE:
-        text += f" {request.offset.value.upper().replace('_', ' ')}"
+        text += f" {names.name(request.offset).upper()}"
     if request.time_in_force is not TimeInForce.DAY:
         text += f" {request.time_in_force.value.upper()}"
     return text

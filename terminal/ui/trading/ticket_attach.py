@@ -19,6 +19,7 @@ from terminal.domain.instrument import Instrument
 from terminal.domain.orders import OrderRequest
 from terminal.engine.orders.validation import FieldProblem, validate_request
 from terminal.ui import formatting as fmt
+from terminal.ui.i18n import translate
 
 Command = SubmitOrder | SubmitBracket | SubmitOco | SubmitTrailingStop
 
@@ -77,14 +78,24 @@ def attached_text(command: Command, decimals: int) -> str:
     if isinstance(command, SubmitBracket):
         parts = []
         if command.take_profit:
-            parts.append(f"TP {price(command.take_profit)}")
+            parts.append(translate("TicketAttach", "TP {price}").format(
+                price=price(command.take_profit)))
         if command.stop_loss or command.trail is not None:
-            stop = f"SL {price(command.stop_loss)}" if command.stop_loss else "SL"
-            trail = f" trailing {command.trail.describe()}" if command.trail is not None else ""
+            stop = (
+                translate("TicketAttach", "SL {price}").format(price=price(command.stop_loss))
+                if command.stop_loss else translate("TicketAttach", "SL")
+            )  # fmt: skip
+            trail = (
+                translate("TicketAttach", " trailing {distance}").format(
+                    distance=command.trail.describe())
+                if command.trail is not None else ""
+            )  # fmt: skip
             parts.append(stop + trail)
         return " + " + ", ".join(parts)
     if isinstance(command, SubmitOco):
-        return f" OCO stop {price(command.orders[1].request.trigger_price)}"
+        return translate("TicketAttach", " OCO stop {price}").format(
+            price=price(command.orders[1].request.trigger_price))
     if isinstance(command, SubmitTrailingStop):
-        return f" trailing {command.trail.describe()}"
+        return translate("TicketAttach", " trailing {distance}").format(
+            distance=command.trail.describe())
     return ""

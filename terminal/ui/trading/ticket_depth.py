@@ -70,9 +70,9 @@ class QuoteDepth(QWidget):
                 _level(row[3], row[2], (), (), 0, decimals)
             return
         self.quote.setText(
-            f"Last {fmt.price(tick.last, decimals)}   "
-            f"Bid {fmt.price(tick.bid, decimals)}   "
-            f"Ask {fmt.price(tick.ask, decimals)}"
+            self.tr("Last {last}   Bid {bid}   Ask {ask}").format(
+                last=fmt.price(tick.last, decimals), bid=fmt.price(tick.bid, decimals),
+                ask=fmt.price(tick.ask, decimals))
         )
         for level, (bid_size, bid, ask_price, ask_size) in enumerate(self.levels):
             _level(bid_size, bid, tick.bid_sizes, tick.bid_prices, level, decimals)

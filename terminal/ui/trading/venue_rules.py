@@ -133,7 +133,8 @@ class VenueRules(QObject):
         if not math.isclose(rounded, typed, rel_tol=0, abs_tol=1e-12):
             ticket.quantity.setValue(rounded)
             ticket.message.setText(
-                f"Quantity {typed:g} rounded down to {rounded:g} (lot size {instrument.lot_size:g})"
+                self.tr("Quantity {typed} rounded down to {rounded} (lot size {lot})").format(
+                    typed=f"{typed:g}", rounded=f"{rounded:g}", lot=f"{instrument.lot_size:g}")
             )
 
 

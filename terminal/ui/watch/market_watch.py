@@ -233,9 +233,11 @@ class MarketWatch(QWidget):
         if symbol not in self._instruments and self._watch is not None:
             self._tell_watched(symbol)
         if symbol not in self._instruments:
-            return self._refuse(f"Add symbol: unknown symbol '{symbol}'")
+            return self._refuse(self.tr("Add symbol: unknown symbol '{symbol}'").format(
+                symbol=symbol))
         if not self.model.add_symbol(symbol):
-            return self._refuse(f"Add symbol: '{symbol}' is already in {self.active.name}")
+            return self._refuse(self.tr("Add symbol: '{symbol}' is already in {watchlist}").format(
+                symbol=symbol, watchlist=self.active.name))
         self.message.hide()
         self.select_symbol(symbol)
         return True
@@ -243,7 +245,8 @@ class MarketWatch(QWidget):
     def new_watchlist(self, name: str, symbols: list[str] | None = None) -> bool:
         name = name.strip()
         if not name or any(w.name == name for w in self.state.watchlists):
-            return self._refuse(f"Watchlist name: '{name}' is empty or already used")
+            return self._refuse(self.tr("Watchlist name: '{name}' is empty or already used").format(
+                name=name))
         self.state.watchlists.append(Watchlist(name, list(symbols or [])))
         self._tell_watched()
         self.tabs.addTab(name)
@@ -254,7 +257,8 @@ class MarketWatch(QWidget):
     def rename_watchlist(self, name: str) -> bool:
         name = name.strip()
         if not name or any(w.name == name for w in self.state.watchlists):
-            return self._refuse(f"Watchlist name: '{name}' is empty or already used")
+            return self._refuse(self.tr("Watchlist name: '{name}' is empty or already used").format(
+                name=name))
         self.active.name = name
         self.tabs.setTabText(self.state.active, name)
         self._save()
@@ -262,7 +266,7 @@ class MarketWatch(QWidget):
 
     def delete_watchlist(self) -> bool:
         if len(self.state.watchlists) == 1:
-            return self._refuse("Delete watchlist: the last watchlist cannot be deleted")
+            return self._refuse(self.tr("Delete watchlist: the last watchlist cannot be deleted"))
         index = self.state.active
         del self.state.watchlists[index]
         self.state.active = min(index, len(self.state.watchlists) - 1)
@@ -284,11 +288,13 @@ class MarketWatch(QWidget):
                 self._tell_watched(*listed)
                 symbols, problems = import_csv(path, set(self._instruments))
         except (OSError, UnicodeDecodeError) as exc:
-            return self._refuse(f"Import CSV: cannot read {path}: {exc}")
+            return self._refuse(self.tr("Import CSV: cannot read {path}: {problem}").format(
+                path=path, problem=exc))
         for symbol in symbols:
             self.model.add_symbol(symbol)
         if problems:
-            return self._refuse("Import CSV: " + "; ".join(problems))
+            return self._refuse(self.tr("Import CSV: {problems}").format(
+                problems="; ".join(problems)))
         self.message.hide()
         return True
 
@@ -298,7 +304,8 @@ class MarketWatch(QWidget):
                 path, self.model.symbols(), {s: i.name for s, i in self._instruments.items()}
             )
         except OSError as exc:
-            return self._refuse(f"Export CSV: cannot write {path}: {exc}")
+            return self._refuse(self.tr("Export CSV: cannot write {path}: {problem}").format(
+                path=path, problem=exc))
         return True
 
     # ---- reactions -------------------------------------------------------------------------------
@@ -372,12 +379,14 @@ class MarketWatch(QWidget):
 
     # ---- dialogs (thin wrappers the tests bypass) ----------------------------------------
     def _ask_new_watchlist(self) -> None:
-        name, ok = QInputDialog.getText(self, "New watchlist", "Name:")
+        name, ok = QInputDialog.getText(self, self.tr("New watchlist"), self.tr("Name:"))
         if ok:
             self.new_watchlist(name)
 
     def _ask_rename(self) -> None:
-        name, ok = QInputDialog.getText(self, "Rename watchlist", "Name:", text=self.active.name)
+        name, ok = QInputDialog.getText(
+            self, self.tr("Rename watchlist"), self.tr("Name:"), text=self.active.name
+        )
         if ok:
             self.rename_watchlist(name)
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import msgspec
 
+from terminal.ui.i18n import translate
+
 log = logging.getLogger("terminal.ui.watchlists")
 
 FILE_NAME = "market_watch.json"
@@ -88,7 +90,7 @@ def import_csv(path: Path, known: Container[str]) -> tuple[list[str], list[str]]
     with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     if not rows:
-        return [], [f"{path.name}: the file is empty"]
+        return [], [translate("MarketWatch", "{file}: the file is empty").format(file=path.name)]
     header = [cell.strip().lower() for cell in rows[0]]
     column = header.index("symbol") if "symbol" in header else 0
     start = 1 if "symbol" in header else 0
@@ -97,7 +99,8 @@ def import_csv(path: Path, known: Container[str]) -> tuple[list[str], list[str]]
         if not symbol:
             continue
         if symbol not in known:
-            problems.append(f"{path.name} line {line}: unknown symbol '{symbol}'")
+            problem = translate("MarketWatch", "{file} line {line}: unknown symbol '{symbol}'")
+            problems.append(problem.format(file=path.name, line=line, symbol=symbol))
         elif symbol not in symbols:
             symbols.append(symbol)
     return symbols, problems
