@@ -1870,6 +1870,18 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
 <context>
     <name>OrderTicket</name>
     <message>
+        <source>Close {symbol}: {side} {quantity}</source>
+        <translation>平仓 {symbol}：{side} {quantity}</translation>
+    </message>
+    <message>
+        <source>Sending {order} ({id})…</source>
+        <translation>正在发送 {order}（{id}）…</translation>
+    </message>
+    <message>
+        <source>Waiting for confirmation: {order}</source>
+        <translation>等待确认：{order}</translation>
+    </message>
+    <message>
         <source>Confirm order</source>
         <translation>确认委托</translation>
     </message>
@@ -2949,6 +2961,10 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
     <message>
         <source>Alert…</source>
         <translation>提醒…</translation>
+    </message>
+    <message>
+        <source>Ladder</source>
+        <translation>价格阶梯</translation>
     </message>
     <message>
         <source>Remove</source>

@@ -170,6 +170,7 @@ class MainWindow(DockWindow):
         self.market_watch.alert_requested.connect(self.alert_desk.alert_symbol)
         self.alert_desk.add_chart(self.chart)
         self.chart.ladder_requested.connect(self.show_ladder)
+        self.market_watch.ladder_requested.connect(self.show_ladder)
         self.depth_panel.price_clicked.connect(self._take_depth_price)
         self.ticket.set_symbol(self.chart.symbol)
         self.orders.cancel_requested.connect(self._cancel_orders)

@@ -277,7 +277,7 @@ def test_a_real_broker_asks_before_an_order_goes(
     assert working(engine) == []
 
 
-def test_the_ladder_from_the_view_menu_and_the_charts_menu(
+def test_the_ladder_from_the_view_menu_the_charts_menu_and_the_watch(
     window: MainWindow, qtbot: QtBot
 ) -> None:
     dock = window.docks["ladder"]
@@ -290,6 +290,14 @@ def test_the_ladder_from_the_view_menu_and_the_charts_menu(
     next(a for a in menu.actions() if a.text() == "Ladder").trigger()
     qtbot.waitUntil(lambda: window.ladder.isVisible(), timeout=2000)
     assert window.ladder.symbol == BTC and not dock.visibleRegion().isEmpty()
+    toggle.trigger()
+    watch = window.market_watch
+    other = next(s for s in watch.model.symbols() if s != BTC)
+    menu = watch.table.context_menu(watch.model.row_of(other))  # a row's right-click menu
+    assert menu is not None
+    next(a for a in menu.actions() if a.text() == "Ladder").trigger()
+    qtbot.waitUntil(lambda: window.ladder.isVisible(), timeout=2000)
+    assert window.ladder.symbol == other
 
 
 def test_a_ladder_built_small_shows_the_last_trade_in_the_middle_when_it_grows(

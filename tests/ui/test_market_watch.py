@@ -292,8 +292,8 @@ def test_enter_and_context_menu_request_orders_and_charts(
     assert menu is not None
     actions = {a.text(): a for a in menu.actions() if a.text()}
     assert list(actions) == [
-        "Open chart", "New order: buy at ask", "New order: sell at bid", "Alert…", "Remove",
-        "Copy", "Freeze row order",
+        "Open chart", "New order: buy at ask", "New order: sell at bid", "Alert…", "Ladder",
+        "Remove", "Copy", "Freeze row order",
     ]  # fmt: skip
     with qtbot.waitSignal(watch.symbol_activated) as chart:
         actions["Open chart"].trigger()

@@ -31,6 +31,7 @@ from terminal.engine.orders.validation import FieldProblem
 from terminal.ui import formatting as fmt
 from terminal.ui.bridge import EngineBridge
 from terminal.ui.dialogs import Confirm, ask
+from terminal.ui.i18n import names
 from terminal.ui.trading.sent_orders import SentOrders, describe
 from terminal.ui.trading.ticket_attach import Attach, Command, attached_text, ticket_command
 from terminal.ui.trading.ticket_form import MANUAL, TOUCH, TicketForm
@@ -114,8 +115,9 @@ class OrderTicket(TicketForm):
         self._touch_side = Side.SELL if quantity > 0 else Side.BUY
         self._follow(self._bridge.latest(symbol))
         self.venue_rules.round_quantity()
-        self._show(f"Close {symbol}: {self._touch_side.value.title()} "
-                   f"{fmt.amount(abs(quantity))}", ok=True)  # fmt: skip
+        self._show(self.tr("Close {symbol}: {side} {quantity}").format(
+            symbol=symbol, side=names.name(self._touch_side).capitalize(),
+            quantity=fmt.amount(abs(quantity))), ok=True)  # fmt: skip
 
     def clear(self) -> None:
         self._select(self.type_box, OrderType.MARKET)
@@ -151,14 +153,15 @@ class OrderTicket(TicketForm):
             self.sent_orders.follow(order_id, text)
             self._shown_order = order_id
             # Before sending: a refusal comes back during send() (the bus is synchronous).
-            self._show(f"Sending {text} ({order_id})…", ok=None)
+            self._show(self.tr("Sending {order} ({id})…").format(order=text, id=order_id),
+                       ok=None)  # fmt: skip
             self._bridge.send(command)
 
         if self._bridge.is_simulated(request.broker):
             send()
         else:
             self._shown_order = ""
-            self._show(f"Waiting for confirmation: {text}", ok=None)
+            self._show(self.tr("Waiting for confirmation: {order}").format(order=text), ok=None)
             self.confirm(text, send)
         return order_id
 

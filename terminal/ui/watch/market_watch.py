@@ -62,6 +62,7 @@ class MarketWatch(QWidget):
     current_symbol_changed = Signal(str)
     price_clicked = Signal(str, str)
     alert_requested = Signal(str)  # symbol: "Alert…" on its row
+    ladder_requested = Signal(str)  # symbol: "Ladder" on its row
     """(symbol, "last" | "bid" | "ask"): the user clicked that price cell of that row."""
 
     def __init__(
@@ -131,6 +132,7 @@ class MarketWatch(QWidget):
         self.table.chart_requested.connect(self.symbol_activated)
         self.table.order_requested.connect(self.order_requested)
         self.table.alert_requested.connect(self.alert_requested)
+        self.table.ladder_requested.connect(self.ladder_requested)
         self.table.remove_requested.connect(self.model.remove_symbols)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.clicked.connect(self._on_click)

@@ -31,6 +31,7 @@ class WatchTable(QTableView):
     chart_requested = Signal(str)
     order_requested = Signal(str, object)  # symbol, Side
     alert_requested = Signal(str)  # symbol
+    ladder_requested = Signal(str)  # symbol
     remove_requested = Signal(list)  # symbols
     columns_changed = Signal(list)  # visible column keys, in order
     column_resized = Signal(str, int)  # column key, width: by the user's hand only
@@ -263,6 +264,9 @@ class WatchTable(QTableView):
         )
         menu.addAction(self.tr("Alert…")).triggered.connect(
             lambda: self.alert_requested.emit(symbol)
+        )
+        menu.addAction(self.tr("Ladder")).triggered.connect(
+            lambda: self.ladder_requested.emit(symbol)
         )
         menu.addSeparator()
         menu.addAction(self.tr("Remove")).triggered.connect(
