@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from PySide6.QtGui import QColor
@@ -73,5 +74,15 @@ def theme_named(name: str, red_up: bool = False) -> Theme:
 def apply_theme(app: QApplication, name: str, red_up: bool = False) -> Theme:
     theme = theme_named(name, red_up)
     app.setStyle("Fusion")
-    app.setStyleSheet((THEMES_DIR / f"{theme.name}.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(style_sheet(theme.name, red_up))
     return theme
+
+
+def style_sheet(name: str, red_up: bool = False) -> str:
+    """The theme's Qt style sheet; with red up the Buy and Sell buttons trade colours too (a
+    Chinese ticket's 买入 is red, like a rise)."""
+    text = (THEMES_DIR / f"{name}.qss").read_text(encoding="utf-8")
+    if red_up:
+        swapped = {"#buyButton": "#sellButton", "#sellButton": "#buyButton"}
+        text = re.sub(r"#buyButton|#sellButton", lambda m: swapped[m.group(0)], text)
+    return text

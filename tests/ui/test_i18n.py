@@ -3,6 +3,7 @@ current with the code, the .qm is compiled from it; the language and red-up choi
 
 from __future__ import annotations
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,7 +19,7 @@ from terminal.ui.bridge import EngineBridge
 from terminal.ui.i18n import names, remove_language, resolve_language
 from terminal.ui.i18n.update import QM_FILE, TS_FILE, release, update_ts
 from terminal.ui.main_window import MainWindow
-from terminal.ui.theme import THEMES, theme_named, up_is_red
+from terminal.ui.theme import THEMES, style_sheet, theme_named, up_is_red
 from tests.ui.i18n_walk import assert_no_english, shown_texts
 
 
@@ -82,6 +83,14 @@ def test_red_up_swaps_the_rise_and_fall_colours() -> None:
     assert (red.up, red.down) == (dark.down, dark.up)
     assert theme_named("dark", up_is_red("auto", "en")) == dark
     assert up_is_red("red", "en") and not up_is_red("green", "zh_CN")
+
+
+def test_red_up_gives_the_buy_button_the_rise_colour() -> None:
+    plain, red = style_sheet("dark"), style_sheet("dark", red_up=True)
+    buy = re.compile(r"QPushButton#buyButton \{ background: (#\w+)")
+    sell = re.compile(r"QPushButton#sellButton \{ background: (#\w+)")
+    assert buy.search(red)[1] == sell.search(plain)[1]  # type: ignore[index]
+    assert sell.search(red)[1] == buy.search(plain)[1]  # type: ignore[index]
 
 
 def test_red_up_reaches_the_market_watch_and_candles(
