@@ -1,7 +1,7 @@
 """The docs' screenshots of each part in both languages: ``python -m tests.screenshots.parts
 docs/img`` writes <part>-en.png and <part>-zh_CN.png (chart with drawings and order lines,
-alerts, P&L, backtest report, strategy manager) from the default engine (simulated feed,
-paper broker) in scratch data folders, offscreen."""
+alerts, P&L, backtest report, strategy manager, price ladder) from the default engine
+(simulated feed, paper broker) in scratch data folders, offscreen."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDockWidget
 
     from terminal.ui.bridge import EngineBridge
+    from terminal.ui.main_window import MainWindow
 
-PARTS = ("chart", "alerts", "pnl", "backtest-report", "strategies")
+PARTS = ("chart", "alerts", "pnl", "backtest-report", "strategies", "ladder")
 SETTLE_S = 4.0  # live ticks for the watch, the chart and the P&L samples
 
 
@@ -79,11 +80,13 @@ async def _shoot(language: str, folder: Path) -> None:
         # The low row's tabs are too small to read these: each floated at a useful size.
         await _grab_dock(window.docks["pnl"], f"pnl-{language}", (900, 460))
         legs = window.docks["strategies"].findChild(StrategyLegsView)
+        assert legs is not None
         beside = legs.parentWidget()
         if isinstance(beside, QSplitter):  # every column of the per-symbol table in sight
             width = legs.table.horizontalHeader().length() + 2 * legs.table.frameWidth()
             beside.setSizes([width, max(300, beside.width() - width)])
         await _grab_dock(window.docks["strategies"], f"strategies-{language}", (1366, 600))
+        await _shoot_ladder(window, bridge, f"ladder-{language}")
         result = run(SmaCross, frame(walk(400, seed=4), step=DAY_NS), capital=2_000.0,
                      params={"fast": 3, "slow": 8, "quantity": 90})  # fmt: skip
         dock = show_in_dock(window, "backtest", BacktestReport(result, bridge))
@@ -96,6 +99,7 @@ async def _shoot(language: str, folder: Path) -> None:
 
 
 OUT = Path("docs/img")
+LADDER_SYMBOL = "rb2605.SHFE"
 TRADES = (1, 1, -1, 1, -2, 1)  # market orders, in units of the quantity, a few seconds apart
 TRADE_EVERY_S = 2.5
 
@@ -112,6 +116,28 @@ async def _trade_for_the_pnl(bridge: EngineBridge, symbol: str, quantity: float)
         request = OrderRequest("paper", symbol, side, abs(lots) * quantity)
         bridge.send(SubmitOrder(f"shot-m{n}", request))
         await asyncio.sleep(TRADE_EVERY_S)
+
+
+async def _shoot_ladder(window: MainWindow, bridge: EngineBridge, name: str) -> None:
+    """The ladder on a future whose five levels a side show row by row (Auto: a tick a row),
+    two buys resting at one price and a sell (a future: no T+1 rule against selling)."""
+    from terminal.domain.enums import OrderType, Side
+    from terminal.domain.events import SubmitOrder
+    from terminal.domain.orders import OrderRequest
+
+    window.ladder.set_symbol(LADDER_SYMBOL)
+    window.ladder.broker_box.setCurrentText("paper")
+    tick, instrument = bridge.latest(LADDER_SYMBOL), bridge.instrument(LADDER_SYMBOL)
+    assert tick is not None and instrument is not None
+    step = instrument.tick_size
+    for n, (side, price) in enumerate(((Side.BUY, tick.bid - 4 * step),
+                                       (Side.BUY, tick.bid - 4 * step),
+                                       (Side.SELL, tick.ask + 5 * step))):  # fmt: skip
+        limit = round(price, instrument.price_decimals)
+        request = OrderRequest("paper", LADDER_SYMBOL, side, n + 1, OrderType.LIMIT, limit)
+        bridge.send(SubmitOrder(f"shot-l{n}", request))
+    await asyncio.sleep(1.0)
+    await _grab_dock(window.docks["ladder"], name, (440, 660))
 
 
 async def _grab_dock(dock: QDockWidget, name: str, size: tuple[int, int] | None) -> None:

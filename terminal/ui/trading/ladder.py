@@ -92,7 +92,8 @@ class PriceLadder(QWidget):
         self.centre_button = QPushButton(self.tr("Centre"))
         self.centre_button.setToolTip(self.tr("Centre on the last trade (C)"))
         self.grouping = QComboBox()
-        self.grouping.addItem("", 0)  # automatic: its text says what it chose (auto_text)
+        self.grouping.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # Auto ×1000
+        self.grouping.addItem("", 0)  # automatic: its text says what it chose (ticks_per_row)
         for ticks in TICKS_PER_ROW:
             self.grouping.addItem(f"×{ticks}", ticks)
         self.grouping.setToolTip(self.tr("Ticks per row: each row sums the sizes and your "
@@ -211,8 +212,8 @@ class PriceLadder(QWidget):
         self.model.update(rows, instrument.price_decimals)
         if walked_off:  # the cursor stays on its price (or goes to the last trade's)
             self.table.place_cursor(cursor if cursor in prices else self._row(last), column)
-        elif last and self.table.may_follow():  # near the visible edge: the view follows
-            self.table.keep_in_view(self.model.row_of(self._row(last)), EDGE)
+        elif last and self.model.row_of(self._row(last)) >= 0 and self.table.may_follow():
+            self.table.keep_in_view(self.model.row_of(self._row(last)), EDGE)  # the view follows
 
     def ticks_per_row(self) -> int:
         """The grouping chosen, or the automatic one for the symbol's price (decided once a
@@ -226,7 +227,8 @@ class PriceLadder(QWidget):
             if price:
                 self._auto_ticks = auto_ticks_per_row(price, instrument.tick_size)
         text = self.tr("Auto ×{ticks}").format(ticks=self._auto_ticks) if self._auto_ticks else ""
-        self.grouping.setItemText(0, text or self.tr("Auto"))
+        if self.grouping.itemText(0) != (text or self.tr("Auto")):
+            self.grouping.setItemText(0, text or self.tr("Auto"))
         return self._auto_ticks or 1
 
     def showEvent(self, event: QShowEvent) -> None:
