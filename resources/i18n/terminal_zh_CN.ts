@@ -1160,9 +1160,9 @@
     <name>Ladder</name>
     <message>
         <source>Click a bid (or your buys) cell: buy limit there; an ask (or your sells) cell: sell limit. Drag your orders to another price to move them; right-click them to cancel.
-Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the cursor column&apos;s side · Delete cancels your orders at the cursor · Ctrl+↑/↓ moves them a tick · 1–5 preset quantity · C re-centres on the last trade</source>
+Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the cursor column&apos;s side · Delete cancels your orders at the cursor · Ctrl+↑/↓ moves them a row · 1–5 preset quantity · C re-centres on the last trade</source>
         <translation>点击买量（或我的买单）格：在该价挂限价买单；点击卖量（或我的卖单）格：挂限价卖单。拖动自己的委托到其他价位即改价；右键撤单。
-按键：↑/↓ 移动光标 · B 买入 / S 卖出于光标价 · Enter：按光标所在列的方向下单 · Delete 撤销光标价位的委托 · Ctrl+↑/↓ 将其移动一个价位 · 1–5 预设数量 · C 以最新成交价居中</translation>
+按键：↑/↓ 移动光标 · B 买入 / S 卖出于光标价 · Enter：按光标所在列的方向下单 · Delete 撤销光标价位的委托 · Ctrl+↑/↓ 将其移动一行 · 1–5 预设数量 · C 以最新成交价居中</translation>
     </message>
 </context>
 <context>
@@ -2034,6 +2034,10 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
         <translation>以最新成交价居中（C）</translation>
     </message>
     <message>
+        <source>Ticks per row: each row sums the sizes and your orders at the prices it groups</source>
+        <translation>每行跳数：每行合计其所含价位的挂单量和我的委托</translation>
+    </message>
+    <message>
         <source>Quantity of each order placed from the ladder</source>
         <translation>从价格阶梯下的每笔委托的数量</translation>
     </message>
@@ -2044,6 +2048,14 @@ Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the curs
     <message>
         <source>Quantity {quantity} (key {key})</source>
         <translation>数量 {quantity}（按键 {key}）</translation>
+    </message>
+    <message>
+        <source>Auto ×{ticks}</source>
+        <translation>自动 ×{ticks}</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
     </message>
     <message>
         <source>Choose a broker and a quantity above 0</source>

@@ -1,11 +1,12 @@
-"""Dark and light themes: a style sheet from ``resources/themes`` plus the colours widgets draw."""
+"""Dark and light themes: a style sheet from ``resources/themes``, the application palette in
+its colours, plus the colours widgets draw."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from terminal.engine.paths import RESOURCES
@@ -58,6 +59,36 @@ THEMES = {
 }
 
 
+# The style sheet's colours (resources/themes/*.qss) as the application palette: window,
+# text, base (editors, tables), button, highlight. The sheet paints the main window and dialogs;
+# a dock floated off it, a report in a window of its own, or a panel grabbed alone (the docs'
+# screenshots) is painted from the palette, which Fusion would otherwise keep light.
+PALETTES = {
+    "dark": ("#1e2128", "#d7dae0", "#15171c", "#2f3542", "#2f4a6d", "#ffffff"),
+    "light": ("#f4f5f7", "#1f2328", "#ffffff", "#ffffff", "#cfe3ff", "#000000"),
+}
+
+
+def palette_named(name: str) -> QPalette:
+    window, text, base, button, highlight, highlighted = (QColor(c) for c in PALETTES[name])
+    palette = QPalette(button, window)  # Qt derives the shades (light, mid, dark) from these
+    for role, color in (
+        (QPalette.ColorRole.WindowText, text), (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.Base, base),
+        (QPalette.ColorRole.AlternateBase, window), (QPalette.ColorRole.ToolTipBase, base),
+        (QPalette.ColorRole.ToolTipText, text), (QPalette.ColorRole.Highlight, highlight),
+        (QPalette.ColorRole.HighlightedText, highlighted),
+    ):  # fmt: skip
+        palette.setColor(role, color)
+    muted = QColor(text)
+    muted.setAlpha(110)
+    palette.setColor(QPalette.ColorRole.PlaceholderText, muted)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText):  # fmt: skip
+        palette.setColor(QPalette.ColorGroup.Disabled, role, muted)
+    return palette
+
+
 def up_is_red(up_colour: str, language: str) -> bool:
     """``ui.up_colour``: ``red`` (the Chinese convention: 红涨绿跌), ``green``, or ``auto``:
     red when the interface is Chinese."""
@@ -74,6 +105,7 @@ def theme_named(name: str, red_up: bool = False) -> Theme:
 def apply_theme(app: QApplication, name: str, red_up: bool = False) -> Theme:
     theme = theme_named(name, red_up)
     app.setStyle("Fusion")
+    app.setPalette(palette_named(theme.name))
     app.setStyleSheet(style_sheet(theme.name, red_up))
     return theme
 

@@ -1,7 +1,7 @@
 """The docs' screenshots of each part in both languages: ``python -m tests.screenshots.parts
 docs/img`` writes <part>-en.png and <part>-zh_CN.png (chart with drawings and order lines,
-alerts, P&L, backtest report, strategy manager) from the default engine (simulated feed,
-paper broker) in scratch data folders, offscreen."""
+alerts, P&L, backtest report, strategy manager, price ladder) from the default engine
+(simulated feed, paper broker) in scratch data folders, offscreen."""
 
 from __future__ import annotations
 
@@ -11,14 +11,21 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-PARTS = ("chart", "alerts", "pnl", "backtest-report", "strategies")
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDockWidget
+
+    from terminal.ui.bridge import EngineBridge
+    from terminal.ui.main_window import MainWindow
+
+PARTS = ("chart", "alerts", "pnl", "backtest-report", "strategies", "ladder")
 SETTLE_S = 4.0  # live ticks for the watch, the chart and the P&L samples
 
 
 async def _shoot(language: str, folder: Path) -> None:
     from PySide6.QtCore import QPointF, QSettings
-    from PySide6.QtWidgets import QApplication, QDockWidget
+    from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter
 
     from plugins.strategies.sma_cross import SmaCross
     from terminal.domain.enums import OrderType, Side
@@ -33,6 +40,7 @@ async def _shoot(language: str, folder: Path) -> None:
     from terminal.ui.chart.drawing_store import DrawingKind
     from terminal.ui.i18n import install_language
     from terminal.ui.main_window import MainWindow
+    from terminal.ui.strategies.legs import StrategyLegsView
     from terminal.ui.theme import apply_theme, up_is_red
     from tests.engine.backtest.helpers import DAY_NS, frame, run, walk
 
@@ -56,11 +64,10 @@ async def _shoot(language: str, folder: Path) -> None:
             limit = round(price, 2)
             request = OrderRequest("paper", symbol, side, quantity, OrderType.LIMIT, limit)
             bridge.send(SubmitOrder(f"shot-{n}", request))
-        bridge.send(SubmitOrder("shot-m", OrderRequest("paper", symbol, Side.BUY, quantity)))
         bridge.send(AddStrategy("sma-1", "sma_cross", symbol, "paper", {}))
         bridge.send(StartStrategy("sma-1"))
         bridge.send(AddAlert(Alert(symbol=symbol, price=round(last * 1.003, 2))))
-        await asyncio.sleep(SETTLE_S)
+        await _trade_for_the_pnl(bridge, symbol, quantity)
         bridge.flush()
         pane = window.chart.panes()[0]
         (x0, x1), (y0, y1) = pane.viewRange()
@@ -68,21 +75,23 @@ async def _shoot(language: str, folder: Path) -> None:
         window.chart.drawings.place(DrawingKind.TREND, [at(0.2, 0.3), at(0.6, 0.7)])
         window.chart.drawings.place(DrawingKind.FIB, [at(0.65, 0.2), at(0.8, 0.8)])
         await asyncio.sleep(0.5)
-        for part, dock in (("chart", "chart"), ("alerts", "alerts"), ("pnl", "pnl"),
-                           ("strategies", "strategies")):  # fmt: skip
-            shown = window.docks[dock]
-            shown.raise_()
-            await asyncio.sleep(0.3)
-            widget = window if part == "chart" else shown
-            widget.grab().save(str(OUT / f"{part}-{language}.png"))
+        window.grab().save(str(OUT / f"chart-{language}.png"))
+        await _grab_dock(window.docks["alerts"], f"alerts-{language}", None)
+        # The low row's tabs are too small to read these: each floated at a useful size.
+        await _grab_dock(window.docks["pnl"], f"pnl-{language}", (900, 460))
+        legs = window.docks["strategies"].findChild(StrategyLegsView)
+        assert legs is not None
+        beside = legs.parentWidget()
+        if isinstance(beside, QSplitter):  # every column of the per-symbol table in sight
+            width = legs.table.horizontalHeader().length() + 2 * legs.table.frameWidth()
+            beside.setSizes([width, max(300, beside.width() - width)])
+        await _grab_dock(window.docks["strategies"], f"strategies-{language}", (1366, 600))
+        await _shoot_ladder(window, bridge, f"ladder-{language}")
         result = run(SmaCross, frame(walk(400, seed=4), step=DAY_NS), capital=2_000.0,
-                     params={"fast": 3, "slow": 8})  # fmt: skip
+                     params={"fast": 3, "slow": 8, "quantity": 90})  # fmt: skip
         dock = show_in_dock(window, "backtest", BacktestReport(result, bridge))
-        if isinstance(dock, QDockWidget):
-            dock.setFloating(True)  # at the report's own size, in the window's theme
-        dock.resize(1366, 768)
-        await asyncio.sleep(0.5)
-        dock.grab().save(str(OUT / f"backtest-report-{language}.png"))
+        assert isinstance(dock, QDockWidget)
+        await _grab_dock(dock, f"backtest-report-{language}", (1366, 768))
     finally:
         window.close()
         bridge.close()
@@ -90,6 +99,58 @@ async def _shoot(language: str, folder: Path) -> None:
 
 
 OUT = Path("docs/img")
+LADDER_SYMBOL = "rb2605.SHFE"
+TRADES = (1, 1, -1, 1, -2, 1)  # market orders, in units of the quantity, a few seconds apart
+TRADE_EVERY_S = 2.5
+
+
+async def _trade_for_the_pnl(bridge: EngineBridge, symbol: str, quantity: float) -> None:
+    """Buys and sells at the market a few seconds apart: realised P&L steps on each sale and
+    the unrealised moves between (the recorder samples at most once a second)."""
+    from terminal.domain.enums import Side
+    from terminal.domain.events import SubmitOrder
+    from terminal.domain.orders import OrderRequest
+
+    for n, lots in enumerate(TRADES):
+        side = Side.BUY if lots > 0 else Side.SELL
+        request = OrderRequest("paper", symbol, side, abs(lots) * quantity)
+        bridge.send(SubmitOrder(f"shot-m{n}", request))
+        await asyncio.sleep(TRADE_EVERY_S)
+
+
+async def _shoot_ladder(window: MainWindow, bridge: EngineBridge, name: str) -> None:
+    """The ladder on a future whose five levels a side show row by row (Auto: a tick a row),
+    two buys resting at one price and a sell (a future: no T+1 rule against selling)."""
+    from terminal.domain.enums import OrderType, Side
+    from terminal.domain.events import SubmitOrder
+    from terminal.domain.orders import OrderRequest
+
+    window.ladder.set_symbol(LADDER_SYMBOL)
+    window.ladder.broker_box.setCurrentText("paper")
+    tick, instrument = bridge.latest(LADDER_SYMBOL), bridge.instrument(LADDER_SYMBOL)
+    assert tick is not None and instrument is not None
+    step = instrument.tick_size
+    for n, (side, price) in enumerate(((Side.BUY, tick.bid - 4 * step),
+                                       (Side.BUY, tick.bid - 4 * step),
+                                       (Side.SELL, tick.ask + 5 * step))):  # fmt: skip
+        limit = round(price, instrument.price_decimals)
+        request = OrderRequest("paper", LADDER_SYMBOL, side, n + 1, OrderType.LIMIT, limit)
+        bridge.send(SubmitOrder(f"shot-l{n}", request))
+    await asyncio.sleep(1.0)
+    await _grab_dock(window.docks["ladder"], name, (440, 660))
+
+
+async def _grab_dock(dock: QDockWidget, name: str, size: tuple[int, int] | None) -> None:
+    """``dock`` as OUT/<name>.png: where it is, or floated at ``size`` then put back."""
+    if size is not None:
+        dock.setFloating(True)
+        dock.resize(*size)
+    dock.show()
+    dock.raise_()
+    await asyncio.sleep(0.6)
+    dock.grab().save(str(OUT / f"{name}.png"))
+    if size is not None:
+        dock.setFloating(False)
 
 
 def shoot(language: str, out: Path) -> None:

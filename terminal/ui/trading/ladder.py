@@ -1,6 +1,7 @@
-"""The price ladder (DOM): one symbol's prices on the tick grid, highest first, with the bid and
-ask sizes quoted at each, this terminal's working orders resting there and the last trade's
-price marked; trading from it in one click.
+"""The price ladder (DOM): one symbol's prices on the tick grid, highest first, a row a tick or
+a few (``grouping``: ticks per row, automatic by default), with the bid and ask sizes quoted in
+each, this terminal's working orders resting there and the last trade's row marked; trading
+from it in one click.
 
 - a click on a buy-side cell (own buys, bid) places a buy limit at that row's price, on a
   sell-side cell (ask, own sells) a sell limit; the quantity is the preset row's;
@@ -8,7 +9,9 @@ price marked; trading from it in one click.
   limit); the right button on them cancels them;
 - keys (``KEYS_HELP``), the table focused: the arrows move the cursor, B / S place a buy / sell
   limit at its price (Enter: the side of its column), Delete cancels the orders there,
-  Ctrl+Up/Down moves them a tick, 1–5 pick a preset quantity, C re-centres on the last trade.
+  Ctrl+Up/Down moves them a row, 1–5 pick a preset quantity, C re-centres on the last trade;
+- the view follows the last trade when it comes within ``EDGE`` rows of the visible edge,
+  unless the user scrolled in the last few seconds (``ladder_table.FOLLOW_PAUSE_S``).
 
 The rows are rebuilt at the bridge's refresh tick only, and only when the symbol's quote or the
 orders changed (never per depth event); it reads through the bridge and acts by commands. A
@@ -46,17 +49,19 @@ from terminal.ui.symbol_box import symbol_box
 from terminal.ui.theme import Theme
 from terminal.ui.trading.ladder_model import (
     ROWS,
+    TICKS_PER_ROW,
     LadderModel,
+    auto_ticks_per_row,
     ladder_prices,
     ladder_rows,
-    on_grid,
+    row_price,
 )
 from terminal.ui.trading.ladder_table import LadderTable
 from terminal.ui.trading.quantity_box import QuantityBox
 from terminal.ui.trading.sent_orders import SentOrders, describe
 
 PRESETS = (1, 5, 10, 20, 50)  # quantities, in lots (keys 1–5)
-EDGE = 3  # rows from the top or bottom at which the last trade re-centres the ladder
+EDGE = 3  # rows from the top or bottom (of the ladder, of the view) at which it follows
 
 
 def keys_help() -> str:
@@ -66,7 +71,7 @@ def keys_help() -> str:
         "limit. Drag your orders to another price to move them; right-click them to cancel.\n"
         "Keys: ↑/↓ move the cursor · B buy / S sell at the cursor · Enter: the cursor "
         "column's side · Delete cancels your orders at the cursor · Ctrl+↑/↓ moves them a "
-        "tick · 1–5 preset quantity · C re-centres on the last trade",
+        "row · 1–5 preset quantity · C re-centres on the last trade",
     )
 
 
@@ -86,6 +91,14 @@ class PriceLadder(QWidget):
         self.broker_box.addItems(bridge.broker_names())
         self.centre_button = QPushButton(self.tr("Centre"))
         self.centre_button.setToolTip(self.tr("Centre on the last trade (C)"))
+        self.grouping = QComboBox()
+        self.grouping.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # Auto ×1000
+        self.grouping.addItem("", 0)  # automatic: its text says what it chose (ticks_per_row)
+        for ticks in TICKS_PER_ROW:
+            self.grouping.addItem(f"×{ticks}", ticks)
+        self.grouping.setToolTip(self.tr("Ticks per row: each row sums the sizes and your "
+                                         "orders at the prices it groups"))  # fmt: skip
+        self._auto_ticks = 0  # the automatic grouping for this symbol (0: not chosen yet)
         self.quantity = QuantityBox()
         self.quantity.setToolTip(self.tr("Quantity of each order placed from the ladder"))
         self.preset_buttons = [QToolButton() for _ in PRESETS]  # compact: five in a row
@@ -104,6 +117,7 @@ class PriceLadder(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.symbol_box, 1)
         top.addWidget(self.broker_box)
+        top.addWidget(self.grouping)
         top.addWidget(self.centre_button)
         presets = QHBoxLayout()
         presets.addWidget(QLabel(self.tr("Qty")))
@@ -125,6 +139,7 @@ class PriceLadder(QWidget):
         self.symbol_box.activated.connect(lambda _: self.set_symbol(self.symbol_box.currentText()))
         self.broker_box.currentTextChanged.connect(lambda _: self._mark_dirty())
         self.centre_button.clicked.connect(self.centre)
+        self.grouping.currentIndexChanged.connect(lambda _: self.centre())
         for n, button in enumerate(self.preset_buttons):
             button.clicked.connect(lambda _=False, n=n: self.choose_preset(n))
         self.table.trade.connect(self.place)
@@ -154,6 +169,7 @@ class PriceLadder(QWidget):
                 quantity=fmt.quantity(lots * lot), key=n + 1))  # fmt: skip
         self.quantity.setValue(lot)
         self._centre = 0.0
+        self._auto_ticks = 0
         self.message.setText("")
         self.centre()
 
@@ -168,7 +184,7 @@ class PriceLadder(QWidget):
         self._dirty = True
         self.refresh(force=True)
         if self._centre:
-            self.table.place_cursor(self._grid(self._centre))
+            self.table.place_cursor(self._row(self._centre))
 
     def refresh(self, force: bool = False) -> None:
         """Rebuild the rows if the quote or the orders changed (the bridge's refresh tick); a
@@ -185,16 +201,35 @@ class PriceLadder(QWidget):
         if not self._centre:
             self.model.update([], instrument.price_decimals)
             return
-        prices = ladder_prices(self._centre, instrument.tick_size)
+        tick_size, per = instrument.tick_size, self.ticks_per_row()
+        prices = ladder_prices(self._centre, tick_size, per)
         walked_off = last and len(prices) == ROWS and not prices[-EDGE] < last < prices[EDGE - 1]
         cursor, column = self.table.cursor_price(), self.table.currentIndex().column()
         if walked_off:  # the market walked off the ladder: follow it
             self._centre = last
-            prices = ladder_prices(self._centre, instrument.tick_size)
-        rows = ladder_rows(prices, tick, self.own_orders(), instrument.tick_size)
+            prices = ladder_prices(self._centre, tick_size, per)
+        rows = ladder_rows(prices, tick, self.own_orders(), tick_size, per)
         self.model.update(rows, instrument.price_decimals)
         if walked_off:  # the cursor stays on its price (or goes to the last trade's)
-            self.table.place_cursor(cursor if cursor in prices else self._grid(last), column)
+            self.table.place_cursor(cursor if cursor in prices else self._row(last), column)
+        elif last and self.model.row_of(self._row(last)) >= 0 and self.table.may_follow():
+            self.table.keep_in_view(self.model.row_of(self._row(last)), EDGE)  # the view follows
+
+    def ticks_per_row(self) -> int:
+        """The grouping chosen, or the automatic one for the symbol's price (decided once a
+        price is known, kept until the symbol changes, so rows do not regroup as it moves)."""
+        chosen = int(self.grouping.currentData() or 0)
+        if chosen:
+            return chosen
+        instrument = self._bridge.instrument(self.symbol)
+        if not self._auto_ticks and instrument is not None:
+            price = _reference(self._bridge.latest(self.symbol))
+            if price:
+                self._auto_ticks = auto_ticks_per_row(price, instrument.tick_size)
+        text = self.tr("Auto ×{ticks}").format(ticks=self._auto_ticks) if self._auto_ticks else ""
+        if self.grouping.itemText(0) != (text or self.tr("Auto")):
+            self.grouping.setItemText(0, text or self.tr("Auto"))
+        return self._auto_ticks or 1
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -283,9 +318,10 @@ class PriceLadder(QWidget):
         self.message.style().polish(self.message)
         self.message.setText(text)
 
-    def _grid(self, price: float) -> float:
+    def _row(self, price: float) -> float:
+        """The price of the row ``price`` is in (the last trade's, the centre's)."""
         instrument = self._bridge.instrument(self.symbol)
-        return on_grid(price, instrument.tick_size if instrument else 0.01)
+        return row_price(price, instrument.tick_size if instrument else 0.01, self.ticks_per_row())
 
 
 def _reference(tick: Tick | None) -> float:

@@ -1,6 +1,13 @@
-"""The price ladder's rows: one price a row on the tick grid, highest first, with the bid and
-ask sizes quoted at it, this terminal's working orders resting there (buys and sells apart) and
-whether it is the last trade's price; and the table model that shows them.
+"""The price ladder's rows: one price a row on the tick grid (or every few ticks: grouped),
+highest first, with the bid and ask sizes quoted there, this terminal's working orders resting
+there (buys and sells apart) and whether the last trade is in the row; and the table model that
+shows them.
+
+Grouped rows are ``ticks_per_row`` ticks apart, on multiples of it. A row sums the bids and own
+buys from its price up to the next row's (a price between two rows goes down to the lower),
+and the asks and own sells from the row below's up to its price (up to the higher): so the
+bids a row shows are all at or above its price and its asks at or below, and a limit at the
+row's price (what a click places) reaches all of them — the better edge for either side.
 
 The rows are built from the latest quote and the working orders once per refresh (``update``);
 the view repaints only when a row's content changed.
@@ -28,7 +35,10 @@ BUY_SIDE, SELL_SIDE = (BUYS, BID), (ASK, SELLS)
 SIDE_OF_COLUMN: dict[int, Side | None] = {BUYS: Side.BUY, BID: Side.BUY, PRICE: None,
                                           ASK: Side.SELL, SELLS: Side.SELL}  # fmt: skip
 """Whose orders a column acts on: a click there trades that side, Delete cancels its orders."""
-ROWS = 101  # prices shown: the last trade's in the middle, 50 ticks each way
+ROWS = 101  # prices shown: the last trade's in the middle, 50 rows each way
+TICKS_PER_ROW = (1, 2, 5, 10, 25, 50, 100)
+"""The grouping choices; 0 is automatic (``auto_ticks_per_row``)."""
+AUTO_SPAN, AUTO_ROWS = 0.005, 40  # automatic: about 0.5 % of the price over 40 rows (a dock)
 
 
 class LadderRow(NamedTuple):
@@ -60,36 +70,63 @@ def on_grid(price: float, tick_size: float) -> float:
     return round(round(price / tick_size) * tick_size, decimals)
 
 
-def ladder_prices(centre: float, tick_size: float, rows: int = ROWS) -> list[float]:
-    """``rows`` grid prices around ``centre``, highest first (none at or below zero)."""
-    middle = on_grid(centre, tick_size)
-    half = rows // 2
-    prices = [on_grid(middle + (half - n) * tick_size, tick_size) for n in range(rows)]
+def row_price(price: float, tick_size: float, ticks_per_row: int = 1, up: bool = False) -> float:
+    """The price of the row ``price`` is shown in: rounded to the tick grid, then down to a
+    multiple of ``ticks_per_row`` ticks (``up``: up to one; asks and sells)."""
+    if tick_size <= 0:
+        return price
+    ticks = round(price / tick_size)  # counted in whole ticks: no float drift at the edges
+    per = max(1, ticks_per_row)
+    rows = -(-ticks // per) if up else ticks // per
+    return on_grid(rows * per * tick_size, tick_size)
+
+
+def auto_ticks_per_row(price: float, tick_size: float) -> int:
+    """The grouping that shows about ``AUTO_SPAN`` of ``price`` over ``AUTO_ROWS`` rows, from
+    the choices' sequence continued (1, 2, 5, 10, 25, 50, 100, 200, 500, 1000, 2500, …): a
+    row of every tick for a 10-yuan share, of $10 for bitcoin at $96,000."""
+    if price <= 0 or tick_size <= 0:
+        return 1
+    wanted = price * AUTO_SPAN / AUTO_ROWS / tick_size
+    steps = [n * 100**power for power in range(4) for n in TICKS_PER_ROW[:-1]]
+    return min(steps, key=lambda n: abs(math.log(n / wanted)))
+
+
+def ladder_prices(
+    centre: float, tick_size: float, ticks_per_row: int = 1, rows: int = ROWS
+) -> list[float]:
+    """``rows`` row prices around ``centre``'s row, highest first (none at or below zero)."""
+    middle = row_price(centre, tick_size, ticks_per_row)
+    step, half = tick_size * max(1, ticks_per_row), rows // 2
+    prices = [on_grid(middle + (half - n) * step, tick_size) for n in range(rows)]
     return [price for price in prices if price > 0]
 
 
 def ladder_rows(
-    prices: list[float], tick: Tick | None, orders: list[Order], tick_size: float
-) -> list[LadderRow]:
-    """Each of ``prices`` with the sizes quoted and the ``orders`` resting there."""
+    prices: list[float], tick: Tick | None, orders: list[Order], tick_size: float,
+    ticks_per_row: int = 1,
+) -> list[LadderRow]:  # fmt: skip
+    """Each of ``prices``' rows with the sizes quoted and the ``orders`` resting in it."""
     bids: dict[float, float] = {}
     asks: dict[float, float] = {}
     if tick is not None:
         for price, size in zip(tick.bid_prices, tick.bid_sizes, strict=False):
-            bids[on_grid(price, tick_size)] = size
+            at = row_price(price, tick_size, ticks_per_row)
+            bids[at] = bids.get(at, 0.0) + size
         for price, size in zip(tick.ask_prices, tick.ask_sizes, strict=False):
-            asks[on_grid(price, tick_size)] = size
-    resting: dict[float, list[Order]] = {}
+            at = row_price(price, tick_size, ticks_per_row, up=True)
+            asks[at] = asks.get(at, 0.0) + size
+    resting: dict[tuple[float, Side], list[Order]] = {}
     for order in orders:
         level = order_level(order)
         if level > 0:
-            resting.setdefault(on_grid(level, tick_size), []).append(order)
-    last = on_grid(tick.last, tick_size) if tick is not None and tick.traded else None
+            at = row_price(level, tick_size, ticks_per_row, up=order.side is Side.SELL)
+            resting.setdefault((at, order.side), []).append(order)
+    traded = tick is not None and tick.traded
+    last = row_price(tick.last, tick_size, ticks_per_row) if tick is not None and traded else None
     rows = []
     for price in prices:
-        here = resting.get(price, [])
-        buys = [o for o in here if o.side is Side.BUY]
-        sells = [o for o in here if o.side is Side.SELL]
+        buys, sells = resting.get((price, Side.BUY), []), resting.get((price, Side.SELL), [])
         rows.append(LadderRow(
             price, bids.get(price, 0.0), asks.get(price, 0.0),
             sum(o.remaining for o in buys), sum(o.remaining for o in sells),

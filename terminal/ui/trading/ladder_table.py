@@ -6,8 +6,19 @@ ladder that re-centres under the pointer still trades the price the user aimed a
 
 from __future__ import annotations
 
+import math
+import time
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPalette, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -23,6 +34,7 @@ from terminal.ui.trading.ladder_model import PRICE, SIDE_OF_COLUMN, LadderModel
 
 ROW_HEIGHT = 20
 PRESET_KEYS = range(Qt.Key.Key_1, Qt.Key.Key_9 + 1)
+FOLLOW_PAUSE_S = 5.0  # after the user scrolls, the view stays put this long
 
 
 class CursorFrame(QStyledItemDelegate):
@@ -70,6 +82,8 @@ class LadderTable(QTableView):
         self.setItemDelegate(CursorFrame(self))
         self.setStyleSheet("QTableView { selection-background-color: transparent; }")
         self._pressed: tuple[float, int, bool] | None = None  # (price, column, on own orders)
+        self.scrolled_at = -math.inf  # time.monotonic() of the user's last scroll
+        self.verticalScrollBar().actionTriggered.connect(lambda _: self.note_scroll())
 
     def price_at(self, row: int) -> float:
         rows = self.ladder_model.rows
@@ -90,6 +104,34 @@ class LadderTable(QTableView):
         if row >= 0:
             self.setCurrentIndex(self.ladder_model.index(row, column))
             self.scrollTo(self.currentIndex(), QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    # ---- following the last trade -------------------------------------------------------------
+    def note_scroll(self) -> None:
+        """The user scrolled (wheel, scroll bar, moving keys): the view is theirs a while."""
+        self.scrolled_at = time.monotonic()
+
+    def may_follow(self) -> bool:
+        """Neither a scroll by the user in the last ``FOLLOW_PAUSE_S`` nor a press held now."""
+        recent = time.monotonic() - self.scrolled_at < FOLLOW_PAUSE_S
+        return not recent and self._pressed is None
+
+    def keep_in_view(self, row: int, margin: int) -> bool:
+        """Scroll ``row`` to the middle when it is within ``margin`` rows of the visible edge
+        (or out of sight); whether it scrolled."""
+        height = self.viewport().height()
+        top, bottom = self.rowAt(0), self.rowAt(height - 1)
+        if top < 0 or height < ROW_HEIGHT * (2 * margin + 1):
+            return False  # nothing shown yet, or too few rows to keep a margin in
+        bottom = bottom if bottom >= 0 else self.ladder_model.rowCount() - 1
+        if top + margin <= row <= bottom - margin:
+            return False
+        middle = QAbstractItemView.ScrollHint.PositionAtCenter
+        self.scrollTo(self.ladder_model.index(row, PRICE), middle)
+        return True
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.note_scroll()
+        super().wheelEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A ladder built behind a tab (no height yet) or a dock resized: the cursor's row
@@ -153,6 +195,7 @@ class LadderTable(QTableView):
         elif key in (Qt.Key.Key_C, Qt.Key.Key_Home):
             self.centre_requested.emit()
         else:
+            self.note_scroll()  # the arrows and pages move the cursor and the view with it
             super().keyPressEvent(event)
             return
         event.accept()
