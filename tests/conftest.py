@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,3 +25,18 @@ def private_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("TERMINAL_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("TERMINAL_DATA_DIR", str(tmp_path / "data"))
     yield tmp_path
+
+
+@pytest.fixture(autouse=True)
+def terminal_log_handlers_removed() -> Iterator[None]:
+    """A test that runs a command in process installs the terminal's console and file log
+    handlers on the root logger, the console one bound to that test's captured stderr: left
+    there, a later test's log line goes to a closed stream ("--- Logging error ---")."""
+    root = logging.getLogger()
+    before = set(root.handlers)
+    yield
+    marks = ("_terminal_console", "_terminal_file")
+    for handler in [h for h in root.handlers if h not in before]:
+        if any(getattr(handler, mark, False) for mark in marks):
+            root.removeHandler(handler)
+            handler.close()
