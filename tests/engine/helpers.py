@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from terminal.domain.enums import AssetClass, PluginKind, PluginState
@@ -12,6 +13,7 @@ from terminal.domain.market import Tick
 from terminal.domain.orders import Order
 from terminal.engine.broker import Broker
 from terminal.engine.config import Config, load_config
+from terminal.engine.engine import Engine
 from terminal.engine.feed import Feed
 from terminal.engine.plugins.registry import PluginRegistry
 
@@ -114,3 +116,28 @@ def registry_with(*plugins: Any) -> PluginRegistry:
 
 def config_with(feeds: list[dict[str, Any]], brokers: list[dict[str, Any]]) -> Config:
     return load_config(overrides={"feeds": feeds, "brokers": brokers})
+
+
+PaperScenario = Callable[[Engine, ManualFeed], Awaitable[None]]
+
+
+def run_on_paper(scenario: PaperScenario, **paper_options: object) -> Engine:
+    """``scenario`` run on a started engine with the manual feed and a paper broker (given
+    ``paper_options``), stopped afterwards; the stopped engine, for what it kept."""
+
+    async def main() -> Engine:
+        engine = Engine(
+            config_with(
+                [{"name": "manual", "plugin": "manual"}],
+                [{"name": "paper", "plugin": "paper", "options": paper_options}],
+            ),
+            registry_with(ManualFeed),
+        )
+        await engine.start()
+        feed = engine.feeds["manual"]
+        assert isinstance(feed, ManualFeed)
+        await scenario(engine, feed)
+        await engine.stop()
+        return engine
+
+    return asyncio.run(main())

@@ -8,26 +8,11 @@ from terminal.domain.enums import OrderStatus, OrderType, Side, TimeInForce
 from terminal.domain.market import NO_LAST, Tick
 from terminal.domain.orders import OrderRequest
 from terminal.engine.engine import Engine
-from tests.engine.helpers import TEST_SYMBOL, ManualFeed, book, config_with, quote, registry_with
+from tests.engine.helpers import TEST_SYMBOL, ManualFeed, book, quote, run_on_paper
 
 
 def run(scenario: object, **paper_options: object) -> Engine:
-    async def main() -> Engine:
-        engine = Engine(
-            config_with(
-                [{"name": "manual", "plugin": "manual"}],
-                [{"name": "paper", "plugin": "paper", "options": paper_options}],
-            ),
-            registry_with(ManualFeed),
-        )
-        await engine.start()
-        feed = engine.feeds["manual"]
-        assert isinstance(feed, ManualFeed)
-        await scenario(engine, feed)  # type: ignore[operator]
-        await engine.stop()
-        return engine
-
-    return asyncio.run(main())
+    return run_on_paper(scenario, **paper_options)  # type: ignore[arg-type]
 
 
 def buy(qty: float, price: float = 0.0, tif: TimeInForce = TimeInForce.DAY) -> OrderRequest:

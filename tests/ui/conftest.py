@@ -20,8 +20,10 @@ from pytestqt.qtbot import QtBot
 from terminal.engine.config import Config, load_config
 from terminal.engine.engine import Engine
 from terminal.ui.bridge import EngineBridge
+from terminal.ui.chart.chart import CandleChart
 from terminal.ui.i18n import install_language, remove_language
 from terminal.ui.main_window import MainWindow
+from tests.ui.chart_helpers import close_chart, open_chart
 
 
 @pytest.fixture(scope="session")
@@ -108,3 +110,11 @@ def chinese(qapp: QApplication) -> Iterator[None]:
     assert install_language(qapp, "zh_CN")
     yield
     remove_language(qapp)
+
+
+@pytest.fixture
+def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
+    """A chart over ``engine`` (a chart test module's own engine fixture, with its bars)."""
+    chart, bridge = open_chart(engine, qtbot)
+    yield chart
+    close_chart(chart, bridge)

@@ -3,8 +3,6 @@ level of detail, lazy history, crosshair, timeframes, and what the rendered imag
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -32,13 +30,6 @@ N = 3000
 @pytest.fixture
 def engine() -> Engine:
     return make_engine({"AAA.SIM": N, "BBB.SIM": 500})
-
-
-@pytest.fixture
-def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
-    chart, bridge = open_chart(engine, qtbot)
-    yield chart
-    close_chart(chart, bridge)
 
 
 def x_range(chart: CandleChart) -> tuple[float, float]:

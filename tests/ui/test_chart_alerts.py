@@ -4,8 +4,6 @@ under the pointer; its line follows the engine's alert; dragging the line moves 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
@@ -16,12 +14,10 @@ from terminal.ui.chart.chart import CandleChart
 from terminal.ui.chart.price_line import PriceLine
 from tests.ui.chart_helpers import (
     click,
-    close_chart,
     drag,
     label_point,
     make_engine,
     middle_price,
-    open_chart,
     tick,
 )
 from tests.ui.chart_helpers import viewport_point as point
@@ -33,13 +29,6 @@ SYMBOL = "AAA.SIM"
 @pytest.fixture
 def engine() -> Engine:
     return make_engine({SYMBOL: N, "BBB.SIM": N})
-
-
-@pytest.fixture
-def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
-    chart, bridge = open_chart(engine, qtbot)
-    yield chart
-    close_chart(chart, bridge)
 
 
 def the_line(chart: CandleChart, qtbot: QtBot) -> PriceLine:

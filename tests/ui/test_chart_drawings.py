@@ -4,7 +4,6 @@ after the window is restarted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,11 +17,9 @@ from terminal.ui.chart.drawing_store import DrawingKind, DrawingStore
 from terminal.ui.main_window import MainWindow
 from tests.ui.chart_helpers import (
     click,
-    close_chart,
     drag,
     make_engine,
     move,
-    open_chart,
     viewport_point,
 )
 
@@ -32,13 +29,6 @@ N = 300
 @pytest.fixture
 def engine() -> Engine:
     return make_engine({"AAA.SIM": N, "BBB.SIM": 200})
-
-
-@pytest.fixture
-def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
-    chart, bridge = open_chart(engine, qtbot)
-    yield chart
-    close_chart(chart, bridge)
 
 
 def arm(chart: CandleChart, kind: DrawingKind) -> None:

@@ -3,8 +3,6 @@ bars, following live bars, parameters edited in the dialog, removed again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 import talib
@@ -13,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from terminal.engine.engine import Engine
 from terminal.engine.indicators import Bollinger
 from terminal.ui.chart.chart import CandleChart
-from tests.ui.chart_helpers import close_chart, make_engine, open_chart, tick
+from tests.ui.chart_helpers import make_engine, tick
 
 N = 600
 
@@ -21,13 +19,6 @@ N = 600
 @pytest.fixture
 def engine() -> Engine:
     return make_engine({"AAA.SIM": N})
-
-
-@pytest.fixture
-def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
-    chart, bridge = open_chart(engine, qtbot)
-    yield chart
-    close_chart(chart, bridge)
 
 
 def menu_action(chart: CandleChart, text: str) -> None:

@@ -3,8 +3,6 @@ crosshair is away); MACD's histogram drawn as bars from zero in the up and down 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 import talib
@@ -17,12 +15,10 @@ from terminal.ui.chart.chart import CandleChart
 from terminal.ui.chart.indicators import HistogramBars
 from terminal.ui.chart.items import mix
 from tests.ui.chart_helpers import (
-    close_chart,
     colour_counts,
     history_frame,
     make_engine,
     move,
-    open_chart,
     tick,
     viewport_point,
 )
@@ -33,13 +29,6 @@ N = 500
 @pytest.fixture
 def engine() -> Engine:
     return make_engine({"AAA.SIM": N})
-
-
-@pytest.fixture
-def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
-    chart, bridge = open_chart(engine, qtbot)
-    yield chart
-    close_chart(chart, bridge)
 
 
 def legend_text(chart: CandleChart, pane: int) -> str:

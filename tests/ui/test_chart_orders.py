@@ -21,12 +21,10 @@ from terminal.ui.chart.price_line import PriceLine
 from tests.ui.chart_helpers import (
     T0,
     click,
-    close_chart,
     drag,
     label_point,
     make_engine,
     middle_price,
-    open_chart,
     tick,
     viewport_point,
 )
@@ -41,13 +39,6 @@ def engine(run_async: Callable[..., Any]) -> Iterator[Engine]:
     run_async(engine.start())  # the default config's paper broker
     yield engine
     run_async(engine.stop())
-
-
-@pytest.fixture
-def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
-    chart, bridge = open_chart(engine, qtbot)
-    yield chart
-    close_chart(chart, bridge)
 
 
 def at_price(chart: CandleChart, price: float) -> int:

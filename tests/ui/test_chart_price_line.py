@@ -4,8 +4,6 @@ moves it; and its label sits inside the plot, clear of other labels and of the l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt
 from pytestqt.qtbot import QtBot
@@ -15,13 +13,11 @@ from terminal.ui.chart.chart import CandleChart
 from terminal.ui.chart.price_line import LineAction, PriceLine, snap_to_tick
 from tests.ui.chart_helpers import (
     click,
-    close_chart,
     drag,
     label_point,
     make_engine,
     middle_price,
     move,
-    open_chart,
     send_mouse,
     tick,
     viewport_point,
@@ -33,13 +29,6 @@ N = 300
 @pytest.fixture
 def engine() -> Engine:
     return make_engine({"AAA.SIM": N})
-
-
-@pytest.fixture
-def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
-    chart, bridge = open_chart(engine, qtbot)
-    yield chart
-    close_chart(chart, bridge)
 
 
 def price_line(chart: CandleChart, price: float, **kwargs: object) -> PriceLine:

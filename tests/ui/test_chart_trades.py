@@ -3,8 +3,6 @@ labelled price lines, the position's live P&L, and cancelling an order from its 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import msgspec
 import pytest
 from PySide6.QtCore import Qt
@@ -15,7 +13,7 @@ from terminal.domain.events import CancelOrder, FillEvent, OrderEvent
 from terminal.domain.orders import Fill, Order
 from terminal.engine.engine import Engine
 from terminal.ui.chart.chart import CandleChart
-from tests.ui.chart_helpers import MINUTE, T0, click, close_chart, make_engine, open_chart, tick
+from tests.ui.chart_helpers import MINUTE, T0, click, make_engine, tick
 
 N = 400
 
@@ -23,13 +21,6 @@ N = 400
 @pytest.fixture
 def engine() -> Engine:
     return make_engine({"AAA.SIM": N, "BBB.SIM": 100})
-
-
-@pytest.fixture
-def chart(engine: Engine, qtbot: QtBot) -> Iterator[CandleChart]:
-    chart, bridge = open_chart(engine, qtbot)
-    yield chart
-    close_chart(chart, bridge)
 
 
 def fill(fill_id: str, side: Side, price: float, ts: int, symbol: str = "AAA.SIM") -> Fill:

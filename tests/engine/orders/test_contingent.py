@@ -22,7 +22,15 @@ from terminal.domain.market import Tick
 from terminal.domain.orders import OrderRequest
 from terminal.engine.broker import Broker
 from terminal.engine.engine import Engine
-from tests.engine.helpers import TEST_SYMBOL, ManualFeed, book, config_with, quote, registry_with
+from tests.engine.helpers import (
+    TEST_SYMBOL,
+    ManualFeed,
+    book,
+    config_with,
+    quote,
+    registry_with,
+    run_on_paper,
+)
 
 Scenario = Callable[[Engine, ManualFeed], Awaitable[None]]
 
@@ -40,22 +48,8 @@ class Feed:
 
 
 def run(scenario: Scenario, **paper_options: object) -> Engine:
-    async def main() -> Engine:
-        engine = Engine(
-            config_with(
-                [{"name": "manual", "plugin": "manual"}],
-                [{"name": "paper", "plugin": "paper", "options": paper_options}],
-            ),
-            registry_with(ManualFeed),
-        )
-        await engine.start()
-        feed = engine.feeds["manual"]
-        assert isinstance(feed, ManualFeed)
-        await scenario(engine, Feed(engine, feed))  # type: ignore[arg-type]
-        await engine.stop()
-        return engine
-
-    return asyncio.run(main())
+    return run_on_paper(lambda engine, feed: scenario(engine, Feed(engine, feed)),  # type: ignore[arg-type]
+                        **paper_options)  # fmt: skip
 
 
 def request(side: Side, quantity: float, price: float = 0.0, trigger: float = 0.0) -> OrderRequest:
